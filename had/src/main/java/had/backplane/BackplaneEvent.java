@@ -1,0 +1,50 @@
+package had.backplane;
+
+import java.util.List;
+
+/**
+ * What the backplane tells had. Every event carries the chassis slot it concerns (0 when it
+ * concerns no slot, e.g. the carrier of a bond) and the monotonic time it was observed, in
+ * nanoseconds on the same clock as {@link had.time.Clock#nanos()}.
+ */
+public sealed interface BackplaneEvent {
+    int slot();
+
+    long at();
+
+    /** A card is present and powered: ENUM# on insertion, or found by the start-up rescan. */
+    record CardInserted(int slot, List<PciFunction> functions, long at) implements BackplaneEvent {
+        public CardInserted {
+            functions = List.copyOf(functions);
+        }
+    }
+
+    /** The operator opened the card's handle (or the latch): please quiesce it. */
+    record ExtractionRequested(int slot, long at) implements BackplaneEvent {}
+
+    /** The handle was closed again before the slot was powered off. */
+    record ExtractionCancelled(int slot, long at) implements BackplaneEvent {}
+
+    /** The card is gone from the slot: after a power-off, or pulled without asking (surprise). */
+    record CardRemoved(int slot, long at) implements BackplaneEvent {}
+
+    /** A network interface appeared for one of the slot's PCI functions. */
+    record NetdevAdded(int slot, PciFunction function, String ifname, long at) implements BackplaneEvent {}
+
+    /** A network interface disappeared. */
+    record NetdevRemoved(int slot, String ifname, long at) implements BackplaneEvent {}
+
+    /** Carrier of an interface changed (slot 0 for interfaces not on a card, such as bonds). */
+    record LinkChanged(int slot, String ifname, boolean carrier, long at) implements BackplaneEvent {}
+
+    /**
+     * The event source lost events (e.g. a netlink overflow) and rescanned; what follows the
+     * marker is the complete current state, so consumers should reconcile rather than trust deltas.
+     */
+    record Resync(long at) implements BackplaneEvent {
+        @Override
+        public int slot() {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package had.backplane;
+
+/**
+ * PCI identity of one function: vendor and device, plus the subsystem ids that tell apart
+ * boards built around the same chip. Subsystem ids are -1 when the source did not report them.
+ */
+public record PciId(int vendor, int device, int subVendor, int subDevice) {
+    public static final int ANY = -1;
+
+    public PciId {
+        checkId("vendor", vendor, false);
+        checkId("device", device, false);
+        checkId("subsystem vendor", subVendor, true);
+        checkId("subsystem device", subDevice, true);
+    }
+
+    public PciId(int vendor, int device) {
+        this(vendor, device, ANY, ANY);
+    }
+
+    private static void checkId(String what, int v, boolean optional) {
+        if ((optional && v == ANY) || (v >= 0 && v <= 0xffff)) return;
+        throw new IllegalArgumentException("PCI " + what + " id out of range: " + v);
+    }
+
+    @Override
+    public String toString() {
+        String s = String.format("%04x:%04x", vendor, device);
+        return subVendor == ANY ? s : s + String.format(" (%04x:%04x)", subVendor, subDevice);
+    }
+}

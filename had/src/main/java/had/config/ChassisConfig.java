@@ -1,0 +1,37 @@
+package had.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole validated configuration: /etc/had.conf plus /etc/pcidrivers.conf. Only
+ * {@link ConfigLoader} makes one, and only from files without a single error, so the core never
+ * sees a half-valid configuration.
+ */
+public record ChassisConfig(
+        Path hadConf,
+        Path driversConf,
+        Set<Integer> domains,
+        Map<String, BondConfig> bonds,
+        Map<String, PortConfig> configs,
+        Map<Integer, SlotConfig> slots,
+        DriverTable drivers) {
+
+    public ChassisConfig {
+        domains = Set.copyOf(domains);
+        bonds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bonds));
+        configs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(configs));
+        slots = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(slots));
+    }
+
+    /** The configs for one port of a card: empty when had.conf says nothing about it. */
+    public List<PortConfig> configsFor(int slot, int subdevice) {
+        SlotConfig sc = slots.get(slot);
+        if (sc == null) return List.of();
+        List<String> names = sc.ports().get(subdevice);
+        if (names == null) return List.of();
+        return names.stream().map(configs::get).toList();
+    }
+}

@@ -1,0 +1,44 @@
+package had.network;
+
+import java.net.Inet4Address;
+import java.util.List;
+
+/**
+ * Every option of the Linux bonding driver that had manages, in the driver's units
+ * (milliseconds for the monitors). {@code primary} is an interface name or null; the
+ * configuration names it as a slot and port and the core resolves it to the interface there.
+ */
+public record BondOptions(
+        BondMode mode,
+        int miimon,
+        int updelay,
+        int downdelay,
+        int arpInterval,
+        List<Inet4Address> arpIpTargets,
+        ArpValidate arpValidate,
+        String primary,
+        PrimaryReselect primaryReselect,
+        LacpRate lacpRate,
+        XmitHashPolicy xmitHashPolicy,
+        int minLinks,
+        FailOverMac failOverMac) {
+
+    public BondOptions {
+        arpIpTargets = List.copyOf(arpIpTargets);
+    }
+
+    /** The driver's own defaults, except miimon: a bond nobody monitors never fails over. */
+    public static BondOptions defaults(BondMode mode) {
+        return new BondOptions(mode, 100, 0, 0, 0, List.of(), ArpValidate.NONE, null,
+                PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0, FailOverMac.NONE);
+    }
+
+    public BondOptions withPrimary(String ifname) {
+        return new BondOptions(mode, miimon, updelay, downdelay, arpInterval, arpIpTargets, arpValidate,
+                ifname, primaryReselect, lacpRate, xmitHashPolicy, minLinks, failOverMac);
+    }
+
+    public boolean arpMonitored() {
+        return arpInterval > 0 && !arpIpTargets.isEmpty();
+    }
+}

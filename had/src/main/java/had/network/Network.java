@@ -1,0 +1,44 @@
+package had.network;
+
+/**
+ * The bonding engine's view of the kernel. Every method either does what it says or throws
+ * {@link NetworkException}; none of them is a no-op that hides a failure. Adapters: Linux sysfs
+ * bonding interface + iproute2, and an in-memory model with the bonding driver's semantics.
+ */
+public interface Network {
+    /** What is there now: links, addresses, bonds with their options, slaves and active slave. */
+    NetworkState read();
+
+    /** Creates a bond with these options (the adapter sets them in the order the driver requires). */
+    void createBond(String name, BondOptions options);
+
+    /**
+     * Changes a bond's options to {@code options}, writing only those that differ from what the
+     * bond has now. Options the driver only accepts on a bond without slaves (mode) fail with a
+     * {@link NetworkException} naming the option when the bond has slaves.
+     */
+    void setBondOptions(String name, BondOptions options);
+
+    void deleteBond(String name);
+
+    /** Enslaves {@code ifname} to {@code bond}; the adapter takes the interface down first, as the driver wants. */
+    void enslave(String bond, String ifname);
+
+    void release(String bond, String ifname);
+
+    /** Makes {@code ifname} the bond's active slave (active-backup, tlb, alb). */
+    void setActiveSlave(String bond, String ifname);
+
+    void setUp(String ifname, boolean up);
+
+    void setMtu(String ifname, int mtu);
+
+    void addAddress(String ifname, IfAddress address);
+
+    void removeAddress(String ifname, IfAddress address);
+
+    /** Creates VLAN {@code vlanId} on {@code parent}, named {@code name} (e.g. "eth0.253"). */
+    void createVlan(String parent, int vlanId, String name);
+
+    void deleteLink(String name);
+}
