@@ -10,8 +10,9 @@ public interface Backplane extends AutoCloseable {
     /**
      * Starts delivering events to {@code sink} from the adapter's own thread. The first events
      * describe what is already in the chassis (a {@link BackplaneEvent.CardInserted} per occupied
-     * slot, a {@link BackplaneEvent.NetdevAdded} per existing interface), so a restarted daemon
-     * sees the same picture as one that watched every insertion.
+     * slot, a {@link BackplaneEvent.NetdevAdded} per existing interface, then a
+     * {@link BackplaneEvent.Resync}), so a restarted daemon sees the same picture as one that
+     * watched every insertion.
      */
     void start(Consumer<BackplaneEvent> sink);
 

@@ -38,10 +38,15 @@ public sealed interface BackplaneEvent {
     record LinkChanged(int slot, String ifname, boolean carrier, long at) implements BackplaneEvent {}
 
     /**
-     * The event source lost events (e.g. a netlink overflow) and rescanned; what follows the
-     * marker is the complete current state, so consumers should reconcile rather than trust deltas.
+     * Marks the end of an inventory: the adapter has just reported (again) every card and
+     * interface present, at start-up or after it lost events (a netlink overflow). Slots missing
+     * from {@code occupied} are empty now, whatever was reported before; the consumer reconciles.
      */
-    record Resync(long at) implements BackplaneEvent {
+    record Resync(java.util.Set<Integer> occupied, long at) implements BackplaneEvent {
+        public Resync {
+            occupied = java.util.Set.copyOf(occupied);
+        }
+
         @Override
         public int slot() {
             return 0;

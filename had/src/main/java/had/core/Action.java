@@ -1,0 +1,105 @@
+package had.core;
+
+import had.audit.AuditEvent;
+import had.network.BondOptions;
+import had.network.IfAddress;
+import had.network.Network;
+
+/**
+ * One change to the network, as the reconciler orders them. Each says what it does in the
+ * operator's words and which audit record proves it was done.
+ */
+sealed interface Action {
+    void apply(Network network);
+
+    /** The interface the action changes, so a failure can be pinned on the slot that owns it. */
+    String subject();
+
+    String describe();
+
+    default AuditEvent audit() {
+        return AuditEvent.of("net.change").with("action", describe()).with("ifname", subject()).build();
+    }
+
+    record CreateBond(String bond, BondOptions options) implements Action {
+        public void apply(Network n) { n.createBond(bond, options); }
+        public String subject() { return bond; }
+        public String describe() { return "create " + bond + " (" + options.mode().kernelName() + ")"; }
+    }
+
+    record SetBondOptions(String bond, BondOptions options) implements Action {
+        public void apply(Network n) { n.setBondOptions(bond, options); }
+        public String subject() { return bond; }
+        public String describe() { return "set options of " + bond; }
+    }
+
+    record DeleteBond(String bond) implements Action {
+        public void apply(Network n) { n.deleteBond(bond); }
+        public String subject() { return bond; }
+        public String describe() { return "delete " + bond; }
+    }
+
+    record CreateVlan(String parent, int vlan, String name) implements Action {
+        public void apply(Network n) { n.createVlan(parent, vlan, name); }
+        public String subject() { return name; }
+        public String describe() { return "create VLAN " + name + " on " + parent; }
+    }
+
+    record DeleteLink(String name) implements Action {
+        public void apply(Network n) { n.deleteLink(name); }
+        public String subject() { return name; }
+        public String describe() { return "delete " + name; }
+    }
+
+    record Enslave(String bond, String ifname) implements Action {
+        public void apply(Network n) { n.enslave(bond, ifname); }
+        public String subject() { return ifname; }
+        public String describe() { return "enslave " + ifname + " into " + bond; }
+        public AuditEvent audit() {
+            return AuditEvent.of("bond.enslave").with("bond", bond).with("ifname", ifname).build();
+        }
+    }
+
+    record Release(String bond, String ifname) implements Action {
+        public void apply(Network n) { n.release(bond, ifname); }
+        public String subject() { return ifname; }
+        public String describe() { return "release " + ifname + " from " + bond; }
+        public AuditEvent audit() {
+            return AuditEvent.of("bond.release").with("bond", bond).with("ifname", ifname).build();
+        }
+    }
+
+    record SetActiveSlave(String bond, String ifname, String reason) implements Action {
+        public void apply(Network n) { n.setActiveSlave(bond, ifname); }
+        public String subject() { return ifname; }
+        public String describe() { return "make " + ifname + " the active slave of " + bond; }
+        public AuditEvent audit() {
+            return AuditEvent.of("bond.active").with("bond", bond).with("ifname", ifname)
+                    .with("reason", reason).build();
+        }
+    }
+
+    record SetMtu(String ifname, int mtu) implements Action {
+        public void apply(Network n) { n.setMtu(ifname, mtu); }
+        public String subject() { return ifname; }
+        public String describe() { return "set MTU of " + ifname + " to " + mtu; }
+    }
+
+    record AddAddress(String ifname, IfAddress address) implements Action {
+        public void apply(Network n) { n.addAddress(ifname, address); }
+        public String subject() { return ifname; }
+        public String describe() { return "add " + address + " to " + ifname; }
+    }
+
+    record RemoveAddress(String ifname, IfAddress address) implements Action {
+        public void apply(Network n) { n.removeAddress(ifname, address); }
+        public String subject() { return ifname; }
+        public String describe() { return "remove " + address + " from " + ifname; }
+    }
+
+    record SetUp(String ifname, boolean up) implements Action {
+        public void apply(Network n) { n.setUp(ifname, up); }
+        public String subject() { return ifname; }
+        public String describe() { return "bring " + ifname + (up ? " up" : " down"); }
+    }
+}

@@ -1,0 +1,548 @@
+package had.core;
+
+import had.audit.Audit;
+import had.audit.AuditEvent;
+import had.backplane.Backplane;
+import had.backplane.BackplaneEvent;
+import had.backplane.BackplaneException;
+import had.backplane.PciFunction;
+import had.config.ChassisConfig;
+import had.drivers.DriverException;
+import had.drivers.Drivers;
+import had.network.Network;
+import had.network.NetworkException;
+import had.network.NetworkState;
+import had.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core of had: the slots of one chassis and what their cards mean for the network.
+ *
+ * <p>Not thread-safe by design: exactly one thread (the daemon's event loop) calls it. It does no
+ * I/O of its own; everything it learns or changes goes through the ports it was given.
+ */
+public final class Chassis {
+    private static final Logger log = LoggerFactory.getLogger(Chassis.class);
+    private static final int MAX_ROUNDS = 4;
+
+    private final Backplane backplane;
+    private final Network network;
+    private final Drivers drivers;
+    private final Audit audit;
+    private final Clock clock;
+    private final Settings settings;
+    private final Map<Integer, Slot> slots = new TreeMap<>();
+    private final ServiceWatch services = new ServiceWatch();
+    private ChassisConfig config;
+    private DesiredState applied = DesiredState.NOTHING;
+    /** Until the backplane's first inventory is complete, the network is left exactly as found. */
+    private boolean inventoryDone;
+
+    public Chassis(ChassisConfig config, Settings settings, Backplane backplane, Network network, Drivers drivers,
+                   Audit audit, Clock clock) {
+        this.config = config;
+        this.settings = settings;
+        this.backplane = backplane;
+        this.network = network;
+        this.drivers = drivers;
+        this.audit = audit;
+        this.clock = clock;
+        for (int n : config.slots().keySet()) slots.put(n, new Slot(n));
+    }
+
+    // ---- events from the backplane -------------------------------------------------------
+
+    public void handle(BackplaneEvent event) {
+        if (event instanceof BackplaneEvent.CardInserted e) cardInserted(e.slot(), e.functions(), e.at());
+        else if (event instanceof BackplaneEvent.NetdevAdded e) netdevAdded(e.slot(), e.function(), e.ifname());
+        else if (event instanceof BackplaneEvent.NetdevRemoved e) netdevRemoved(e.ifname());
+        else if (event instanceof BackplaneEvent.LinkChanged e) linkChanged(e.ifname(), e.carrier());
+        else if (event instanceof BackplaneEvent.ExtractionRequested e) requestExtraction(e.slot(), false, "handle");
+        else if (event instanceof BackplaneEvent.ExtractionCancelled e) cancelExtraction(e.slot(), "handle");
+        else if (event instanceof BackplaneEvent.CardRemoved e) cardRemoved(e.slot());
+        else if (event instanceof BackplaneEvent.Resync e) resync(e.occupied());
+        observe();
+    }
+
+    /** The kernel's view of the network changed by itself (a failover, a carrier change). */
+    public void networkChanged() {
+        observe();
+    }
+
+    /** Runs what is due: port timeouts and the end of quiesce windows. */
+    public void tick() {
+        long now = clock.nanos();
+        for (Slot s : slots.values()) {
+            if (s.deadline == 0 || now - s.deadline < 0) continue;
+            s.deadline = 0;
+            if (s.state == SlotState.INSERTING) portsTimedOut(s);
+            else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
+        }
+        observe();
+    }
+
+    /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */
+    public long nextDeadline() {
+        long next = Long.MAX_VALUE;
+        for (Slot s : slots.values()) if (s.deadline != 0 && s.deadline - next < 0) next = s.deadline;
+        return next;
+    }
+
+    // ---- insertion ----------------------------------------------------------------------
+
+    private void cardInserted(int n, List<PciFunction> functions, long at) {
+        Slot s = slot(n);
+        if (s.state != SlotState.EMPTY && s.state != SlotState.SAFE_TO_REMOVE && sameCard(s.functions, functions)) {
+            return; // the same card reported again by an inventory: nothing changed
+        }
+        if (s.state != SlotState.EMPTY && s.state != SlotState.SAFE_TO_REMOVE) {
+            // A different card where we believed another one was: the first left unseen.
+            cardRemoved(n);
+        }
+        s.clearCard();
+        s.functions = List.copyOf(functions);
+        s.insertedAt = at;
+        s.led = false;
+        record(AuditEvent.of("card.inserted").with("slot", n).with("functions", describe(functions)));
+        transition(s, SlotState.INSERTING, null);
+        Set<String> unknown = new LinkedHashSet<>();
+        for (PciFunction f : functions) {
+            Optional<String> bound = drivers.boundDriver(f.address());
+            if (bound.isPresent()) {
+                s.modules.add(bound.get());
+                continue;
+            }
+            Optional<String> module = config.drivers().moduleFor(f.id());
+            if (module.isPresent()) s.modules.add(module.get());
+            else if (f.isNetwork()) unknown.add(f.id().toString());
+        }
+        if (s.modules.isEmpty()) {
+            record(AuditEvent.of("card.unknown").with("slot", n).with("ids", String.join(", ", unknown)));
+            transition(s, SlotState.IGNORED, "unknown card " + String.join(", ", unknown)
+                    + ": no driver bound and none in " + config.driversConf());
+            return;
+        }
+        for (String m : s.modules) {
+            if (drivers.isLoaded(m)) continue;
+            try {
+                drivers.load(m);
+                record(AuditEvent.of("driver.load").with("slot", n).with("module", m));
+            } catch (DriverException e) {
+                record(AuditEvent.of("driver.error").with("slot", n).with("module", m).with("error", e.getMessage()));
+                transition(s, SlotState.FAILED, "driver " + m + " failed to load: " + e.getMessage());
+                return;
+            }
+        }
+        s.deadline = clock.nanos() + settings.portTimeoutMs() * 1_000_000L;
+        activateIfReady(s);
+    }
+
+    private void netdevAdded(int n, PciFunction f, String ifname) {
+        Slot s = slots.get(n);
+        if (s == null || s.state == SlotState.EMPTY) {
+            record(AuditEvent.of("port.unexpected").with("slot", n).with("ifname", ifname)
+                    .with("reason", "interface appeared in a slot with no card"));
+            return;
+        }
+        int sub = s.subdeviceOf(f);
+        if (sub < 0) {
+            record(AuditEvent.of("port.unexpected").with("slot", n).with("ifname", ifname)
+                    .with("reason", "function " + f.address() + " is not one of the card's network functions"));
+            return;
+        }
+        if (ifname.equals(s.ports.get(sub))) return;
+        s.ports.put(sub, ifname);
+        record(AuditEvent.of("port.added").with("slot", n).with("port", sub).with("ifname", ifname)
+                .with("function", f.address()));
+        if (s.state == SlotState.INSERTING) activateIfReady(s);
+        else if (s.state == SlotState.ACTIVE) reconcile();
+    }
+
+    private void activateIfReady(Slot s) {
+        if (!s.allPortsPresent()) return;
+        s.deadline = 0;
+        transition(s, SlotState.ACTIVE, null);
+        reconcile();
+        if (s.state == SlotState.ACTIVE) {
+            record(AuditEvent.of("slot.in-service").with("slot", s.number)
+                    .with("ms", (clock.nanos() - s.insertedAt) / 1_000_000));
+        }
+    }
+
+    private void portsTimedOut(Slot s) {
+        List<String> missing = new ArrayList<>();
+        List<PciFunction> net = s.networkFunctions();
+        for (int i = 0; i < net.size(); i++) if (!s.ports.containsKey(i)) missing.add(net.get(i).address());
+        transition(s, SlotState.FAILED, "no network interface appeared for " + String.join(", ", missing)
+                + " within " + settings.portTimeoutMs() + " ms of loading " + String.join(", ", s.modules));
+    }
+
+    // ---- extraction ---------------------------------------------------------------------
+
+    /**
+     * An extraction request, from the handle or from an operator's command. A request that would
+     * take away the last working slave of a bond is refused unless {@code force}: the blue LED
+     * stays off and the attention indicator says why the card must stay.
+     */
+    public void requestExtraction(int n, boolean force, String source) {
+        Slot s = slot(n);
+        AuditEvent.Builder req = AuditEvent.of("extraction.requested").with("slot", n).with("source", source)
+                .with("forced", force);
+        switch (s.state) {
+            case EMPTY -> {
+                record(req.with("outcome", "ignored: the slot is empty"));
+                return;
+            }
+            case EXTRACTING -> {
+                record(req.with("outcome", "ignored: extraction already in progress"));
+                return;
+            }
+            case SAFE_TO_REMOVE -> {
+                record(req.with("outcome", "ignored: already safe to remove"));
+                return;
+            }
+            default -> { }
+        }
+        NetworkState actual = network.read();
+        Set<String> leaving = interfacesOf(s);
+        if (!force && s.state == SlotState.ACTIVE) {
+            for (NetworkState.Bond b : bondsOf(actual)) {
+                boolean carries = b.slaves().stream().anyMatch(leaving::contains);
+                if (carries && ActiveSlaveChoice.workingOutside(b, leaving) == 0 && b.workingSlaves() > 0) {
+                    String why = "refused: " + b.name() + " would lose its last working slave"
+                            + " (close the handle, or force the extraction to accept the outage)";
+                    record(req.with("outcome", why).with("bond", b.name()));
+                    setAttention(s, true);
+                    return;
+                }
+            }
+        }
+        record(req.with("outcome", "accepted"));
+        s.extractionForced = force;
+        transition(s, SlotState.EXTRACTING, force ? "forced by " + source : null);
+        for (NetworkState.Bond b : bondsOf(actual)) {
+            if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
+            String next = ActiveSlaveChoice.successor(b, leaving);
+            if (next == null) {
+                record(AuditEvent.of("bond.no-successor").with("bond", b.name()).with("slot", n));
+                continue;
+            }
+            apply(List.of(new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
+        }
+        if (settings.quiesceMs() == 0) finishExtraction(s);
+        else s.deadline = clock.nanos() + settings.quiesceMs() * 1_000_000L;
+    }
+
+    private void finishExtraction(Slot s) {
+        s.leftServiceAt = clock.nanos();
+        reconcile(); // the slot is no longer in service: its ports leave their bonds, addresses go
+        unloadUnusedDrivers(s);
+        try {
+            backplane.powerOff(s.number);
+            record(AuditEvent.of("slot.power").with("slot", s.number).with("on", false));
+        } catch (BackplaneException e) {
+            transition(s, SlotState.FAILED, "power-off failed: " + e.getMessage());
+            return;
+        }
+        setLed(s, true);
+        setAttention(s, false);
+        transition(s, SlotState.SAFE_TO_REMOVE, null);
+    }
+
+    /** The handle closed again, or an operator cancelled: put the card back in service. */
+    public void cancelExtraction(int n, String source) {
+        Slot s = slot(n);
+        AuditEvent.Builder ev = AuditEvent.of("extraction.cancelled").with("slot", n).with("source", source);
+        switch (s.state) {
+            case EXTRACTING -> {
+                record(ev.with("outcome", "restored"));
+                s.deadline = 0;
+                transition(s, SlotState.ACTIVE, null);
+                reconcile();
+            }
+            case SAFE_TO_REMOVE -> {
+                // PICMG 2.1: a closed handle on a powered-off board asks for it to be powered again.
+                record(ev.with("outcome", "powering the slot on again"));
+                setLed(s, false);
+                powerOn(n, source);
+            }
+            default -> {
+                if (s.attention) {
+                    record(ev.with("outcome", "refused request withdrawn"));
+                    setAttention(s, false);
+                } else {
+                    record(ev.with("outcome", "ignored: no extraction in progress"));
+                }
+            }
+        }
+    }
+
+    /** Powers a slot on (operator's insert command, or the handle closed on a powered-off card). */
+    public void powerOn(int n, String source) {
+        Slot s = slot(n);
+        try {
+            backplane.powerOn(n);
+            record(AuditEvent.of("slot.power").with("slot", n).with("on", true).with("source", source));
+        } catch (BackplaneException e) {
+            record(AuditEvent.of("slot.power").with("slot", n).with("on", true).with("source", source)
+                    .with("error", e.getMessage()));
+            if (s.state != SlotState.EMPTY) transition(s, SlotState.FAILED, "power-on failed: " + e.getMessage());
+        }
+    }
+
+    // ---- removal ------------------------------------------------------------------------
+
+    private void cardRemoved(int n) {
+        Slot s = slot(n);
+        if (s.state == SlotState.EMPTY) return;
+        boolean improper = s.state != SlotState.SAFE_TO_REMOVE;
+        record(AuditEvent.of("card.removed").with("slot", n).with("improper", improper).with("state", s.state.name()));
+        SlotState before = s.state;
+        Set<String> modules = new LinkedHashSet<>(s.modules);
+        s.clearCard();
+        if (s.led) setLed(s, false);
+        if (s.attention) setAttention(s, false);
+        if (improper && before != SlotState.IGNORED) s.leftServiceAt = clock.nanos();
+        transition(s, SlotState.EMPTY, improper ? "surprise removal from " + before : null);
+        if (improper) {
+            s.modules.addAll(modules);
+            unloadUnusedDrivers(s);
+            s.modules.clear();
+            reconcile();
+        }
+    }
+
+    private void netdevRemoved(String ifname) {
+        for (Slot s : slots.values()) {
+            Integer sub = s.subdeviceOf(ifname);
+            if (sub == null) continue;
+            s.ports.remove(sub);
+            boolean expected = s.state == SlotState.SAFE_TO_REMOVE || s.state == SlotState.EXTRACTING;
+            record(AuditEvent.of(expected ? "port.removed" : "port.lost").with("slot", s.number).with("port", sub)
+                    .with("ifname", ifname));
+            if (s.state == SlotState.ACTIVE) reconcile();
+            return;
+        }
+    }
+
+    private void linkChanged(String ifname, boolean carrier) {
+        for (Slot s : slots.values()) {
+            Integer sub = s.subdeviceOf(ifname);
+            if (sub == null) continue;
+            record(AuditEvent.of("port.link").with("slot", s.number).with("port", sub).with("ifname", ifname)
+                    .with("carrier", carrier));
+            return;
+        }
+    }
+
+    private void resync(Set<Integer> occupied) {
+        for (Slot s : slots.values()) {
+            if (s.state != SlotState.EMPTY && !occupied.contains(s.number)) cardRemoved(s.number);
+        }
+        boolean first = !inventoryDone;
+        inventoryDone = true;
+        record(AuditEvent.of("backplane.resync").with("occupied", occupied.size()).with("first", first));
+        reconcile();
+    }
+
+    // ---- configuration ------------------------------------------------------------------
+
+    /**
+     * Switches to a new, already validated configuration and applies only the difference:
+     * bonds, ports and addresses whose configuration did not change are not touched.
+     */
+    public void reload(ChassisConfig next) {
+        this.config = next;
+        for (int n : next.slots().keySet()) slot(n);
+        record(AuditEvent.of("config.applied").with("had_conf", String.valueOf(next.hadConf()))
+                .with("drivers_conf", String.valueOf(next.driversConf())));
+        reconcile();
+        observe();
+    }
+
+    // ---- reconciliation -----------------------------------------------------------------
+
+    private void reconcile() {
+        if (!inventoryDone) return;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Map<Integer, String> problems = new HashMap<>();
+            DesiredState desired = DesiredState.of(config, slots.values(), problems);
+            for (Map.Entry<Integer, String> p : problems.entrySet()) {
+                Slot s = slots.get(p.getKey());
+                if (s != null && s.state == SlotState.ACTIVE) transition(s, SlotState.FAILED, p.getValue());
+            }
+            if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>());
+            List<Action> plan = Reconciler.plan(desired, applied, network.read(), knownInterfaces());
+            if (plan.isEmpty()) {
+                applied = desired;
+                return;
+            }
+            apply(plan);
+            applied = desired;
+        }
+        log.warn("the network did not settle after {} rounds of changes", MAX_ROUNDS);
+    }
+
+    private void apply(List<Action> plan) {
+        for (Action a : plan) {
+            try {
+                a.apply(network);
+                record(a.audit());
+            } catch (NetworkException e) {
+                Slot owner = ownerOf(a.subject());
+                record(AuditEvent.of("net.error").with("action", a.describe()).with("error", e.getMessage())
+                        .with("slot", owner == null ? null : owner.number));
+                if (owner != null && owner.state == SlotState.ACTIVE) {
+                    transition(owner, SlotState.FAILED, a.describe() + " failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void observe() {
+        if (!inventoryDone) return;
+        NetworkState actual = network.read();
+        for (AuditEvent e : services.observe(config, actual, this::portInService)) record(e);
+    }
+
+    private String portInService(int slot, int subdevice) {
+        Slot s = slots.get(slot);
+        return s == null || !s.state.inService() ? null : s.ports.get(subdevice);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private Slot slot(int n) {
+        return slots.computeIfAbsent(n, Slot::new);
+    }
+
+    private void transition(Slot s, SlotState to, String reason) {
+        SlotState from = s.state;
+        s.state = to;
+        s.reason = reason;
+        record(AuditEvent.of("slot.state").with("slot", s.number).with("from", from.name()).with("to", to.name())
+                .with("reason", reason));
+        if (to == SlotState.FAILED) setAttention(s, true);
+    }
+
+    private void setLed(Slot s, boolean on) {
+        try {
+            backplane.setHotSwapLed(s.number, on);
+            s.led = on;
+            record(AuditEvent.of("slot.led").with("slot", s.number).with("on", on));
+        } catch (BackplaneException e) {
+            record(AuditEvent.of("slot.led").with("slot", s.number).with("on", on).with("error", e.getMessage()));
+        }
+    }
+
+    private void setAttention(Slot s, boolean on) {
+        if (s.attention == on) return;
+        try {
+            backplane.setAttention(s.number, on);
+            s.attention = on;
+            record(AuditEvent.of("slot.attention").with("slot", s.number).with("on", on));
+        } catch (BackplaneException e) {
+            record(AuditEvent.of("slot.attention").with("slot", s.number).with("on", on).with("error", e.getMessage()));
+        }
+    }
+
+    private void unloadUnusedDrivers(Slot leaving) {
+        Set<String> inUse = new HashSet<>();
+        for (Slot o : slots.values()) if (o != leaving && o.state.powered()) inUse.addAll(o.modules);
+        for (String m : leaving.modules) {
+            if (inUse.contains(m) || !drivers.isLoaded(m)) continue;
+            try {
+                drivers.unload(m);
+                record(AuditEvent.of("driver.unload").with("slot", leaving.number).with("module", m));
+            } catch (DriverException e) {
+                record(AuditEvent.of("driver.error").with("slot", leaving.number).with("module", m)
+                        .with("error", e.getMessage()));
+            }
+        }
+    }
+
+    /** The slot's ports and the VLAN interfaces had made on them. */
+    private Set<String> interfacesOf(Slot s) {
+        Set<String> out = new HashSet<>(s.ports.values());
+        for (DesiredState.Link l : applied.links().values()) if (l.slot() == s.number) out.add(l.name());
+        return out;
+    }
+
+    private Set<String> knownInterfaces() {
+        Set<String> out = new HashSet<>();
+        for (Slot s : slots.values()) out.addAll(s.ports.values());
+        return out;
+    }
+
+    private Collection<NetworkState.Bond> bondsOf(NetworkState actual) {
+        List<NetworkState.Bond> out = new ArrayList<>();
+        for (String name : config.bonds().keySet()) {
+            NetworkState.Bond b = actual.bond(name);
+            if (b != null) out.add(b);
+        }
+        return out;
+    }
+
+    private Slot ownerOf(String ifname) {
+        DesiredState.Link l = applied.links().get(ifname);
+        for (Slot s : slots.values()) {
+            if (s.subdeviceOf(ifname) != null || (l != null && l.slot() == s.number)) return s;
+            for (String p : s.ports.values()) if (ifname.startsWith(p + ".")) return s;
+        }
+        return null;
+    }
+
+    private static boolean sameCard(List<PciFunction> a, List<PciFunction> b) {
+        if (a.size() != b.size()) return false;
+        Set<String> ka = new HashSet<>(), kb = new HashSet<>();
+        for (PciFunction f : a) ka.add(f.address() + "/" + f.id());
+        for (PciFunction f : b) kb.add(f.address() + "/" + f.id());
+        return ka.equals(kb);
+    }
+
+    private static String describe(List<PciFunction> functions) {
+        List<String> parts = new ArrayList<>();
+        for (PciFunction f : functions) parts.add(f.address() + " " + f.id());
+        return String.join(", ", parts);
+    }
+
+    private void record(AuditEvent.Builder b) {
+        record(b.build());
+    }
+
+    private void record(AuditEvent e) {
+        audit.record(e);
+    }
+
+    // ---- views --------------------------------------------------------------------------
+
+    public List<SlotView> slots() {
+        List<SlotView> out = new ArrayList<>();
+        for (Slot s : slots.values()) out.add(view(s));
+        return out;
+    }
+
+    public SlotView slotView(int n) {
+        Slot s = slots.get(n);
+        return s == null ? new SlotView(n, SlotState.EMPTY, null, List.of(), Map.of(), List.of(), false, false) : view(s);
+    }
+
+    private static SlotView view(Slot s) {
+        return new SlotView(s.number, s.state, s.reason, s.functions, s.ports, List.copyOf(s.modules), s.led, s.attention);
+    }
+
+    public ChassisConfig config() {
+        return config;
+    }
+}

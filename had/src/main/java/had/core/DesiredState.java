@@ -1,0 +1,104 @@
+package had.core;
+
+import had.config.BondConfig;
+import had.config.ChassisConfig;
+import had.config.PortConfig;
+import had.config.SlotPort;
+import had.network.BondOptions;
+import had.network.IfAddress;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the network should look like, derived from the configuration and the cards in service.
+ * Pure data: the same configuration and cards always give the same desired state.
+ */
+record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
+
+    /** A bond had keeps, with options whose primary is resolved to an interface (or null). */
+    record Bond(String name, BondOptions options, List<IfAddress> addresses, int mtu) {}
+
+    /**
+     * An interface on a card in service: a port, or a VLAN sub-interface of one ({@code vlanParent}
+     * set). {@code master} is the bond it belongs in, or null; {@code mtu} 0 means leave it.
+     */
+    record Link(String name, String vlanParent, int vlanId, String master, List<IfAddress> addresses,
+                int mtu, int slot, int subdevice) {
+        boolean isVlan() {
+            return vlanParent != null;
+        }
+    }
+
+    static final DesiredState NOTHING = new DesiredState(Map.of(), Map.of());
+
+    /** Longest interface name Linux accepts (IFNAMSIZ - 1). */
+    static final int IFNAME_MAX = 15;
+
+    static String vlanName(String parent, int vlan) {
+        return parent + "." + vlan;
+    }
+
+    /** Builds the desired state; problems that make a port unusable are reported to {@code problems}. */
+    static DesiredState of(ChassisConfig config, Collection<Slot> slots, Map<Integer, String> problems) {
+        Map<String, Link> links = new LinkedHashMap<>();
+        for (Slot slot : slots) {
+            if (!slot.state.inService()) continue;
+            for (Map.Entry<Integer, String> port : slot.ports.entrySet()) {
+                addPort(config, slot.number, port.getKey(), port.getValue(), links, problems);
+            }
+        }
+        Map<String, Bond> bonds = new LinkedHashMap<>();
+        for (BondConfig bc : config.bonds().values()) {
+            bonds.put(bc.name(), new Bond(bc.name(), bc.options().withPrimary(primaryOf(bc, slots, config)),
+                    bc.addresses(), bc.mtu()));
+        }
+        return new DesiredState(Map.copyOf(bonds), Map.copyOf(links));
+    }
+
+    private static void addPort(ChassisConfig config, int slot, int subdevice, String ifname,
+                                Map<String, Link> links, Map<Integer, String> problems) {
+        List<PortConfig> pcs = config.configsFor(slot, subdevice);
+        if (pcs.isEmpty()) return;
+        boolean parentNeeded = false;
+        for (PortConfig pc : pcs) {
+            if (pc.vlan() > 0) {
+                String name = vlanName(ifname, pc.vlan());
+                if (name.length() > IFNAME_MAX) {
+                    problems.put(slot, "VLAN interface name " + name + " is longer than " + IFNAME_MAX
+                            + " characters; rename the port or use a shorter VLAN id");
+                    continue;
+                }
+                links.put(name, link(name, ifname, pc, slot, subdevice));
+                parentNeeded = true;
+            } else {
+                links.put(ifname, link(ifname, null, pc, slot, subdevice));
+            }
+        }
+        // A port that only carries tagged VLANs still has to be up, with no address of its own.
+        if (parentNeeded && !links.containsKey(ifname)) {
+            links.put(ifname, new Link(ifname, null, 0, null, List.of(), 0, slot, subdevice));
+        }
+    }
+
+    private static Link link(String name, String parent, PortConfig pc, int slot, int subdevice) {
+        List<IfAddress> addrs = pc.address() == null ? List.of() : List.of(pc.address());
+        return new Link(name, parent, parent == null ? 0 : pc.vlan(), pc.bond(), addrs, pc.mtu(), slot, subdevice);
+    }
+
+    /** The interface that the bond's configured primary ("slot 2 port 0") is right now, or null. */
+    private static String primaryOf(BondConfig bc, Collection<Slot> slots, ChassisConfig config) {
+        SlotPort p = bc.primary();
+        if (p == null) return null;
+        for (Slot s : slots) {
+            if (s.number != p.slot() || !s.state.inService()) continue;
+            String port = s.ports.get(p.port());
+            if (port == null) return null;
+            for (PortConfig pc : config.configsFor(p.slot(), p.port())) {
+                if (bc.name().equals(pc.bond())) return pc.vlan() > 0 ? vlanName(port, pc.vlan()) : port;
+            }
+        }
+        return null;
+    }
+}

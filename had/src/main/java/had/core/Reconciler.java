@@ -1,0 +1,156 @@
+package had.core;
+
+import had.network.BondOptions;
+import had.network.IfAddress;
+import had.network.NetworkState;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Turns the difference between the desired state and what the kernel has into ordered actions.
+ * Pure: it reads nothing and changes nothing. It only plans what it can see from one snapshot,
+ * so the caller applies the plan, reads again and plans again until nothing is left (a mode
+ * change, for example, releases the slaves in one round and enslaves them in the next).
+ *
+ * <p>What already matches is never touched: a bond with the right options, a slave in the right
+ * bond, an address already present, a link already up. That is what lets had restart under
+ * traffic without bouncing anything. Only interfaces had manages are changed: the bonds of the
+ * configuration, and the ports of cards it knows ({@code known}) with their VLANs.
+ */
+final class Reconciler {
+    private Reconciler() {}
+
+    static List<Action> plan(DesiredState desired, DesiredState previous, NetworkState actual, Set<String> known) {
+        List<Action> out = new ArrayList<>();
+        deleteBondsNoLongerConfigured(desired, previous, actual, out);
+        Set<String> releasedForModeChange = new HashSet<>();
+        for (DesiredState.Bond b : desired.bonds().values()) {
+            NetworkState.Bond a = actual.bond(b.name());
+            if (a == null) {
+                out.add(new Action.CreateBond(b.name(), b.options()));
+            } else if (!sameOptions(a.options(), b.options())) {
+                if (a.options().mode() != b.options().mode()) {
+                    // The driver changes mode only on a bond without slaves.
+                    for (String s : a.slaves()) {
+                        out.add(new Action.Release(b.name(), s));
+                        releasedForModeChange.add(s);
+                    }
+                }
+                out.add(new Action.SetBondOptions(b.name(), b.options()));
+            }
+        }
+        releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
+        deleteStaleVlans(desired, previous, actual, out);
+        for (DesiredState.Bond b : desired.bonds().values()) {
+            NetworkState.Link a = actual.link(b.name());
+            if (b.mtu() > 0 && (a == null || a.mtu() != b.mtu())) out.add(new Action.SetMtu(b.name(), b.mtu()));
+        }
+        for (DesiredState.Link l : desired.links().values()) {
+            if (l.isVlan()) continue;
+            configureLink(l, previous.links().get(l.name()), actual, releasedForModeChange, out);
+        }
+        for (DesiredState.Link l : desired.links().values()) {
+            if (!l.isVlan()) continue;
+            if (actual.link(l.name()) == null && actual.link(l.vlanParent()) != null) {
+                out.add(new Action.CreateVlan(l.vlanParent(), l.vlanId(), l.name()));
+            }
+            configureLink(l, previous.links().get(l.name()), actual, releasedForModeChange, out);
+        }
+        for (DesiredState.Bond b : desired.bonds().values()) {
+            DesiredState.Bond prev = previous.bonds().get(b.name());
+            addresses(b.name(), b.addresses(), prev == null ? List.of() : prev.addresses(), actual.link(b.name()), out);
+            NetworkState.Link a = actual.link(b.name());
+            if (a == null || !a.up()) out.add(new Action.SetUp(b.name(), true));
+        }
+        return out;
+    }
+
+    private static void deleteBondsNoLongerConfigured(DesiredState desired, DesiredState previous,
+                                                      NetworkState actual, List<Action> out) {
+        for (String name : previous.bonds().keySet()) {
+            if (desired.bonds().containsKey(name)) continue;
+            NetworkState.Bond a = actual.bond(name);
+            if (a == null) continue;
+            for (String s : a.slaves()) out.add(new Action.Release(name, s));
+            out.add(new Action.DeleteBond(name));
+        }
+    }
+
+    /** Releases managed interfaces from bonds they should no longer be in, before anything joins elsewhere. */
+    private static void releaseMisplacedSlaves(DesiredState desired, DesiredState previous, NetworkState actual,
+                                               Set<String> known, Set<String> alreadyReleased, List<Action> out) {
+        for (NetworkState.Link a : actual.links().values()) {
+            if (a.master() == null || alreadyReleased.contains(a.name())) continue;
+            boolean ours = desired.bonds().containsKey(a.master()) || previous.bonds().containsKey(a.master());
+            boolean managed = known.contains(a.name()) || (a.vlanParent() != null && known.contains(a.vlanParent()));
+            if (!ours || !managed) continue;
+            DesiredState.Link d = desired.links().get(a.name());
+            if (d == null || !a.master().equals(d.master())) out.add(new Action.Release(a.master(), a.name()));
+        }
+    }
+
+    /** VLANs had made on ports that no longer need them (card left service, config changed). */
+    private static void deleteStaleVlans(DesiredState desired, DesiredState previous, NetworkState actual,
+                                         List<Action> out) {
+        for (DesiredState.Link p : previous.links().values()) {
+            if (!p.isVlan() || desired.links().containsKey(p.name())) continue;
+            if (actual.link(p.name()) != null) out.add(new Action.DeleteLink(p.name()));
+        }
+    }
+
+    private static void configureLink(DesiredState.Link l, DesiredState.Link prev, NetworkState actual,
+                                      Set<String> releasedNow, List<Action> out) {
+        NetworkState.Link a = actual.link(l.name());
+        if (a == null && !l.isVlan()) return; // the port has gone; the next event says so
+        boolean fresh = a == null || releasedNow.contains(l.name());
+        String master = fresh ? null : a.master();
+        if (l.master() != null) {
+            // A slave takes the bond's MTU; setting its own would fight the bond.
+            if (!Objects.equals(master, l.master())) {
+                out.add(new Action.Enslave(l.master(), l.name()));
+                out.add(new Action.SetUp(l.name(), true));
+            } else if (!a.up()) {
+                out.add(new Action.SetUp(l.name(), true));
+            }
+            return;
+        }
+        if (l.mtu() > 0 && (a == null || a.mtu() != l.mtu())) out.add(new Action.SetMtu(l.name(), l.mtu()));
+        addresses(l.name(), l.addresses(), prev == null ? List.of() : prev.addresses(), a, out);
+        if (a == null || !a.up()) out.add(new Action.SetUp(l.name(), true));
+    }
+
+    /** Adds what is missing; removes only addresses had itself configured before and no longer wants. */
+    private static void addresses(String ifname, List<IfAddress> want, List<IfAddress> had, NetworkState.Link a,
+                                  List<Action> out) {
+        List<IfAddress> present = a == null ? List.of() : a.addresses();
+        for (IfAddress old : had) {
+            if (!containsAddress(want, old) && containsAddress(present, old)) out.add(new Action.RemoveAddress(ifname, old));
+        }
+        for (IfAddress w : want) {
+            if (!containsAddress(present, w)) out.add(new Action.AddAddress(ifname, w));
+        }
+    }
+
+    static boolean containsAddress(List<IfAddress> list, IfAddress x) {
+        for (IfAddress a : list) if (a.address().equals(x.address()) && a.prefix() == x.prefix()) return true;
+        return false;
+    }
+
+    /** Options compare as the driver would: target order and an empty primary do not matter. */
+    static boolean sameOptions(BondOptions a, BondOptions b) {
+        return a.mode() == b.mode() && a.miimon() == b.miimon() && a.updelay() == b.updelay()
+                && a.downdelay() == b.downdelay() && a.arpInterval() == b.arpInterval()
+                && new HashSet<>(a.arpIpTargets()).equals(new HashSet<>(b.arpIpTargets()))
+                && a.arpValidate() == b.arpValidate() && Objects.equals(blankToNull(a.primary()), blankToNull(b.primary()))
+                && a.primaryReselect() == b.primaryReselect() && a.lacpRate() == b.lacpRate()
+                && a.xmitHashPolicy() == b.xmitHashPolicy() && a.minLinks() == b.minLinks()
+                && a.failOverMac() == b.failOverMac();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

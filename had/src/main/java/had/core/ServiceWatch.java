@@ -1,0 +1,71 @@
+package had.core;
+
+import had.audit.AuditEvent;
+import had.config.BondConfig;
+import had.config.ChassisConfig;
+import had.config.PortConfig;
+import had.config.SlotConfig;
+import had.network.IfAddress;
+import had.network.NetworkState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiFunction;
+
+/**
+ * Watches what the chassis promises its users — each bond, and each plain service address — and
+ * reports every change of whether it works. These records are what availability is computed from,
+ * so a change is reported once, when it is first seen, and never twice.
+ */
+final class ServiceWatch {
+    /** What a user of a service would notice; a change in any field is a new record. */
+    record View(boolean up, int working, int slaves, String active) {}
+
+    private final Map<String, View> last = new HashMap<>();
+
+    /**
+     * @param portOf resolves (slot, subdevice) to the interface in service there, or null
+     */
+    List<AuditEvent> observe(ChassisConfig config, NetworkState actual, BiFunction<Integer, Integer, String> portOf) {
+        List<AuditEvent> out = new ArrayList<>();
+        for (BondConfig bc : config.bonds().values()) {
+            NetworkState.Bond b = actual.bond(bc.name());
+            NetworkState.Link l = actual.link(bc.name());
+            int working = b == null ? 0 : b.workingSlaves();
+            boolean up = b != null && l != null && l.up() && working >= Math.max(1, bc.options().minLinks());
+            View v = new View(up, working, b == null ? 0 : b.slaves().size(), b == null ? null : b.activeSlave());
+            report(bc.name(), "bond", v, out);
+        }
+        for (SlotConfig sc : config.slots().values()) {
+            for (Map.Entry<Integer, List<String>> port : sc.ports().entrySet()) {
+                for (String name : port.getValue()) {
+                    PortConfig pc = config.configs().get(name);
+                    if (pc == null || pc.address() == null) continue;
+                    String ifname = portOf.apply(sc.slot(), port.getKey());
+                    if (ifname != null && pc.vlan() > 0) ifname = DesiredState.vlanName(ifname, pc.vlan());
+                    NetworkState.Link l = ifname == null ? null : actual.link(ifname);
+                    boolean up = l != null && l.up() && l.carrier() && Reconciler.containsAddress(l.addresses(), pc.address());
+                    report(serviceName(pc.address()), "address", new View(up, up ? 1 : 0, 1, up ? ifname : null), out);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void report(String service, String kind, View v, List<AuditEvent> out) {
+        View before = last.put(service, v);
+        if (Objects.equals(before, v)) return;
+        out.add(AuditEvent.of("service.state").with("service", service).with("kind", kind).with("up", v.up())
+                .with("working", v.working()).with("slaves", v.slaves()).with("active", v.active()).build());
+    }
+
+    static String serviceName(IfAddress a) {
+        return a.address().getHostAddress();
+    }
+
+    View view(String service) {
+        return last.get(service);
+    }
+}

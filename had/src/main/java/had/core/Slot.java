@@ -1,0 +1,76 @@
+package had.core;
+
+import had.backplane.PciFunction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One chassis slot and the card in it. Owned by the core's thread; never shared.
+ * Ports are numbered as had.conf numbers subdevices: the card's network functions in PCI
+ * function order, so an interface's name never decides which config it gets.
+ */
+final class Slot {
+    final int number;
+    SlotState state = SlotState.EMPTY;
+    String reason;
+    List<PciFunction> functions = List.of();
+    /** Modules this card needs (loaded by had or found bound). */
+    final Set<String> modules = new LinkedHashSet<>();
+    /** subdevice → interface name, for the ports that have appeared. */
+    final Map<Integer, String> ports = new TreeMap<>();
+    /** Monotonic deadline for the pending stage (ports appearing, quiesce), or 0 when none. */
+    long deadline;
+    boolean extractionForced;
+    boolean attention;
+    /** The hot-swap LED as had last set it. */
+    boolean led;
+    /** Monotonic time the card arrived, for the insertion-to-service figure. */
+    long insertedAt;
+    /** Monotonic time the card left service (extraction or surprise), for MTTR. */
+    long leftServiceAt;
+
+    Slot(int number) {
+        this.number = number;
+    }
+
+    /** The card's network functions in function order: index = subdevice. */
+    List<PciFunction> networkFunctions() {
+        List<PciFunction> out = new ArrayList<>();
+        for (PciFunction f : functions) if (f.isNetwork()) out.add(f);
+        out.sort((a, b) -> Integer.compare(a.function(), b.function()));
+        return out;
+    }
+
+    int subdeviceOf(PciFunction f) {
+        List<PciFunction> net = networkFunctions();
+        for (int i = 0; i < net.size(); i++) if (net.get(i).address().equals(f.address())) return i;
+        return -1;
+    }
+
+    Integer subdeviceOf(String ifname) {
+        for (Map.Entry<Integer, String> e : ports.entrySet()) if (e.getValue().equals(ifname)) return e.getKey();
+        return null;
+    }
+
+    boolean allPortsPresent() {
+        return ports.size() >= networkFunctions().size();
+    }
+
+    Map<Integer, String> portsView() {
+        return Collections.unmodifiableMap(ports);
+    }
+
+    void clearCard() {
+        functions = List.of();
+        modules.clear();
+        ports.clear();
+        deadline = 0;
+        extractionForced = false;
+        reason = null;
+    }
+}

@@ -1,0 +1,15 @@
+package had.core;
+
+import had.backplane.PciFunction;
+import java.util.List;
+import java.util.Map;
+
+/** A read-only picture of one slot, for status output, drills and tests. */
+public record SlotView(int slot, SlotState state, String reason, List<PciFunction> functions,
+                       Map<Integer, String> ports, List<String> modules, boolean led, boolean attention) {
+    public SlotView {
+        functions = List.copyOf(functions);
+        ports = Map.copyOf(ports);
+        modules = List.copyOf(modules);
+    }
+}
