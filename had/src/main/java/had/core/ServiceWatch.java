@@ -21,7 +21,7 @@ import java.util.function.BiFunction;
  */
 final class ServiceWatch {
     /** What a user of a service would notice; a change in any field is a new record. */
-    record View(boolean up, int working, int slaves, String active) {}
+    record View(boolean up, int working, int slaves, String active, int expected) {}
 
     private final Map<String, View> last = new HashMap<>();
 
@@ -35,7 +35,8 @@ final class ServiceWatch {
             NetworkState.Link l = actual.link(bc.name());
             int working = b == null ? 0 : b.workingSlaves();
             boolean up = b != null && l != null && l.up() && working >= Math.max(1, bc.options().minLinks());
-            View v = new View(up, working, b == null ? 0 : b.slaves().size(), b == null ? null : b.activeSlave());
+            View v = new View(up, working, b == null ? 0 : b.slaves().size(), b == null ? null : b.activeSlave(),
+                    expectedSlaves(config, bc.name()));
             report(bc.name(), "bond", v, out);
         }
         for (SlotConfig sc : config.slots().values()) {
@@ -47,7 +48,7 @@ final class ServiceWatch {
                     if (ifname != null && pc.vlan() > 0) ifname = DesiredState.vlanName(ifname, pc.vlan());
                     NetworkState.Link l = ifname == null ? null : actual.link(ifname);
                     boolean up = l != null && l.up() && l.carrier() && Reconciler.containsAddress(l.addresses(), pc.address());
-                    report(serviceName(pc.address()), "address", new View(up, up ? 1 : 0, 1, up ? ifname : null), out);
+                    report(serviceName(pc.address()), "address", new View(up, up ? 1 : 0, 1, up ? ifname : null, 1), out);
                 }
             }
         }
@@ -58,7 +59,22 @@ final class ServiceWatch {
         View before = last.put(service, v);
         if (Objects.equals(before, v)) return;
         out.add(AuditEvent.of("service.state").with("service", service).with("kind", kind).with("up", v.up())
-                .with("working", v.working()).with("slaves", v.slaves()).with("active", v.active()).build());
+                .with("working", v.working()).with("slaves", v.slaves()).with("expected", v.expected())
+                .with("active", v.active()).build());
+    }
+
+    /** How many ports the configuration puts in the bond: fewer working than that is degraded. */
+    private static int expectedSlaves(ChassisConfig config, String bond) {
+        int n = 0;
+        for (SlotConfig sc : config.slots().values()) {
+            for (List<String> names : sc.ports().values()) {
+                for (String name : names) {
+                    PortConfig pc = config.configs().get(name);
+                    if (pc != null && bond.equals(pc.bond())) n++;
+                }
+            }
+        }
+        return n;
     }
 
     static String serviceName(IfAddress a) {
