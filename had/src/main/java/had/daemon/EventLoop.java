@@ -1,0 +1,102 @@
+package had.daemon;
+
+import had.core.Chassis;
+import had.time.Clock;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the core. Adapters and clients post work; the loop runs it in order,
+ * runs the core's timers when due, and looks at the network now and then in case a change went
+ * unreported. A failure in one task is logged and the loop goes on: the daemon never dies on
+ * one bad event.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+    private static final Runnable STOP = () -> { };
+
+    private final Chassis chassis;
+    private final Clock clock;
+    private final long housekeepingNanos;
+    private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    public EventLoop(Chassis chassis, Clock clock, long housekeepingMillis) {
+        this.chassis = chassis;
+        this.clock = clock;
+        this.housekeepingNanos = housekeepingMillis * 1_000_000L;
+        this.thread = new Thread(this::run, "had-core");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public void post(Runnable task) {
+        if (!stopping) queue.add(task);
+    }
+
+    /** Runs {@code f} on the core thread and hands its answer back. */
+    public <T> CompletableFuture<T> call(Function<Chassis, T> f) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        post(() -> {
+            try {
+                result.complete(f.apply(chassis));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        if (stopping) result.completeExceptionally(new IllegalStateException("had is stopping"));
+        return result;
+    }
+
+    private void run() {
+        long nextLook = clock.nanos() + housekeepingNanos;
+        while (true) {
+            long now = clock.nanos();
+            long until = Math.min(nextLook, chassis.nextDeadline());
+            long wait = Math.max(0, until - now);
+            Runnable task;
+            try {
+                task = queue.poll(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (task == STOP) return;
+            if (task != null) safely(task);
+            now = clock.nanos();
+            if (now - chassis.nextDeadline() >= 0) safely(chassis::tick);
+            if (now - nextLook >= 0) {
+                nextLook = now + housekeepingNanos;
+                safely(chassis::networkChanged);
+            }
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError vme) throw vme;
+            log.error("event handling failed; had carries on: {}", e.toString(), e);
+        }
+    }
+
+    /** Finishes the work already queued (the action in flight included), then stops. */
+    @Override
+    public void close() {
+        stopping = true;
+        queue.add(STOP);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
