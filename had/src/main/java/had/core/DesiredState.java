@@ -7,6 +7,7 @@ import had.config.SlotPort;
 import had.network.BondOptions;
 import had.network.IfAddress;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
             bonds.put(bc.name(), new Bond(bc.name(), bc.options().withPrimary(primaryOf(bc, slots, config)),
                     bc.addresses(), bc.mtu()));
         }
-        return new DesiredState(Map.copyOf(bonds), Map.copyOf(links));
+        return new DesiredState(Collections.unmodifiableMap(bonds), Collections.unmodifiableMap(links));
     }
 
     private static void addPort(ChassisConfig config, int slot, int subdevice, String ifname,

@@ -44,6 +44,11 @@ final class Reconciler {
         }
         releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
         deleteStaleVlans(desired, previous, actual, out);
+        for (DesiredState.Link p : previous.links().values()) {
+            // A port leaving service keeps only the addresses had did not give it.
+            if (p.isVlan() || desired.links().containsKey(p.name())) continue;
+            addresses(p.name(), List.of(), p.addresses(), actual.link(p.name()), out);
+        }
         for (DesiredState.Bond b : desired.bonds().values()) {
             NetworkState.Link a = actual.link(b.name());
             if (b.mtu() > 0 && (a == null || a.mtu() != b.mtu())) out.add(new Action.SetMtu(b.name(), b.mtu()));
@@ -82,7 +87,9 @@ final class Reconciler {
     /** Releases managed interfaces from bonds they should no longer be in, before anything joins elsewhere. */
     private static void releaseMisplacedSlaves(DesiredState desired, DesiredState previous, NetworkState actual,
                                                Set<String> known, Set<String> alreadyReleased, List<Action> out) {
-        for (NetworkState.Link a : actual.links().values()) {
+        List<NetworkState.Link> links = new ArrayList<>(actual.links().values());
+        links.sort((x, y) -> x.name().compareTo(y.name()));
+        for (NetworkState.Link a : links) {
             if (a.master() == null || alreadyReleased.contains(a.name())) continue;
             boolean ours = desired.bonds().containsKey(a.master()) || previous.bonds().containsKey(a.master());
             boolean managed = known.contains(a.name()) || (a.vlanParent() != null && known.contains(a.vlanParent()));
