@@ -1,0 +1,364 @@
+package had.core;
+
+import static had.core.Configs.E1000E;
+import static had.core.Configs.UNKNOWN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+import had.audit.AuditEvent;
+import had.backplane.BackplaneEvent;
+import had.backplane.BackplaneException;
+import had.network.IfAddress;
+import had.network.NetworkState;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+
+/** The slot life cycle against a mocked backplane, on the simulated bonding driver. */
+class ChassisTest {
+    private CoreFixture f;
+
+    @BeforeEach
+    void setUp() {
+        f = new CoreFixture(Configs.motorola8216());
+        f.resync();
+    }
+
+    private void insertAll() {
+        f.insert(2, E1000E, 2);
+        f.insert(12, E1000E, 2);
+        f.insert(16, E1000E, 1);
+        f.advance(500);
+    }
+
+    private NetworkState.Bond bond0() {
+        return f.net.read().bond("bond0");
+    }
+
+    private String field(AuditEvent e, String key) {
+        return String.valueOf(e.fields().get(key));
+    }
+
+    // ---- insertion ----------------------------------------------------------------------
+
+    @Test
+    void insertionLoadsTheDriverOnceAndConfiguresEveryPortByPciFunction() {
+        insertAll();
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        assertEquals(SlotState.ACTIVE, f.state(12));
+        assertEquals(SlotState.ACTIVE, f.state(16));
+        assertEquals(List.of("+e1000e"), f.moduleChanges);
+        // Function 1 probed first and got eth0; port 0 is still function 0.
+        assertEquals("eth1", f.port(2, 0));
+        assertEquals("eth0", f.port(2, 1));
+        NetworkState.Bond b = bond0();
+        assertEquals(4, b.slaves().size());
+        assertEquals(4, b.workingSlaves());
+        assertEquals(f.port(2, 0), b.activeSlave(), "primary = slot 2 port 0");
+        NetworkState.Link plain = f.net.read().link(f.port(16, 0));
+        assertTrue(plain.up());
+        assertEquals(List.of("10.0.2.1/24"), plain.addresses().stream().map(IfAddress::toString).toList());
+        assertEquals(List.of("10.0.1.1/24"),
+                f.net.read().link("bond0").addresses().stream().map(IfAddress::toString).toList());
+    }
+
+    @Test
+    void unknownCardIsIgnoredAndRecordedAndNothingElseIsTouched() {
+        insertAll();
+        int before = f.audits("net.change").size() + f.audits("bond.enslave").size();
+        f.send(new BackplaneEvent.CardInserted(5, CoreFixture.card(5, UNKNOWN, 2), f.clock.nanos()));
+        assertEquals(SlotState.IGNORED, f.state(5));
+        assertTrue(f.chassis.slotView(5).reason().contains("1234:5678"));
+        assertEquals("1234:5678", field(f.audits("card.unknown").get(0), "ids"));
+        assertEquals(List.of("+e1000e"), f.moduleChanges);
+        assertEquals(before, f.audits("net.change").size() + f.audits("bond.enslave").size());
+    }
+
+    @Test
+    void driverThatFailsToLoadFailsOnlyThatSlot() {
+        f.drivers.failOnLoad("e1000e", "modprobe: ERROR: could not insert 'e1000e': Exec format error");
+        f.send(new BackplaneEvent.CardInserted(2, CoreFixture.card(2, E1000E, 2), f.clock.nanos()));
+        assertEquals(SlotState.FAILED, f.state(2));
+        assertTrue(f.chassis.slotView(2).reason().contains("Exec format error"), f.chassis.slotView(2).reason());
+        verify(f.backplane).setAttention(2, true);
+        assertTrue(f.chassis.slotView(2).attention());
+        // The driver comes good: the next card loads it; slot 2 stays FAILED until re-seated.
+        f.drivers.failOnLoad("e1000e", null);
+        f.insert(12, E1000E, 2);
+        f.advance(300);
+        assertEquals(SlotState.ACTIVE, f.state(12));
+        assertEquals(SlotState.FAILED, f.state(2));
+        assertEquals(2, bond0().slaves().size());
+    }
+
+    @Test
+    void portsThatNeverAppearFailTheSlotAfterTheTimeout() {
+        f.send(new BackplaneEvent.CardInserted(2, CoreFixture.card(2, E1000E, 2), f.clock.nanos()));
+        assertEquals(SlotState.INSERTING, f.state(2));
+        f.advance(990);
+        assertEquals(SlotState.INSERTING, f.state(2));
+        f.advance(20);
+        assertEquals(SlotState.FAILED, f.state(2));
+        String reason = f.chassis.slotView(2).reason();
+        assertTrue(reason.contains("0000:02:00.0") && reason.contains("0000:02:00.1") && reason.contains("1000 ms"), reason);
+    }
+
+    // ---- planned extraction -------------------------------------------------------------
+
+    @Test
+    void plannedExtractionMovesTheActiveSlaveFirstAndNeverLeavesTheBondWithoutAWorkingSlave() {
+        insertAll();
+        long start = f.clock.nanos();
+        String leaving = bond0().activeSlave();
+        assertEquals(f.port(2, 0), leaving);
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        assertEquals(SlotState.EXTRACTING, f.state(2));
+        assertEquals(f.port(12, 0), bond0().activeSlave(), "the active slave moved to the other card at once");
+        assertEquals(4, bond0().slaves().size(), "slot 2's ports stay while the switches learn the new path");
+        f.advance(250);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+        assertEquals(2, bond0().slaves().size());
+        InOrder order = inOrder(f.backplane);
+        order.verify(f.backplane).powerOff(2);
+        order.verify(f.backplane).setHotSwapLed(2, true);
+        assertTrue(f.chassis.slotView(2).led());
+        assertEquals(List.of("+e1000e"), f.moduleChanges, "slot 12 still uses e1000e");
+        f.powerOffHappened(2);
+        f.pull(2);
+        assertEquals(SlotState.EMPTY, f.state(2));
+        assertEquals("false", field(f.audits("card.removed").get(0), "improper"));
+        assertEquals(2, f.net.changeLog().minWorkingSlaves("bond0", start, f.clock.nanos()));
+        assertEquals(0, f.net.changeLog().nanosWithoutWorkingSlave("bond0", start, f.clock.nanos()));
+        // Active slave moved before any release was recorded.
+        List<String> types = f.audit.stream().map(AuditEvent::type).toList();
+        assertTrue(types.indexOf("bond.active") < types.indexOf("bond.release"), types.toString());
+    }
+
+    @Test
+    void aSecondRequestDuringExtractionIsIgnoredAndRecorded() {
+        insertAll();
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        List<AuditEvent> reqs = f.audits("extraction.requested");
+        assertEquals("accepted", field(reqs.get(0), "outcome"));
+        assertEquals("ignored: extraction already in progress", field(reqs.get(1), "outcome"));
+        f.advance(250);
+        verify(f.backplane).powerOff(2);
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        assertEquals("ignored: already safe to remove", field(f.audits("extraction.requested").get(2), "outcome"));
+    }
+
+    @Test
+    void handleClosedBeforePowerOffCancelsAndRestoresTheCard() {
+        insertAll();
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(100);
+        f.send(new BackplaneEvent.ExtractionCancelled(2, f.clock.nanos()));
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        f.advance(300);
+        verify(f.backplane, never()).powerOff(anyInt());
+        verify(f.backplane, never()).setHotSwapLed(anyInt(), anyBoolean());
+        assertEquals(4, bond0().slaves().size());
+        assertEquals(f.port(2, 0), bond0().activeSlave(), "primary_reselect=always takes the primary back");
+        assertEquals("restored", field(f.audits("extraction.cancelled").get(0), "outcome"));
+    }
+
+    @Test
+    void handleClosedAfterPowerOffPowersTheSlotOnAgain() {
+        insertAll();
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(250);
+        f.powerOffHappened(2);
+        clearInvocations(f.backplane);
+        f.send(new BackplaneEvent.ExtractionCancelled(2, f.clock.nanos()));
+        verify(f.backplane).setHotSwapLed(2, false);
+        verify(f.backplane).powerOn(2);
+        // The backplane then reports the card as inserted again.
+        f.insert(2, E1000E, 2);
+        f.advance(300);
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        assertEquals(4, bond0().slaves().size());
+    }
+
+    @Test
+    void extractingTheLastWorkingPortIsRefusedUnlessForced() {
+        f.insert(2, E1000E, 2);
+        f.advance(300);
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        AuditEvent refused = f.audits("extraction.requested").get(0);
+        assertTrue(field(refused, "outcome").startsWith("refused: bond0 would lose its last working slave"));
+        verify(f.backplane).setAttention(2, true);
+        verify(f.backplane, never()).powerOff(anyInt());
+        // The operator closes the handle: the refusal is withdrawn.
+        f.send(new BackplaneEvent.ExtractionCancelled(2, f.clock.nanos()));
+        verify(f.backplane).setAttention(2, false);
+        // Forced, from the command line: proceeds, and the outage is on record.
+        f.chassis.requestExtraction(2, true, "hadctl");
+        f.advance(250);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+        AuditEvent down = f.audits("service.state").stream()
+                .filter(e -> "bond0".equals(e.fields().get("service")) && Boolean.FALSE.equals(e.fields().get("up")))
+                .reduce((a, b) -> b).orElseThrow();
+        assertEquals(0, down.fields().get("working"));
+        assertEquals(List.of("+e1000e", "-e1000e"), f.moduleChanges, "no card uses e1000e any more");
+    }
+
+    @Test
+    void extractionOfAnIgnoredCardJustPowersItOff() {
+        f.send(new BackplaneEvent.CardInserted(5, CoreFixture.card(5, UNKNOWN, 1), f.clock.nanos()));
+        f.send(new BackplaneEvent.ExtractionRequested(5, f.clock.nanos()));
+        f.advance(250);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(5));
+        verify(f.backplane).powerOff(5);
+    }
+
+    @Test
+    void powerOffFailureFailsTheSlotWithTheReason() {
+        insertAll();
+        doThrow(new BackplaneException("slot 2: power: Input/output error", 5)).when(f.backplane).powerOff(2);
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(250);
+        assertEquals(SlotState.FAILED, f.state(2));
+        assertTrue(f.chassis.slotView(2).reason().contains("Input/output error"));
+        verify(f.backplane, never()).setHotSwapLed(2, true);
+    }
+
+    // ---- surprise removal ---------------------------------------------------------------
+
+    @Test
+    void surpriseRemovalOfTheActiveCardFailsOverWithinMiimonAndIsRecordedAsImproper() {
+        insertAll();
+        long start = f.clock.nanos();
+        f.yank(2, 1000);
+        assertEquals(SlotState.EMPTY, f.state(2));
+        AuditEvent removed = f.audits("card.removed").get(0);
+        assertEquals(true, removed.fields().get("improper"));
+        assertEquals("ACTIVE", removed.fields().get("state"));
+        NetworkState.Bond b = bond0();
+        assertEquals(2, b.slaves().size());
+        assertEquals(f.port(12, 0), b.activeSlave());
+        long outage = f.net.changeLog().nanosWithoutWorkingSlave("bond0", start, f.clock.nanos());
+        assertTrue(outage <= 100_000_000L, "outage bounded by miimon: " + outage);
+        // Re-insertion into the slot whose card was yanked.
+        f.insert(2, E1000E, 2);
+        f.advance(300);
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        assertEquals(4, bond0().slaves().size());
+        assertEquals(f.port(2, 0), bond0().activeSlave());
+    }
+
+    @Test
+    void surpriseRemovalFromEveryStateEndsEmpty() {
+        // INSERTING
+        f.send(new BackplaneEvent.CardInserted(2, CoreFixture.card(2, E1000E, 2), f.clock.nanos()));
+        f.send(new BackplaneEvent.CardRemoved(2, f.clock.nanos()));
+        assertEquals(SlotState.EMPTY, f.state(2));
+        // FAILED
+        f.drivers.failOnLoad("e1000e", "boom");
+        f.send(new BackplaneEvent.CardInserted(2, CoreFixture.card(2, E1000E, 2), f.clock.nanos()));
+        assertEquals(SlotState.FAILED, f.state(2));
+        f.send(new BackplaneEvent.CardRemoved(2, f.clock.nanos()));
+        assertEquals(SlotState.EMPTY, f.state(2));
+        assertFalse(f.chassis.slotView(2).attention(), "attention goes with the card");
+        f.drivers.failOnLoad("e1000e", null);
+        // EXTRACTING
+        insertAll();
+        f.send(new BackplaneEvent.ExtractionRequested(12, f.clock.nanos()));
+        assertEquals(SlotState.EXTRACTING, f.state(12));
+        f.yank(12, 200);
+        assertEquals(SlotState.EMPTY, f.state(12));
+        // IGNORED
+        f.send(new BackplaneEvent.CardInserted(5, CoreFixture.card(5, UNKNOWN, 1), f.clock.nanos()));
+        f.send(new BackplaneEvent.CardRemoved(5, f.clock.nanos()));
+        assertEquals(SlotState.EMPTY, f.state(5));
+        assertEquals(4, f.audits("card.removed").stream().filter(e -> Boolean.TRUE.equals(e.fields().get("improper"))).count());
+        assertEquals(2, bond0().slaves().size());
+    }
+
+    @Test
+    void portLinkLossIsRecordedAndTheBondFailsOver() {
+        insertAll();
+        String active = bond0().activeSlave();
+        f.net.setPhysicalLink(active, false);
+        f.send(new BackplaneEvent.LinkChanged(2, active, false, f.clock.nanos()));
+        f.advance(200);
+        f.chassis.networkChanged();
+        assertEquals(false, f.audits("port.link").get(0).fields().get("carrier"));
+        assertTrue(!active.equals(bond0().activeSlave()));
+        assertEquals(3, bond0().workingSlaves());
+    }
+
+    // ---- restart ------------------------------------------------------------------------
+
+    @Test
+    void restartAdoptsWhatIsThereWithoutTouchingIt() {
+        insertAll();
+        int changesBefore = f.net.changeLog().all().size();
+        NetworkState before = f.net.read();
+        // A new had on the same kernel: drivers are bound now, the backplane reports inventory.
+        List<AuditEvent> audit2 = new java.util.ArrayList<>();
+        for (int slot : f.portsBySlot.keySet()) {
+            for (var fn : CoreFixture.card(slot, E1000E, f.portsBySlot.get(slot).size())) f.bound.put(fn.address(), "e1000e");
+        }
+        Chassis again = new Chassis(Configs.motorola8216(), new Settings(1000, 200), f.backplane, f.net, f.drivers,
+                audit2::add, f.clock);
+        for (int slot : f.portsBySlot.keySet()) {
+            List<String> names = f.portsBySlot.get(slot);
+            var fs = CoreFixture.card(slot, E1000E, names.size());
+            again.handle(new BackplaneEvent.CardInserted(slot, fs, f.clock.nanos()));
+            for (int i = 0; i < fs.size(); i++) {
+                again.handle(new BackplaneEvent.NetdevAdded(slot, fs.get(i), names.get(i), f.clock.nanos()));
+            }
+        }
+        again.handle(new BackplaneEvent.Resync(f.portsBySlot.keySet(), f.clock.nanos()));
+        assertEquals(SlotState.ACTIVE, again.slotView(2).state());
+        List<String> changes = audit2.stream().map(AuditEvent::type)
+                .filter(t -> t.startsWith("net.") || t.startsWith("bond.") || t.startsWith("driver.")).toList();
+        assertEquals(List.of(), changes, "nothing torn down, re-added or bounced");
+        assertEquals(changesBefore, f.net.changeLog().all().size());
+        assertEquals(before, f.net.read());
+    }
+
+    @Test
+    void inventoryThatMissesACardMeansItWasRemovedWhileNobodyWatched() {
+        insertAll();
+        f.net.removePort(f.port(16, 0));
+        f.send(new BackplaneEvent.Resync(java.util.Set.of(2, 12), f.clock.nanos()));
+        assertEquals(SlotState.EMPTY, f.state(16));
+        assertEquals(true, f.audits("card.removed").get(0).fields().get("improper"));
+    }
+
+    @Test
+    void nothingIsChangedBeforeTheFirstInventoryIsComplete() {
+        CoreFixture g = new CoreFixture(Configs.motorola8216());
+        g.insert(2, E1000E, 2);
+        assertNull(g.net.read().bond("bond0"), "no bond created before the inventory ends");
+        g.resync();
+        assertEquals(2, g.net.read().bond("bond0").slaves().size());
+    }
+
+    // ---- drivers ------------------------------------------------------------------------
+
+    @Test
+    void theDriverIsUnloadedWhenTheLastCardUsingItLeaves() {
+        insertAll();
+        for (int slot : List.of(2, 12, 16)) {
+            f.chassis.requestExtraction(slot, true, "hadctl");
+            f.advance(250);
+            f.powerOffHappened(slot);
+        }
+        assertEquals(List.of("+e1000e", "-e1000e"), f.moduleChanges);
+        assertEquals("16", field(f.audits("driver.unload").get(0), "slot"));
+    }
+}

@@ -1,0 +1,145 @@
+package had.core;
+
+import static org.mockito.Mockito.mock;
+
+import had.audit.AuditEvent;
+import had.backplane.Backplane;
+import had.backplane.BackplaneEvent;
+import had.backplane.PciFunction;
+import had.backplane.PciId;
+import had.config.ChassisConfig;
+import had.drivers.sim.SimDrivers;
+import had.network.sim.SimNetwork;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The core on a chassis the test plays by hand: a Mockito backplane (the test sends its events
+ * and verifies its commands), the simulated network with the bonding driver's semantics, and
+ * simulated modules. Interfaces are named like the kernel would, in the order functions probe
+ * (highest function first, as in the lab), so nothing can rely on names.
+ */
+final class CoreFixture {
+    final ManualClock clock = new ManualClock();
+    final SimNetwork net = new SimNetwork(clock);
+    final Backplane backplane = mock(Backplane.class);
+    final List<AuditEvent> audit = new ArrayList<>();
+    final List<String> moduleChanges = new ArrayList<>();
+    final Map<String, String> bound = new HashMap<>();
+    final Map<Integer, List<String>> portsBySlot = new TreeMap<>();
+    final SimDrivers drivers;
+    final Chassis chassis;
+    private int nextEth;
+
+    CoreFixture(ChassisConfig config) {
+        this(config, new Settings(1_000, 200));
+    }
+
+    CoreFixture(ChassisConfig config, Settings settings) {
+        drivers = new SimDrivers(config.drivers(), new SimDrivers.Kernel() {
+            @Override
+            public void moduleChanged(String module, List<PciId> ids, boolean loaded) {
+                moduleChanges.add((loaded ? "+" : "-") + module);
+            }
+
+            @Override
+            public Optional<String> boundDriver(String pciAddress) {
+                return Optional.ofNullable(bound.get(pciAddress));
+            }
+        });
+        chassis = new Chassis(config, settings, backplane, net, drivers, audit::add, clock);
+    }
+
+    static List<PciFunction> card(int slot, PciId id, int ports) {
+        List<PciFunction> fs = new ArrayList<>();
+        for (int f = 0; f < ports; f++) fs.add(new PciFunction(String.format("0000:%02x:00.%d", slot, f), f, id, 0x020000));
+        return fs;
+    }
+
+    void send(BackplaneEvent e) {
+        chassis.handle(e);
+    }
+
+    void resync() {
+        send(new BackplaneEvent.Resync(new LinkedHashSet<>(portsBySlot.keySet()), clock.nanos()));
+    }
+
+    /** Card in, then (like the kernel once the driver is loaded) its ports, highest function first. */
+    List<String> insert(int slot, PciId id, int ports) {
+        List<PciFunction> fs = card(slot, id, ports);
+        send(new BackplaneEvent.CardInserted(slot, fs, clock.nanos()));
+        return portsAppear(slot, fs);
+    }
+
+    List<String> portsAppear(int slot, List<PciFunction> fs) {
+        String[] names = new String[fs.size()];
+        for (int f = fs.size() - 1; f >= 0; f--) {
+            String name = "eth" + nextEth++;
+            names[f] = name;
+            net.addPort(name, 1500);
+            net.setPhysicalLink(name, true);
+            send(new BackplaneEvent.NetdevAdded(slot, fs.get(f), name, clock.nanos()));
+        }
+        portsBySlot.put(slot, List.of(names));
+        return List.of(names);
+    }
+
+    /** The card pulled without a request: links drop at once, the kernel unregisters later. */
+    void yank(int slot, long detectMillis) {
+        List<String> ports = portsBySlot.getOrDefault(slot, List.of());
+        for (String p : ports) net.setPhysicalLink(p, false);
+        advance(detectMillis);
+        for (String p : ports) {
+            net.removePort(p);
+            send(new BackplaneEvent.NetdevRemoved(slot, p, clock.nanos()));
+        }
+        portsBySlot.remove(slot);
+        send(new BackplaneEvent.CardRemoved(slot, clock.nanos()));
+    }
+
+    /** After a power-off: the kernel removes the card's interfaces. */
+    void powerOffHappened(int slot) {
+        for (String p : portsBySlot.getOrDefault(slot, List.of())) {
+            net.removePort(p);
+            send(new BackplaneEvent.NetdevRemoved(slot, p, clock.nanos()));
+        }
+    }
+
+    void pull(int slot) {
+        portsBySlot.remove(slot);
+        send(new BackplaneEvent.CardRemoved(slot, clock.nanos()));
+    }
+
+    /** Lets time pass in 10 ms steps: the bonding monitors and the core's timers run. */
+    void advance(long millis) {
+        for (long t = 0; t < millis; t += 10) {
+            clock.advanceMillis(Math.min(10, millis - t));
+            net.advance();
+            chassis.tick();
+        }
+    }
+
+    SlotState state(int slot) {
+        return chassis.slotView(slot).state();
+    }
+
+    String port(int slot, int subdevice) {
+        return chassis.slotView(slot).ports().get(subdevice);
+    }
+
+    List<AuditEvent> audits(String type) {
+        return audit.stream().filter(e -> e.type().equals(type)).toList();
+    }
+
+    Set<String> types() {
+        Set<String> s = new LinkedHashSet<>();
+        for (AuditEvent e : audit) s.add(e.type());
+        return s;
+    }
+}
