@@ -72,6 +72,10 @@ final class SimBond {
             throw error("cannot enslave " + dev.name + ": Error -22 calling dev_set_mtu (bond MTU "
                     + this.dev.mtu + " above the device's maximum " + dev.maxMtu + ")");
         }
+        if (dev.lower != null && this.dev.mtu > dev.lower.mtu) {
+            throw error("cannot enslave " + dev.name + ": Error -34 calling dev_set_mtu (bond MTU "
+                    + this.dev.mtu + " above " + dev.lower.name + "'s " + dev.lower.mtu + ")");
+        }
         if (dev.lower != null && !dev.lower.adminUp) {
             throw error("cannot enslave " + dev.name + ": Opening slave failed (" + dev.lower.name + " is down)");
         }
