@@ -26,7 +26,7 @@ final class Sysfs {
 
     /** As echo does it: one write of the value and a newline (an empty value still reaches the driver). */
     static final Writer FILES = (file, value) -> Files.writeString(file, value + "\n", StandardCharsets.US_ASCII,
-            StandardOpenOption.WRITE);
+            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
 
     private final Path root;
     private final Writer writer;
