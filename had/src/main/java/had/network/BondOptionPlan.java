@@ -35,6 +35,9 @@ public final class BondOptionPlan {
     /** The driver's default miimon, which it turns on when a mode without ARP monitoring is set. */
     public static final int DEFAULT_MIIMON = 100;
 
+    /** BOND_MAX_ARP_TARGETS. */
+    public static final int MAX_ARP_TARGETS = 16;
+
     public enum Action { WRITE, BOND_DOWN, BOND_UP }
 
     /** One step: write {@code value} to bonding/{@code option}, or take the bond down or up. */
@@ -162,9 +165,6 @@ public final class BondOptionPlan {
             throw new NetworkException(bond + ": at most " + MAX_ARP_TARGETS + " arp_ip_target (driver: ARP target table is full!)");
         }
     }
-
-    /** BOND_MAX_ARP_TARGETS. */
-    public static final int MAX_ARP_TARGETS = 16;
 
     static NetworkException refused(String bond, String option, String why) {
         return new NetworkException(bond + ": option " + option + ": unable to set because " + why);
