@@ -1,0 +1,177 @@
+package had.network;
+
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The ordered sysfs writes that take a bond from the options it has to the options wanted, in
+ * the order the bonding driver accepts them, writing only what differs. Both adapters follow the
+ * same plan: the Linux one writes it to sysfs, the simulation feeds it to its model of the driver,
+ * so the simulation also proves that the plan is one the driver would take.
+ *
+ * <p>Rules of the driver (bond_options.c) the order follows:
+ * <ul>
+ * <li>mode only while the bond has no slaves and is down; lacp_rate only while it is down. A bond
+ *     without slaves carries no traffic, so it is taken down around those writes; a bond with
+ *     slaves is refused rather than bounced, because bouncing it is an outage;</li>
+ * <li>fail_over_mac only without slaves;</li>
+ * <li>a mode change resets arp_validate, and a mode without ARP monitoring drops arp_interval and
+ *     turns miimon on, so what differs is worked out against the bond as the mode change leaves it;</li>
+ * <li>miimon and arp_interval exclude each other (writing one non-zero zeroes the other);</li>
+ * <li>updelay and downdelay are kept by the driver as multiples of miimon and refused while miimon
+ *     is 0, so they are written after miimon, and again whenever miimon changes;</li>
+ * <li>arp_ip_target takes one "+addr" or "-addr" per write.</li>
+ * </ul>
+ * Every check that would make the driver refuse a write is made before the first write, so a plan
+ * either applies whole or is refused whole.
+ */
+public final class BondOptionPlan {
+    /** What a freshly created bond has before anything is written (bonding module defaults). */
+    public static final BondOptions KERNEL_DEFAULTS = new BondOptions(BondMode.BALANCE_RR, 0, 0, 0, 0, List.of(),
+            ArpValidate.NONE, null, PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0, FailOverMac.NONE);
+
+    /** The driver's default miimon, which it turns on when a mode without ARP monitoring is set. */
+    public static final int DEFAULT_MIIMON = 100;
+
+    /** BOND_MAX_ARP_TARGETS. */
+    public static final int MAX_ARP_TARGETS = 16;
+
+    public enum Action { WRITE, BOND_DOWN, BOND_UP }
+
+    /** One step: write {@code value} to bonding/{@code option}, or take the bond down or up. */
+    public record Step(Action action, String option, String value) {
+        static Step write(String option, String value) {
+            return new Step(Action.WRITE, option, value);
+        }
+
+        @Override
+        public String toString() {
+            return action == Action.WRITE ? option + "=" + value : action.name();
+        }
+    }
+
+    private BondOptionPlan() {
+    }
+
+    public static List<Step> plan(String bond, BondOptions current, BondOptions wanted, boolean hasSlaves,
+                                  boolean up) {
+        BondOptions now = current;
+        boolean modeChanges = now.mode() != wanted.mode();
+        if (modeChanges) now = afterModeChange(now, wanted.mode());
+        check(bond, current, now, wanted, hasSlaves, up);
+
+        boolean bounce = up && (modeChanges || now.lacpRate() != wanted.lacpRate());
+        List<Step> steps = new ArrayList<>();
+        if (bounce) steps.add(new Step(Action.BOND_DOWN, null, null));
+        if (modeChanges) steps.add(Step.write("mode", wanted.mode().kernelName()));
+        if (now.failOverMac() != wanted.failOverMac()) {
+            steps.add(Step.write("fail_over_mac", wanted.failOverMac().kernelName()));
+        }
+        monitoring(now, wanted, steps);
+        if (now.arpValidate() != wanted.arpValidate()) {
+            steps.add(Step.write("arp_validate", wanted.arpValidate().kernelName()));
+        }
+        if (!Objects.equals(now.primary(), wanted.primary())) {
+            steps.add(Step.write("primary", wanted.primary() == null ? "" : wanted.primary()));
+        }
+        if (now.primaryReselect() != wanted.primaryReselect()) {
+            steps.add(Step.write("primary_reselect", wanted.primaryReselect().kernelName()));
+        }
+        if (now.lacpRate() != wanted.lacpRate()) steps.add(Step.write("lacp_rate", wanted.lacpRate().kernelName()));
+        if (now.xmitHashPolicy() != wanted.xmitHashPolicy()) {
+            steps.add(Step.write("xmit_hash_policy", wanted.xmitHashPolicy().kernelName()));
+        }
+        if (now.minLinks() != wanted.minLinks()) steps.add(Step.write("min_links", String.valueOf(wanted.minLinks())));
+        if (bounce) steps.add(new Step(Action.BOND_UP, null, null));
+        return steps;
+    }
+
+    /** What the driver's mode setter does to the other options besides the mode itself. */
+    public static BondOptions afterModeChange(BondOptions o, BondMode mode) {
+        boolean arp = usesArp(mode);
+        return new BondOptions(mode, !arp && o.miimon() == 0 ? DEFAULT_MIIMON : o.miimon(), o.updelay(),
+                o.downdelay(), arp ? o.arpInterval() : 0, o.arpIpTargets(), ArpValidate.NONE, o.primary(),
+                o.primaryReselect(), o.lacpRate(), o.xmitHashPolicy(), o.minLinks(), o.failOverMac());
+    }
+
+    /** Modes in which the driver accepts ARP monitoring (bond_mode_uses_arp). */
+    public static boolean usesArp(BondMode mode) {
+        return mode != BondMode.IEEE_802_3AD && mode != BondMode.BALANCE_TLB && mode != BondMode.BALANCE_ALB;
+    }
+
+    /** A delay as the driver keeps it: rounded down to a whole number of miimon periods. */
+    public static int roundedDelay(int delayMs, int miimon) {
+        return miimon == 0 ? 0 : delayMs / miimon * miimon;
+    }
+
+    private static void monitoring(BondOptions now, BondOptions wanted, List<Step> steps) {
+        boolean miimonWritten = false;
+        if (wanted.arpInterval() > 0) {
+            targets(now.arpIpTargets(), wanted.arpIpTargets(), steps);
+            if (now.arpInterval() != wanted.arpInterval()) {
+                steps.add(Step.write("arp_interval", String.valueOf(wanted.arpInterval())));
+            }
+        } else {
+            if (now.arpInterval() != 0) steps.add(Step.write("arp_interval", "0"));
+            if (now.miimon() != wanted.miimon() || now.arpInterval() != 0 && wanted.miimon() > 0) {
+                steps.add(Step.write("miimon", String.valueOf(wanted.miimon())));
+                miimonWritten = true;
+            }
+            targets(now.arpIpTargets(), wanted.arpIpTargets(), steps);
+        }
+        if (wanted.miimon() == 0) return;
+        // The driver keeps the delays in miimon periods: a new miimon silently rescales them.
+        if (miimonWritten || roundedDelay(wanted.updelay(), wanted.miimon()) != now.updelay()) {
+            steps.add(Step.write("updelay", String.valueOf(wanted.updelay())));
+        }
+        if (miimonWritten || roundedDelay(wanted.downdelay(), wanted.miimon()) != now.downdelay()) {
+            steps.add(Step.write("downdelay", String.valueOf(wanted.downdelay())));
+        }
+    }
+
+    private static void targets(List<Inet4Address> now, List<Inet4Address> wanted, List<Step> steps) {
+        for (Inet4Address t : now) if (!wanted.contains(t)) steps.add(Step.write("arp_ip_target", "-" + t.getHostAddress()));
+        for (Inet4Address t : wanted) if (!now.contains(t)) steps.add(Step.write("arp_ip_target", "+" + t.getHostAddress()));
+    }
+
+    private static void check(String bond, BondOptions current, BondOptions now, BondOptions wanted,
+                              boolean hasSlaves, boolean up) {
+        if (wanted.miimon() > 0 && wanted.arpInterval() > 0) {
+            throw new NetworkException(bond + ": miimon and arp_interval exclude each other: set one of them to 0");
+        }
+        if (wanted.miimon() == 0 && (wanted.updelay() > 0 || wanted.downdelay() > 0)) {
+            throw new NetworkException(bond + ": updelay and downdelay need miimon"
+                    + " (driver: Unable to set up delay as MII monitoring is disabled)");
+        }
+        if (current.mode() != wanted.mode() && hasSlaves) throw refused(bond, "mode", "the bond device has slaves");
+        if (now.failOverMac() != wanted.failOverMac() && hasSlaves) {
+            throw refused(bond, "fail_over_mac", "the bond device has slaves");
+        }
+        BondMode mode = wanted.mode();
+        if (!usesArp(mode)) {
+            if (wanted.arpInterval() != now.arpInterval()) throw unsupported(bond, "arp_interval", mode);
+            if (wanted.arpValidate() != now.arpValidate()) throw unsupported(bond, "arp_validate", mode);
+        }
+        if (!mode.hasActiveSlave() && !Objects.equals(now.primary(), wanted.primary())) {
+            throw unsupported(bond, "primary", mode);
+        }
+        if (now.lacpRate() != wanted.lacpRate()) {
+            if (mode != BondMode.IEEE_802_3AD) throw unsupported(bond, "lacp_rate", mode);
+            if (up && hasSlaves) throw refused(bond, "lacp_rate", "the bond device is up");
+        }
+        if (wanted.arpIpTargets().size() > MAX_ARP_TARGETS) {
+            throw new NetworkException(bond + ": at most " + MAX_ARP_TARGETS + " arp_ip_target (driver: ARP target table is full!)");
+        }
+    }
+
+    static NetworkException refused(String bond, String option, String why) {
+        return new NetworkException(bond + ": option " + option + ": unable to set because " + why);
+    }
+
+    static NetworkException unsupported(String bond, String option, BondMode mode) {
+        return new NetworkException(bond + ": option " + option + ": mode dependency failed, not supported in mode "
+                + mode.kernelName() + "(" + mode.number() + ")");
+    }
+}

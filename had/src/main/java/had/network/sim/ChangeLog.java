@@ -1,0 +1,78 @@
+package had.network.sim;
+
+import had.network.MiiStatus;
+import had.network.NetworkChange;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every change the model made, in order, and answers about a bond over an interval computed by
+ * replaying them: what availability reports need ("at least one working slave at every instant",
+ * "how long without one"). Changes that share an instant are taken together: a slave that is
+ * released while another becomes active in the same step leaves no gap.
+ */
+public final class ChangeLog {
+    private final List<NetworkChange> changes = new ArrayList<>();
+
+    synchronized void add(NetworkChange change) {
+        changes.add(change);
+    }
+
+    public synchronized List<NetworkChange> all() {
+        return List.copyOf(changes);
+    }
+
+    public synchronized List<NetworkChange> of(String bond) {
+        return changes.stream().filter(c -> c.bond().equals(bond)).toList();
+    }
+
+    /** The fewest working slaves {@code bond} had at any instant of [from, to]. */
+    public synchronized int minWorkingSlaves(String bond, long from, long to) {
+        int[] min = {Integer.MAX_VALUE};
+        replay(bond, from, to, (count, start, end) -> min[0] = Math.min(min[0], count));
+        return min[0];
+    }
+
+    /** How long within [from, to] {@code bond} had no working slave, in nanoseconds. */
+    public synchronized long nanosWithoutWorkingSlave(String bond, long from, long to) {
+        long[] sum = {0};
+        replay(bond, from, to, (count, start, end) -> {
+            if (count == 0) sum[0] += end - start;
+        });
+        return sum[0];
+    }
+
+    private interface Span {
+        void accept(int working, long start, long end);
+    }
+
+    /** Feeds {@code span} the working-slave count over consecutive pieces of [from, to]. */
+    private void replay(String bond, long from, long to, Span span) {
+        Map<String, MiiStatus> slaves = new LinkedHashMap<>();
+        long start = from;
+        int i = 0;
+        List<NetworkChange> mine = of(bond);
+        while (i < mine.size() && mine.get(i).nanos() <= from) apply(slaves, mine.get(i++));
+        while (i < mine.size() && mine.get(i).nanos() <= to) {
+            long at = mine.get(i).nanos();
+            span.accept(working(slaves), start, at);
+            while (i < mine.size() && mine.get(i).nanos() == at) apply(slaves, mine.get(i++));
+            start = at;
+        }
+        span.accept(working(slaves), start, to);
+    }
+
+    private static void apply(Map<String, MiiStatus> slaves, NetworkChange c) {
+        if (c instanceof NetworkChange.SlaveAdded a) slaves.put(a.slave(), a.status());
+        else if (c instanceof NetworkChange.SlaveLink l) slaves.put(l.slave(), l.current());
+        else if (c instanceof NetworkChange.SlaveRemoved r) slaves.remove(r.slave());
+    }
+
+    private static int working(Map<String, MiiStatus> slaves) {
+        int n = 0;
+        for (MiiStatus s : slaves.values()) if (s.working()) n++;
+        return n;
+    }
+}

@@ -1,0 +1,168 @@
+package had.network.sim;
+
+import had.network.ArpValidate;
+import had.network.BondMode;
+import had.network.BondOptionPlan;
+import had.network.FailOverMac;
+import had.network.KernelEnum;
+import had.network.LacpRate;
+import had.network.NetworkException;
+import had.network.PrimaryReselect;
+import had.network.XmitHashPolicy;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * A write to /sys/class/net/BOND/bonding/OPTION as the driver takes it (bond_options.c): the
+ * option's mode dependency, "no slaves" and "bond down" conditions are checked in the driver's
+ * order, then the value is parsed and set with the setter's side effects. Refusals carry the
+ * driver's own words.
+ */
+final class DriverOptions {
+    private DriverOptions() {
+    }
+
+    static void write(SimBond b, String option, String value) {
+        DriverParams p = b.params;
+        switch (option) {
+            case "mode" -> {
+                guard(b, option, false, true, true);
+                BondMode m = parse(b, option, BondMode.class, value);
+                if (!BondOptionPlan.usesArp(m)) {
+                    p.arpInterval = 0;
+                    if (p.miimon == 0) p.miimon = BondOptionPlan.DEFAULT_MIIMON;
+                }
+                p.arpValidate = ArpValidate.NONE; // the driver does not carry it across modes
+                p.mode = m;
+            }
+            case "fail_over_mac" -> {
+                guard(b, option, false, true, false);
+                p.failOverMac = parse(b, option, FailOverMac.class, value);
+            }
+            case "miimon" -> {
+                p.miimon = number(b, option, value);
+                if (p.miimon > 0 && p.arpInterval > 0) {
+                    p.arpInterval = 0;
+                    p.arpValidate = ArpValidate.NONE;
+                }
+                b.rearmMonitors();
+            }
+            case "updelay" -> p.updelayTicks = delay(b, value, "up delay");
+            case "downdelay" -> p.downdelayTicks = delay(b, value, "down delay");
+            case "arp_interval" -> {
+                guard(b, option, !BondOptionPlan.usesArp(p.mode), false, false);
+                p.arpInterval = number(b, option, value);
+                if (p.arpInterval > 0) p.miimon = 0;
+                b.rearmMonitors();
+            }
+            case "arp_ip_target" -> target(b, value);
+            case "arp_validate" -> {
+                guard(b, option, !BondOptionPlan.usesArp(p.mode), false, false);
+                p.arpValidate = parse(b, option, ArpValidate.class, value);
+            }
+            case "primary" -> primary(b, value.trim());
+            case "primary_reselect" -> {
+                p.primaryReselect = parse(b, option, PrimaryReselect.class, value);
+                b.selectActive();
+            }
+            case "lacp_rate" -> {
+                guard(b, option, p.mode != BondMode.IEEE_802_3AD, false, true);
+                p.lacpRate = parse(b, option, LacpRate.class, value);
+            }
+            case "xmit_hash_policy" -> p.xmitHashPolicy = parse(b, option, XmitHashPolicy.class, value);
+            case "min_links" -> {
+                p.minLinks = number(b, option, value);
+                b.updateCarrier();
+            }
+            default -> throw b.error("option " + option + ": not modelled");
+        }
+    }
+
+    private static void guard(SimBond b, String option, boolean unsupportedInMode, boolean noSlaves, boolean ifDown) {
+        if (unsupportedInMode) throw unsupported(b, option);
+        if (noSlaves && !b.slaves.isEmpty()) {
+            throw b.error("option " + option + ": unable to set because the bond device has slaves");
+        }
+        if (ifDown && b.dev.adminUp) throw b.error("option " + option + ": unable to set because the bond device is up");
+    }
+
+    static NetworkException unsupported(SimBond b, String option) {
+        return b.error("option " + option + ": mode dependency failed, not supported in mode "
+                + b.params.mode.kernelName() + "(" + b.params.mode.number() + ")");
+    }
+
+    private static <E extends Enum<E> & KernelEnum> E parse(SimBond b, String option, Class<E> type, String value) {
+        return KernelEnum.parse(type, value).orElseThrow(() -> invalid(b, option, value));
+    }
+
+    private static int number(SimBond b, String option, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // falls through to the driver's complaint
+        }
+        throw invalid(b, option, value);
+    }
+
+    private static NetworkException invalid(SimBond b, String option, String value) {
+        return b.error("option " + option + ": invalid value (" + value.trim() + ")");
+    }
+
+    /** Stored as whole miimon periods: the driver rounds down (and warns) rather than refuse. */
+    private static int delay(SimBond b, String value, String what) {
+        int ms = number(b, what.replace(" ", ""), value);
+        if (b.params.miimon == 0) throw b.error("Unable to set " + what + " as MII monitoring is disabled");
+        return ms / b.params.miimon;
+    }
+
+    private static void target(SimBond b, String value) {
+        String v = value.trim();
+        if (v.length() < 2 || v.charAt(0) != '+' && v.charAt(0) != '-') {
+            throw b.error("no command found in arp_ip_targets file - use +<addr> or -<addr>");
+        }
+        Inet4Address a = ipv4(b, v.substring(1));
+        int bits = had.network.IfAddress.toInt(a);
+        if (bits == -1 || (bits >>> 24) == 0) throw b.error("invalid ARP target " + v.substring(1) + " specified");
+        if (v.charAt(0) == '+') {
+            if (b.params.arpTargets.contains(a)) throw b.error("ARP target " + v.substring(1) + " is already present");
+            if (b.params.arpTargets.size() >= BondOptionPlan.MAX_ARP_TARGETS) throw b.error("ARP target table is full!");
+            b.params.arpTargets.add(a);
+        } else if (!b.params.arpTargets.remove(a)) {
+            throw b.error("unable to remove nonexistent ARP target " + v.substring(1));
+        }
+    }
+
+    private static Inet4Address ipv4(SimBond b, String text) {
+        if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            try {
+                if (InetAddress.getByName(text) instanceof Inet4Address a) return a;
+            } catch (UnknownHostException e) {
+                // not an address: reported below
+            }
+        }
+        throw b.error("invalid ARP target " + text + " specified");
+    }
+
+    /** bond_option_primary_set: the name is remembered even when no such slave exists yet. */
+    private static void primary(SimBond b, String name) {
+        if (!b.usesPrimary()) throw unsupported(b, "primary");
+        if (name.isEmpty()) {
+            b.primary = null;
+            b.params.primaryName = null;
+            b.selectActive();
+            return;
+        }
+        SimSlave s = b.slave(name);
+        b.params.primaryName = name;
+        if (s != null) {
+            b.primary = s;
+            b.forcePrimary = true;
+            b.selectActive();
+        } else if (b.primary != null) {
+            b.primary = null;
+            b.selectActive();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package had.network.sim;
+
+import had.network.NetworkChange;
+
+/** What the model of the driver needs from its surroundings: the instant it acts at, and where changes go. */
+interface Kernel {
+    /** The instant being simulated: a monitor tick's own time while ticks are replayed. */
+    long now();
+
+    void emit(NetworkChange change);
+}
