@@ -270,6 +270,7 @@ public final class Chassis {
                 s.deadline = 0;
                 transition(s, SlotState.ACTIVE, null);
                 reconcile();
+                restorePrimaries(s);
             }
             case SAFE_TO_REMOVE -> {
                 // PICMG 2.1: a closed handle on a powered-off board asks for it to be powered again.
@@ -285,6 +286,21 @@ public final class Chassis {
                     record(ev.with("outcome", "ignored: no extraction in progress"));
                 }
             }
+        }
+    }
+
+    /**
+     * The extraction moved active slaves away from this card; nothing in the driver moves them
+     * back (the primary never failed), so a cancelled extraction hands them back explicitly.
+     */
+    private void restorePrimaries(Slot s) {
+        NetworkState actual = network.read();
+        for (NetworkState.Bond b : bondsOf(actual)) {
+            DesiredState.Bond d = applied.bonds().get(b.name());
+            String primary = d == null ? null : d.options().primary();
+            if (primary == null || primary.equals(b.activeSlave()) || !interfacesOf(s).contains(primary)) continue;
+            if (!b.options().mode().hasActiveSlave() || !Boolean.TRUE.equals(b.slaveUp().get(primary))) continue;
+            apply(List.of(new Action.SetActiveSlave(b.name(), primary, "extraction of slot " + s.number + " cancelled")));
         }
     }
 

@@ -276,7 +276,7 @@ class ChassisTest {
         insertAll();
         f.send(new BackplaneEvent.ExtractionRequested(12, f.clock.nanos()));
         assertEquals(SlotState.EXTRACTING, f.state(12));
-        f.yank(12, 200);
+        f.yank(12, 50);
         assertEquals(SlotState.EMPTY, f.state(12));
         // IGNORED
         f.send(new BackplaneEvent.CardInserted(5, CoreFixture.card(5, UNKNOWN, 1), f.clock.nanos()));

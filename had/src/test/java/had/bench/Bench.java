@@ -1,0 +1,13 @@
+package had.bench;
+
+/** `make bench`: every benchmark of had, printed as figures from one run. */
+public final class Bench {
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("had benchmarks (" + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ")");
+        System.out.println();
+        System.out.print(StormBench.report());
+    }
+}

@@ -1,0 +1,143 @@
+package had.bench;
+
+import had.audit.Audit;
+import had.backplane.Backplane;
+import had.backplane.BackplaneEvent;
+import had.backplane.PciFunction;
+import had.backplane.PciId;
+import had.config.BondConfig;
+import had.config.ChassisConfig;
+import had.config.DriverTable;
+import had.config.PortConfig;
+import had.config.SlotConfig;
+import had.core.Chassis;
+import had.core.Settings;
+import had.core.SlotState;
+import had.core.SlotView;
+import had.drivers.sim.SimDrivers;
+import had.network.BondMode;
+import had.network.BondOptions;
+import had.network.IfAddress;
+import had.network.sim.SimNetwork;
+import had.time.Clock;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The insertion storm: every slot of a 21-slot chassis receives a 4-port card at once (a chassis
+ * powering up, or a backplane rescan after an overflow). Measures the CPU time of had's own
+ * thread from the first event to every slot ACTIVE, on the simulated network and modules, cold
+ * (the first storm a fresh JVM sees) and warm.
+ */
+public final class StormBench {
+    static final int SLOTS = 21;
+    static final int PORTS = 4;
+    static final PciId CARD = new PciId(0x8086, 0x10d3);
+
+    public record Result(long cpuNanos, long wallNanos, int events) {}
+
+    static String report() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "storm: %d slots x %d ports inserted at once (%d bonds, %d ports)%n",
+                SLOTS, PORTS, PORTS, SLOTS * PORTS));
+        Result cold = run();
+        sb.append(line("cold (first storm of the JVM)", cold));
+        for (int i = 0; i < 20; i++) run();
+        List<Result> warm = new ArrayList<>();
+        for (int i = 0; i < 10; i++) warm.add(run());
+        warm.sort((a, b) -> Long.compare(a.cpuNanos(), b.cpuNanos()));
+        sb.append(line("warm (median of 10)", warm.get(warm.size() / 2)));
+        sb.append(String.format(Locale.ROOT, "goal: storm under 50 ms of had CPU time: %s%n",
+                cold.cpuNanos() < 50_000_000L ? "met (cold)" : warm.get(5).cpuNanos() < 50_000_000L
+                        ? "met warm, not cold" : "NOT met"));
+        return sb.toString();
+    }
+
+    private static String line(String what, Result r) {
+        return String.format(Locale.ROOT, "  %-30s had CPU %7.2f ms, wall %7.2f ms, %d events, %6.1f us CPU per event%n",
+                what, r.cpuNanos() / 1e6, r.wallNanos() / 1e6, r.events(), r.cpuNanos() / 1e3 / r.events());
+    }
+
+    static Result run() throws Exception {
+        ChassisConfig config = config();
+        SimNetwork net = new SimNetwork(Clock.SYSTEM);
+        SimDrivers drivers = new SimDrivers(config.drivers(), new SimDrivers.Kernel() {
+            @Override
+            public void moduleChanged(String module, List<PciId> ids, boolean loaded) { }
+
+            @Override
+            public Optional<String> boundDriver(String pciAddress) {
+                return Optional.empty();
+            }
+        });
+        Audit audit = e -> { };
+        Chassis chassis = new Chassis(config, new Settings(10_000, 0), new NoBackplane(), net, drivers, audit, Clock.SYSTEM);
+        List<BackplaneEvent> events = new ArrayList<>();
+        events.add(new BackplaneEvent.Resync(Set.of(), 0));
+        int eth = 0;
+        for (int slot = 1; slot <= SLOTS; slot++) {
+            List<PciFunction> fs = new ArrayList<>();
+            for (int f = 0; f < PORTS; f++) fs.add(new PciFunction(String.format("0000:%02x:00.%d", slot, f), f, CARD, 0x020000));
+            events.add(new BackplaneEvent.CardInserted(slot, fs, 0));
+            for (int f = PORTS - 1; f >= 0; f--) {
+                String name = "eth" + eth++;
+                net.addPort(name, 1500);
+                net.setPhysicalLink(name, true);
+                events.add(new BackplaneEvent.NetdevAdded(slot, fs.get(f), name, 0));
+            }
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
+        long wall0 = System.nanoTime();
+        for (BackplaneEvent e : events) chassis.handle(e);
+        long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+        long wall = System.nanoTime() - wall0;
+        for (SlotView v : chassis.slots()) {
+            if (v.state() != SlotState.ACTIVE) throw new IllegalStateException("slot " + v.slot() + " is " + v.state());
+        }
+        for (int b = 0; b < PORTS; b++) {
+            int slaves = net.read().bond("bond" + b).slaves().size();
+            if (slaves != SLOTS) throw new IllegalStateException("bond" + b + " has " + slaves + " slaves");
+        }
+        return new Result(cpu, wall, events.size());
+    }
+
+    /** 21 slots, port N of every card in bondN. */
+    static ChassisConfig config() throws Exception {
+        Map<String, BondConfig> bonds = new LinkedHashMap<>();
+        Map<String, PortConfig> configs = new LinkedHashMap<>();
+        for (int b = 0; b < PORTS; b++) {
+            Inet4Address a = (Inet4Address) InetAddress.getByName("10.0." + (b + 1) + ".1");
+            bonds.put("bond" + b, new BondConfig("bond" + b, List.of(new IfAddress(a, 24)), 0,
+                    BondOptions.defaults(BondMode.ACTIVE_BACKUP), null, 1));
+            configs.put("c" + b, new PortConfig("c" + b, null, "bond" + b, 0, 0, 1));
+        }
+        Map<Integer, SlotConfig> slots = new LinkedHashMap<>();
+        for (int s = 1; s <= SLOTS; s++) {
+            Map<Integer, List<String>> ports = new LinkedHashMap<>();
+            for (int p = 0; p < PORTS; p++) ports.put(p, List.of("c" + p));
+            slots.put(s, new SlotConfig(s, ports, 1));
+        }
+        return new ChassisConfig(Path.of("storm.conf"), Path.of("pcidrivers.conf"), Set.of(), bonds, configs, slots,
+                new DriverTable(List.of(new DriverTable.Entry(CARD, "e1000e", 1))));
+    }
+
+    private static final class NoBackplane implements Backplane {
+        @Override public void start(java.util.function.Consumer<BackplaneEvent> sink) { }
+        @Override public void powerOn(int slot) { }
+        @Override public void powerOff(int slot) { }
+        @Override public void setHotSwapLed(int slot, boolean on) { }
+        @Override public void setAttention(int slot, boolean on) { }
+        @Override public void close() { }
+    }
+}
