@@ -48,6 +48,8 @@ public final class Chassis {
     private DesiredState applied = DesiredState.NOTHING;
     /** Until the backplane's first inventory is complete, the network is left exactly as found. */
     private boolean inventoryDone;
+    /** Something changed that the network has not been reconciled with yet. */
+    private boolean dirty;
 
     public Chassis(ChassisConfig config, Settings settings, Backplane backplane, Network network, Drivers drivers,
                    Audit audit, Clock clock) {
@@ -72,11 +74,25 @@ public final class Chassis {
         else if (event instanceof BackplaneEvent.ExtractionCancelled e) cancelExtraction(e.slot(), "handle");
         else if (event instanceof BackplaneEvent.CardRemoved e) cardRemoved(e.slot());
         else if (event instanceof BackplaneEvent.Resync e) resync(e.occupied());
-        observe();
     }
 
-    /** The kernel's view of the network changed by itself (a failover, a carrier change). */
-    public void networkChanged() {
+    /**
+     * Brings the network in line with everything handled since the last call, then records what
+     * changed for the services. The event loop calls it whenever its queue is empty, so a storm
+     * of events (a chassis powering up) is reconciled once, not once per event.
+     */
+    public void settle() {
+        if (dirty) {
+            dirty = false;
+            reconcile();
+        }
+        for (Slot s : slots.values()) {
+            if (s.state == SlotState.ACTIVE && s.inServicePending) {
+                s.inServicePending = false;
+                record(AuditEvent.of("slot.in-service").with("slot", s.number)
+                        .with("ms", (clock.nanos() - s.insertedAt) / 1_000_000));
+            }
+        }
         observe();
     }
 
@@ -89,7 +105,6 @@ public final class Chassis {
             if (s.state == SlotState.INSERTING) portsTimedOut(s);
             else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
         }
-        observe();
     }
 
     /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */
@@ -166,18 +181,15 @@ public final class Chassis {
         record(AuditEvent.of("port.added").with("slot", n).with("port", sub).with("ifname", ifname)
                 .with("function", f.address()));
         if (s.state == SlotState.INSERTING) activateIfReady(s);
-        else if (s.state == SlotState.ACTIVE) reconcile();
+        else if (s.state == SlotState.ACTIVE) dirty = true;
     }
 
     private void activateIfReady(Slot s) {
         if (!s.allPortsPresent()) return;
         s.deadline = 0;
         transition(s, SlotState.ACTIVE, null);
-        reconcile();
-        if (s.state == SlotState.ACTIVE) {
-            record(AuditEvent.of("slot.in-service").with("slot", s.number)
-                    .with("ms", (clock.nanos() - s.insertedAt) / 1_000_000));
-        }
+        s.inServicePending = true;
+        dirty = true;
     }
 
     private void portsTimedOut(Slot s) {
@@ -335,7 +347,7 @@ public final class Chassis {
             s.modules.addAll(modules);
             unloadUnusedDrivers(s);
             s.modules.clear();
-            reconcile();
+            dirty = true;
         }
     }
 
@@ -347,7 +359,7 @@ public final class Chassis {
             boolean expected = s.state == SlotState.SAFE_TO_REMOVE || s.state == SlotState.EXTRACTING;
             record(AuditEvent.of(expected ? "port.removed" : "port.lost").with("slot", s.number).with("port", sub)
                     .with("ifname", ifname));
-            if (s.state == SlotState.ACTIVE) reconcile();
+            if (s.state == SlotState.ACTIVE) dirty = true;
             return;
         }
     }
@@ -369,7 +381,7 @@ public final class Chassis {
         boolean first = !inventoryDone;
         inventoryDone = true;
         record(AuditEvent.of("backplane.resync").with("occupied", occupied.size()).with("first", first));
-        reconcile();
+        dirty = true;
     }
 
     // ---- configuration ------------------------------------------------------------------
@@ -383,8 +395,7 @@ public final class Chassis {
         for (int n : next.slots().keySet()) slot(n);
         record(AuditEvent.of("config.applied").with("had_conf", String.valueOf(next.hadConf()))
                 .with("drivers_conf", String.valueOf(next.driversConf())));
-        reconcile();
-        observe();
+        dirty = true;
     }
 
     // ---- reconciliation -----------------------------------------------------------------

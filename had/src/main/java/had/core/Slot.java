@@ -29,6 +29,8 @@ final class Slot {
     boolean attention;
     /** The hot-swap LED as had last set it. */
     boolean led;
+    /** ACTIVE, but its coming into service not yet recorded (it is, once the network settled). */
+    boolean inServicePending;
     /** Monotonic time the card arrived, for the insertion-to-service figure. */
     long insertedAt;
     /** Monotonic time the card left service (extraction or surprise), for MTTR. */
@@ -71,6 +73,7 @@ final class Slot {
         ports.clear();
         deadline = 0;
         extractionForced = false;
+        inServicePending = false;
         reason = null;
     }
 }

@@ -72,9 +72,9 @@ public final class EventLoop implements AutoCloseable {
             if (task != null) safely(task);
             now = clock.nanos();
             if (now - chassis.nextDeadline() >= 0) safely(chassis::tick);
-            if (now - nextLook >= 0) {
+            if (queue.isEmpty() || now - nextLook >= 0) {
                 nextLook = now + housekeepingNanos;
-                safely(chassis::networkChanged);
+                safely(chassis::settle);
             }
         }
     }

@@ -205,6 +205,7 @@ class ChassisTest {
         verify(f.backplane).setAttention(2, false);
         // Forced, from the command line: proceeds, and the outage is on record.
         f.chassis.requestExtraction(2, true, "hadctl");
+        f.chassis.settle();
         f.advance(250);
         assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
         AuditEvent down = f.audits("service.state").stream()
@@ -293,7 +294,7 @@ class ChassisTest {
         f.net.setPhysicalLink(active, false);
         f.send(new BackplaneEvent.LinkChanged(2, active, false, f.clock.nanos()));
         f.advance(200);
-        f.chassis.networkChanged();
+        f.chassis.settle();
         assertEquals(false, f.audits("port.link").get(0).fields().get("carrier"));
         assertTrue(!active.equals(bond0().activeSlave()));
         assertEquals(3, bond0().workingSlaves());
@@ -322,6 +323,7 @@ class ChassisTest {
             }
         }
         again.handle(new BackplaneEvent.Resync(f.portsBySlot.keySet(), f.clock.nanos()));
+        again.settle();
         assertEquals(SlotState.ACTIVE, again.slotView(2).state());
         List<String> changes = audit2.stream().map(AuditEvent::type)
                 .filter(t -> t.startsWith("net.") || t.startsWith("bond.") || t.startsWith("driver.")).toList();
@@ -355,6 +357,7 @@ class ChassisTest {
         insertAll();
         for (int slot : List.of(2, 12, 16)) {
             f.chassis.requestExtraction(slot, true, "hadctl");
+            f.chassis.settle();
             f.advance(250);
             f.powerOffHappened(slot);
         }

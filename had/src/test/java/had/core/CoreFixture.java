@@ -62,8 +62,10 @@ final class CoreFixture {
         return fs;
     }
 
+    /** One event, then what the event loop does when its queue is empty. */
     void send(BackplaneEvent e) {
         chassis.handle(e);
+        chassis.settle();
     }
 
     void resync() {
@@ -122,6 +124,7 @@ final class CoreFixture {
             clock.advanceMillis(Math.min(10, millis - t));
             net.advance();
             chassis.tick();
+            chassis.settle();
         }
     }
 
