@@ -78,6 +78,10 @@ struct pb_ctx {
     char err_wait[PB_ERR_LEN];
 };
 
+/* sim: runs one control line as if a socket client had sent it (tests, fuzzing); takes the lock.
+ * 0 for an "ok" reply, -EINVAL for "err". */
+int pb_sim_ctl_line(pb_ctx *ctx, const char *line, size_t len, char *reply, size_t replylen);
+
 /* With ctx->lock held: queues an event (stamped by the caller). */
 void pb_emit(pb_ctx *ctx, const struct pb_event *ev);
 /* With ctx->lock held: records the message for this thread's role; returns -err. */

@@ -363,6 +363,18 @@ static void ctl_exec(pb_ctx *ctx, const struct pb_ctl_cmd *c, char *reply, size_
     else snprintf(reply, len, "ok");
 }
 
+int pb_sim_ctl_line(pb_ctx *ctx, const char *line, size_t len, char *reply, size_t replylen) {
+    if (ctx == NULL || ctx->ops != &pb_sim_ops || reply == NULL || replylen == 0) return -EINVAL;
+    struct pb_ctl_cmd cmd;
+    char err[SIM_MSG_LEN];
+    pthread_mutex_lock(&ctx->lock);
+    if (pb_ctl_parse(line, len, &cmd, err, sizeof err) < 0) snprintf(reply, replylen, "err %s", err);
+    else ctl_exec(ctx, &cmd, reply, replylen);
+    pthread_mutex_unlock(&ctx->lock);
+    pb_wake(ctx);
+    return reply[0] == 'o' ? 0 : -EINVAL;
+}
+
 /* ---------- control socket ---------- */
 
 static void client_close(struct sim *sim, int i) {
