@@ -104,8 +104,9 @@ PB_API int pb_resync(pb_ctx *ctx);
 /* sim only (-ENOTSUP elsewhere): kernel module loaded (1) or unloaded (0); ids "VVVV:DDDD,..." */
 PB_API int pb_sim_driver(pb_ctx *ctx, const char *module, const char *ids, int loaded);
 
-/* Message of the last failure on ctx: the waiting thread sees pb_next_event's, other threads the
- * last command's. Valid until the next failing call; never NULL. */
+/* Message of the newest failure on ctx that the calling thread got (else of any thread; "" if
+ * none). The waiting thread and a command thread each see their own. Valid until the next
+ * failure; never NULL. Threads that issue commands concurrently should serialize them. */
 PB_API const char *pb_last_error(pb_ctx *ctx);
 
 PB_API void pb_close(pb_ctx *ctx);

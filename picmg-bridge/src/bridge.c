@@ -39,11 +39,13 @@ static int in_waiter(const pb_ctx *ctx) {
 }
 
 int pb_fail(pb_ctx *ctx, int err, const char *fmt, ...) {
-    char *buf = in_waiter(ctx) ? ctx->err_wait : ctx->err_cmd;
+    struct pb_err *e = &ctx->err[in_waiter(ctx) ? 1 : 0];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, PB_ERR_LEN, fmt, ap);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
+    e->owner = pthread_self();
+    e->seq = ++ctx->err_seq;
     return -err;
 }
 
@@ -172,10 +174,17 @@ void pb_close(pb_ctx *ctx) {
 
 const char *pb_last_error(pb_ctx *ctx) {
     if (ctx == NULL) return "no context";
-    /* Reading the waiter identity is racy only between threads that both fail at once; each
-     * buffer is always NUL-terminated, so the answer is at worst another call's message. */
+    /* The newest message this thread got; else the newest at all. The buffer can be rewritten
+     * by a later failure of another thread of the same role: serialize commands to be exact. */
     pthread_mutex_lock(&ctx->lock);
-    const char *m = in_waiter(ctx) ? ctx->err_wait : ctx->err_cmd;
+    pthread_t self = pthread_self();
+    const struct pb_err *best = NULL;
+    for (int i = 0; i < 2; i++) {
+        const struct pb_err *e = &ctx->err[i];
+        if (e->seq && pthread_equal(e->owner, self) && (!best || e->seq > best->seq)) best = e;
+    }
+    if (!best) best = ctx->err[0].seq > ctx->err[1].seq ? &ctx->err[0] : &ctx->err[1];
+    const char *m = best->seq ? best->msg : "";
     pthread_mutex_unlock(&ctx->lock);
     return m;
 }

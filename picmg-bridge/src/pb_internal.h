@@ -74,8 +74,14 @@ struct pb_ctx {
     int overflowed;           /* events were dropped: deliver RESYNC + snapshot next */
     int waiting;              /* a thread is inside pb_next_event */
     pthread_t waiter;
-    char err_cmd[PB_ERR_LEN];
-    char err_wait[PB_ERR_LEN];
+    /* Two messages: [0] from commands, [1] from pb_next_event, each with the thread that got
+     * it; pb_last_error gives a thread the newest message it got itself. */
+    struct pb_err {
+        char msg[PB_ERR_LEN];
+        pthread_t owner;
+        uint64_t seq; /* 0: never set */
+    } err[2];
+    uint64_t err_seq;
 };
 
 /* sim: runs one control line as if a socket client had sent it (tests, fuzzing); takes the lock.
