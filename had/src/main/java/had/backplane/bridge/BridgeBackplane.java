@@ -95,6 +95,15 @@ public final class BridgeBackplane implements Backplane {
     }
 
     private void readLoop(Pointer c, Consumer<BackplaneEvent> sink) {
+        try {
+            readEvents(c, sink);
+        } catch (Throwable t) {
+            log.error("picmg-bridge {}: event thread stopped: no more backplane events", backend, t);
+            throw t;
+        }
+    }
+
+    private void readEvents(Pointer c, Consumer<BackplaneEvent> sink) {
         PicmgBridge.PbEvent ev = new PicmgBridge.PbEvent(runtime);
         Pointer mem = Memory.allocateDirect(runtime, Struct.size(ev), true);
         ev.useMemory(mem);
