@@ -105,8 +105,8 @@ PB_API int pb_resync(pb_ctx *ctx);
 PB_API int pb_sim_driver(pb_ctx *ctx, const char *module, const char *ids, int loaded);
 
 /* Message of the newest failure on ctx that the calling thread got (else of any thread; "" if
- * none). The waiting thread and a command thread each see their own. Valid until the next
- * failure; never NULL. Threads that issue commands concurrently should serialize them. */
+ * none): each thread sees its own, the waiting one included (up to 8 threads that fail). Valid
+ * until that thread's next failure; never NULL. */
 PB_API const char *pb_last_error(pb_ctx *ctx);
 
 PB_API void pb_close(pb_ctx *ctx);

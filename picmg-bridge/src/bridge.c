@@ -34,12 +34,19 @@ void pb_strlcpy(char *dst, const char *src, size_t size) {
     dst[n] = '\0';
 }
 
-static int in_waiter(const pb_ctx *ctx) {
-    return ctx->waiting && pthread_equal(ctx->waiter, pthread_self());
-}
-
 int pb_fail(pb_ctx *ctx, int err, const char *fmt, ...) {
-    struct pb_err *e = &ctx->err[in_waiter(ctx) ? 1 : 0];
+    /* This thread's slot, else the one of the thread that failed longest ago. */
+    pthread_t self = pthread_self();
+    struct pb_err *e = NULL;
+    for (int i = 0; i < PB_ERR_THREADS && !e; i++)
+        if (ctx->err[i].seq && pthread_equal(ctx->err[i].owner, self)) e = &ctx->err[i];
+    for (int i = 0; i < PB_ERR_THREADS && !e; i++)
+        if (!ctx->err[i].seq) e = &ctx->err[i];
+    if (!e) {
+        e = &ctx->err[0];
+        for (int i = 1; i < PB_ERR_THREADS; i++)
+            if (ctx->err[i].seq < e->seq) e = &ctx->err[i];
+    }
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
@@ -174,16 +181,18 @@ void pb_close(pb_ctx *ctx) {
 
 const char *pb_last_error(pb_ctx *ctx) {
     if (ctx == NULL) return "no context";
-    /* The newest message this thread got; else the newest at all. The buffer can be rewritten
-     * by a later failure of another thread of the same role: serialize commands to be exact. */
+    /* This thread's newest message; else the newest at all. A buffer is rewritten only by a
+     * later failure of its own thread, or when more than PB_ERR_THREADS threads fail. */
     pthread_mutex_lock(&ctx->lock);
     pthread_t self = pthread_self();
     const struct pb_err *best = NULL;
-    for (int i = 0; i < 2; i++) {
-        const struct pb_err *e = &ctx->err[i];
-        if (e->seq && pthread_equal(e->owner, self) && (!best || e->seq > best->seq)) best = e;
+    for (int i = 0; i < PB_ERR_THREADS; i++)
+        if (ctx->err[i].seq && pthread_equal(ctx->err[i].owner, self)) best = &ctx->err[i];
+    if (!best) {
+        best = &ctx->err[0];
+        for (int i = 1; i < PB_ERR_THREADS; i++)
+            if (ctx->err[i].seq > best->seq) best = &ctx->err[i];
     }
-    if (!best) best = ctx->err[0].seq > ctx->err[1].seq ? &ctx->err[0] : &ctx->err[1];
     const char *m = best->seq ? best->msg : "";
     pthread_mutex_unlock(&ctx->lock);
     return m;
@@ -207,7 +216,6 @@ int pb_next_event(pb_ctx *ctx, struct pb_event *ev, int timeout_ms) {
         return rc;
     }
     ctx->waiting = 1;
-    ctx->waiter = pthread_self();
     int rc;
     if (ev == NULL) {
         rc = pb_fail(ctx, EINVAL, "no event buffer");

@@ -11,6 +11,7 @@
 #include "picmg_bridge.h"
 
 #define PB_ERR_LEN 256
+#define PB_ERR_THREADS 8
 
 /* ---- options: "key=value;key=value" ---- */
 #define PB_OPTIONS_MAX_LEN 1024
@@ -73,14 +74,13 @@ struct pb_ctx {
     size_t qcap, qhead, qlen;
     int overflowed;           /* events were dropped: deliver RESYNC + snapshot next */
     int waiting;              /* a thread is inside pb_next_event */
-    pthread_t waiter;
-    /* Two messages: [0] from commands, [1] from pb_next_event, each with the thread that got
-     * it; pb_last_error gives a thread the newest message it got itself. */
+    /* Failure messages, one per thread that failed (the PB_ERR_THREADS most recent threads):
+     * pb_last_error gives a thread its own newest message. */
     struct pb_err {
         char msg[PB_ERR_LEN];
         pthread_t owner;
         uint64_t seq; /* 0: never set */
-    } err[2];
+    } err[PB_ERR_THREADS];
     uint64_t err_seq;
 };
 

@@ -506,3 +506,29 @@ TEST(sim_commands_race_the_waiter) {
     CHECK_INT(fails, 1000);
     pb_close(ctx);
 }
+
+struct failer_arg {
+    pb_ctx *ctx;
+    char msg[256];
+};
+
+static void *failer(void *p) {
+    struct failer_arg *a = p;
+    (void)pb_slot_power(a->ctx, 99, 1);
+    snprintf(a->msg, sizeof a->msg, "%s", pb_last_error(a->ctx));
+    return NULL;
+}
+
+TEST(sim_last_error_is_per_thread) {
+    pb_ctx *ctx;
+    CHECK_INT(pb_open("sim", "slots=2", &ctx), 0);
+    CHECK_STR(pb_last_error(ctx), "");
+    CHECK_INT(pb_slot_power(ctx, 2, 1), -ENODEV);
+    struct failer_arg a = {ctx, ""};
+    pthread_t t;
+    pthread_create(&t, NULL, failer, &a);
+    pthread_join(t, NULL);
+    CHECK_STR(a.msg, "slot 99: no such slot (slots 2)");
+    CHECK_STR(pb_last_error(ctx), "slot 2 is empty: nothing to power on");
+    pb_close(ctx);
+}
