@@ -1,0 +1,101 @@
+/* Internal interfaces of picmg-bridge: the context, the backend vtable, options, helpers. */
+#ifndef PB_INTERNAL_H
+#define PB_INTERNAL_H
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "picmg_bridge.h"
+
+#define PB_ERR_LEN 256
+#define PB_ERR_THREADS 8
+
+/* ---- options: "key=value;key=value" ---- */
+#define PB_OPTIONS_MAX_LEN 1024
+#define PB_OPT_MAX 16
+#define PB_OPT_KEY_LEN 32
+#define PB_OPT_VALUE_LEN 256
+
+struct pb_opt {
+    char key[PB_OPT_KEY_LEN];
+    char value[PB_OPT_VALUE_LEN];
+    int used;
+};
+
+struct pb_opts {
+    int n;
+    struct pb_opt opt[PB_OPT_MAX];
+};
+
+/* Parses s (may be NULL). 0 or -EINVAL with a message in err. */
+int pb_opts_parse(const char *s, struct pb_opts *out, char *err, size_t errlen);
+/* Value of key (marking it used) or NULL. */
+const char *pb_opts_get(struct pb_opts *o, const char *key);
+/* -EINVAL naming the first key nobody asked for. */
+int pb_opts_check_unused(const struct pb_opts *o, char *err, size_t errlen);
+/* Strict unsigned decimal: digits only, no sign, no spaces, value <= max. 0 or -EINVAL. */
+int pb_parse_uint(const char *s, size_t len, unsigned long max, unsigned long *out);
+/* Exactly four hex digits. 0 or -EINVAL. */
+int pb_parse_hex16(const char *s, size_t len, int *out);
+
+/* ---- backends ---- */
+struct pb_backend_ops {
+    const char *name;
+    /* Sets ctx->backend; the options left unused are refused by the caller. */
+    int (*open)(pb_ctx *ctx, struct pb_opts *opts, char *err, size_t errlen);
+    void (*close)(pb_ctx *ctx);
+    /* The functions below run with ctx->lock held. */
+    /* Adds the backend's fds (at most max) and lowers *deadline_ns to its next timer (0 = none). */
+    int (*pollfds)(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadline_ns);
+    /* Handles what poll() reported for the fds pollfds() gave, and timers due at now. */
+    void (*dispatch)(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now);
+    /* Queues the complete current state (after PB_EV_RESYNC). */
+    void (*snapshot)(pb_ctx *ctx, uint64_t now);
+    int (*slot_power)(pb_ctx *ctx, int slot, int on);
+    int (*slot_led)(pb_ctx *ctx, int slot, int on);
+    int (*slot_attention)(pb_ctx *ctx, int slot, int on);
+    int (*request_extraction)(pb_ctx *ctx, int slot);
+    int (*list_slots)(pb_ctx *ctx, struct pb_slot_info *out, int max);
+    int (*sim_driver)(pb_ctx *ctx, const char *module, const char *ids, int loaded); /* may be NULL */
+};
+
+extern const struct pb_backend_ops pb_sim_ops;
+extern const struct pb_backend_ops pb_kernel_ops;
+
+struct pb_ctx {
+    pthread_mutex_t lock;
+    const struct pb_backend_ops *ops;
+    void *backend;
+    int wake_fd;              /* eventfd: command threads wake the waiting thread */
+    struct pb_event *queue;   /* ring of events not yet delivered */
+    size_t qcap, qhead, qlen;
+    int overflowed;           /* events were dropped: deliver RESYNC + snapshot next */
+    int waiting;              /* a thread is inside pb_next_event */
+    /* Failure messages, one per thread that failed (the PB_ERR_THREADS most recent threads):
+     * pb_last_error gives a thread its own newest message. */
+    struct pb_err {
+        char msg[PB_ERR_LEN];
+        pthread_t owner;
+        uint64_t seq; /* 0: never set */
+    } err[PB_ERR_THREADS];
+    uint64_t err_seq;
+};
+
+/* sim: runs one control line as if a socket client had sent it (tests, fuzzing); takes the lock.
+ * 0 for an "ok" reply, -EINVAL for "err". */
+int pb_sim_ctl_line(pb_ctx *ctx, const char *line, size_t len, char *reply, size_t replylen);
+
+/* With ctx->lock held: queues an event (stamped by the caller). */
+void pb_emit(pb_ctx *ctx, const struct pb_event *ev);
+/* With ctx->lock held: records the message for this thread's role; returns -err. */
+int pb_fail(pb_ctx *ctx, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Wakes the thread waiting in pb_next_event (timers or fds changed, events queued). */
+void pb_wake(pb_ctx *ctx);
+uint64_t pb_now_ns(void);
+/* snprintf that never fails the build on truncation warnings and always terminates. */
+void pb_strlcpy(char *dst, const char *src, size_t size);
+
+#endif
