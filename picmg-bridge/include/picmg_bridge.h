@@ -38,7 +38,7 @@ enum pb_event_type {
     PB_EV_NETDEV_ADDED = 5,    /* ifname + functions[0] (the PCI function it belongs to) */
     PB_EV_NETDEV_REMOVED = 6,  /* ifname + functions[0] */
     PB_EV_LINK = 7,            /* ifname, carrier, functions[0] when on a card (slot 0 if not) */
-    PB_EV_RESYNC = 8           /* events were lost: what follows is the complete current state */
+    PB_EV_RESYNC = 8           /* ends an inventory: everything present was just reported again */
 };
 
 struct pb_function {
@@ -99,7 +99,7 @@ PB_API int pb_slot_attention(pb_ctx *ctx, int slot, int on);
 PB_API int pb_request_extraction(pb_ctx *ctx, int slot);
 /* Fills up to max entries; returns the number of slots of the chassis (may exceed max). */
 PB_API int pb_list_slots(pb_ctx *ctx, struct pb_slot_info *out, int max);
-/* Drops queued events and queues PB_EV_RESYNC followed by the current state. */
+/* Drops queued events and queues the current state followed by PB_EV_RESYNC. */
 PB_API int pb_resync(pb_ctx *ctx);
 /* sim only (-ENOTSUP elsewhere): kernel module loaded (1) or unloaded (0); ids "VVVV:DDDD,..." */
 PB_API int pb_sim_driver(pb_ctx *ctx, const char *module, const char *ids, int loaded);

@@ -76,12 +76,14 @@ static void queue_resync(pb_ctx *ctx) {
     ctx->qlen = 0;
     ctx->qhead = 0;
     ctx->overflowed = 0;
+    /* The inventory first, then the marker: a consumer that sees PB_EV_RESYNC knows it has
+     * been told everything present and may treat any slot it was not told about as empty. */
+    ctx->ops->snapshot(ctx, now);
     struct pb_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = PB_EV_RESYNC;
     ev.monotonic_ns = now;
     pb_emit(ctx, &ev);
-    ctx->ops->snapshot(ctx, now);
 }
 
 static const struct pb_backend_ops *find_backend(const char *name) {

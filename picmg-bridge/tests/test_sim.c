@@ -420,12 +420,12 @@ TEST(sim_queue_overflow_resyncs_with_full_state) {
     }
     CHECK_INT(pb_slot_attention(r.ctx, 16, 1), 0);
     rig_drain(&r, 10);
-    CHECK_STR(rig_events(&r), "RESYNC; INSERTED 2 [0000:02:00.0 0000:02:00.1]; NETDEV+ 2 eth0 fn1; NETDEV+ 2 eth1 fn0; "
-                              "LINK 2 eth0 fn1 up; LINK 2 eth1 fn0 up");
+    CHECK_STR(rig_events(&r), "INSERTED 2 [0000:02:00.0 0000:02:00.1]; NETDEV+ 2 eth0 fn1; NETDEV+ 2 eth1 fn0; "
+                              "LINK 2 eth0 fn1 up; LINK 2 eth1 fn0 up; RESYNC");
     CHECK_INT(pb_resync(r.ctx), 0);
     rig_drain(&r, 10);
     CHECK_INT(r.nev, 6);
-    CHECK_INT(r.ev[0].type, PB_EV_RESYNC);
+    CHECK_INT(r.ev[5].type, PB_EV_RESYNC);
     rig_events(&r);
     close(fd);
     rig_close(&r);

@@ -2,6 +2,8 @@ package had.backplane.bridge;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -89,6 +91,8 @@ public final class BridgeBackplane implements Backplane {
         Pointer c = live();
         if (reader != null) throw new IllegalStateException("backplane events already started");
         running = true;
+        // The consumer's first events are an inventory of what is already in the chassis.
+        resync();
         reader = new Thread(() -> readLoop(c, sink), "picmg-bridge-" + backend);
         reader.setDaemon(true);
         reader.start();
@@ -126,7 +130,9 @@ public final class BridgeBackplane implements Backplane {
             failures = 0;
             BackplaneEvent event;
             try {
-                event = convert(ev);
+                event = ev.type.get() == PicmgBridge.EV_RESYNC
+                        ? new BackplaneEvent.Resync(occupied(), ev.monotonicNs.longValue())
+                        : convert(ev);
             } catch (RuntimeException e) {
                 log.error("picmg-bridge {}: malformed event of type {} dropped", backend, ev.type.get(), e);
                 continue;
@@ -172,7 +178,6 @@ public final class BridgeBackplane implements Backplane {
                     new BackplaneEvent.NetdevAdded(slot, function(ev.functions[0]), ifname(ev), at);
             case PicmgBridge.EV_NETDEV_REMOVED -> new BackplaneEvent.NetdevRemoved(slot, ifname(ev), at);
             case PicmgBridge.EV_LINK -> new BackplaneEvent.LinkChanged(slot, ifname(ev), ev.carrier.get() != 0, at);
-            case PicmgBridge.EV_RESYNC -> new BackplaneEvent.Resync(at);
             default -> null;
         };
     }
@@ -209,6 +214,13 @@ public final class BridgeBackplane implements Backplane {
     @Override
     public void setAttention(int slot, boolean on) {
         command("attention of slot " + slot, c -> lib.pb_slot_attention(c, slot, on ? 1 : 0));
+    }
+
+    /** The slots that hold a card now: what an inventory ending in RESYNC covered. */
+    private Set<Integer> occupied() {
+        Set<Integer> out = new TreeSet<>();
+        for (SlotInfo s : slots()) if (s.present()) out.add(s.slot());
+        return out;
     }
 
     /** Software extraction request, as if the card's handle had been opened. */

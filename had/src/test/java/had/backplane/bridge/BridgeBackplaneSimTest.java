@@ -54,6 +54,12 @@ class BridgeBackplaneSimTest {
         bp.simDriver("e1000e", "8086:10d3,8086:105e", true);
         bp.start(events::add);
         ctl = SimChassisControl.connect(socket);
+        // start() first reports what is in the chassis: nothing yet.
+        try {
+            assertEquals(List.of(new Resync(java.util.Set.of(), 0)), next(1));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @AfterEach
@@ -83,7 +89,7 @@ class BridgeBackplaneSimTest {
         if (e instanceof NetdevAdded n) return new NetdevAdded(n.slot(), n.function(), n.ifname(), 0);
         if (e instanceof NetdevRemoved n) return new NetdevRemoved(n.slot(), n.ifname(), 0);
         if (e instanceof LinkChanged l) return new LinkChanged(l.slot(), l.ifname(), l.carrier(), 0);
-        if (e instanceof Resync) return new Resync(0);
+        if (e instanceof Resync r) return new Resync(r.occupied(), 0);
         throw new AssertionError(e);
     }
 
@@ -191,9 +197,8 @@ class BridgeBackplaneSimTest {
     void resyncDeliversTheWholeState() throws InterruptedException {
         insertDual();
         bp.resync();
-        List<BackplaneEvent> expected = new ArrayList<>();
-        expected.add(new Resync(0));
-        expected.addAll(dualUp());
+        List<BackplaneEvent> expected = new ArrayList<>(dualUp());
+        expected.add(new Resync(java.util.Set.of(2), 0));
         assertEquals(expected, next(6));
     }
 
@@ -235,7 +240,8 @@ class BridgeBackplaneSimTest {
         });
         ctl = SimChassisControl.connect(socket);
         ctl.insert(2, DUAL, 2);
-        assertEquals(dualUp().subList(1, 5), next(4));
+        // The first event (the start-up inventory's end) hit the hiccup; the rest all arrive.
+        assertEquals(dualUp(), next(5));
         assertTrue(thrown.get());
     }
 
