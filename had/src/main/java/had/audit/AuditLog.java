@@ -94,6 +94,11 @@ public final class AuditLog implements Audit, AutoCloseable {
         return file;
     }
 
+    /** This daemon run's id: every record it writes carries it. */
+    public String run() {
+        return run;
+    }
+
     /**
      * Picks up the chain where the file ends. A last line without its newline is a record torn by
      * a crash: it is moved to a side file (kept for the auditor) and the log continues after the

@@ -1,0 +1,64 @@
+package had.daemon;
+
+import had.audit.AuditEvent;
+import had.audit.AuditLog;
+import had.backplane.Backplane;
+import had.config.ChassisConfig;
+import had.core.Chassis;
+import had.core.Settings;
+import had.drivers.Drivers;
+import had.network.Network;
+import had.time.Clock;
+
+/**
+ * had assembled: the core, its event loop, and the adapters it was given. The same assembly
+ * runs on a chassis (kernel backplane, Linux network, modprobe) and on the simulated chassis.
+ */
+public final class Daemon implements AutoCloseable {
+    /** How often the loop looks at the network even when nothing reported a change. */
+    static final long HOUSEKEEPING_MS = 1000;
+
+    private final Backplane backplane;
+    private final AuditLog audit;
+    private final Chassis chassis;
+    private final EventLoop loop;
+    private final long startedAt;
+    private final Clock clock;
+
+    public Daemon(ChassisConfig config, Settings settings, Backplane backplane, Network network, Drivers drivers,
+                  AuditLog audit, Clock clock) {
+        this.backplane = backplane;
+        this.audit = audit;
+        this.clock = clock;
+        this.chassis = new Chassis(config, settings, backplane, network, drivers, audit, clock);
+        this.loop = new EventLoop(chassis, clock, HOUSEKEEPING_MS);
+        this.startedAt = clock.nanos();
+    }
+
+    public void start(String mode) {
+        audit.record(AuditEvent.of("daemon.start").with("mode", mode).with("pid", ProcessHandle.current().pid()).build());
+        loop.start();
+        backplane.start(event -> loop.post(() -> chassis.handle(event)));
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public long uptimeNanos() {
+        return clock.nanos() - startedAt;
+    }
+
+    /** Stops taking events, finishes the action in flight, records the stop. */
+    @Override
+    public void close() {
+        backplane.close();
+        loop.close();
+        audit.record(AuditEvent.of("daemon.stop").build());
+        audit.close();
+    }
+}

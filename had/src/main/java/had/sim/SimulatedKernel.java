@@ -1,0 +1,120 @@
+package had.sim;
+
+import had.backplane.Backplane;
+import had.backplane.BackplaneEvent;
+import had.backplane.PciId;
+import had.backplane.bridge.BridgeBackplane;
+import had.drivers.sim.SimDrivers;
+import had.network.sim.SimNetwork;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The kernel of the simulated chassis, between picmg-bridge's simulated backplane and had: it
+ * keeps the simulated network in step with the cards (an interface exists once its card's
+ * driver probed it; carrier follows the cable), the way Linux does before it tells anyone.
+ *
+ * <p>A yanked card loses its links at once, but the kernel only unregisters its interfaces when
+ * the hot-plug controller notices the card is gone, {@code unregisterDelayMs} later; in between
+ * the bonding driver's own monitor is what fails traffic over, as on a real chassis.
+ */
+public final class SimulatedKernel implements Backplane, SimDrivers.Kernel {
+    private final BridgeBackplane bridge;
+    private final SimNetwork network;
+    private final long unregisterDelayMs;
+    private final ScheduledExecutorService kernelThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sim-kernel");
+        t.setDaemon(true);
+        return t;
+    });
+    private long lastDueMs;
+
+    public SimulatedKernel(BridgeBackplane bridge, SimNetwork network, long unregisterDelayMs, long monitorTickMs) {
+        this.bridge = bridge;
+        this.network = network;
+        this.unregisterDelayMs = unregisterDelayMs;
+        kernelThread.scheduleAtFixedRate(network::advance, monitorTickMs, monitorTickMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void start(Consumer<BackplaneEvent> sink) {
+        bridge.start(e -> deliver(e, sink));
+    }
+
+    /** Runs on the bridge's reader; keeps event order by scheduling each at or after the previous one. */
+    private synchronized void deliver(BackplaneEvent e, Consumer<BackplaneEvent> sink) {
+        long now = System.nanoTime() / 1_000_000;
+        boolean unregister = e instanceof BackplaneEvent.NetdevRemoved || e instanceof BackplaneEvent.CardRemoved;
+        long due = Math.max(now + (unregister ? unregisterDelayMs : 0), lastDueMs);
+        lastDueMs = due;
+        kernelThread.schedule(() -> {
+            apply(e);
+            sink.accept(e);
+        }, due - now, TimeUnit.MILLISECONDS);
+    }
+
+    private void apply(BackplaneEvent e) {
+        if (e instanceof BackplaneEvent.NetdevAdded n) {
+            network.addPort(n.ifname(), 1500);
+        } else if (e instanceof BackplaneEvent.NetdevRemoved n) {
+            network.removePort(n.ifname());
+        } else if (e instanceof BackplaneEvent.LinkChanged l && l.slot() != 0) {
+            network.setPhysicalLink(l.ifname(), l.carrier());
+        }
+    }
+
+    @Override
+    public void moduleChanged(String module, List<PciId> ids, boolean loaded) {
+        String list = ids.stream().map(id -> String.format("%04x:%04x", id.vendor(), id.device()))
+                .distinct().collect(Collectors.joining(","));
+        bridge.simDriver(module, list, loaded);
+    }
+
+    @Override
+    public Optional<String> boundDriver(String pciAddress) {
+        for (BridgeBackplane.SlotInfo s : bridge.slots()) {
+            for (BridgeBackplane.SlotFunction f : s.functions()) {
+                if (f.function().address().equals(pciAddress) && f.driver() != null && !f.driver().isEmpty()) {
+                    return Optional.of(f.driver());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void powerOn(int slot) {
+        bridge.powerOn(slot);
+    }
+
+    @Override
+    public void powerOff(int slot) {
+        bridge.powerOff(slot);
+    }
+
+    @Override
+    public void setHotSwapLed(int slot, boolean on) {
+        bridge.setHotSwapLed(slot, on);
+    }
+
+    @Override
+    public void setAttention(int slot, boolean on) {
+        bridge.setAttention(slot, on);
+    }
+
+    @Override
+    public void close() {
+        bridge.close();
+        kernelThread.shutdown();
+        try {
+            kernelThread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
