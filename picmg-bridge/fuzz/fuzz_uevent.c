@@ -1,5 +1,5 @@
-/* libFuzzer target: pb_uevent_parse on arbitrary datagrams, then slot attribution of whatever
- * devpath and PCI_SLOT_NAME it accepted. Checks the parser's promises: bounded, NUL-terminated
+/* libFuzzer target: pb_uevent_parse on arbitrary datagrams, then slot attribution and classification
+ * of whatever it accepted. Checks the parser's promises: bounded, NUL-terminated
  * fields; an all-zero struct after any error. Build: make -f Makefile.kernel (see there). */
 #include "attrib.h"
 #include "uevent.h"
@@ -51,6 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct pb_pci_addr a;
     if (pb_pci_addr_parse(ev.pci_slot_name, strlen(ev.pci_slot_name), &a) == 0)
         if (a.dev > 31 || a.fn > 7) abort();
+    struct pb_kev k;
+    if (pb_attrib_classify(&t, &ev, &k) != 0) abort();
+    if (k.kind == PB_KEV_IGNORE && k.slot != -1) abort();
+    if (k.slot >= (int)t.n || strnlen(k.ifname, sizeof k.ifname) >= sizeof k.ifname) abort();
+    (void)pb_kev_kind_name(k.kind);
     (void)pb_uevent_action_name(ev.action);
     return 0;
 }

@@ -428,3 +428,66 @@ int pb_attrib_slot_functions(const char *root, const struct pb_slot_table *t, in
     if (slot < 0 || !t || (unsigned)slot >= t->n) return -EINVAL;
     return scan(root, t, slot, out, max, n);
 }
+
+/* ---- uevents seen as backplane events ------------------------------------------------------- */
+
+const char *pb_kev_kind_name(enum pb_kev_kind k) {
+    switch (k) {
+    case PB_KEV_IGNORE: return "ignore";
+    case PB_KEV_FUNC_ADD: return "func-add";
+    case PB_KEV_FUNC_REMOVE: return "func-remove";
+    case PB_KEV_DRIVER_BIND: return "driver-bind";
+    case PB_KEV_DRIVER_UNBIND: return "driver-unbind";
+    case PB_KEV_NETDEV_ADD: return "netdev-add";
+    case PB_KEV_NETDEV_REMOVE: return "netdev-remove";
+    case PB_KEV_NETDEV_MOVE: return "netdev-move";
+    }
+    return "unknown";
+}
+
+int pb_attrib_classify(const struct pb_slot_table *t, const struct pb_uevent *ev, struct pb_kev *out) {
+    if (!t || !ev || !out) return -EINVAL;
+    memset(out, 0, sizeof *out);
+    out->slot = -1;
+    out->seqnum = ev->seqnum;
+    enum pb_kev_kind k = PB_KEV_IGNORE;
+    if (strcmp(ev->subsystem, "pci") == 0) {
+        switch (ev->action) {
+        case PB_UEVENT_ADD: k = PB_KEV_FUNC_ADD; break;
+        case PB_UEVENT_REMOVE: k = PB_KEV_FUNC_REMOVE; break;
+        case PB_UEVENT_BIND: k = PB_KEV_DRIVER_BIND; break;
+        case PB_UEVENT_UNBIND: k = PB_KEV_DRIVER_UNBIND; break;
+        default: break;
+        }
+    } else if (strcmp(ev->subsystem, "net") == 0 && (ev->have & PB_UEV_HAVE_INTERFACE)) {
+        switch (ev->action) {
+        case PB_UEVENT_ADD: k = PB_KEV_NETDEV_ADD; break;
+        case PB_UEVENT_REMOVE: k = PB_KEV_NETDEV_REMOVE; break;
+        case PB_UEVENT_MOVE: k = PB_KEV_NETDEV_MOVE; break;
+        default: break;
+        }
+    }
+    if (k == PB_KEV_IGNORE) return 0;
+    int s = pb_attrib_slot_of_devpath(t, ev->devpath, &out->fn, &out->in_slot);
+    if (s == -EINVAL) return 0; /* no PCI function in the path: not a card's */
+    /* A pci event is about the deepest function of its path and nothing below it. */
+    if (k <= PB_KEV_DRIVER_UNBIND) {
+        const char *last = strrchr(ev->devpath, '/');
+        struct pb_pci_addr self;
+        if (!last || pb_pci_addr_parse(last + 1, strlen(last + 1), &self) < 0) return 0;
+    }
+    out->kind = k;
+    out->slot = s >= 0 ? s : -1;
+    if (s < 0) out->in_slot = out->fn;
+    out->vendor = ev->pci_vendor;
+    out->device = ev->pci_device;
+    out->subsys_vendor = ev->pci_subsys_vendor;
+    out->subsys_device = ev->pci_subsys_device;
+    out->class_code = ev->pci_class;
+    _Static_assert(sizeof out->driver == sizeof ev->driver, "driver field sizes");
+    _Static_assert(sizeof out->ifname == sizeof ev->interface, "ifname field sizes");
+    memcpy(out->driver, ev->driver, sizeof out->driver); /* NUL-terminated by the parser */
+    memcpy(out->ifname, ev->interface, sizeof out->ifname);
+    out->ifindex = ev->ifindex;
+    return 0;
+}

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "uevent.h"
+
 #define PB_SLOT_NAME_MAX   64  /* includes NUL */
 #define PB_SLOTS_MAX       64
 #define PB_DRIVER_NAME_MAX 64
@@ -100,5 +102,39 @@ int pb_attrib_scan_functions(const char *root, const struct pb_slot_table *t,
 /* As pb_attrib_scan_functions, keeping only the functions in slot index `slot`. */
 int pb_attrib_slot_functions(const char *root, const struct pb_slot_table *t, int slot,
                              struct pb_pci_func *out, size_t max, size_t *n);
+
+/* ---- uevents seen as backplane events ------------------------------------------------------- */
+
+enum pb_kev_kind {
+    PB_KEV_IGNORE = 0,    /* anything else: ptp clocks, queues, modules, drivers, other subsystems */
+    PB_KEV_FUNC_ADD,      /* pci add: a function of a card was enumerated */
+    PB_KEV_FUNC_REMOVE,   /* pci remove */
+    PB_KEV_DRIVER_BIND,   /* pci bind (driver set) */
+    PB_KEV_DRIVER_UNBIND, /* pci unbind */
+    PB_KEV_NETDEV_ADD,    /* net add (ifname, ifindex set) */
+    PB_KEV_NETDEV_REMOVE, /* net remove */
+    PB_KEV_NETDEV_MOVE,   /* net move: renamed (ifname is the new name) */
+};
+
+struct pb_kev {
+    enum pb_kev_kind kind;
+    int slot;                   /* index into the pb_slot_table, -1 if in no slot */
+    struct pb_pci_addr fn;      /* the PCI function the event is about (deepest in the devpath) */
+    struct pb_pci_addr in_slot; /* the card's function in the slot (== fn unless behind a bridge) */
+    uint16_t vendor, device, subsys_vendor, subsys_device; /* pci events that carry PCI_ID/... */
+    uint32_t class_code;
+    char driver[PB_DRIVER_NAME_MAX]; /* bind */
+    char ifname[PB_IFNAME_MAX];      /* net events */
+    int ifindex;                     /* net events */
+    uint64_t seqnum;
+};
+
+const char *pb_kev_kind_name(enum pb_kev_kind k);
+
+/* Turns a parsed uevent into a backplane event and attributes it to a slot of *t. Returns 0 with
+ * out->kind (PB_KEV_IGNORE for events the backplane does not care about, including pci/net events
+ * whose devpath holds no PCI function, e.g. virtual netdevs) or -EINVAL for NULL arguments.
+ * A pci or net event in no slot is returned with slot -1: the caller decides. */
+int pb_attrib_classify(const struct pb_slot_table *t, const struct pb_uevent *ev, struct pb_kev *out);
 
 #endif

@@ -271,3 +271,78 @@ out:
     fakesys_destroy(root);
     CHECK_INT(pb_attrib_scan_functions(root, &t, f, 16, &n), -ENOENT);
 }
+
+#define UEV(lit) (lit), (sizeof(lit) - 1)
+
+TEST(attrib_classify) {
+    char root[256];
+    CHECK_INT(build(root, sizeof root), 0);
+    struct pb_slot_table t;
+    CHECK_INT(pb_attrib_scan_slots(root, &t), 0);
+    int s2 = slot_named(&t, "2"), s5 = slot_named(&t, "5");
+    struct pb_uevent ev;
+    struct pb_kev k;
+
+    CHECK_INT(pb_uevent_parse(UEV("add@" RP2 "/0000:01:00.1\0SUBSYSTEM=pci\0PCI_ID=8086:10D3\0"
+                                  "PCI_SUBSYS_ID=8086:A01F\0PCI_CLASS=20000\0SEQNUM=9\0"), &ev), 0);
+    CHECK_INT(pb_attrib_classify(&t, &ev, &k), 0);
+    CHECK_INT(k.kind, PB_KEV_FUNC_ADD);
+    CHECK_STR(pb_kev_kind_name(k.kind), "func-add");
+    CHECK_INT(k.slot, s2);
+    CHECK_INT(k.fn.fn, 1);
+    CHECK_INT(k.device, 0x10d3);
+    CHECK_INT(k.subsys_device, 0xa01f);
+    CHECK_INT(k.class_code, 0x020000);
+    CHECK_INT(k.seqnum, 9);
+
+    CHECK_INT(pb_uevent_parse(UEV("bind@" RP5 "/0000:03:00.0/0000:04:01.0\0SUBSYSTEM=pci\0DRIVER=e1000\0"), &ev), 0);
+    CHECK_INT(pb_attrib_classify(&t, &ev, &k), 0);
+    CHECK_INT(k.kind, PB_KEV_DRIVER_BIND);
+    CHECK_INT(k.slot, s5);
+    CHECK_INT(k.fn.bus, 4);
+    CHECK_INT(k.in_slot.bus, 3);
+    CHECK_STR(k.driver, "e1000");
+
+    CHECK_INT(pb_uevent_parse(UEV("remove@" RP2 "/0000:01:00.0/net/eth0\0SUBSYSTEM=net\0INTERFACE=eth0\0IFINDEX=2\0"), &ev), 0);
+    CHECK_INT(pb_attrib_classify(&t, &ev, &k), 0);
+    CHECK_INT(k.kind, PB_KEV_NETDEV_REMOVE);
+    CHECK_INT(k.slot, s2);
+    CHECK_STR(k.ifname, "eth0");
+    CHECK_INT(k.ifindex, 2);
+
+    CHECK_INT(pb_uevent_parse(UEV("move@" RP2 "/0000:01:00.0/net/lan0\0SUBSYSTEM=net\0INTERFACE=lan0\0IFINDEX=2\0"), &ev), 0);
+    CHECK_INT(pb_attrib_classify(&t, &ev, &k), 0);
+    CHECK_INT(k.kind, PB_KEV_NETDEV_MOVE);
+    CHECK_STR(k.ifname, "lan0");
+
+    /* Not in a slot: kept, slot -1. */
+    CHECK_INT(pb_uevent_parse(UEV("add@/devices/pci0000:00/0000:00:1f.2\0SUBSYSTEM=pci\0"), &ev), 0);
+    CHECK_INT(pb_attrib_classify(&t, &ev, &k), 0);
+    CHECK_INT(k.kind, PB_KEV_FUNC_ADD);
+    CHECK_INT(k.slot, -1);
+    CHECK_INT(k.in_slot.dev, 0x1f);
+
+    /* Ignored: virtual netdev, ptp clock, queues, driver object, change on a pci device, a net
+     * event without INTERFACE, a "pci" event whose path does not end in a function. */
+    static const struct {
+        const char *m;
+        size_t n;
+    } ign[] = {
+        {UEV("add@/devices/virtual/net/bond0\0SUBSYSTEM=net\0INTERFACE=bond0\0IFINDEX=9\0")},
+        {UEV("add@" RP2 "/0000:01:00.0/ptp/ptp0\0SUBSYSTEM=ptp\0")},
+        {UEV("add@" RP2 "/0000:01:00.0/net/eth0/queues/rx-0\0SUBSYSTEM=queues\0")},
+        {UEV("add@/bus/pci/drivers/e1000e\0SUBSYSTEM=drivers\0")},
+        {UEV("change@" RP2 "/0000:01:00.0\0SUBSYSTEM=pci\0")},
+        {UEV("add@" RP2 "/0000:01:00.0/net/eth0\0SUBSYSTEM=net\0")},
+        {UEV("add@" RP2 "/0000:01:00.0/thing\0SUBSYSTEM=pci\0")},
+    };
+    for (size_t i = 0; i < sizeof ign / sizeof ign[0]; i++) {
+        CHECK_INT(pb_uevent_parse(ign[i].m, ign[i].n, &ev), 0);
+        CHECK_INT(pb_attrib_classify(&t, &ev, &k), 0);
+        CHECK_INT(k.kind, PB_KEV_IGNORE);
+        CHECK_INT(k.slot, -1);
+    }
+    CHECK_INT(pb_attrib_classify(&t, NULL, &k), -EINVAL);
+    CHECK_STR(pb_kev_kind_name((enum pb_kev_kind)42), "unknown");
+    fakesys_destroy(root);
+}

@@ -209,3 +209,48 @@ TEST(recorded_snapshots_slots_emptied) {
         fakesys_destroy(root);
     }
 }
+
+/* The same datagrams as backplane events: per slot, in the kernel's order. Letters: A add,
+ * B bind, U unbind, R remove (pci, with the card's function number), N+/N- netdev add/remove. */
+TEST(recorded_uevents_as_backplane_events) {
+    char root[256];
+    CHECK_INT(fakesys_create(root, sizeof root), 0);
+    CHECK_INT(rebuild(root, "sysfs-0-boot"), 0); /* slots only: attribution needs no functions */
+    struct pb_slot_table t;
+    CHECK_INT(pb_attrib_scan_slots(root, &t), 0);
+    int s2 = slot_named(&t, "2"), s16 = slot_named(&t, "16");
+    char seq[2][256] = {"", ""};
+    static char buf[PB_UEVENT_MSG_MAX + 1];
+    unsigned ignored = 0;
+    for (unsigned n = 1;; n++) {
+        long len = read_datagram(n, buf, sizeof buf);
+        if (len < 0) break;
+        struct pb_uevent ev;
+        struct pb_kev k;
+        if (pb_uevent_parse(buf, (size_t)len, &ev) < 0) continue;
+        CHECK_INT(pb_attrib_classify(&t, &ev, &k), 0);
+        if (k.kind == PB_KEV_IGNORE) {
+            ignored++;
+            continue;
+        }
+        CHECK(k.slot == s2 || k.slot == s16);
+        char *out = seq[k.slot == s2 ? 0 : 1];
+        char item[48];
+        switch (k.kind) {
+        case PB_KEV_FUNC_ADD: snprintf(item, sizeof item, "A%u ", k.in_slot.fn); break;
+        case PB_KEV_FUNC_REMOVE: snprintf(item, sizeof item, "R%u ", k.in_slot.fn); break;
+        case PB_KEV_DRIVER_BIND: snprintf(item, sizeof item, "B%u ", k.in_slot.fn); break;
+        case PB_KEV_DRIVER_UNBIND: snprintf(item, sizeof item, "U%u ", k.in_slot.fn); break;
+        case PB_KEV_NETDEV_ADD: snprintf(item, sizeof item, "N%u+%s ", k.in_slot.fn, k.ifname); break;
+        case PB_KEV_NETDEV_REMOVE: snprintf(item, sizeof item, "N%u-%s ", k.in_slot.fn, k.ifname); break;
+        default: snprintf(item, sizeof item, "? "); break;
+        }
+        strncat(out, item, 255 - strlen(out));
+    }
+    /* Function 1 was device_add'ed first, but only function 0's arrival made the slot present:
+     * pciehp then enumerates the card in function order. Power-off removes in reverse order. */
+    CHECK_STR(seq[0], "A0 A1 N0+eth0 B0 N1+eth1 B1 N1-eth1 U1 R1 N0-eth0 U0 R0 ");
+    CHECK_STR(seq[1], "A0 N0+eth2 B0 N0-eth2 U0 R0 ");
+    CHECK_INT(ignored, 20);
+    fakesys_destroy(root);
+}
