@@ -80,6 +80,7 @@ final class BondOptionsParser {
 
         boolean arpAllowed = true;
         if (mode != null) arpAllowed = checkMode(mode);
+        if (mode != null && !mode.hasActiveSlave()) primary = null; // refused above; nothing to cross-check
 
         // A monitor value that did not parse is already reported; checks that depend on it would
         // only add noise ("arp_ip_target without arp_interval" when arp_interval = 500ms).

@@ -145,8 +145,9 @@ final class CrossChecks {
             if (bond.primary() != null && !ports.contains(bond.primary())) {
                 d.error(lb.lineOf("primary"), "primary = " + bond.primary() + ", but no [slot "
                         + bond.primary().slot() + "] maps port " + bond.primary().port() + " into "
-                        + bond.name() + " (" + bond.name() + "'s ports: " + describe(ports)
-                        + "); name one of those, or map that port to a config with bond = " + bond.name());
+                        + bond.name() + (ports.isEmpty() ? " (no port is enslaved into it)" : " (its ports: "
+                        + describe(ports) + ")") + "; map that port to a config with bond = " + bond.name()
+                        + ", or name a port that is");
             }
             int minLinks = bond.options().minLinks();
             if (minLinks > ports.size()) {

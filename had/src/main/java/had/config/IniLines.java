@@ -22,7 +22,9 @@ import java.util.List;
 final class IniLines {
     /** Longer lines are not configuration: a pasted blob, a binary file. */
     static final int MAX_LINE = 1024;
+    /** What ini4j gets for a broken header; it reports the section as {@link #PLACEHOLDER_NAME}. */
     static final String PLACEHOLDER_HEADER = "[-]";
+    static final String PLACEHOLDER_NAME = "-";
 
     enum Kind { SECTION, BAD_SECTION, OPTION }
 
@@ -111,7 +113,7 @@ final class IniLines {
     }
 
     private String badSection(int number) {
-        significant.add(new Line(number, Kind.BAD_SECTION, PLACEHOLDER_HEADER));
+        significant.add(new Line(number, Kind.BAD_SECTION, PLACEHOLDER_NAME));
         return PLACEHOLDER_HEADER;
     }
 
