@@ -94,7 +94,7 @@ final class AddressKeys {
             throw new BadValue("address " + host + "/" + prefix + " is the network address of its subnet:"
                     + " use a host address such as " + Ipv4.format(addr + 1) + "/" + prefix);
         }
-        if (prefix <= 30 && (addr | mask) == addr) {
+        if (prefix <= 30 && (addr | mask) == -1) {
             throw new BadValue("address " + host + "/" + prefix + " is the broadcast address of its subnet:"
                     + " use a host address such as " + Ipv4.format(addr - 1) + "/" + prefix);
         }

@@ -10,7 +10,9 @@ final class Suggest {
     static String closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
+        // ifupdown spells bonding options "bond-miimon"; that is the commonest near miss.
         String w = word.toLowerCase().replace('-', '_');
+        if (w.startsWith("bond_") && w.length() > 5) w = w.substring(5);
         for (String c : candidates) {
             int dist = distance(w, c);
             if (dist < bestDistance) {
