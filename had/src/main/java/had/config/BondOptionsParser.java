@@ -195,7 +195,7 @@ final class BondOptionsParser {
             int down = delay / miimon * miimon;
             d.error(line, key + " = " + delay + " is not a multiple of miimon = " + miimon + ": the"
                     + " bonding driver would round it down to " + down + " ms; write " + key + " = "
-                    + (down == 0 ? miimon : down) + " or " + (down + miimon));
+                    + (down == 0 ? miimon + " (or 0 for no delay)" : down + " or " + (down + miimon)));
         }
     }
 

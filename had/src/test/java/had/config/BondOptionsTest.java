@@ -94,7 +94,7 @@ class BondOptionsTest extends ConfigTestSupport {
                 + " multiple of miimon = 100: the bonding driver would round it down to 200 ms; write"
                 + " updelay = 200 or 300");
         assertErrors(bond("mode = 1\ndowndelay = 50"), "had.conf:4: downdelay = 50 is not a multiple of"
-                + " miimon = 100: the bonding driver would round it down to 0 ms; write downdelay = 100 or 100");
+                + " miimon = 100: the bonding driver would round it down to 0 ms; write downdelay = 100 (or 0 for no delay)");
     }
 
     @Test
