@@ -1,0 +1,269 @@
+package had.config;
+
+import had.network.ArpValidate;
+import had.network.BondMode;
+import had.network.BondOptions;
+import had.network.FailOverMac;
+import had.network.IfAddress;
+import had.network.KernelEnum;
+import had.network.LacpRate;
+import had.network.PrimaryReselect;
+import had.network.XmitHashPolicy;
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The bonding options of a [bond] section, checked the way the Linux bonding driver would take
+ * them. Where the driver refuses a value (arp_interval in 802.3ad, lacp_rate outside 802.3ad,
+ * primary in a mode without an active slave) or quietly does something else than what is
+ * written (rounds updelay down, drops one of two monitors, ignores xmit_hash_policy), had.conf is
+ * refused: on a chassis that must fail over, "the driver would have coped" is not good enough.
+ * Where the option is merely pointless (min_links outside 802.3ad) it is a warning.
+ */
+final class BondOptionsParser {
+    /** The driver takes up to INT_MAX; a monitor or delay longer than a minute is a typo. */
+    static final int MAX_MS = 60_000;
+    /** BOND_MAX_ARP_TARGETS in the driver. */
+    static final int MAX_ARP_TARGETS = 16;
+    static final int MAX_MIN_LINKS = 1024;
+
+    private static final Set<BondMode> NO_ARP_MONITOR =
+            EnumSet.of(BondMode.IEEE_802_3AD, BondMode.BALANCE_TLB, BondMode.BALANCE_ALB);
+    private static final Set<BondMode> HASHING =
+            EnumSet.of(BondMode.BALANCE_XOR, BondMode.IEEE_802_3AD, BondMode.BALANCE_TLB);
+    private static final Pattern PRIMARY = Pattern.compile("slot\\s+(\\S+)\\s+port\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
+
+    record Parsed(BondOptions options, SlotPort primary) {
+    }
+
+    private final String bond;
+    private final Map<String, IniEntry> k;
+    private final Diagnostics d;
+
+    private BondOptionsParser(String bond, Map<String, IniEntry> k, Diagnostics d) {
+        this.bond = bond;
+        this.k = k;
+        this.d = d;
+    }
+
+    static Parsed parse(String bond, int sectionLine, Map<String, IniEntry> keys, Diagnostics d) {
+        return new BondOptionsParser(bond, keys, d).parse(sectionLine);
+    }
+
+    private Parsed parse(int sectionLine) {
+        BondMode mode = null;
+        if (k.containsKey("mode")) {
+            mode = kernelEnum("mode", BondMode.class, "a bonding mode");
+        } else {
+            d.error(sectionLine, "[bond " + bond + "] has no mode: add mode = active-backup (one"
+                    + " slave carries traffic, the others stand by; the usual choice for a chassis)"
+                    + " or another of " + KernelEnum.choices(BondMode.class));
+        }
+        Integer miimon = integer("miimon", 0, MAX_MS, "milliseconds");
+        Integer updelay = integer("updelay", 0, MAX_MS, "milliseconds");
+        Integer downdelay = integer("downdelay", 0, MAX_MS, "milliseconds");
+        Integer arpInterval = integer("arp_interval", 0, MAX_MS, "milliseconds");
+        Integer minLinks = integer("min_links", 0, MAX_MIN_LINKS, "links");
+        List<Inet4Address> targets = arpTargets();
+        ArpValidate arpValidate = kernelEnum("arp_validate", ArpValidate.class, "an arp_validate value");
+        PrimaryReselect reselect = kernelEnum("primary_reselect", PrimaryReselect.class, "a primary_reselect value");
+        LacpRate lacpRate = kernelEnum("lacp_rate", LacpRate.class, "a lacp_rate");
+        XmitHashPolicy hash = kernelEnum("xmit_hash_policy", XmitHashPolicy.class, "a transmit hash policy");
+        FailOverMac failOverMac = kernelEnum("fail_over_mac", FailOverMac.class, "a fail_over_mac value");
+        SlotPort primary = primary();
+
+        boolean arpAllowed = true;
+        if (mode != null) arpAllowed = checkMode(mode);
+        if (mode != null && !mode.hasActiveSlave()) primary = null; // refused above; nothing to cross-check
+
+        // A monitor value that did not parse is already reported; checks that depend on it would
+        // only add noise ("arp_ip_target without arp_interval" when arp_interval = 500ms).
+        boolean arpKnown = arpInterval != null || !k.containsKey("arp_interval");
+        boolean miiKnown = miimon != null || !k.containsKey("miimon");
+        int arp = arpInterval == null ? 0 : arpInterval;
+        // Unset miimon means the default 100, unless the ARP monitor was asked for instead.
+        int effectiveMiimon = miimon != null ? miimon : (arp > 0 ? 0 : 100);
+        if (arpAllowed && arpKnown && miiKnown) checkArpMonitor(miimon, arp, targets, arpValidate);
+        if (arpKnown && miiKnown) {
+            checkDelay("updelay", updelay, effectiveMiimon);
+            checkDelay("downdelay", downdelay, effectiveMiimon);
+        }
+        if (arpKnown && miiKnown && effectiveMiimon == 0 && arp == 0) {
+            d.warning(k.containsKey("miimon") ? k.get("miimon").line() : sectionLine, bond
+                    + " has no link monitor (miimon = 0 and no arp_interval): it will never notice a"
+                    + " dead link nor fail over; set miimon = 100");
+        }
+        if (reselect != null && primary == null) {
+            d.warning(k.get("primary_reselect").line(), "primary_reselect has no effect without primary"
+                    + " in " + bond + ": add primary = slot N port M or remove primary_reselect");
+        }
+
+        BondOptions options = new BondOptions(
+                mode == null ? BondMode.ACTIVE_BACKUP : mode,
+                effectiveMiimon,
+                updelay == null ? 0 : updelay,
+                downdelay == null ? 0 : downdelay,
+                arp,
+                targets,
+                arpValidate == null ? ArpValidate.NONE : arpValidate,
+                null,
+                reselect == null ? PrimaryReselect.ALWAYS : reselect,
+                lacpRate == null ? LacpRate.SLOW : lacpRate,
+                hash == null ? XmitHashPolicy.LAYER2 : hash,
+                minLinks == null ? 0 : minLinks,
+                failOverMac == null ? FailOverMac.NONE : failOverMac);
+        return new Parsed(options, primary);
+    }
+
+    /** Options the mode does not take. Returns whether the ARP monitor is possible in this mode. */
+    private boolean checkMode(BondMode mode) {
+        String in = " (" + bond + " is " + mode.kernelName() + ")";
+        boolean arpAllowed = !NO_ARP_MONITOR.contains(mode);
+        if (!arpAllowed) {
+            for (String key : List.of("arp_interval", "arp_ip_target", "arp_validate")) {
+                if (k.containsKey(key)) {
+                    d.error(k.get(key).line(), key + " does not work in mode " + mode.kernelName()
+                            + ": the bonding driver refuses the ARP monitor in 802.3ad, balance-tlb and"
+                            + " balance-alb; use miimon instead and remove " + key);
+                }
+            }
+        }
+        if (k.containsKey("lacp_rate") && mode != BondMode.IEEE_802_3AD) {
+            d.error(k.get("lacp_rate").line(), "lacp_rate applies only to mode 802.3ad" + in
+                    + ": the bonding driver refuses it; remove it or change the mode");
+        }
+        if (k.containsKey("primary") && !mode.hasActiveSlave()) {
+            d.error(k.get("primary").line(), "primary applies only to modes active-backup, balance-tlb"
+                    + " and balance-alb" + in + ": the bonding driver refuses it; remove it or change the mode");
+        }
+        if (k.containsKey("xmit_hash_policy") && !HASHING.contains(mode)) {
+            d.error(k.get("xmit_hash_policy").line(), "xmit_hash_policy applies only to modes balance-xor,"
+                    + " 802.3ad and balance-tlb" + in + ": the bonding driver ignores it; remove it or"
+                    + " change the mode");
+        }
+        IniEntry fom = k.get("fail_over_mac");
+        if (fom != null && mode != BondMode.ACTIVE_BACKUP) {
+            d.warning(fom.line(), "fail_over_mac only matters in mode active-backup" + in
+                    + ": the bonding driver ignores it");
+        }
+        IniEntry minLinks = k.get("min_links");
+        if (minLinks != null && mode != BondMode.IEEE_802_3AD && !minLinks.value().equals("0")) {
+            d.warning(minLinks.line(), "min_links only matters in mode 802.3ad" + in
+                    + ": the bonding driver ignores it");
+        }
+        return arpAllowed;
+    }
+
+    private void checkArpMonitor(Integer miimon, int arp, List<Inet4Address> targets, ArpValidate validate) {
+        IniEntry interval = k.get("arp_interval");
+        IniEntry target = k.get("arp_ip_target");
+        if (arp > 0 && target == null) {
+            d.error(interval.line(), "arp_interval = " + arp + " without arp_ip_target: the ARP monitor"
+                    + " has nobody to probe and the driver disables it; add arp_ip_target = ADDRESS[, ADDRESS...]"
+                    + " (up to " + MAX_ARP_TARGETS + ", e.g. the gateway)");
+        }
+        if (target != null && arp == 0) {
+            d.error(target.line(), "arp_ip_target without arp_interval: the targets are never probed;"
+                    + " add arp_interval = MILLISECONDS (e.g. 500) and miimon = 0, or remove arp_ip_target");
+        }
+        if (arp > 0 && miimon != null && miimon > 0) {
+            IniEntry later = k.get("miimon").line() > interval.line() ? k.get("miimon") : interval;
+            d.error(later.line(), "miimon = " + miimon + " and arp_interval = " + arp + " are both set:"
+                    + " the bonding driver runs one monitor only and silently disables the other;"
+                    + " set miimon = 0 to use the ARP monitor, or remove arp_interval");
+        }
+        IniEntry av = k.get("arp_validate");
+        if (validate != null && validate != ArpValidate.NONE && arp == 0) {
+            d.error(av.line(), "arp_validate without arp_interval: there are no ARP probes to validate;"
+                    + " add arp_interval and arp_ip_target, or remove arp_validate");
+        }
+    }
+
+    private void checkDelay(String key, Integer delay, int miimon) {
+        if (delay == null || delay == 0) return;
+        int line = k.get(key).line();
+        if (miimon == 0) {
+            d.error(line, key + " = " + delay + " has no effect without miimon (the delays belong to"
+                    + " the MII monitor): set miimon or remove " + key);
+        } else if (delay % miimon != 0) {
+            int down = delay / miimon * miimon;
+            d.error(line, key + " = " + delay + " is not a multiple of miimon = " + miimon + ": the"
+                    + " bonding driver would round it down to " + down + " ms; write " + key + " = "
+                    + (down == 0 ? miimon + " (or 0 for no delay)" : down + " or " + (down + miimon)));
+        }
+    }
+
+    private List<Inet4Address> arpTargets() {
+        IniEntry e = k.get("arp_ip_target");
+        if (e == null) return List.of();
+        List<Inet4Address> result = new ArrayList<>();
+        try {
+            List<String> items = Values.list("arp_ip_target", e.value());
+            if (items.size() > MAX_ARP_TARGETS) {
+                d.error(e.line(), "arp_ip_target lists " + items.size() + " addresses: the bonding driver"
+                        + " takes at most " + MAX_ARP_TARGETS + "; keep the most useful ones");
+                return List.of();
+            }
+            List<Integer> seen = new ArrayList<>();
+            for (String item : items) {
+                int v = Ipv4.unicast("arp_ip_target", item);
+                if (seen.contains(v)) {
+                    d.error(e.line(), "arp_ip_target lists " + item + " twice: list each target once");
+                    continue;
+                }
+                seen.add(v);
+                result.add(IfAddress.fromInt(v));
+            }
+        } catch (BadValue bad) {
+            d.error(e.line(), bad.getMessage());
+        }
+        return result;
+    }
+
+    private SlotPort primary() {
+        IniEntry e = k.get("primary");
+        if (e == null) return null;
+        Matcher m = PRIMARY.matcher(e.value());
+        if (!m.matches()) {
+            d.error(e.line(), "primary = " + e.value() + " does not name a port: write primary = slot N"
+                    + " port M (e.g. slot 2 port 0); had finds the interface of that card itself");
+            return null;
+        }
+        try {
+            int slot = Values.integer("slot", m.group(1), SlotSection.MIN_SLOT, SlotSection.MAX_SLOT, "");
+            int port = Values.integer("port", m.group(2), 0, SlotSection.MAX_SUBDEVICE, "");
+            return new SlotPort(slot, port);
+        } catch (BadValue bad) {
+            d.error(e.line(), "primary: " + bad.getMessage());
+            return null;
+        }
+    }
+
+    private Integer integer(String key, int min, int max, String unit) {
+        IniEntry e = k.get(key);
+        if (e == null) return null;
+        try {
+            return Values.integer(key, e.value(), min, max, unit);
+        } catch (BadValue bad) {
+            d.error(e.line(), bad.getMessage());
+            return null;
+        }
+    }
+
+    private <E extends Enum<E> & KernelEnum> E kernelEnum(String key, Class<E> type, String what) {
+        IniEntry e = k.get(key);
+        if (e == null) return null;
+        E value = KernelEnum.parse(type, e.value()).orElse(null);
+        if (value == null) {
+            d.error(e.line(), key + " = " + e.value() + " is not " + what + ": choose one of "
+                    + KernelEnum.choices(type) + ", by name or number");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,75 @@
+package had.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A {@code [slot N]} section: {@code SUBDEVICE = CONFIG[, CONFIG...]} for each Ethernet port of
+ * the card in that slot, ports numbered 0.. in PCI function order, as the seed's "device" lines.
+ */
+final class SlotSection {
+    /** A CompactPCI backplane has at most 21 slots (PICMG 2.0). */
+    static final int MIN_SLOT = 1;
+    static final int MAX_SLOT = 21;
+    /** A PCI device has at most 8 functions. */
+    static final int MAX_SUBDEVICE = 7;
+
+    private SlotSection() {
+    }
+
+    static Located<SlotConfig> parse(IniSection s, int slot, Diagnostics d) {
+        String label = "[slot " + slot + "]";
+        Map<Integer, List<String>> ports = new TreeMap<>();
+        Map<String, Integer> keyLines = new HashMap<>();
+        Map<Integer, Integer> seen = new HashMap<>();
+        for (IniEntry e : s.entries()) {
+            int port;
+            try {
+                port = Values.integer("port", e.key(), 0, MAX_SUBDEVICE, "");
+            } catch (BadValue bad) {
+                d.error(e.line(), "key '" + e.key() + "' in " + label + " is not a port number: lines"
+                        + " of a [slot] map a port (subdevice 0.." + MAX_SUBDEVICE + ", in PCI function"
+                        + " order) to configs, e.g. 0 = config1");
+                continue;
+            }
+            Integer first = seen.putIfAbsent(port, e.line());
+            if (first != null) {
+                d.error(e.line(), "slot " + slot + " port " + port + " is already mapped at line " + first
+                        + ": put all of its configs on one line, e.g. " + port + " = config1, config2");
+                continue;
+            }
+            if (!SectionKeys.usableValue(e, d)) continue;
+            List<String> names = configNames(e, slot, port, d);
+            if (names.isEmpty()) continue;
+            ports.put(port, names);
+            keyLines.put(String.valueOf(port), e.line());
+        }
+        if (s.entries().isEmpty()) {
+            d.warning(s.line(), label + " maps no port: a card inserted there is left alone; add"
+                    + " 0 = CONFIG or remove the section");
+        }
+        return new Located<>(new SlotConfig(slot, ports, s.line()), s.line(), keyLines);
+    }
+
+    private static List<String> configNames(IniEntry e, int slot, int port, Diagnostics d) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (String name : Values.list(e.key(), e.value())) {
+                Names.configName(name);
+                if (names.contains(name)) {
+                    d.error(e.line(), "slot " + slot + " port " + port + " lists config " + name
+                            + " twice: list each config once");
+                    continue;
+                }
+                names.add(name);
+            }
+        } catch (BadValue bad) {
+            d.error(e.line(), bad.getMessage());
+            return List.of();
+        }
+        return names;
+    }
+}

@@ -1,0 +1,124 @@
+package had.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** [slot] sections and what the ports they map can carry. */
+class SlotsTest extends ConfigTestSupport {
+
+    @Test
+    void slotsAreKeptPortByPort() {
+        ChassisConfig c = assertValid(VALID);
+        assertEquals(Map.of(0, List.of("slave"), 1, List.of("plain")), c.slots().get(2).ports());
+        assertEquals("bond0", c.configsFor(12, 0).get(0).bond());
+        assertEquals(List.of(), c.configsFor(16, 0));
+    }
+
+    @Test
+    void portMappedTwice() {
+        assertErrors(VALID + "0 = plain\n", "had.conf:14: slot 12 port 0 is already mapped at line 13: put all"
+                + " of its configs on one line, e.g. 0 = config1, config2");
+    }
+
+    @Test
+    void portMappedTwiceWrittenDifferently() {
+        assertErrors(VALID + "00 = plain\n", "had.conf:14: slot 12 port 0 is already mapped at line 13: put all"
+                + " of its configs on one line, e.g. 0 = config1, config2");
+    }
+
+    @Test
+    void portOutOfRangeOrNotANumber() {
+        String expected = " in [slot 12] is not a port number: lines of a [slot] map a port (subdevice 0..7, in"
+                + " PCI function order) to configs, e.g. 0 = config1";
+        assertErrors(VALID + "8 = plain\n", "had.conf:14: key '8'" + expected);
+        assertErrors(VALID + "eth1 = plain\n", "had.conf:14: key 'eth1'" + expected);
+    }
+
+    @Test
+    void sameConfigTwiceOnAPort() {
+        assertErrors(VALID + "1 = slave, slave\n", "had.conf:14: slot 12 port 1 lists config slave twice: list each config once");
+    }
+
+    @Test
+    void slotNamesAnUndeclaredConfig() {
+        assertErrors(VALID + "1 = config9\n", "had.conf:14: slot 12 port 1 names config config9, which no"
+                + " [config config9] declares: declared configs: plain, slave; add the [config] section or fix the name");
+    }
+
+    @Test
+    void configNamesAnUndeclaredBond() {
+        assertErrors(VALID.replace("bond = bond0", "bond = bond1"), "had.conf:6: [config slave] enslaves into"
+                + " bond bond1, which no [bond bond1] declares: declared bonds: bond0; add the [bond] section or fix the name");
+    }
+
+    @Test
+    void twoUntaggedConfigsOnOnePort() {
+        assertErrors(VALID.replace("1 = plain", "1 = plain, slave"), "had.conf:11: slot 2 port 1 gets two"
+                + " untagged configs, plain and slave: a port is either addressed or enslaved once; put one of"
+                + " them on a VLAN (vlan = N) or on another port");
+    }
+
+    @Test
+    void vlanOnAPortThatIsAnUntaggedSlave() {
+        String text = VALID + "0 = slave, v5\n".replace("0 = slave, v5", "1 = slave, v5")
+                + "[config v5]\nvlan = 5\naddress = 10.0.5.1/24\n";
+        assertErrors(text, "had.conf:14: slot 12 port 1 is enslaved untagged into bond0 (slave) and also carries"
+                + " VLAN 5 (v5): a bond slave hands every frame to its bond, so the VLAN on the port would never"
+                + " receive; enslave the port only through VLANs, or put the VLAN on the bond's side");
+    }
+
+    @Test
+    void vlanTwiceOnAPort() {
+        String text = VALID + "1 = v5a, v5b\n[config v5a]\nvlan = 5\naddress = 10.0.5.1/24\n"
+                + "[config v5b]\nvlan = 5\naddress = 10.0.6.1/24\n";
+        assertErrors(text, "had.conf:14: slot 12 port 1 gets VLAN 5 twice, from v5a and v5b: one VLAN"
+                + " sub-interface per VLAN id; drop one");
+    }
+
+    @Test
+    void onePortTwiceInOneBond() {
+        String text = VALID + "1 = v5, v6\n[config v5]\nvlan = 5\nbond = bond0\n[config v6]\nvlan = 6\nbond = bond0\n";
+        assertErrors(text, "had.conf:14: slot 12 port 1 would be enslaved into bond0 twice (v5 and v6): a bond"
+                + " survives a port failure only with its slaves on different ports; use another port for one of them");
+    }
+
+    @Test
+    void vlanOutOfRange() {
+        assertErrors(VALID.replace("bond = bond0", "bond = bond0\nvlan = 4095"),
+                "had.conf:7: vlan = 4095 is out of range: use 1..4094 (VLAN id)");
+        assertErrors(VALID.replace("bond = bond0", "bond = bond0\nvlan = 0"),
+                "had.conf:7: vlan = 0 is out of range: use 1..4094 (VLAN id)");
+    }
+
+    @Test
+    void slaveMtuMustBeTheBonds() {
+        assertErrors(VALID.replace("bond = bond0", "bond = bond0\nmtu = 9000"), "had.conf:7: mtu = 9000 in"
+                + " [config slave] differs from bond0's (unset, driver default): the bonding driver gives every"
+                + " slave the bond's MTU; set mtu on [bond bond0] and remove it here or make them equal");
+        assertValid(VALID.replace("bond = bond0", "bond = bond0\nmtu = 9000").replace("miimon = 100", "miimon = 100\nmtu = 9000"));
+    }
+
+    @Test
+    void mtuOfAPlainPort() {
+        assertEquals(1500, assertValid(VALID.replace("address = 10.0.2.1/24", "address = 10.0.2.1/24\nmtu = 1500"))
+                .configs().get("plain").mtu());
+    }
+
+    @Test
+    void warningsAboutUnusedAndSingleCardBonds() {
+        String text = VALID.replace("[slot 12]\n0 = slave\n", "") + "[config spare]\naddress = 10.0.9.1/24\n"
+                + "[bond bond1]\nmode = 1\n[slot 5]\n";
+        assertEquals(List.of(), errors(text));
+        assertEquals(List.of(
+                "had.conf:1: all of bond0's ports are on the card in slot 2: pulling that card takes bond0 down;"
+                        + " enslave a port of another card too",
+                "had.conf:12: config spare is not used by any [slot]: map a port to it (e.g. 0 = spare) or remove it",
+                "had.conf:14: bond1 has no slaves: no [slot] maps a port to a config with bond = bond1; had"
+                        + " creates it, but it carries nothing",
+                "had.conf:16: [slot 5] maps no port: a card inserted there is left alone; add 0 = CONFIG or"
+                        + " remove the section"), warnings(text));
+    }
+}
