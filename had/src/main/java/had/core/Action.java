@@ -27,10 +27,11 @@ sealed interface Action {
         public String describe() { return "create " + bond + " (" + options.mode().kernelName() + ")"; }
     }
 
-    record SetBondOptions(String bond, BondOptions options) implements Action {
+    /** {@code changes} says what differs, in the driver's words ("primary eth1 -> none"). */
+    record SetBondOptions(String bond, BondOptions options, String changes) implements Action {
         public void apply(Network n) { n.setBondOptions(bond, options); }
         public String subject() { return bond; }
-        public String describe() { return "set options of " + bond; }
+        public String describe() { return "set " + bond + " " + changes; }
     }
 
     record DeleteBond(String bond) implements Action {

@@ -4,7 +4,9 @@ import had.network.BondOptions;
 import had.network.IfAddress;
 import had.network.NetworkState;
 import java.util.ArrayList;
+import java.lang.reflect.RecordComponent;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -39,7 +41,7 @@ final class Reconciler {
                         releasedForModeChange.add(s);
                     }
                 }
-                out.add(new Action.SetBondOptions(b.name(), b.options()));
+                out.add(new Action.SetBondOptions(b.name(), b.options(), changes(a.options(), b.options())));
             }
         }
         releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
@@ -155,6 +157,40 @@ final class Reconciler {
                 && a.primaryReselect() == b.primaryReselect() && a.lacpRate() == b.lacpRate()
                 && a.xmitHashPolicy() == b.xmitHashPolicy() && a.minLinks() == b.minLinks()
                 && a.failOverMac() == b.failOverMac();
+    }
+
+    /** "primary eth1 -> none, miimon 100 -> 200": each option that differs, named as sysfs names it. */
+    static String changes(BondOptions from, BondOptions to) {
+        List<String> out = new ArrayList<>();
+        for (RecordComponent c : BondOptions.class.getRecordComponents()) {
+            String a = show(value(c, from)), b = show(value(c, to));
+            if (c.getName().equals("arpIpTargets")) {
+                if (new HashSet<>(from.arpIpTargets()).equals(new HashSet<>(to.arpIpTargets()))) continue;
+            } else if (a.equals(b)) {
+                continue;
+            }
+            out.add(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT) + " " + a + " -> " + b);
+        }
+        return String.join(", ", out);
+    }
+
+    private static Object value(RecordComponent c, BondOptions o) {
+        try {
+            return c.getAccessor().invoke(o);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String show(Object v) {
+        if (v == null || "".equals(v)) return "none";
+        if (v instanceof had.network.KernelEnum k) return k.kernelName();
+        if (v instanceof List<?> l) {
+            List<String> parts = new ArrayList<>();
+            for (Object o : l) parts.add(o instanceof java.net.InetAddress ia ? ia.getHostAddress() : String.valueOf(o));
+            return parts.isEmpty() ? "none" : String.join(",", parts);
+        }
+        return String.valueOf(v);
     }
 
     private static String blankToNull(String s) {

@@ -33,8 +33,11 @@ final class ServiceWatch {
         for (BondConfig bc : config.bonds().values()) {
             NetworkState.Bond b = actual.bond(bc.name());
             NetworkState.Link l = actual.link(bc.name());
-            int working = b == null ? 0 : b.workingSlaves();
-            boolean up = b != null && l != null && l.up() && working >= Math.max(1, bc.options().minLinks());
+            int working = b == null ? 0 : working(b, actual);
+            boolean carrying = b != null && (b.options().mode().hasActiveSlave()
+                    ? b.activeSlave() != null && working(b, b.activeSlave(), actual)
+                    : working >= Math.max(1, bc.options().minLinks()));
+            boolean up = l != null && l.up() && carrying;
             View v = new View(up, working, b == null ? 0 : b.slaves().size(), b == null ? null : b.activeSlave(),
                     expectedSlaves(config, bc.name()));
             report(bc.name(), "bond", v, out);
@@ -53,6 +56,21 @@ final class ServiceWatch {
             }
         }
         return out;
+    }
+
+    /**
+     * A slave works when the bond counts it up and its link really has carrier: between a cable
+     * pull and the next MII check the bond still sends on a dead link, and users notice that.
+     */
+    private static boolean working(NetworkState.Bond b, String slave, NetworkState actual) {
+        NetworkState.Link l = actual.link(slave);
+        return Boolean.TRUE.equals(b.slaveUp().get(slave)) && l != null && l.carrier();
+    }
+
+    private static int working(NetworkState.Bond b, NetworkState actual) {
+        int n = 0;
+        for (String s : b.slaves()) if (working(b, s, actual)) n++;
+        return n;
     }
 
     private void report(String service, String kind, View v, List<AuditEvent> out) {

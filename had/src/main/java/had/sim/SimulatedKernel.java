@@ -46,12 +46,17 @@ public final class SimulatedKernel implements Backplane, SimDrivers.Kernel {
         bridge.start(e -> deliver(e, sink));
     }
 
-    /** Runs on the bridge's reader; keeps event order by scheduling each at or after the previous one. */
+    /**
+     * Runs on the bridge's reader. A lost link is felt at once; an interface disappears only
+     * {@code unregisterDelayMs} after its card went; nothing else overtakes a pending removal,
+     * so a card put back quickly never appears before the old one has gone.
+     */
     private synchronized void deliver(BackplaneEvent e, Consumer<BackplaneEvent> sink) {
         long now = System.nanoTime() / 1_000_000;
+        boolean linkLost = e instanceof BackplaneEvent.LinkChanged l && !l.carrier();
         boolean unregister = e instanceof BackplaneEvent.NetdevRemoved || e instanceof BackplaneEvent.CardRemoved;
-        long due = Math.max(now + (unregister ? unregisterDelayMs : 0), lastDueMs);
-        lastDueMs = due;
+        long due = linkLost ? now : Math.max(now + (unregister ? unregisterDelayMs : 0), lastDueMs);
+        if (!linkLost) lastDueMs = due;
         kernelThread.schedule(() -> {
             apply(e);
             sink.accept(e);

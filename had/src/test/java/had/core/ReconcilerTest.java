@@ -92,7 +92,7 @@ class ReconcilerTest {
                 Map.of("bond0", new NetworkState.Bond("bond0", BondOptions.defaults(BondMode.ACTIVE_BACKUP),
                         List.of("eth0", "eth1"), "eth0", Map.of("eth0", true, "eth1", true))));
         List<String> plan = Reconciler.plan(d, d, actual, Set.of("eth0", "eth1")).stream().map(Action::describe).toList();
-        assertEquals(List.of("release eth0 from bond0", "release eth1 from bond0", "set options of bond0",
+        assertEquals(List.of("release eth0 from bond0", "release eth1 from bond0", "set bond0 mode active-backup -> 802.3ad",
                 "enslave eth0 into bond0", "bring eth0 up", "enslave eth1 into bond0", "bring eth1 up"), plan);
     }
 
@@ -114,7 +114,7 @@ class ReconcilerTest {
         List<String> plan = Reconciler.plan(after, before, actual, Set.of("eth0", "eth1", "eth4")).stream()
                 .map(Action::describe).toList();
         // The primary goes with the card; the address an operator added by hand stays.
-        assertTrue(plan.contains("set options of bond0"), plan.toString());
+        assertTrue(plan.contains("set bond0 primary eth0 -> none"), plan.toString());
         assertTrue(plan.contains("release eth0 from bond0") && plan.contains("release eth1 from bond0"), plan.toString());
         assertTrue(plan.contains("remove 10.0.2.1/24 from eth4"), plan.toString());
         assertTrue(plan.stream().noneMatch(a -> a.contains("172.16.0.9")), plan.toString());

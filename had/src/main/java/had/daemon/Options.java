@@ -1,0 +1,90 @@
+package had.daemon;
+
+import had.config.ConfigLoader;
+import had.core.Settings;
+import java.nio.file.Path;
+
+/** had's command line. Every mistake is a {@link UsageException} that says what to do. */
+final class Options {
+    static final String USAGE = """
+            usage: had [OPTIONS]
+              -c, --config FILE      had.conf (default /etc/had.conf)
+              -d, --drivers FILE     pcidrivers.conf (default /etc/pcidrivers.conf)
+                  --check            check both files, print every error as FILE:LINE: message, exit 0 or 2
+                  --simulate         run on a simulated chassis (picmg-bridge's simulated backplane and
+                                     an in-memory bonding driver) instead of this machine's kernel
+                  --scenario NAME    with --simulate: play a built-in scenario (demo), then keep running
+                  --exit-after-scenario   stop once the scenario is done
+                  --state-dir DIR    where the audit log and sockets live (default /var/lib/had;
+                                     build/run with --simulate)
+                  --sysfs-root DIR   root of /sys for the kernel backplane and drivers (default /)
+                  --port-timeout MS  how long a card's ports may take to appear (default 10000)
+                  --quiesce MS       how long an extracted card stays in its bonds after the
+                                     hand-over (default 200)
+              -h, --help             this text
+            exit status: 0 stopped cleanly, 1 could not run, 2 usage or configuration error""";
+
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    Path hadConf = ConfigLoader.DEFAULT_HAD_CONF;
+    Path driversConf = ConfigLoader.DEFAULT_DRIVERS_CONF;
+    boolean check;
+    boolean simulate;
+    String scenario;
+    boolean exitAfterScenario;
+    Path stateDir;
+    Path sysfsRoot = Path.of("/");
+    long portTimeoutMs = Settings.DEFAULT.portTimeoutMs();
+    long quiesceMs = Settings.DEFAULT.quiesceMs();
+    boolean help;
+
+    static Options parse(String[] args) throws UsageException {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-c", "--config" -> o.hadConf = Path.of(value(args, ++i, a));
+                case "-d", "--drivers" -> o.driversConf = Path.of(value(args, ++i, a));
+                case "--check" -> o.check = true;
+                case "--simulate" -> o.simulate = true;
+                case "--scenario" -> o.scenario = value(args, ++i, a);
+                case "--exit-after-scenario" -> o.exitAfterScenario = true;
+                case "--state-dir" -> o.stateDir = Path.of(value(args, ++i, a));
+                case "--sysfs-root" -> o.sysfsRoot = Path.of(value(args, ++i, a));
+                case "--port-timeout" -> o.portTimeoutMs = millis(value(args, ++i, a), a, 1);
+                case "--quiesce" -> o.quiesceMs = millis(value(args, ++i, a), a, 0);
+                case "-h", "--help" -> o.help = true;
+                default -> throw new UsageException((a.startsWith("-") ? "unknown option " : "unexpected argument ") + a);
+            }
+        }
+        if (o.scenario != null && !o.simulate) throw new UsageException("--scenario needs --simulate");
+        if (o.scenario != null && !o.scenario.equals("demo")) {
+            throw new UsageException("unknown scenario " + o.scenario + " (built in: demo)");
+        }
+        if (o.stateDir == null) o.stateDir = o.simulate ? Path.of("build/run") : Path.of("/var/lib/had");
+        return o;
+    }
+
+    Settings settings() {
+        return new Settings(portTimeoutMs, quiesceMs);
+    }
+
+    private static String value(String[] args, int i, String option) throws UsageException {
+        if (i >= args.length || args[i].isEmpty()) throw new UsageException(option + " needs a value");
+        return args[i];
+    }
+
+    private static long millis(String v, String option, long min) throws UsageException {
+        try {
+            long ms = Long.parseLong(v);
+            if (ms >= min && ms <= 3_600_000) return ms;
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new UsageException(option + " takes milliseconds, " + min + " to 3600000, not '" + v + "'");
+    }
+}

@@ -1,0 +1,151 @@
+package had.sim;
+
+import had.backplane.PciId;
+import had.backplane.bridge.SimChassisControl;
+import had.core.SlotState;
+import had.core.SlotView;
+import had.network.NetworkState;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * The scenario `make run` plays on the simulated chassis (seed 004's Motorola 8216): cards into
+ * slots 2, 12 and 16; a planned extraction of the card carrying bond0's active port; that card
+ * pulled and put back; the same card yanked without a request; put back again. Each step acts on
+ * the chassis through the backplane's control socket, as a person at the chassis would, and waits
+ * until had has done its part.
+ */
+public final class DemoScenario {
+    /** The lab's cards: Intel 82574L, e1000e. */
+    public static final PciId CARD = new PciId(0x8086, 0x10d3);
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(15);
+
+    /** Called after each step with what had made of it, so a test can check every stage. */
+    public interface Observer {
+        void after(Step step, SimulatedChassis chassis) throws Exception;
+    }
+
+    public enum Step {
+        INSERTED("insert dual-port cards into slots 2 and 12 and a single-port card into slot 16"),
+        EXTRACTED("open the handle of the card in slot 2, which carries bond0's active port"),
+        PULLED("pull the card out of slot 2"),
+        REINSERTED("put a card back into slot 2"),
+        YANKED("yank the card out of slot 2 without opening its handle"),
+        RESTORED("put a card back into slot 2 once more");
+
+        public final String what;
+
+        Step(String what) {
+            this.what = what;
+        }
+    }
+
+    private final SimulatedChassis chassis;
+    private final PrintStream out;
+    private final long pauseMs;
+
+    public DemoScenario(SimulatedChassis chassis, PrintStream out, long pauseMs) {
+        this.chassis = chassis;
+        this.out = out;
+        this.pauseMs = pauseMs;
+    }
+
+    public void play(Observer observer) throws Exception {
+        try (SimChassisControl ctl = SimChassisControl.connect(chassis.controlSocket())) {
+            step(Step.INSERTED);
+            ctl.insert(2, CARD, 2);
+            ctl.insert(12, CARD, 2);
+            ctl.insert(16, CARD, 1);
+            awaitSlot(2, SlotState.ACTIVE);
+            awaitSlot(12, SlotState.ACTIVE);
+            awaitSlot(16, SlotState.ACTIVE);
+            awaitBond(b -> b.workingSlaves() == 4, "bond0 has 4 working slaves");
+            done(Step.INSERTED, observer);
+
+            step(Step.EXTRACTED);
+            ctl.handle(2, true);
+            awaitSlot(2, SlotState.SAFE_TO_REMOVE);
+            out.println("    leds of slot 2: " + ctl.leds(2));
+            done(Step.EXTRACTED, observer);
+
+            step(Step.PULLED);
+            ctl.remove(2);
+            awaitSlot(2, SlotState.EMPTY);
+            done(Step.PULLED, observer);
+
+            step(Step.REINSERTED);
+            ctl.insert(2, CARD, 2);
+            awaitSlot(2, SlotState.ACTIVE);
+            awaitBond(b -> b.workingSlaves() == 4, "bond0 has 4 working slaves");
+            done(Step.REINSERTED, observer);
+
+            step(Step.YANKED);
+            ctl.remove(2);
+            awaitSlot(2, SlotState.EMPTY);
+            awaitBond(b -> b.workingSlaves() == 2 && b.slaves().size() == 2, "bond0 is down to slot 12's ports");
+            done(Step.YANKED, observer);
+
+            step(Step.RESTORED);
+            ctl.insert(2, CARD, 2);
+            awaitSlot(2, SlotState.ACTIVE);
+            awaitBond(b -> b.workingSlaves() == 4, "bond0 has 4 working slaves");
+            done(Step.RESTORED, observer);
+        }
+    }
+
+    private void step(Step s) {
+        out.println();
+        out.println("==> " + (s.ordinal() + 1) + "/" + Step.values().length + ": " + s.what);
+    }
+
+    private void done(Step s, Observer observer) throws Exception {
+        NetworkState.Bond b = bond0();
+        out.println("    bond0: " + b.workingSlaves() + " of " + b.slaves().size() + " slaves working, active "
+                + b.activeSlave());
+        if (observer != null) observer.after(s, chassis);
+        Thread.sleep(pauseMs);
+    }
+
+    private NetworkState.Bond bond0() {
+        return chassis.network().read().bond("bond0");
+    }
+
+    private void awaitSlot(int slot, SlotState state) throws Exception {
+        await(() -> slotView(slot).state() == state, "slot " + slot + " is " + state,
+                () -> "slot " + slot + " is " + slotView(slot).state() + " (" + slotView(slot).reason() + ")");
+    }
+
+    private void awaitBond(Predicate<NetworkState.Bond> p, String what) throws Exception {
+        await(() -> bond0() != null && p.test(bond0()), what, () -> "bond0 is " + bond0());
+    }
+
+    SlotView slotView(int slot) {
+        try {
+            return chassis.daemon().loop().call(c -> c.slotView(slot)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("had did not answer: " + e, e);
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private interface Detail {
+        String get() throws Exception;
+    }
+
+    private static void await(Condition c, String what, Detail detail) throws Exception {
+        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        while (!c.holds()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException("waited " + STEP_TIMEOUT.toSeconds() + " s for: " + what + "; " + detail.get());
+            }
+            Thread.sleep(10);
+        }
+    }
+}
