@@ -5,7 +5,7 @@ BRIDGE   := picmg-bridge/build/libpicmg-bridge.so
 JAR      := target/had-0.1.0.jar
 HAD      := bin/had
 
-.PHONY: all native java run test test-native test-java bench clean check
+.PHONY: all native java run test test-native test-java bench fuzz clean check
 
 all: native java
 
@@ -16,7 +16,7 @@ java: native
 	$(MVN) package -DskipTests
 
 run: all
-	$(HAD) --simulate conf/had.conf --drivers conf/pcidrivers.conf
+	$(HAD) --simulate -c conf/had.conf -d conf/pcidrivers.conf --scenario demo
 
 check: all
 	$(HAD) --check -c conf/had.conf -d conf/pcidrivers.conf
@@ -29,8 +29,13 @@ test-native:
 test-java: native
 	$(MVN) verify
 
+# The same JVM settings as the daemon (bin/had), so the figures are the daemon's.
 bench: all
-	java -cp "$(JAR):target/lib/*:target/test-classes" had.bench.Bench
+	java -Xms16m -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+	    -Dhad.bridge.lib=$(CURDIR)/$(BRIDGE) -cp "$(JAR):target/lib/*:target/test-classes" had.bench.Bench
+
+fuzz:
+	$(MAKE) -C picmg-bridge fuzz
 
 clean:
 	$(MAKE) -C picmg-bridge clean
