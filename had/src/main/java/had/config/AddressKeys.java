@@ -78,7 +78,12 @@ final class AddressKeys {
         int addr = Ipv4.unicast("address", host);
         int prefix;
         if (slash >= 0) {
-            prefix = Values.integer("prefix of " + host, item.substring(slash + 1), 1, 32, "bits");
+            try {
+                prefix = Values.integer("prefix", item.substring(slash + 1), 1, 32, "bits");
+            } catch (BadValue bad) {
+                throw new BadValue("address " + item + " has a bad prefix: write the prefix length 1..32"
+                        + " after the slash, e.g. " + host + "/24");
+            }
             if (maskPrefix != null && maskPrefix != prefix) {
                 d.error(netmask.line(), "netmask " + netmask.value() + " (/" + maskPrefix + ") contradicts"
                         + " address " + item + ": give the prefix once, either /PREFIX or netmask");

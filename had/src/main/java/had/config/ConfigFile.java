@@ -60,15 +60,20 @@ final class ConfigFile {
         java.util.List<String> out = new java.util.ArrayList<>();
         int start = 0;
         int n = text.length();
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\r') {
-                out.add(text.substring(start, i));
-                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') i++;
-                start = i + 1;
+        int lf = -2;
+        int cr = -2;
+        while (start < n) {
+            // Each search resumes only once passed, so a file without any '\r' is still scanned once.
+            if (lf != -1 && lf < start) lf = text.indexOf('\n', start);
+            if (cr != -1 && cr < start) cr = text.indexOf('\r', start);
+            int end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+            if (end < 0) {
+                out.add(text.substring(start));
+                break;
             }
+            out.add(text.substring(start, end));
+            start = end + (text.startsWith("\r\n", end) ? 2 : 1);
         }
-        if (start < n) out.add(text.substring(start));
         return out.toArray(new String[0]);
     }
 }

@@ -26,7 +26,14 @@ final class DomainsSection {
         }
         try {
             for (String item : Values.list("control", control.value())) {
-                int domain = Values.integer("domain", item, SlotSection.MIN_SLOT, SlotSection.MAX_SLOT, "");
+                int domain;
+                try {
+                    domain = Values.integer("domain", item, SlotSection.MIN_SLOT, SlotSection.MAX_SLOT, "");
+                } catch (BadValue bad) {
+                    throw new BadValue("control = " + control.value() + ": domain " + item + " is not a number"
+                            + " " + SlotSection.MIN_SLOT + ".." + SlotSection.MAX_SLOT + "; list the I/O domains"
+                            + " this controller owns, e.g. control = 1, 2");
+                }
                 if (!domains.add(domain)) {
                     d.error(control.line(), "control lists domain " + domain + " twice: list each domain once");
                 }

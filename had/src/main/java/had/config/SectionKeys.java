@@ -9,7 +9,6 @@ import java.util.Map;
  * section: known key, set once, has a value, no {@code ${...}} reference.
  */
 final class SectionKeys {
-    static final List<String> ADDRESS = List.of("address", "netmask", "network", "broadcast");
     static final List<String> DOMAINS = List.of("control");
     static final List<String> BOND = List.of("address", "netmask", "network", "broadcast", "mtu",
             "mode", "miimon", "updelay", "downdelay", "arp_interval", "arp_ip_target", "arp_validate",

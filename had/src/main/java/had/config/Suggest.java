@@ -11,7 +11,7 @@ final class Suggest {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         // ifupdown spells bonding options "bond-miimon"; that is the commonest near miss.
-        String w = word.toLowerCase().replace('-', '_');
+        String w = word.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
         if (w.startsWith("bond_") && w.length() > 5) w = w.substring(5);
         for (String c : candidates) {
             int dist = distance(w, c);

@@ -23,7 +23,7 @@ final class Values {
             String hint;
             if (m.matches() && unit.equals("milliseconds")) {
                 long ms = Long.parseLong(m.group(1).length() > 9 ? "0" : m.group(1));
-                if (m.group(2).toLowerCase().startsWith("s")) ms *= 1000;
+                if (m.group(2).toLowerCase(java.util.Locale.ROOT).startsWith("s")) ms *= 1000;
                 hint = "write the number of milliseconds alone, e.g. " + key + " = " + ms;
             } else {
                 hint = "write a plain decimal number" + (unit.isEmpty() ? "" : " of " + unit)

@@ -53,10 +53,10 @@ class AddressTest extends ConfigTestSupport {
 
     @Test
     void badPrefix() {
-        assertErrors(plain("address = 10.0.2.1/33"),
-                "had.conf:8: prefix of 10.0.2.1 = 33 is out of range: use 1..32 (bits)");
-        assertErrors(plain("address = 10.0.2.1/2x"), "had.conf:8: prefix of 10.0.2.1 = 2x is not a whole"
-                + " number: write a plain decimal number of bits, e.g. prefix of 10.0.2.1 = 32");
+        assertErrors(plain("address = 10.0.2.1/33"), "had.conf:8: address 10.0.2.1/33 has a bad prefix: write"
+                + " the prefix length 1..32 after the slash, e.g. 10.0.2.1/24");
+        assertErrors(plain("address = 10.0.2.1/2x"), "had.conf:8: address 10.0.2.1/2x has a bad prefix: write"
+                + " the prefix length 1..32 after the slash, e.g. 10.0.2.1/24");
     }
 
     @Test

@@ -88,7 +88,8 @@ class SectionsTest extends ConfigTestSupport {
     void domainOutOfRangeAndTwice() {
         assertErrors("[domains]\ncontrol = 1, 1\n" + VALID,
                 "had.conf:2: control lists domain 1 twice: list each domain once");
-        assertErrors("[domains]\ncontrol = 0\n" + VALID, "had.conf:2: domain = 0 is out of range: use 1..21");
+        assertErrors("[domains]\ncontrol = 1, 0\n" + VALID, "had.conf:2: control = 1, 0: domain 0 is not a"
+                + " number 1..21; list the I/O domains this controller owns, e.g. control = 1, 2");
     }
 
     @Test
