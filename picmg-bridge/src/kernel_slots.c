@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/if.h>
 #include <linux/rtnetlink.h>
 
 #include "kernel.h"
@@ -442,9 +443,16 @@ void k_on_uevent(pb_ctx *ctx, const struct pb_uevent *ev, uint64_t now) {
     }
 }
 
+/* The carrier a link message tells: IFF_LOWER_UP, i.e. running and carrier (what the interface's
+ * sysfs carrier file says, and 0 where that file cannot be read because the interface is down).
+ * Not IFLA_CARRIER alone: a driver registers its netdev with the carrier on and turns it off just
+ * after, so the registration's message would report a link that never was. */
+static int link_carrier(const struct pb_rtnl_link *l) { return (l->flags & IFF_LOWER_UP) != 0; }
+
 void k_on_link(pb_ctx *ctx, const struct pb_rtnl_link *l, uint64_t now) {
     struct kernel *k = kernel_of(ctx);
     if (l->family != AF_UNSPEC || l->ifindex <= 0) return; /* AF_BRIDGE: a bridge port's duplicate */
+    int carrier = link_carrier(l);
     struct knet *n = net_by_index(k, l->ifindex);
     if (l->type == RTM_DELLINK) {
         /* A card's port goes with its uevent; anything else is forgotten here. */
@@ -459,7 +467,7 @@ void k_on_link(pb_ctx *ctx, const struct pb_rtnl_link *l, uint64_t now) {
         char path[4096], target[4096];
         if (k_path(k, path, sizeof path, "/sys/class/net/%s", l->ifname) < 0 || access(path, F_OK) < 0) return;
         if (!(n = net_new(k, l->ifname, l->ifindex))) return;
-        n->carrier = l->carrier;
+        n->carrier = carrier;
         ssize_t tl = readlink(path, target, sizeof target - 1);
         if (tl > 0) {
             target[tl] = '\0';
@@ -476,8 +484,8 @@ void k_on_link(pb_ctx *ctx, const struct pb_rtnl_link *l, uint64_t now) {
         return;
     }
     if (n->slot < 0 && l->ifname[0]) pb_strlcpy(n->ifname, l->ifname, sizeof n->ifname);
-    if (n->carrier == l->carrier) return;
-    n->carrier = l->carrier;
+    if (n->carrier == carrier) return;
+    n->carrier = carrier;
     if (n->slot < 0 || n->announced) emit_net(ctx, PB_EV_LINK, n, now);
 }
 

@@ -40,14 +40,22 @@ static void put(struct nlbuf *nb, const void *p, size_t n) {
     nb->len += n;
 }
 
+/* A link message; carrier 1 sets IFF_UP|IFF_RUNNING|IFF_LOWER_UP and IFLA_CARRIER 1. */
+static void newlink_flags(struct nlbuf *nb, uint16_t type, unsigned char family, int index, const char *name,
+                          unsigned flags, int carrier_attr);
+
 static void newlink(struct nlbuf *nb, uint16_t type, unsigned char family, int index, const char *name,
                     int carrier) {
+    newlink_flags(nb, type, family, index, name, IFF_UP | (carrier ? IFF_RUNNING | IFF_LOWER_UP : 0u), carrier);
+}
+
+static void newlink_flags(struct nlbuf *nb, uint16_t type, unsigned char family, int index, const char *name,
+                          unsigned flags, int carrier) {
     nb->len = (nb->len + 3) & ~(size_t)3;
     nb->msg = nb->len;
     struct nlmsghdr h = {.nlmsg_type = type};
     put(nb, &h, sizeof h);
-    struct ifinfomsg ifi = {.ifi_family = family, .ifi_index = index,
-                            .ifi_flags = IFF_UP | (carrier ? IFF_RUNNING | IFF_LOWER_UP : 0u)};
+    struct ifinfomsg ifi = {.ifi_family = family, .ifi_index = index, .ifi_flags = flags};
     put(nb, &ifi, sizeof ifi);
     struct rtattr a = {.rta_len = (unsigned short)(sizeof a + strlen(name) + 1), .rta_type = IFLA_IFNAME};
     put(nb, &a, sizeof a);
@@ -462,10 +470,17 @@ TEST(kernel_link_on_change_only) {
     CHECK_INT(ev.functions[0].device, 0x10d3);
     CHECK_INT(send_link(&r, 2, "eth0", 0), 0);
     CHECK_INT(krig_drain(&r, 50, out, sizeof out), 0);
+    /* The carrier of an interface that is not running is no link (a driver registers its netdev
+     * with IFLA_CARRIER 1 and turns it off just after): IFF_LOWER_UP decides. */
+    struct nlbuf nb = {.len = 0};
+    newlink_flags(&nb, RTM_NEWLINK, AF_UNSPEC, 2, "eth0", 0, 1);
+    newlink_flags(&nb, RTM_NEWLINK, AF_UNSPEC, 2, "eth0", IFF_UP, 1);
+    CHECK_INT(krig_send_rtnl(&r, nb.b, nb.len), 0);
+    CHECK_INT(krig_drain(&r, 50, out, sizeof out), 0);
 
     /* Several messages in one datagram; a bridge port's duplicate (AF_BRIDGE) says nothing; an
      * interface sysfs does not have (gone already) says nothing. */
-    struct nlbuf nb = {.len = 0};
+    nb.len = 0;
     newlink(&nb, RTM_NEWLINK, AF_BRIDGE, 3, "eth1", 0);
     newlink(&nb, RTM_NEWLINK, AF_UNSPEC, 3, "eth1", 0);
     newlink(&nb, RTM_NEWLINK, AF_UNSPEC, 7, "bond0", 1);
