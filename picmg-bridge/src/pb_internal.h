@@ -75,7 +75,8 @@ struct pb_ctx {
     int wake_fd;              /* eventfd: command threads wake the waiting thread */
     struct pb_event *queue;   /* ring of events not yet delivered */
     size_t qcap, qhead, qlen;
-    int overflowed;           /* events were dropped: deliver RESYNC + snapshot next */
+    int overflowed;           /* events were dropped: deliver snapshot + RESYNC next */
+    int snapshotting;         /* queueing an inventory: the queue grows rather than drops */
     int waiting;              /* a thread is inside pb_next_event */
     /* Failure messages, one per thread that failed (the PB_ERR_THREADS most recent threads):
      * pb_last_error gives a thread its own newest message. */
