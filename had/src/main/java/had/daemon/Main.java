@@ -69,7 +69,7 @@ public final class Main {
         Termination termination = new Termination();
         out.println("had on a simulated chassis: " + o.hadConf + ", " + o.driversConf);
         SimulatedChassis chassis = SimulatedChassis.start(loaded.config(), o.settings(), o.stateDir,
-                o.stateDir.resolve("audit.log"));
+                o.stateDir.resolve("audit.log"), o.auditSettings());
         chassis.daemon().audit().follow(new Narrator(out));
         out.println("simulated backplane control socket: " + chassis.controlSocket());
         out.println("audit log: " + chassis.daemon().audit().file());
@@ -107,7 +107,7 @@ public final class Main {
     private static int daemon(Options o, LoadResult loaded) {
         Termination termination = new Termination();
         BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot);
-        AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM);
+        AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
         Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
                 new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);
         d.start("kernel");
