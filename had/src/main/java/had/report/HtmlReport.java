@@ -92,6 +92,11 @@ public final class HtmlReport {
                     .append(ok ? "within budget" : "OVER budget").append("</span></td></tr>\n");
         }
         h.append("</tbody></table>\n");
+        long period = Availability.Nanos.between(r.from(), r.to());
+        if (period < 86_400_000_000_000L) {
+            h.append("<p class=\"meta\">The projection scales this period's downtime and unknown time to a year: over a"
+                    + " period as short as ").append(TextReport.duration(period)).append(" it says little.</p>\n");
+        }
     }
 
     private static void timeline(StringBuilder h, Availability.Result r) {
@@ -148,9 +153,11 @@ public final class HtmlReport {
         h.append("<div class=\"legend\">");
         for (int i = 0; i < SLOT_WORDS.length; i++) {
             h.append("<span><svg width=\"14\" height=\"12\"><rect width=\"14\" height=\"12\" fill=\"")
-                    .append(SLOT_COLOURS[i].startsWith("url") ? "#adb5bd" : SLOT_COLOURS[i])
+                    .append(SLOT_COLOURS[i])
                     .append("\" stroke=\"#868e96\" stroke-width=\"0.5\"/></svg> ").append(SLOT_WORDS[i]).append("</span>");
         }
+        h.append("<span><svg width=\"14\" height=\"12\"><rect width=\"14\" height=\"12\" fill=\"#fff\""
+                + " stroke=\"#868e96\" stroke-width=\"0.5\"/></svg> no record yet</span>");
         h.append("<span><b class=\"ins\">&#9650;</b> card inserted</span><span><b class=\"rem\">&#9660;</b> card pulled"
                 + " after extraction</span><span><b class=\"sur\">&#10006;</b> surprise removal (yanked)</span>"
                 + "<span><b class=\"uns\">?</b> gone while had was not running</span></div>\n");
@@ -172,8 +179,9 @@ public final class HtmlReport {
                     .append("\" y=\"").append(y - 6).append("\">").append(f.format(Availability.Nanos.instant(tick)))
                     .append("</text>\n");
         }
-        h.append("<text class=\"tick start\" x=\"").append(LABEL_WIDTH - 6).append("\" y=\"").append(y - 20)
-                .append("\">").append(FULL.format(Availability.Nanos.instant(t.from()))).append("</text>\n");
+        h.append("<text class=\"tick start\" x=\"4\" y=\"").append(y - 6).append("\">UTC, from ")
+                .append(DateTimeFormatter.ofPattern(step < 86_400_000_000_000L ? "yyyy-MM-dd" : "yyyy").withZone(ZoneOffset.UTC)
+                        .format(Availability.Nanos.instant(t.from()))).append("</text>\n");
     }
 
     /** A step that gives at most ten ticks, from milliseconds to months. */
@@ -280,6 +288,10 @@ public final class HtmlReport {
         h.append("<path d=\"M").append(fmt(x)).append(' ').append(y + 1).append(" h10 l-5 8 z\" fill=\"#d62828\"/>"
                 + "<text class=\"legend\" x=\"").append(fmt(x + 14)).append("\" y=\"").append(y + 10)
                 .append("\">outage (numbered as in the list below)</text>\n");
+        x += 14 + 38 * 6.6;
+        h.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(y).append("\" width=\"14\" height=\"12\" fill=\"#fff\""
+                + " stroke=\"#868e96\" stroke-width=\"0.5\"/><text class=\"legend\" x=\"").append(fmt(x + 18)).append("\" y=\"")
+                .append(y + 10).append("\">not yet in service</text>\n");
         if (extra != null) h.append(extra);
     }
 
@@ -389,7 +401,7 @@ public final class HtmlReport {
             svg.timeline{display:block;max-width:100%;height:auto;font-family:inherit}
             svg text{font-size:12px;fill:#212529}svg text.label{text-anchor:end;font-weight:600}
             svg text.group{font-size:13px;font-weight:700}svg text.tick{font-size:11px;text-anchor:middle;fill:#495057}
-            svg text.tick.start{text-anchor:end}
+            svg text.tick.start{text-anchor:start;font-weight:600}
             svg text.legend{font-size:11px}svg text.mark-no{font-size:10px;font-weight:700;fill:#d62828}
             svg text.unseen{font-size:13px;font-weight:700;text-anchor:middle;fill:#495057}
             svg .axis{stroke:#868e96}svg .grid{stroke:#ced4da;stroke-dasharray:2 3}svg .track{fill:#fff;stroke:#ced4da}
