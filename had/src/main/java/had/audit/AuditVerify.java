@@ -37,8 +37,8 @@ public final class AuditVerify {
               the SHA-256 of its text, its prev is the hash of the record before it, seq goes up by
               one, rotated files link to each other, torn records kept aside are still there.
               FILE is a live log (default /var/lib/had/audit.log), which stands for it and the files
-              it was rotated into, or a rotated file (NAME.<UTC time>) checked on its own.
-              Several FILEs are checked as one chain, in the order given.
+              it was rotated into, or a rotated file (NAME.<UTC time>). Several FILEs are checked as
+              one chain, in the order given; a live log after other FILEs stands only for itself.
             exit status: 0 intact, 1 broken (the first broken record is named as FILE:LINE (seq N)),
                          2 usage error or a FILE that does not exist""";
 
@@ -74,7 +74,7 @@ public final class AuditVerify {
         List<Path> unlinked = new ArrayList<>();
         for (Path f : files) {
             String name = f.getFileName() == null ? "" : f.getFileName().toString();
-            if (AuditFiles.looksRotated(name)) {
+            if (AuditFiles.looksRotated(name) || !chain.isEmpty()) {
                 if (!Files.isRegularFile(f)) {
                     err.println("hadctl audit verify: " + f + ": no such file");
                     return EXIT_USAGE;

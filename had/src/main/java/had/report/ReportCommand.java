@@ -39,7 +39,8 @@ public final class ReportCommand {
               time, hot-swap counts and MTTR per slot, and the projection against five nines
               (5.26 min of downtime a year), from the audit log.
               FILE is a live log (default /var/lib/had/audit.log), which stands for it and the files
-              it was rotated into, or rotated files, read in the order given.
+              it was rotated into, or rotated files, read in the order given (a live log after other
+              FILEs stands only for itself).
               T is an instant (2026-11-22T03:44:46Z), a date (2026-11-22: midnight UTC), a date and
               time in UTC (2026-11-22T03:44), 'now', or relative to now: -90s, -30m, -24h, -7d, -2w.
               The report runs from --since (default: the first record) to --until (default: the last
@@ -106,7 +107,7 @@ public final class ReportCommand {
         List<Path> chain = new ArrayList<>();
         for (Path f : files) {
             String name = f.getFileName() == null ? "" : f.getFileName().toString();
-            List<Path> set = AuditFiles.looksRotated(name) ? List.of(f) : AuditFiles.discover(f).files();
+            List<Path> set = AuditFiles.looksRotated(name) || !chain.isEmpty() ? List.of(f) : AuditFiles.discover(f).files();
             if (set.isEmpty() || set.get(0) == null || !Files.isRegularFile(set.get(0))) {
                 err.println("hadctl report: " + f + ": no such file");
                 return 2;
