@@ -208,6 +208,7 @@ public final class Availability {
             offset = start - mono;
             inInventory = true;
             inventory.clear();
+            lastCause = null;
             heartbeatMillis = 0;
         }
         long t = Math.max(offset + mono, lastT);
@@ -217,7 +218,12 @@ public final class Availability {
         lastWasStop = false;
         switch (type) {
             case "service.state" -> serviceState(rec, t);
-            case "slot.state" -> slotState(slot(rec), SLOT_STATES.indexOf(String.valueOf(rec.get("to"))), t);
+            case "slot.state" -> {
+                slotState(slot(rec), SLOT_STATES.indexOf(String.valueOf(rec.get("to"))), t);
+                if ("FAILED".equals(rec.get("to"))) {
+                    lastCause = "slot " + rec.get("slot") + " failed" + (rec.get("reason") == null ? "" : ": " + rec.get("reason"));
+                }
+            }
             case "card.inserted" -> {
                 int n = ((Number) rec.get("slot")).intValue();
                 SlotStats s = slot(rec);

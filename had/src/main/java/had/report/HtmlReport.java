@@ -104,7 +104,7 @@ public final class HtmlReport {
         List<Timeline.Row> services = new ArrayList<>(), slots = new ArrayList<>();
         for (Timeline.Row row : t.rows()) (row.group.equals("slot") ? slots : services).add(row);
         slots.sort((a, b) -> Integer.compare(slotNo(a.name), slotNo(b.name)));
-        int axis = 34;
+        int axis = 40;
         int y = axis + 8;
         int servicesTop = y + 16;
         int height = servicesTop + services.size() * (ROW + ROW_GAP) + 24 + 16 + slots.size() * (ROW + ROW_GAP) + 10;
@@ -179,7 +179,7 @@ public final class HtmlReport {
                     .append("\" y=\"").append(y - 6).append("\">").append(f.format(Availability.Nanos.instant(tick)))
                     .append("</text>\n");
         }
-        h.append("<text class=\"tick start\" x=\"4\" y=\"").append(y - 6).append("\">UTC, from ")
+        h.append("<text class=\"tick start\" x=\"4\" y=\"").append(y - 22).append("\">UTC, from ")
                 .append(DateTimeFormatter.ofPattern(step < 86_400_000_000_000L ? "yyyy-MM-dd" : "yyyy").withZone(ZoneOffset.UTC)
                         .format(Availability.Nanos.instant(t.from()))).append("</text>\n");
     }
@@ -368,7 +368,7 @@ public final class HtmlReport {
     }
 
     private static String cls(String word) {
-        return word.replaceAll("[^a-z]+", "-").replaceAll("-+$", "");
+        return word.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", "-").replaceAll("-+$", "");
     }
 
     private static String fmt(double v) {
