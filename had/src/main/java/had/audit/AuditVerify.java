@@ -2,7 +2,6 @@ package had.audit;
 
 import had.json.Json;
 import had.json.JsonException;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -176,44 +175,49 @@ public final class AuditVerify {
             long lineNo = 0;
             long count = 0;
             Long fileFirst = null;
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 16)) {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream(512);
-                while (true) {
-                    buf.reset();
-                    int b;
-                    boolean newline = false;
-                    while ((b = in.read()) >= 0) {
-                        if (b == '\n') {
-                            newline = true;
-                            break;
+            try (InputStream in = Files.newInputStream(f)) {
+                byte[] buf = new byte[1 << 16];
+                ByteArrayOutputStream carry = new ByteArrayOutputStream(512);
+                int n;
+                boolean stop = false;
+                while (!stop && (n = in.read(buf)) > 0) {
+                    int from = 0;
+                    for (int i = 0; i < n && !stop; i++) {
+                        if (buf[i] != '\n') continue;
+                        String line;
+                        if (carry.size() > 0) {
+                            carry.write(buf, from, i - from);
+                            line = carry.toString(StandardCharsets.UTF_8);
+                            carry.reset();
+                        } else {
+                            line = new String(buf, from, i - from, StandardCharsets.UTF_8);
                         }
-                        buf.write(b);
-                    }
-                    if (b < 0 && buf.size() == 0) break;
-                    lineNo++;
-                    String line = buf.toString(StandardCharsets.UTF_8);
-                    if (!newline) {
-                        fail(f, lineNo, null, "torn record: the last line is incomplete (had stopped while writing"
-                                + " it); had keeps it aside at its next start");
-                        return;
-                    }
-                    Map<String, Object> rec = check(f, lineNo, line, count == 0);
-                    if (rec == null) return;
-                    count++;
-                    total++;
-                    long seq = ((Number) rec.get("seq")).longValue();
-                    if (fileFirst == null) fileFirst = seq;
-                    if (firstSeq == null) firstSeq = seq;
-                    if ("audit.torn-tail".equals(rec.get("type")) && rec.get("kept_as") != null) {
-                        Path side = f.resolveSibling(rec.get("kept_as").toString());
-                        if (!Files.isRegularFile(side)) {
-                            fail(f, lineNo, seq, "the torn record it kept aside, " + side.getFileName() + ", is missing");
-                            return;
+                        from = i + 1;
+                        lineNo++;
+                        Map<String, Object> rec = check(f, lineNo, line, count == 0);
+                        if (rec == null) return;
+                        count++;
+                        total++;
+                        long seq = ((Number) rec.get("seq")).longValue();
+                        if (fileFirst == null) fileFirst = seq;
+                        if (firstSeq == null) firstSeq = seq;
+                        if ("audit.torn-tail".equals(rec.get("type")) && rec.get("kept_as") != null) {
+                            Path side = f.resolveSibling(rec.get("kept_as").toString());
+                            if (!Files.isRegularFile(side)) {
+                                fail(f, lineNo, seq, "the torn record it kept aside, " + side.getFileName() + ", is missing");
+                                return;
+                            }
+                            notes.add(side + ": a torn record kept aside at seq " + seq + " (not part of the chain)");
                         }
-                        notes.add(side + ": a torn record kept aside at seq " + seq + " (not part of the chain)");
+                        lastSeq = seq;
+                        lastHash = (String) rec.get("hash");
                     }
-                    lastSeq = seq;
-                    lastHash = (String) rec.get("hash");
+                    carry.write(buf, from, n - from);
+                }
+                if (carry.size() > 0) {
+                    fail(f, lineNo + 1, null, "torn record: the last line is incomplete (had stopped while writing"
+                            + " it); had keeps it aside at its next start");
+                    return;
                 }
             }
             if (count == 0) {

@@ -50,6 +50,13 @@ public final class Availability {
     public static final List<String> SLOT_STATES = List.of("ACTIVE", "INSERTING", "EXTRACTING", "SAFE_TO_REMOVE",
             "EMPTY", "FAILED", "IGNORED", "UNKNOWN");
     private static final int SLOT_UNKNOWN = SLOT_STATES.size() - 1;
+    /**
+     * Record types whose fields matter here; of every other record only its time, run and type
+     * (and a heartbeat's interval_ms) are used, so a reader may hand over just those.
+     */
+    public static final java.util.Set<String> FIELDS_USED = java.util.Set.of("service.state", "slot.state",
+            "card.inserted", "card.removed", "extraction.requested", "slot.in-service", "port.link", "port.lost",
+            "backplane.resync");
 
     /**
      * @param durationNanos from the start to the record that saw the service working again (or to

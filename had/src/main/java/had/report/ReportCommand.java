@@ -156,8 +156,8 @@ public final class ReportCommand {
                 long n = 0;
                 while ((line = r.readLine()) != null) {
                     n++;
-                    Map<String, Object> rec;
-                    try {
+                    Map<String, Object> rec = light(line);
+                    if (rec == null) try {
                         rec = Json.parseObject(line);
                     } catch (JsonException e) {
                         if (r.ready()) throw new IOException(f + ":" + n + ": not an audit record: " + e.getMessage());
@@ -184,6 +184,59 @@ public final class ReportCommand {
             }
         }
         return av.finish();
+    }
+
+    /**
+     * The few fields {@link Availability} uses of a record whose other fields it ignores, taken
+     * from the line as had writes it without parsing all of it; null when the record needs a full
+     * parse (its fields are used, or the line is not in had's own layout).
+     */
+    static Map<String, Object> light(String line) {
+        int ty = line.indexOf(",\"type\":\"");
+        if (ty < 0) return null;
+        int tyEnd = line.indexOf('"', ty + 9);
+        if (tyEnd < 0) return null;
+        String type = line.substring(ty + 9, tyEnd);
+        if (Availability.FIELDS_USED.contains(type)) return null;
+        int ti = line.lastIndexOf("\"time\":\"", ty);
+        int mo = line.lastIndexOf(",\"mono\":", ty);
+        int ru = line.lastIndexOf(",\"run\":\"", ty);
+        if (ti < 0 || mo < 0 || ru < 0 || !line.startsWith("{\"v\":")) return null;
+        int tiEnd = line.indexOf('"', ti + 8);
+        int ruEnd = line.indexOf('"', ru + 8);
+        long mono;
+        try {
+            mono = Long.parseLong(line, mo + 8, line.indexOf(',', mo + 8), 10);
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return null;
+        }
+        if (tiEnd < 0 || ruEnd != ty - 1) return null;
+        Map<String, Object> m = new java.util.HashMap<>(8);
+        m.put("type", type);
+        m.put("time", line.substring(ti + 8, tiEnd));
+        m.put("mono", mono);
+        m.put("run", line.substring(ru + 8, ruEnd));
+        if (type.equals("daemon.heartbeat")) {
+            int iv = line.indexOf(",\"interval_ms\":", tyEnd);
+            if (iv < 0) return null;
+            int ivEnd = iv + 15;
+            while (ivEnd < line.length() && Character.isDigit(line.charAt(ivEnd))) ivEnd++;
+            try {
+                m.put("interval_ms", Long.parseLong(line, iv + 15, ivEnd, 10));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        int sq = line.indexOf("\"seq\":");
+        if (sq > 0 && sq < ti) {
+            int sqEnd = line.indexOf(',', sq + 6);
+            try {
+                m.put("seq", Long.parseLong(line, sq + 6, sqEnd, 10));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                return null;
+            }
+        }
+        return m;
     }
 
     private static final Pattern RELATIVE = Pattern.compile("-(\\d+)([smhdw])");

@@ -273,6 +273,27 @@ class ReportTest {
     }
 
     @Test
+    void theLightReaderAgreesWithTheFullParse() throws Exception {
+        Path log = dir.resolve("audit.log");
+        new LogScript(log).run(0, 1000).start().at(1).heartbeat().bond("bond0", true, 2, 2)
+                .rec("net.change", "action", "bring eth0 up", "ifname", "eth0").at(2).stop();
+        int light = 0;
+        for (String line : java.nio.file.Files.readAllLines(log)) {
+            var full = had.json.Json.parseObject(line);
+            var m = ReportCommand.light(line);
+            if (Availability.FIELDS_USED.contains(full.get("type"))) {
+                assertEquals(null, m, line);
+                continue;
+            }
+            light++;
+            for (String k : m.keySet()) assertEquals(full.get(k), m.get(k), k + " of " + line);
+            assertTrue(m.keySet().containsAll(List.of("type", "time", "mono", "run", "seq")), m.toString());
+        }
+        assertEquals(4, light);
+        assertEquals(null, ReportCommand.light("{\"type\":\"x\"}"));
+    }
+
+    @Test
     void timesParse() {
         Instant now = Instant.parse("2026-11-22T12:00:00Z");
         assertEquals(Instant.parse("2026-11-21T12:00:00Z"), ReportCommand.parseTime("-24h", now));
