@@ -88,7 +88,7 @@ public final class AuditBench {
                             + " %d runs, %s availability %.5f %%, page %d KiB%n",
                     rep / 1e9, r.records(), r.records() / (rep / 1e9), r.runs(), r.services().get(0).service(),
                     r.services().get(0).availability() * 100, html.length() / 1024));
-            sb.append(String.format(Locale.ROOT, "report peak heap: %.1f MiB used, JVM limited to %.0f MiB (-Xmx): memory does"
+            sb.append(String.format(Locale.ROOT, "report peak heap: %.1f MiB used of %.0f MiB usable (-Xmx64m): memory does"
                     + " not grow with the log%n", peak / 1048576.0, max / 1048576.0));
             long v0 = System.nanoTime();
             int rc = new AuditVerify().run(List.of(live), quiet, quiet);
