@@ -69,7 +69,7 @@ public final class Main {
         Termination termination = new Termination();
         out.println("had on a simulated chassis: " + o.hadConf + ", " + o.driversConf);
         SimulatedChassis chassis = SimulatedChassis.start(loaded.config(), o.settings(), o.stateDir,
-                o.stateDir.resolve("audit.log"));
+                o.stateDir.resolve("audit.log"), o.auditSettings());
         chassis.daemon().audit().follow(new Narrator(out));
         out.println("simulated backplane control socket: " + chassis.controlSocket());
         out.println("audit log: " + chassis.daemon().audit().file());
@@ -80,6 +80,10 @@ public final class Main {
                 out.println();
                 out.println("Availability over this run (from " + chassis.daemon().audit().file() + "):");
                 out.print(summary(chassis.daemon().audit()));
+                out.println();
+                out.println("Verify the audit log's hash chain, and report availability from it:");
+                out.println("  hadctl audit verify " + chassis.daemon().audit().file());
+                out.println("  hadctl report --format html " + chassis.daemon().audit().file() + " > report.html");
             }
             if (o.exitAfterScenario) return EXIT_OK;
             out.println();
@@ -98,16 +102,16 @@ public final class Main {
     /** Availability of this daemon run, read back from the audit log file itself. */
     static String summary(AuditLog audit) throws IOException {
         Availability a = new Availability();
-        AuditReader.read(audit.file(), rec -> {
+        AuditReader.read(AuditReader.logSet(audit.file()), rec -> {
             if (audit.run().equals(rec.get("run"))) a.accept(rec);
         });
-        return TextReport.render(a.services(a.lastMono()), a.slots());
+        return TextReport.render(a.finish());
     }
 
     private static int daemon(Options o, LoadResult loaded) {
         Termination termination = new Termination();
         BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot);
-        AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM);
+        AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
         Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
                 new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);
         d.start("kernel");
