@@ -191,7 +191,7 @@ final class ControlCommands implements ControlServer.Handler {
             throw new ControlException(Protocol.REFUSED, "slot " + n + ": extraction " + outcome);
         }
         if (out[0] == SlotState.EMPTY) throw new ControlException(Protocol.REFUSED, "slot " + n + " is empty");
-        return actionResult(n, outcome, after);
+        return actionResult(n, "extraction " + outcome, after);
     }
 
     private Object cancel(Map<String, Object> r, PeerCredentials peer) throws ControlException {
@@ -202,7 +202,7 @@ final class ControlCommands implements ControlServer.Handler {
         if (outcome.startsWith("ignored")) {
             throw new ControlException(Protocol.REFUSED, "slot " + n + ": " + outcome);
         }
-        return actionResult(n, outcome, (SlotView) out[1]);
+        return actionResult(n, "extraction cancelled: " + outcome, (SlotView) out[1]);
     }
 
     private Object insert(Map<String, Object> r, PeerCredentials peer) throws ControlException {
