@@ -255,7 +255,9 @@ final class ControlCommands implements ControlServer.Handler {
         AuditEvent.Builder b = AuditEvent.of(type);
         for (Map.Entry<?, ?> e : fields.entrySet()) {
             String k = String.valueOf(e.getKey());
-            if (k.equals("by")) continue;
+            if (had.audit.AuditChain.RESERVED.contains(k) || k.equals("by")) {
+                throw new ControlException(Protocol.BAD_REQUEST, "field \"" + k + "\" is the audit log's own; name it otherwise");
+            }
             b.with(k, e.getValue());
         }
         b.with("by", peer.user());
