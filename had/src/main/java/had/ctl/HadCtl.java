@@ -45,8 +45,8 @@ public final class HadCtl {
         register("status", "", "had's version, mode, configuration files (with SHA-256), uptime", HadCtl::status);
         register("slots", "", "each slot: state, reason, card, ports, modules, LED, attention", HadCtl::slots);
         register("bonds", "", "each bond: mode, state, working slaves, active slave, options", HadCtl::bonds);
-        register("extract", "SLOT [--force]", "extract a card as if its handle were opened (--force: even if a bond loses"
-                + " its last working slave)", HadCtl::extract);
+        register("extract", "SLOT [--force]", "extract a card as its opened handle would; --force: even a bond's last"
+                + " working slave", HadCtl::extract);
         register("cancel", "SLOT", "cancel an extraction (or withdraw a refused one)", HadCtl::cancel);
         register("insert", "SLOT", "power a slot on (a card waiting in a powered-off slot comes into service)",
                 HadCtl::insert);
