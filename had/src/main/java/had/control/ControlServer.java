@@ -84,7 +84,10 @@ public final class ControlServer implements AutoCloseable {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            if (Files.exists(path)) {
+            if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!"socket".equals(kind(path))) {
+                    throw new IllegalStateException(path + " exists and is not a socket; name another path with --socket");
+                }
                 if (listening(path)) {
                     throw new IllegalStateException("another had already serves " + path + "; stop it first");
                 }
@@ -104,6 +107,12 @@ public final class ControlServer implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    private static String kind(Path path) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(path,
+                java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return a.isOther() ? "socket" : a.isDirectory() ? "directory" : a.isSymbolicLink() ? "link" : "file";
     }
 
     private static boolean listening(Path path) {

@@ -129,8 +129,14 @@ public final class ControlClient implements AutoCloseable {
         }, timeoutMs);
         try {
             ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-            while (out.hasRemaining()) channel.write(out);
-            String answer = readLine();
+            IOException writeFailed = null;
+            try {
+                while (out.hasRemaining()) channel.write(out);
+            } catch (IOException e) {
+                writeFailed = e; // had may have answered (forbidden, busy) and closed before reading
+            }
+            String answer = channel.isOpen() ? readLine() : null;
+            if (answer == null && writeFailed != null) throw writeFailed;
             if (answer == null) throw new Unreachable("had closed the connection without answering (" + path + ")");
             return Json.parseObject(answer);
         } catch (IOException e) {

@@ -213,6 +213,16 @@ class ControlServerTest {
         }
     }
 
+    @Test
+    void aFileThatIsNotASocketIsNeverReplaced() throws Exception {
+        Path file = dir.resolve("had.sock");
+        Files.writeString(file, "precious");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ControlServer.start(file, AccessPolicy.onlyUsers(me().uid()), echo, 2, 5000));
+        assertTrue(e.getMessage().contains("is not a socket"), e.getMessage());
+        assertEquals("precious", Files.readString(file));
+    }
+
     /** A raw protocol client. */
     static final class Conn implements AutoCloseable {
         private final SocketChannel ch;

@@ -44,6 +44,11 @@ final class ServiceFixture implements AutoCloseable {
     final Service service;
 
     ServiceFixture(Path dir, String hadConfText, boolean sighup) throws IOException {
+        this(dir, hadConfText, sighup, Map.of());
+    }
+
+    /** {@code env}: more of systemd's environment (WATCHDOG_USEC) besides NOTIFY_SOCKET. */
+    ServiceFixture(Path dir, String hadConfText, boolean sighup, Map<String, String> env) throws IOException {
         this.dir = dir;
         this.hadConf = dir.resolve("had.conf");
         this.driversConf = dir.resolve("pcidrivers.conf");
@@ -57,8 +62,14 @@ final class ServiceFixture implements AutoCloseable {
         chassis = SimulatedChassis.start(loaded.config(), Settings.DEFAULT, dir.resolve("run"), dir.resolve("audit.log"));
         Service.Settings s = Service.Settings.of(socket, hadConf, driversConf, "simulated", chassis.controlSocket())
                 .withAccess(AccessPolicy.onlyUsers(MY_UID))
-                .withEnv(Map.of("NOTIFY_SOCKET", notify.toString()), sighup);
+                .withEnv(withNotify(env, notify), sighup);
         service = Service.start(chassis.daemon(), s);
+    }
+
+    private static Map<String, String> withNotify(Map<String, String> env, Path notify) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("NOTIFY_SOCKET", notify.toString());
+        return all;
     }
 
     static String shippedConf() throws IOException {

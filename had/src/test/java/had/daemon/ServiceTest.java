@@ -35,7 +35,7 @@ class ServiceTest {
 
     @BeforeAll
     void start() throws Exception {
-        had = new ServiceFixture(dir, ServiceFixture.shippedConf(), false);
+        had = new ServiceFixture(dir, ServiceFixture.shippedConf(), false, Map.of("WATCHDOG_USEC", "200000"));
         had.insert(2, 2);
         had.insert(12, 2);
         had.insert(16, 1);
@@ -74,10 +74,47 @@ class ServiceTest {
     @Test
     @Order(1)
     void systemdIsToldReadyOnceTheFirstInventoryIsReconciled() throws Exception {
-        String first = had.notifySocket.receive(5000);
-        assertNotNull(first, "no notification");
-        assertTrue(first.startsWith("READY=1\nSTATUS="), first);
-        assertTrue(first.matches("(?s).*STATUS=\\d+ of 3 slots active; bonds: .*"), first);
+        String ready = null;
+        for (int i = 0; i < 50 && ready == null; i++) {
+            String m = had.notifySocket.receive(5000);
+            assertNotNull(m, "no READY=1");
+            if (m.contains("READY=1")) ready = m;
+        }
+        assertNotNull(ready);
+        assertTrue(ready.startsWith("READY=1\nSTATUS="), ready);
+        assertTrue(ready.matches("(?s).*STATUS=\\d+ of 3 slots active; bonds: .*"), ready);
+    }
+
+    /** WATCHDOG=1 comes from a task on the event loop: a stuck loop stops it, and systemd restarts had. */
+    @Test
+    @Order(7)
+    void theWatchdogIsFedOnlyWhileTheEventLoopRuns() throws Exception {
+        assertTrue(receiveWatchdog(2000), "WATCHDOG=1 every WATCHDOG_USEC/2 (100 ms)");
+        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        had.chassis.daemon().loop().post(() -> {
+            try {
+                stuck.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(150);
+        while (had.notifySocket.receive(0) != null) { } // what was sent before the loop got stuck
+        try {
+            assertTrue(!receiveWatchdog(500), "no WATCHDOG=1 while the loop is stuck");
+        } finally {
+            stuck.countDown();
+        }
+        assertTrue(receiveWatchdog(2000), "WATCHDOG=1 again once the loop runs");
+    }
+
+    private boolean receiveWatchdog(int withinMs) throws Exception {
+        long deadline = System.nanoTime() + withinMs * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            String m = had.notifySocket.receive((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+            if (m != null && m.lines().anyMatch("WATCHDOG=1"::equals)) return true;
+        }
+        return false;
     }
 
     @Test
