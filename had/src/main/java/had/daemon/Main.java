@@ -73,7 +73,10 @@ public final class Main {
         chassis.daemon().audit().follow(new Narrator(out));
         out.println("simulated backplane control socket: " + chassis.controlSocket());
         out.println("audit log: " + chassis.daemon().audit().file());
+        Service service = null;
         try {
+            service = Service.start(chassis.daemon(), service(o, "simulated", chassis.controlSocket()));
+            out.println("had control socket: " + service.socket() + " (bin/hadctl --socket " + service.socket() + " status)");
             if (o.scenario != null) {
                 new DemoScenario(chassis, out, 1000).play(null);
                 Thread.sleep(300);
@@ -94,6 +97,7 @@ public final class Main {
         } catch (Exception e) {
             throw new IllegalStateException("scenario failed: " + e.getMessage(), e);
         } finally {
+            if (service != null) service.close();
             chassis.close();
             termination.finished();
         }
@@ -114,11 +118,23 @@ public final class Main {
         AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
         Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
                 new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);
-        d.start("kernel");
+        // The control socket first: a second had on the same chassis stops here, before touching it.
+        Service service = Service.start(d, service(o, "kernel", null));
+        try {
+            d.start("kernel");
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
         log.info("had running: {} slots configured, audit log {}", loaded.config().slots().size(), audit.file());
         termination.await();
+        service.close();
         d.close();
         termination.finished();
         return EXIT_OK;
+    }
+
+    private static Service.Settings service(Options o, String mode, java.nio.file.Path simSocket) {
+        return Service.Settings.of(o.socket, o.hadConf, o.driversConf, mode, simSocket);
     }
 }

@@ -18,6 +18,8 @@ final class Options {
                   --exit-after-scenario   stop once the scenario is done
                   --state-dir DIR    where the audit log and sockets live (default /var/lib/had;
                                      build/run with --simulate)
+                  --socket PATH      the control socket hadctl talks to (default /run/had/had.sock;
+                                     STATE-DIR/had.sock with --simulate)
                   --sysfs-root DIR   root of /sys for the kernel backplane and drivers (default /)
                   --port-timeout MS  how long a card's ports may take to appear (default 10000)
                   --quiesce MS       how long an extracted card stays in its bonds after the
@@ -43,6 +45,7 @@ final class Options {
     String scenario;
     boolean exitAfterScenario;
     Path stateDir;
+    Path socket;
     Path sysfsRoot = Path.of("/");
     long portTimeoutMs = Settings.DEFAULT.portTimeoutMs();
     long quiesceMs = Settings.DEFAULT.quiesceMs();
@@ -63,6 +66,7 @@ final class Options {
                 case "--scenario" -> o.scenario = value(args, ++i, a);
                 case "--exit-after-scenario" -> o.exitAfterScenario = true;
                 case "--state-dir" -> o.stateDir = Path.of(value(args, ++i, a));
+                case "--socket" -> o.socket = Path.of(value(args, ++i, a));
                 case "--sysfs-root" -> o.sysfsRoot = Path.of(value(args, ++i, a));
                 case "--port-timeout" -> o.portTimeoutMs = millis(value(args, ++i, a), a, 1);
                 case "--quiesce" -> o.quiesceMs = millis(value(args, ++i, a), a, 0);
@@ -78,6 +82,7 @@ final class Options {
             throw new UsageException("unknown scenario " + o.scenario + " (built in: demo)");
         }
         if (o.stateDir == null) o.stateDir = o.simulate ? Path.of("build/run") : Path.of("/var/lib/had");
+        if (o.socket == null) o.socket = o.simulate ? o.stateDir.resolve("had.sock") : Path.of("/run/had/had.sock");
         return o;
     }
 
