@@ -73,10 +73,16 @@ public final class Main {
         chassis.daemon().audit().follow(new Narrator(out));
         out.println("simulated backplane control socket: " + chassis.controlSocket());
         out.println("audit log: " + chassis.daemon().audit().file());
-        Service service = null;
+        Service service;
         try {
             service = Service.start(chassis.daemon(), service(o, "simulated", chassis.controlSocket()));
-            out.println("had control socket: " + service.socket() + " (bin/hadctl --socket " + service.socket() + " status)");
+        } catch (RuntimeException e) {
+            chassis.close();
+            termination.finished();
+            throw e;
+        }
+        out.println("had control socket: " + service.socket() + " (bin/hadctl --socket " + service.socket() + " status)");
+        try {
             if (o.scenario != null) {
                 new DemoScenario(chassis, out, 1000).play(null);
                 Thread.sleep(300);
@@ -97,7 +103,7 @@ public final class Main {
         } catch (Exception e) {
             throw new IllegalStateException("scenario failed: " + e.getMessage(), e);
         } finally {
-            if (service != null) service.close();
+            service.close();
             chassis.close();
             termination.finished();
         }

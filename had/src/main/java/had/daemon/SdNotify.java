@@ -57,7 +57,10 @@ final class SdNotify implements AutoCloseable {
         return address;
     }
 
-    /** Sends one message ("READY=1", "STATUS=...", several separated by newlines). Never throws. */
+    /**
+     * Sends one message ("READY=1", "STATUS=...", several separated by newlines). Never throws and
+     * never blocks: it runs on the event loop, and a notification systemd cannot take now is dropped.
+     */
     synchronized void send(String message) {
         try {
             if (socket == null) socket = UnixDatagram.open();

@@ -42,6 +42,7 @@ public final class UnixDatagram implements AutoCloseable {
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_DONTWAIT = 0x40;
     private static final short POLLIN = 1;
     private static final int SUN_PATH = 108;
     private static final int EINTR = 4;
@@ -85,12 +86,15 @@ public final class UnixDatagram implements AutoCloseable {
         return s;
     }
 
-    /** Sends one datagram to {@code address}. */
+    /**
+     * Sends one datagram to {@code address}, never waiting: when the receiver's queue is full the
+     * datagram is refused (EAGAIN) rather than the sender blocked.
+     */
     public void send(String address, String message) throws IOException {
         byte[] b = message.getBytes(StandardCharsets.UTF_8);
         Pointer buf = Memory.allocateDirect(Runtime.getSystemRuntime(), Math.max(1, b.length));
         buf.put(0, b, 0, b.length);
-        long n = libc().sendto(fd, buf, b.length, MSG_NOSIGNAL, sockaddr(address), length(address));
+        long n = libc().sendto(fd, buf, b.length, MSG_NOSIGNAL | MSG_DONTWAIT, sockaddr(address), length(address));
         if (n < 0) throw error("sendto " + address);
     }
 
