@@ -72,7 +72,7 @@ public final class Chassis {
         if (event instanceof BackplaneEvent.CardInserted e) cardInserted(e.slot(), e.functions(), e.at());
         else if (event instanceof BackplaneEvent.NetdevAdded e) netdevAdded(e.slot(), e.function(), e.ifname());
         else if (event instanceof BackplaneEvent.NetdevRemoved e) netdevRemoved(e.ifname());
-        else if (event instanceof BackplaneEvent.LinkChanged e) linkChanged(e.ifname(), e.carrier());
+        else if (event instanceof BackplaneEvent.LinkChanged e) linkChanged(e.ifname(), e.carrier(), e.at());
         else if (event instanceof BackplaneEvent.ExtractionRequested e) requestExtraction(e.slot(), false, "handle");
         else if (event instanceof BackplaneEvent.ExtractionCancelled e) cancelExtraction(e.slot(), "handle");
         else if (event instanceof BackplaneEvent.CardRemoved e) cardRemoved(e.slot());
@@ -376,14 +376,15 @@ public final class Chassis {
         }
     }
 
-    private void linkChanged(String ifname, boolean carrier) {
+    private void linkChanged(String ifname, boolean carrier, long at) {
         for (Slot s : slots.values()) {
             Integer sub = s.subdeviceOf(ifname);
             if (sub == null) continue;
             record(AuditEvent.of("port.link").with("slot", s.number).with("port", sub).with("ifname", ifname)
                     .with("carrier", carrier));
-            return;
+            break;
         }
+        if (!carrier && inventoryDone) for (AuditEvent e : services.carrierLost(ifname, at)) record(e);
     }
 
     private void resync(Set<Integer> occupied) {

@@ -24,6 +24,7 @@ final class ServiceWatch {
     record View(boolean up, int working, int slaves, String active, int expected) {}
 
     private final Map<String, View> last = new HashMap<>();
+    private final Map<String, String> kinds = new HashMap<>();
 
     /**
      * @param portOf resolves (slot, subdevice) to the interface in service there, or null
@@ -74,11 +75,32 @@ final class ServiceWatch {
     }
 
     private void report(String service, String kind, View v, List<AuditEvent> out) {
+        report(service, kind, v, null, out);
+    }
+
+    private void report(String service, String kind, View v, Long since, List<AuditEvent> out) {
         View before = last.put(service, v);
+        kinds.put(service, kind);
         if (Objects.equals(before, v)) return;
         out.add(AuditEvent.of("service.state").with("service", service).with("kind", kind).with("up", v.up())
                 .with("working", v.working()).with("slaves", v.slaves()).with("expected", v.expected())
-                .with("active", v.active()).build());
+                .with("active", v.active()).with("since", since).build());
+    }
+
+    /**
+     * The carrier of {@code ifname} went at {@code at} (the kernel's time of the event). A bond
+     * whose active slave it was stopped carrying traffic then, however soon the bonding driver
+     * fails over and whenever had gets to look: the record says so with {@code since}.
+     */
+    List<AuditEvent> carrierLost(String ifname, long at) {
+        List<AuditEvent> out = new ArrayList<>();
+        for (Map.Entry<String, View> e : new ArrayList<>(last.entrySet())) {
+            View v = e.getValue();
+            if (!"bond".equals(kinds.get(e.getKey())) || !v.up() || !ifname.equals(v.active())) continue;
+            View down = new View(false, Math.max(0, v.working() - 1), v.slaves(), v.active(), v.expected());
+            report(e.getKey(), "bond", down, at, out);
+        }
+        return out;
     }
 
     /** How many ports the configuration puts in the bond: fewer working than that is degraded. */

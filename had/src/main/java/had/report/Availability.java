@@ -335,6 +335,9 @@ public final class Availability {
         int working = rec.get("working") instanceof Number n ? n.intValue() : 0;
         int expected = rec.get("expected") instanceof Number n ? n.intValue() : working;
         int state = !up ? DOWN : working < expected ? DEGRADED : UP;
+        // A change noticed late (the kernel had already failed over when had looked) carries the
+        // time of the event that began it: the outage starts there, not when had wrote it down.
+        if (rec.get("since") instanceof Number since) t = Math.max(s.since, Math.min(t, offset + since.longValue()));
         if (s.state < 0) {
             if (!up) return;
             s.firstUp = t;

@@ -56,6 +56,11 @@ public final class LogScript {
         return this;
     }
 
+    /** The monotonic clock now, for records that name the time of an earlier kernel event. */
+    public long mono() {
+        return clock.mono;
+    }
+
     /** Moves both clocks to {@code seconds} after {@link #ORIGIN}. */
     public LogScript at(double seconds) {
         long delta = (long) ((seconds - secondsNow()) * 1e9);

@@ -292,7 +292,12 @@ class ChassisTest {
         insertAll();
         String active = bond0().activeSlave();
         f.net.setPhysicalLink(active, false);
-        f.send(new BackplaneEvent.LinkChanged(2, active, false, f.clock.nanos()));
+        long lost = f.clock.nanos();
+        f.clock.advanceMillis(30); // had gets to the event a little after the kernel raised it
+        f.send(new BackplaneEvent.LinkChanged(2, active, false, lost));
+        AuditEvent down = f.audits("service.state").stream().filter(e -> Boolean.FALSE.equals(e.fields().get("up"))
+                && "bond0".equals(e.fields().get("service"))).reduce((a, b) -> b).orElseThrow();
+        assertEquals(lost, down.fields().get("since"), "the outage began when the link went, not when had looked");
         f.advance(200);
         f.chassis.settle();
         assertEquals(false, f.audits("port.link").get(0).fields().get("carrier"));

@@ -65,6 +65,20 @@ class ReportTest {
     }
 
     @Test
+    void anOutageNoticedLateStartsWhenItsLinkWent() throws Exception {
+        Path log = dir.resolve("audit.log");
+        LogScript script = new LogScript(log).run(0, 500).start().resync(0).at(1).bond("bond0", true, 2, 2);
+        long linkLost = script.mono(); // 1 s: the kernel reports the active slave's carrier gone
+        script.at(1.25).rec("service.state", "service", "bond0", "kind", "bond", "up", false, "working", 1,
+                        "slaves", 2, "expected", 2, "active", "eth0", "since", linkLost)
+                .at(1.5).bond("bond0", true, 1, 2)
+                .at(3).stop();
+        Availability.ServiceReport b = service(report(log, null, null), "bond0");
+        assertEquals(S / 2, b.downNanos(), "down from the link loss at 1 s to the failover seen at 1.5 s");
+        assertEquals(at(1), b.outages().get(0).start());
+    }
+
+    @Test
     void aWallClockStepChangesNoDuration() throws Exception {
         Path log = dir.resolve("audit.log");
         new LogScript(log).run(0, 500).start()
