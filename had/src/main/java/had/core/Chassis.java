@@ -43,7 +43,7 @@ public final class Chassis {
     private final Clock clock;
     private final Settings settings;
     private final Map<Integer, Slot> slots = new TreeMap<>();
-    private final ServiceWatch services = new ServiceWatch();
+    private final ServiceWatch services = new ServiceWatch(this::describeInterface);
     private ChassisConfig config;
     private DesiredState applied = DesiredState.NOTHING;
     /** Until the backplane's first inventory is complete, the network is left exactly as found. */
@@ -454,6 +454,17 @@ public final class Chassis {
         if (!inventoryDone) return;
         NetworkState actual = network.read();
         for (AuditEvent e : services.observe(config, actual, this::portInService)) record(e);
+    }
+
+    private String describeInterface(String ifname) {
+        for (Slot s : slots.values()) {
+            for (Map.Entry<Integer, String> p : s.ports.entrySet()) {
+                if (ifname.equals(p.getValue()) || ifname.startsWith(p.getValue() + ".")) {
+                    return ifname + " (slot " + s.number + " port " + p.getKey() + ")";
+                }
+            }
+        }
+        return ifname;
     }
 
     private String portInService(int slot, int subdevice) {

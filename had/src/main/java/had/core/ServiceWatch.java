@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Watches what the chassis promises its users — each bond, and each plain service address — and
@@ -25,6 +26,12 @@ final class ServiceWatch {
 
     private final Map<String, View> last = new HashMap<>();
     private final Map<String, String> kinds = new HashMap<>();
+    /** Names an interface the operator's way: "eth1 (slot 2 port 0)". */
+    private final Function<String, String> where;
+
+    ServiceWatch(Function<String, String> where) {
+        this.where = where;
+    }
 
     /**
      * @param portOf resolves (slot, subdevice) to the interface in service there, or null
@@ -39,9 +46,13 @@ final class ServiceWatch {
                     ? b.activeSlave() != null && working(b, b.activeSlave(), actual)
                     : working >= Math.max(1, bc.options().minLinks()));
             boolean up = l != null && l.up() && carrying;
+            String cause = up ? null : b == null ? "bond missing" : l == null || !l.up() ? "bond down"
+                    : b.activeSlave() != null && b.options().mode().hasActiveSlave()
+                    ? "active slave " + where.apply(b.activeSlave()) + " lost its link"
+                    : "no working slave";
             View v = new View(up, working, b == null ? 0 : b.slaves().size(), b == null ? null : b.activeSlave(),
                     expectedSlaves(config, bc.name()));
-            report(bc.name(), "bond", v, out);
+            report(bc.name(), "bond", v, null, cause, out);
         }
         for (SlotConfig sc : config.slots().values()) {
             for (Map.Entry<Integer, List<String>> port : sc.ports().entrySet()) {
@@ -75,16 +86,16 @@ final class ServiceWatch {
     }
 
     private void report(String service, String kind, View v, List<AuditEvent> out) {
-        report(service, kind, v, null, out);
+        report(service, kind, v, null, null, out);
     }
 
-    private void report(String service, String kind, View v, Long since, List<AuditEvent> out) {
+    private void report(String service, String kind, View v, Long since, String cause, List<AuditEvent> out) {
         View before = last.put(service, v);
         kinds.put(service, kind);
         if (Objects.equals(before, v)) return;
         out.add(AuditEvent.of("service.state").with("service", service).with("kind", kind).with("up", v.up())
                 .with("working", v.working()).with("slaves", v.slaves()).with("expected", v.expected())
-                .with("active", v.active()).with("since", since).build());
+                .with("active", v.active()).with("since", since).with("cause", cause).build());
     }
 
     /**
@@ -98,7 +109,7 @@ final class ServiceWatch {
             View v = e.getValue();
             if (!"bond".equals(kinds.get(e.getKey())) || !v.up() || !ifname.equals(v.active())) continue;
             View down = new View(false, Math.max(0, v.working() - 1), v.slaves(), v.active(), v.expected());
-            report(e.getKey(), "bond", down, at, out);
+            report(e.getKey(), "bond", down, at, "active slave " + where.apply(ifname) + " lost its link", out);
         }
         return out;
     }

@@ -345,10 +345,15 @@ public final class Availability {
             s.since = t;
             return;
         }
-        serviceTo(s, state, t);
+        serviceTo(s, state, t, rec.get("cause") instanceof String c ? c : null);
     }
 
     private void serviceTo(Service s, int state, long t) {
+        serviceTo(s, state, t, null);
+    }
+
+    /** {@code cause}: what the record itself says stopped the service, when it says. */
+    private void serviceTo(Service s, int state, long t, String cause) {
         int old = s.state;
         account(s, old, s.since, t);
         if (s.open != null && old == UNKNOWN) {
@@ -364,7 +369,7 @@ public final class Availability {
                 o.cause = "unknown: began while had was not running (found down when it started)";
             } else {
                 o.start = t;
-                o.cause = lastCause == null ? "unknown" : lastCause;
+                o.cause = cause != null ? cause : lastCause == null ? "unknown" : lastCause;
             }
             s.open = o;
         } else if ((state == UP || state == DEGRADED) && s.open != null) {
