@@ -135,7 +135,7 @@ public final class Chassis {
         s.clearCard();
         s.functions = List.copyOf(functions);
         s.insertedAt = at;
-        s.led = false;
+        if (s.led) setLed(s, false); // a card powered on again in place: no longer safe to pull
         record(AuditEvent.of("card.inserted").with("slot", n).with("functions", describe(functions)));
         transition(s, SlotState.INSERTING, null);
         Set<String> unknown = new LinkedHashSet<>();

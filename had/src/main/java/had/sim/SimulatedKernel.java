@@ -42,7 +42,7 @@ public final class SimulatedKernel implements Backplane, SimDrivers.Kernel {
     private final Thread kernelThread;
     private volatile Consumer<BackplaneEvent> sink;
     private volatile boolean running = true;
-    private long lastDueNanos = Long.MIN_VALUE;
+    private long lastDueNanos = System.nanoTime();
 
     private record Pending(BackplaneEvent event, long dueNanos) {}
 
