@@ -1,0 +1,69 @@
+package had.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import had.audit.AuditVerify;
+import had.core.SlotState;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * hadctl drill against had on the simulated chassis with the shipped configuration, its cards in
+ * slots 2, 12 and 16 as `make run` leaves them: every shipped drill passes, a failing one exits 1
+ * with its failure on record, and the log with the drill's records still verifies.
+ */
+class DrillServiceTest {
+    @TempDir
+    Path dir;
+
+    private ServiceFixture start() throws Exception {
+        ServiceFixture had = new ServiceFixture(dir, ServiceFixture.shippedConf(), false);
+        had.insert(2, 2);
+        had.insert(12, 2);
+        had.insert(16, 1);
+        ServiceFixture.await(() -> state(had, 16) == SlotState.ACTIVE && state(had, 2) == SlotState.ACTIVE
+                && state(had, 12) == SlotState.ACTIVE, "slots 2, 12 and 16 are active");
+        return had;
+    }
+
+    private static SlotState state(ServiceFixture had, int slot) {
+        try {
+            return had.core(c -> c.slotView(slot).state());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"planned-swap", "switch-loss", "dual-port-failure", "last-slave"})
+    void shippedDrillPasses(String name) throws Exception {
+        try (ServiceFixture had = start()) {
+            Path drill = Path.of("conf/drills/" + name + ".drill");
+            ServiceFixture.Run r = had.hadctl("drill", drill.toString(), "--non-interactive");
+            assertEquals(0, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains(" passed, 0 failed"), r.out());
+            List<Map<String, Object>> end = had.audit(m -> "drill.end".equals(m.get("type")));
+            assertEquals(1, end.size());
+            assertEquals("passed", end.get(0).get("outcome"));
+            long steps = had.audit(m -> "drill.step".equals(m.get("type")) || "drill.verdict".equals(m.get("type"))).size();
+            assertEquals(had.audit(m -> "drill.start".equals(m.get("type"))).get(0).get("steps"), steps);
+            assertEquals(AuditVerify.EXIT_INTACT, verify(had));
+        }
+    }
+
+    private static int verify(ServiceFixture had) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return new AuditVerify().run(new String[] {had.chassis.daemon().audit().file().toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+}
