@@ -66,4 +66,62 @@ class DrillServiceTest {
         return new AuditVerify().run(new String[] {had.chassis.daemon().audit().file().toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aFailingExpectStopsTheRunExitsOneAndIsOnRecord() throws Exception {
+        try (ServiceFixture had = start()) {
+            Path drill = dir.resolve("fails.drill");
+            Files.writeString(drill, """
+                    # slot 12's card is pulled without asking: bond0 keeps slot 2's ports
+                    yank 12
+                    wait slot 12 is EMPTY within 5s
+                    expect bond bond0 has >= 3 working slaves
+                    insert 12 8086:10d3 2
+                    """);
+            ServiceFixture.Run r = had.hadctl("drill", drill.toString());
+            assertEquals(1, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains("2 passed, 1 failed, 1 not run"), r.out());
+            assertTrue(r.out().contains("step 3 (line 4): expected bond bond0 has >= 3 working slaves; but bond0 has 2 working slaves"),
+                    r.out());
+            Map<String, Object> verdict = had.audit(m -> "drill.verdict".equals(m.get("type")) && "failed".equals(m.get("outcome"))).get(0);
+            assertEquals(3L, verdict.get("step"));
+            assertEquals(4L, verdict.get("line"));
+            assertEquals("expect bond bond0 has >= 3 working slaves", verdict.get("text"));
+            Map<String, Object> end = had.audit(m -> "drill.end".equals(m.get("type"))).get(0);
+            assertEquals("failed", end.get("outcome"));
+            assertEquals(3L, end.get("failed_step"));
+            assertEquals(2L, end.get("passed"));
+            assertEquals(1L, end.get("skipped"));
+            assertEquals(had.audit(m -> "drill.start".equals(m.get("type"))).get(0).get("sha256"), end.get("sha256"));
+            assertEquals(had.audit(m -> "drill.start".equals(m.get("type"))).get(0).get("drill_run"), end.get("drill_run"));
+            assertTrue(had.audit(m -> "drill.step".equals(m.get("type")) && Long.valueOf(4).equals(m.get("step"))).isEmpty(),
+                    "the step after the failure is not run");
+            assertEquals(SlotState.EMPTY, state(had, 12));
+            assertEquals(AuditVerify.EXIT_INTACT, verify(had));
+        }
+    }
+
+    @Test
+    void aDrillWithSyntaxErrorsDoesNothing() throws Exception {
+        try (ServiceFixture had = start()) {
+            Path drill = dir.resolve("bad.drill");
+            Files.writeString(drill, "yank 12\nfly 3\n");
+            int before = had.audit().size();
+            ServiceFixture.Run r = had.hadctl("drill", drill.toString());
+            assertEquals(2, r.status());
+            assertTrue(r.err().contains(drill + ":2: unknown step 'fly'"), r.err());
+            assertEquals(before, had.audit().size());
+            assertEquals(SlotState.ACTIVE, state(had, 12));
+        }
+    }
+
+    @Test
+    void hadNotRunningIsExitThree() throws Exception {
+        Path drill = dir.resolve("ok.drill");
+        Files.writeString(drill, "expect slot 2 is ACTIVE\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = had.ctl.HadCtl.run(new String[] {"drill", drill.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), dir.resolve("nobody.sock").toString());
+        assertEquals(3, status, err.toString(StandardCharsets.UTF_8));
+    }
 }
