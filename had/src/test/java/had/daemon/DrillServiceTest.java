@@ -124,4 +124,12 @@ class DrillServiceTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), dir.resolve("nobody.sock").toString());
         assertEquals(3, status, err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void helpListsAuditReportAndDrill() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, had.ctl.HadCtl.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err, null));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String c : List.of("  audit verify [FILE...]", "  report [OPTS] [FILE...]", "  drill FILE ")) assertTrue(help.contains(c), help);
+    }
 }
