@@ -51,6 +51,11 @@ public final class HadCtl {
         register("insert", "SLOT", "power a slot on (a card waiting in a powered-off slot comes into service)",
                 HadCtl::insert);
         register("reload", "", "re-read had.conf and pcidrivers.conf; a file with errors is refused", HadCtl::reload);
+        register("audit", "verify [FILE...]", "check the audit log's hash chain (default /var/lib/had/audit.log)", HadCtl::audit);
+        register("report", "[OPTS] [FILE...]", "availability, outages, MTTR from the audit log (report --help)", HadCtl::report);
+        register("drill", "FILE", "run a drill (had/doc/drills.md) against had; --non-interactive: no prompts;"
+                + " exit 0 passed, 1 failed",
+                had.drill.DrillRunner::command);
     }
 
     /** Adds a subcommand (hadctl audit, drill, report, ...). */
@@ -282,6 +287,15 @@ public final class HadCtl {
         if (ctx.json) ctx.printJson(r);
         else ctx.out.println("slot " + r.get("slot") + ": " + r.get("outcome") + " (now " + r.get("state") + ")");
         return EXIT_OK;
+    }
+
+    static int audit(Context ctx, List<String> args) throws UsageException {
+        if (args.isEmpty() || !args.get(0).equals("verify")) throw new UsageException("audit takes verify [FILE...]");
+        return new had.audit.AuditVerify().run(args.subList(1, args.size()).toArray(String[]::new), ctx.out, ctx.err);
+    }
+
+    static int report(Context ctx, List<String> args) {
+        return new had.report.ReportCommand().run(args.toArray(String[]::new), ctx.out, ctx.err);
     }
 
     static int reload(Context ctx, List<String> args) throws UsageException, ControlClient.Unreachable, ControlClient.Refused {

@@ -1,0 +1,134 @@
+package had.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import had.audit.AuditVerify;
+import had.core.SlotState;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * hadctl drill against had on the simulated chassis with the shipped configuration, its cards in
+ * slots 2, 12 and 16 as `make run` leaves them: every shipped drill passes, a failing one exits 1
+ * with its failure on record, and the log with the drill's records still verifies.
+ */
+class DrillServiceTest {
+    @TempDir
+    Path dir;
+
+    private ServiceFixture start() throws Exception {
+        ServiceFixture had = new ServiceFixture(dir, ServiceFixture.shippedConf(), false);
+        had.insert(2, 2);
+        had.insert(12, 2);
+        had.insert(16, 1);
+        ServiceFixture.await(() -> state(had, 16) == SlotState.ACTIVE && state(had, 2) == SlotState.ACTIVE
+                && state(had, 12) == SlotState.ACTIVE, "slots 2, 12 and 16 are active");
+        return had;
+    }
+
+    private static SlotState state(ServiceFixture had, int slot) {
+        try {
+            return had.core(c -> c.slotView(slot).state());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"planned-swap", "switch-loss", "dual-port-failure", "last-slave"})
+    void shippedDrillPasses(String name) throws Exception {
+        try (ServiceFixture had = start()) {
+            Path drill = Path.of("conf/drills/" + name + ".drill");
+            ServiceFixture.Run r = had.hadctl("drill", drill.toString(), "--non-interactive");
+            assertEquals(0, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains(" passed, 0 failed"), r.out());
+            List<Map<String, Object>> end = had.audit(m -> "drill.end".equals(m.get("type")));
+            assertEquals(1, end.size());
+            assertEquals("passed", end.get(0).get("outcome"));
+            long steps = had.audit(m -> "drill.step".equals(m.get("type")) || "drill.verdict".equals(m.get("type"))).size();
+            assertEquals(had.audit(m -> "drill.start".equals(m.get("type"))).get(0).get("steps"), steps);
+            assertEquals(AuditVerify.EXIT_INTACT, verify(had));
+        }
+    }
+
+    private static int verify(ServiceFixture had) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return new AuditVerify().run(new String[] {had.chassis.daemon().audit().file().toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aFailingExpectStopsTheRunExitsOneAndIsOnRecord() throws Exception {
+        try (ServiceFixture had = start()) {
+            Path drill = dir.resolve("fails.drill");
+            Files.writeString(drill, """
+                    # slot 12's card is pulled without asking: bond0 keeps slot 2's ports
+                    yank 12
+                    wait slot 12 is EMPTY within 5s
+                    expect bond bond0 has >= 3 working slaves
+                    insert 12 8086:10d3 2
+                    """);
+            ServiceFixture.Run r = had.hadctl("drill", drill.toString());
+            assertEquals(1, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains("2 passed, 1 failed, 1 not run"), r.out());
+            assertTrue(r.out().contains("step 3 (line 4): expected bond bond0 has >= 3 working slaves; but bond0 has 2 working slaves"),
+                    r.out());
+            Map<String, Object> verdict = had.audit(m -> "drill.verdict".equals(m.get("type")) && "failed".equals(m.get("outcome"))).get(0);
+            assertEquals(3L, verdict.get("step"));
+            assertEquals(4L, verdict.get("line"));
+            assertEquals("expect bond bond0 has >= 3 working slaves", verdict.get("text"));
+            Map<String, Object> end = had.audit(m -> "drill.end".equals(m.get("type"))).get(0);
+            assertEquals("failed", end.get("outcome"));
+            assertEquals(3L, end.get("failed_step"));
+            assertEquals(2L, end.get("passed"));
+            assertEquals(1L, end.get("skipped"));
+            assertEquals(had.audit(m -> "drill.start".equals(m.get("type"))).get(0).get("sha256"), end.get("sha256"));
+            assertEquals(had.audit(m -> "drill.start".equals(m.get("type"))).get(0).get("drill_run"), end.get("drill_run"));
+            assertTrue(had.audit(m -> "drill.step".equals(m.get("type")) && Long.valueOf(4).equals(m.get("step"))).isEmpty(),
+                    "the step after the failure is not run");
+            assertEquals(SlotState.EMPTY, state(had, 12));
+            assertEquals(AuditVerify.EXIT_INTACT, verify(had));
+        }
+    }
+
+    @Test
+    void aDrillWithSyntaxErrorsDoesNothing() throws Exception {
+        try (ServiceFixture had = start()) {
+            Path drill = dir.resolve("bad.drill");
+            Files.writeString(drill, "yank 12\nfly 3\n");
+            ServiceFixture.Run r = had.hadctl("drill", drill.toString());
+            assertEquals(2, r.status());
+            assertTrue(r.err().contains(drill + ":2: unknown step 'fly'"), r.err());
+            assertTrue(had.audit(m -> String.valueOf(m.get("type")).startsWith("drill.")).isEmpty());
+            assertEquals(SlotState.ACTIVE, state(had, 12));
+        }
+    }
+
+    @Test
+    void hadNotRunningIsExitThree() throws Exception {
+        Path drill = dir.resolve("ok.drill");
+        Files.writeString(drill, "expect slot 2 is ACTIVE\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = had.ctl.HadCtl.run(new String[] {"drill", drill.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), dir.resolve("nobody.sock").toString());
+        assertEquals(3, status, err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpListsAuditReportAndDrill() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, had.ctl.HadCtl.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err, null));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String c : List.of("  audit verify [FILE...]", "  report [OPTS] [FILE...]", "  drill FILE ")) assertTrue(help.contains(c), help);
+    }
+}
