@@ -1,0 +1,12 @@
+#!/bin/bash
+# The lab agent, in the guest: reads "ID COMMAND-LINE" lines on its stdin (the second serial
+# port), runs each with bash, then answers "@@ID STATUS". Commands that keep running must be
+# started in the background with their output redirected.
+. /run/lab/env
+cd "$LAB_TOP" || exit 1
+while IFS= read -r line; do
+    id=${line%% *}
+    cmd=${line#* }
+    bash -c "$cmd" </dev/null 2>&1
+    echo "@@$id $?"
+done
