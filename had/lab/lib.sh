@@ -305,3 +305,24 @@ lab_cleanup() {
     [ -n "$LAB_RUN" ] && rm -f "$LAB_RUN"/{qmp,agent}.{in,out}
     return 0
 }
+
+# --- had in the guest ---------------------------------------------------------------------------
+
+# lab_had_start HAD.CONF PCIDRIVERS.CONF [OPTIONS...]: starts had in the guest (the tree's
+# bin/had, the kernel backplane, LinuxNetwork, modprobe); its log is $LAB_RUN/state/had.log and
+# its audit log $LAB_RUN/state/audit.log. Prints had's pid.
+lab_had_start() {
+    local conf=$1 drivers=$2; shift 2
+    lab_guest "setsid bin/had -c '$conf' -d '$drivers' --state-dir /run/lab/state $* >>/run/lab/state/had.log 2>&1 </dev/null & echo \$!"
+}
+
+# lab_extract_request SLOT: a software extraction request, as an operator's handle gives it:
+# hadctl when the tree has it, else the slot's power file (the kernel does the rest unaided).
+lab_extract_request() {
+    if [ -x "$LAB_TOP/bin/hadctl" ]; then
+        lab_guest "bin/hadctl --state-dir /run/lab/state extract $1"
+    else
+        lab_log "no bin/hadctl in this tree: writing 0 to slot $1's power file"
+        lab_guest "echo 0 > /sys/bus/pci/slots/$1/power"
+    fi
+}

@@ -106,15 +106,19 @@ public final class Main {
 
     private static int daemon(Options o, LoadResult loaded) {
         Termination termination = new Termination();
-        BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot);
-        AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM);
-        Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
-                new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);
-        d.start("kernel");
-        log.info("had running: {} slots configured, audit log {}", loaded.config().slots().size(), audit.file());
-        termination.await();
-        d.close();
-        termination.finished();
-        return EXIT_OK;
+        try {
+            BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot);
+            AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM);
+            Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
+                    new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);
+            d.start("kernel");
+            log.info("had running: {} slots configured, audit log {}", loaded.config().slots().size(), audit.file());
+            termination.await();
+            d.close();
+            return EXIT_OK;
+        } finally {
+            // Also when start-up fails: System.exit runs the shutdown hook, which waits for this.
+            termination.finished();
+        }
     }
 }
