@@ -4,6 +4,7 @@
 # started in the background with their output redirected.
 . /run/lab/env
 cd "$LAB_TOP" || exit 1
+export BASH_ENV=$LAB_TOP/had/lab/guest/q.sh
 while IFS= read -r line; do
     id=${line%% *}
     cmd=${line#* }
