@@ -148,8 +148,9 @@ lab_tap() {
 
 # lab_cut SLOT PORT / lab_restore SLOT PORT: the switch side of a port stops forwarding (or
 # starts again); the card keeps its carrier, as when a switch fails behind a live link.
-lab_cut() { ip netns exec "$LAB_NS" ip link set dev "s$1p$2" type bridge_slave state 0; }
-lab_restore() { ip netns exec "$LAB_NS" ip link set dev "s$1p$2" type bridge_slave state 3; }
+# (iproute2's "ip link set ... type bridge_slave state" is accepted but has no effect: bridge.)
+lab_cut() { ip netns exec "$LAB_NS" bridge link set dev "s$1p$2" state 0; }
+lab_restore() { ip netns exec "$LAB_NS" bridge link set dev "s$1p$2" state 3; }
 
 # lab_ping ARGS...: ping from the peer.
 lab_ping() { ip netns exec "$LAB_NS-peer" ping "$@"; }
