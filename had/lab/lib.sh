@@ -286,44 +286,23 @@ lab_present() {
 lab_cleanup() {
     local p
     for p in "$LAB_QEMU_PID" "${LAB_QMP_SOCAT:-}" "${LAB_AGENT_SOCAT:-}"; do
-        [ -n "$p" ] && kill "$p" 2>/dev/null
+        if [ -n "$p" ]; then kill "$p" 2>/dev/null || true; fi
     done
     if [ -n "$LAB_QEMU_PID" ]; then
         for _ in $(seq 30); do kill -0 "$LAB_QEMU_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$LAB_QEMU_PID" 2>/dev/null
-        wait "$LAB_QEMU_PID" 2>/dev/null
+        kill -9 "$LAB_QEMU_PID" 2>/dev/null || true
+        wait "$LAB_QEMU_PID" 2>/dev/null || true
     fi
     LAB_QEMU_PID=; LAB_QMP_SOCAT=; LAB_AGENT_SOCAT=
-    [ -n "${LAB_QIN:-}" ] && exec {LAB_QIN}>&- {LAB_QOUT}<&- && LAB_QIN=
-    [ -n "${LAB_AIN:-}" ] && exec {LAB_AIN}>&- {LAB_AOUT}<&- && LAB_AIN=
+    if [ -n "${LAB_QIN:-}" ]; then exec {LAB_QIN}>&- {LAB_QOUT}<&-; LAB_QIN=; fi
+    if [ -n "${LAB_AIN:-}" ]; then exec {LAB_AIN}>&- {LAB_AOUT}<&-; LAB_AIN=; fi
     if [ -n "$LAB_NS" ]; then
-        ip netns pids "$LAB_NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
-        ip netns pids "$LAB_NS-peer" 2>/dev/null | xargs -r kill -9 2>/dev/null
-        ip netns del "$LAB_NS" 2>/dev/null
-        ip netns del "$LAB_NS-peer" 2>/dev/null
+        ip netns pids "$LAB_NS" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+        ip netns pids "$LAB_NS-peer" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+        ip netns del "$LAB_NS" 2>/dev/null || true
+        ip netns del "$LAB_NS-peer" 2>/dev/null || true
         LAB_NS=
     fi
-    [ -n "$LAB_RUN" ] && rm -f "$LAB_RUN"/{qmp,agent}.{in,out}
+    if [ -n "$LAB_RUN" ]; then rm -f "$LAB_RUN"/{qmp,agent}.{in,out}; fi
     return 0
-}
-
-# --- had in the guest ---------------------------------------------------------------------------
-
-# lab_had_start HAD.CONF PCIDRIVERS.CONF [OPTIONS...]: starts had in the guest (the tree's
-# bin/had, the kernel backplane, LinuxNetwork, modprobe); its log is $LAB_RUN/state/had.log and
-# its audit log $LAB_RUN/state/audit.log. Prints had's pid.
-lab_had_start() {
-    local conf=$1 drivers=$2; shift 2
-    lab_guest "setsid bin/had -c '$conf' -d '$drivers' --state-dir /run/lab/state $* >>/run/lab/state/had.log 2>&1 </dev/null & echo \$!"
-}
-
-# lab_extract_request SLOT: a software extraction request, as an operator's handle gives it:
-# hadctl when the tree has it, else the slot's power file (the kernel does the rest unaided).
-lab_extract_request() {
-    if [ -x "$LAB_TOP/bin/hadctl" ]; then
-        lab_guest "bin/hadctl --state-dir /run/lab/state extract $1"
-    else
-        lab_log "no bin/hadctl in this tree: writing 0 to slot $1's power file"
-        lab_guest "echo 0 > /sys/bus/pci/slots/$1/power"
-    fi
 }
