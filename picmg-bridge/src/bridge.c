@@ -62,8 +62,22 @@ void pb_wake(pb_ctx *ctx) {
     (void)r; /* EAGAIN: the counter is already non-zero, the waiter wakes anyway */
 }
 
+/* Doubles the queue, keeping the events in order. An inventory must fit whole, or the reader
+ * would be sent to resync again forever and never see its end. */
+static int grow_queue(pb_ctx *ctx) {
+    size_t cap = ctx->qcap * 2;
+    struct pb_event *q = calloc(cap, sizeof *q);
+    if (q == NULL) return -ENOMEM;
+    for (size_t i = 0; i < ctx->qlen; i++) q[i] = ctx->queue[(ctx->qhead + i) % ctx->qcap];
+    free(ctx->queue);
+    ctx->queue = q;
+    ctx->qcap = cap;
+    ctx->qhead = 0;
+    return 0;
+}
+
 void pb_emit(pb_ctx *ctx, const struct pb_event *ev) {
-    if (ctx->qlen == ctx->qcap) {
+    if (ctx->qlen == ctx->qcap && !(ctx->snapshotting && grow_queue(ctx) == 0)) {
         ctx->overflowed = 1;
         return;
     }
@@ -78,12 +92,14 @@ static void queue_resync(pb_ctx *ctx) {
     ctx->overflowed = 0;
     /* The inventory first, then the marker: a consumer that sees PB_EV_RESYNC knows it has
      * been told everything present and may treat any slot it was not told about as empty. */
+    ctx->snapshotting = 1;
     ctx->ops->snapshot(ctx, now);
     struct pb_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = PB_EV_RESYNC;
     ev.monotonic_ns = now;
     pb_emit(ctx, &ev);
+    ctx->snapshotting = 0;
 }
 
 static const struct pb_backend_ops *find_backend(const char *name) {

@@ -7,8 +7,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "picmg_bridge.h"
+
+struct msghdr;
 
 #define PB_ERR_LEN 256
 #define PB_ERR_THREADS 8
@@ -72,7 +75,8 @@ struct pb_ctx {
     int wake_fd;              /* eventfd: command threads wake the waiting thread */
     struct pb_event *queue;   /* ring of events not yet delivered */
     size_t qcap, qhead, qlen;
-    int overflowed;           /* events were dropped: deliver RESYNC + snapshot next */
+    int overflowed;           /* events were dropped: deliver snapshot + RESYNC next */
+    int snapshotting;         /* queueing an inventory: the queue grows rather than drops */
     int waiting;              /* a thread is inside pb_next_event */
     /* Failure messages, one per thread that failed (the PB_ERR_THREADS most recent threads):
      * pb_last_error gives a thread its own newest message. */
@@ -87,6 +91,13 @@ struct pb_ctx {
 /* sim: runs one control line as if a socket client had sent it (tests, fuzzing); takes the lock.
  * 0 for an "ok" reply, -EINVAL for "err". */
 int pb_sim_ctl_line(pb_ctx *ctx, const char *line, size_t len, char *reply, size_t replylen);
+
+/* kernel, tests only: the backend's netlink reads go through fn, which keeps recvmsg()'s contract
+ * (-1 and errno on failure), instead of recvmsg() itself; NULL restores recvmsg(). Lets a test
+ * make a read fail with ENOBUFS, which no socketpair can. Takes the lock; -EINVAL if ctx is not
+ * a kernel context. */
+typedef ssize_t (*pb_kernel_recvmsg_fn)(void *arg, int fd, struct msghdr *msg, int flags);
+int pb_kernel_set_recvmsg(pb_ctx *ctx, pb_kernel_recvmsg_fn fn, void *arg);
 
 /* With ctx->lock held: queues an event (stamped by the caller). */
 void pb_emit(pb_ctx *ctx, const struct pb_event *ev);

@@ -54,7 +54,7 @@ TEST(sim_open_errors) {
                                  "30,31,32,33", &ctx, err, sizeof err), -EINVAL);
     CHECK_INT(pb_open_err("pci", "", &ctx, err, sizeof err), -EINVAL);
     CHECK_INT(pb_open_err(NULL, "", &ctx, err, sizeof err), -EINVAL);
-    CHECK_INT(pb_open_err("kernel", "", &ctx, err, sizeof err), -ENOTSUP);
+    CHECK_INT(pb_open_err("kernel", "poll_ms=x", &ctx, err, sizeof err), -EINVAL);
     CHECK_INT(pb_open("sim", "slots=2", NULL), -EINVAL);
     CHECK_INT(pb_open("sim", "slots=2;socket=/nonexistent-dir/x.sock", &ctx), -ENOENT);
     CHECK_INT(pb_open("sim", "slots=2;probe_ms=0;queue=16", &ctx), 0);
@@ -531,4 +531,29 @@ TEST(sim_last_error_is_per_thread) {
     CHECK_STR(a.msg, "slot 99: no such slot (slots 2)");
     CHECK_STR(pb_last_error(ctx), "slot 2 is empty: nothing to power on");
     pb_close(ctx);
+}
+
+/* An inventory larger than the queue still arrives whole, ended by RESYNC: otherwise the reader
+ * would be sent back to resync forever. Three 8-port cards: 3 x (1 + 8 + 8) = 51 events > 16. */
+TEST(sim_inventory_larger_than_the_queue_arrives_whole) {
+    struct rig r;
+    char reply[256];
+    CHECK_INT(rig_open(&r, "queue=16"), 0);
+    CHECK_INT(pb_sim_driver(r.ctx, "igb", "8086:1521", 1), 0);
+    int fd = rig_connect(&r);
+    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:1521 8", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    CHECK_INT(rig_ctl(&r, fd, "insert 12 8086:1521 8", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    CHECK_INT(rig_ctl(&r, fd, "insert 16 8086:1521 8", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    rig_events(&r);
+    CHECK_INT(pb_resync(r.ctx), 0);
+    rig_drain(&r, 30);
+    CHECK_INT(r.nev, 52);
+    CHECK_INT(r.ev[0].type, PB_EV_CARD_INSERTED);
+    CHECK_INT(r.ev[r.nev - 1].type, PB_EV_RESYNC);
+    rig_events(&r);
+    close(fd);
+    rig_close(&r);
 }

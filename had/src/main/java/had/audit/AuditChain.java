@@ -1,6 +1,8 @@
 package had.audit;
 
+import had.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
 
 /** How records are chained: shared by the writer and by every reader that verifies. */
@@ -26,6 +28,19 @@ public final class AuditChain {
         int at = n - (tail.length() + 64 + 2);
         if (at < 1 || !line.startsWith(tail, at) || !line.endsWith("\"}")) return null;
         return line.substring(0, at) + "}";
+    }
+
+    /** A record as stored: its line (with the trailing newline) and its hash. */
+    public record Sealed(String line, String hash) {}
+
+    /**
+     * Seals a record whose fields end with {@code prev}: the hash covers the JSON text of every
+     * field up to and including {@code prev}; the stored line is that text with the hash appended.
+     */
+    public static Sealed seal(Map<String, Object> recordWithPrev) {
+        String body = Json.write(recordWithPrev);
+        String hash = hashOf(body);
+        return new Sealed(body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}\n", hash);
     }
 
     public static String hashField(String line) {

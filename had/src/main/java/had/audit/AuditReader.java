@@ -7,10 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Reads an audit log file record by record, in order, without holding it all in memory. */
+/** Reads audit log files record by record, in order, without holding them in memory. */
 public final class AuditReader {
     private AuditReader() {}
 
@@ -32,5 +33,15 @@ public final class AuditReader {
                 }
             }
         }
+    }
+
+    /** Feeds the records of several files, one after the other (a log and its rotated files). */
+    public static void read(List<Path> files, Consumer<Map<String, Object>> sink) throws IOException {
+        for (Path f : files) read(f, sink);
+    }
+
+    /** The files of the log whose live file is {@code live}, oldest first. */
+    public static List<Path> logSet(Path live) {
+        return AuditFiles.discover(live).files();
     }
 }

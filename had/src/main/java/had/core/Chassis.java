@@ -50,6 +50,9 @@ public final class Chassis {
     private boolean inventoryDone;
     /** Something changed that the network has not been reconciled with yet. */
     private boolean dirty;
+    /** Told once, when the first inventory has been reconciled (the daemon is then ready). */
+    private Runnable onReady;
+    private boolean readyTold;
 
     public Chassis(ChassisConfig config, Settings settings, Backplane backplane, Network network, Drivers drivers,
                    Audit audit, Clock clock) {
@@ -85,6 +88,10 @@ public final class Chassis {
         if (dirty) {
             dirty = false;
             reconcile();
+        }
+        if (inventoryDone && !readyTold && onReady != null) {
+            readyTold = true;
+            onReady.run();
         }
         for (Slot s : slots.values()) {
             if (s.state == SlotState.ACTIVE && s.inServicePending) {
@@ -206,23 +213,25 @@ public final class Chassis {
      * An extraction request, from the handle or from an operator's command. A request that would
      * take away the last working slave of a bond is refused unless {@code force}: the blue LED
      * stays off and the attention indicator says why the card must stay.
+     *
+     * @return the outcome as recorded: "accepted", "refused: ..." or "ignored: ..."
      */
-    public void requestExtraction(int n, boolean force, String source) {
+    public String requestExtraction(int n, boolean force, String source) {
         Slot s = slot(n);
         AuditEvent.Builder req = AuditEvent.of("extraction.requested").with("slot", n).with("source", source)
                 .with("forced", force);
         switch (s.state) {
             case EMPTY -> {
                 record(req.with("outcome", "ignored: the slot is empty"));
-                return;
+                return "ignored: the slot is empty";
             }
             case EXTRACTING -> {
                 record(req.with("outcome", "ignored: extraction already in progress"));
-                return;
+                return "ignored: extraction already in progress";
             }
             case SAFE_TO_REMOVE -> {
                 record(req.with("outcome", "ignored: already safe to remove"));
-                return;
+                return "ignored: already safe to remove";
             }
             default -> { }
         }
@@ -236,7 +245,7 @@ public final class Chassis {
                             + " (close the handle, or force the extraction to accept the outage)";
                     record(req.with("outcome", why).with("bond", b.name()));
                     setAttention(s, true);
-                    return;
+                    return why;
                 }
             }
         }
@@ -254,6 +263,7 @@ public final class Chassis {
         }
         if (settings.quiesceMs() == 0) finishExtraction(s);
         else s.deadline = clock.nanos() + settings.quiesceMs() * 1_000_000L;
+        return "accepted";
     }
 
     private void finishExtraction(Slot s) {
@@ -273,12 +283,13 @@ public final class Chassis {
     }
 
     /** The handle closed again, or an operator cancelled: put the card back in service. */
-    public void cancelExtraction(int n, String source) {
+    public String cancelExtraction(int n, String source) {
         Slot s = slot(n);
         AuditEvent.Builder ev = AuditEvent.of("extraction.cancelled").with("slot", n).with("source", source);
+        String outcome;
         switch (s.state) {
             case EXTRACTING -> {
-                record(ev.with("outcome", "restored"));
+                record(ev.with("outcome", outcome = "restored"));
                 s.deadline = 0;
                 transition(s, SlotState.ACTIVE, null);
                 reconcile();
@@ -286,19 +297,20 @@ public final class Chassis {
             }
             case SAFE_TO_REMOVE -> {
                 // PICMG 2.1: a closed handle on a powered-off board asks for it to be powered again.
-                record(ev.with("outcome", "powering the slot on again"));
+                record(ev.with("outcome", outcome = "powering the slot on again"));
                 setLed(s, false);
                 powerOn(n, source);
             }
             default -> {
                 if (s.attention) {
-                    record(ev.with("outcome", "refused request withdrawn"));
+                    record(ev.with("outcome", outcome = "refused request withdrawn"));
                     setAttention(s, false);
                 } else {
-                    record(ev.with("outcome", "ignored: no extraction in progress"));
+                    record(ev.with("outcome", outcome = "ignored: no extraction in progress"));
                 }
             }
         }
+        return outcome;
     }
 
     /**
@@ -571,5 +583,53 @@ public final class Chassis {
 
     public ChassisConfig config() {
         return config;
+    }
+
+    /**
+     * Runs {@code r} (on the core thread) once the backplane's first inventory has been reconciled
+     * with the network; at once if that has already happened.
+     */
+    public void onReady(Runnable r) {
+        onReady = r;
+        readyTold = false;
+        if (inventoryDone && !dirty) {
+            readyTold = true;
+            r.run();
+        }
+    }
+
+    /** Each configured bond as the kernel has it now, for status output. Reads, changes nothing. */
+    public List<BondView> bonds() {
+        NetworkState actual = network.read();
+        List<BondView> out = new ArrayList<>();
+        for (had.config.BondConfig bc : config.bonds().values()) {
+            NetworkState.Bond b = actual.bond(bc.name());
+            NetworkState.Link l = actual.link(bc.name());
+            ServiceWatch.View v = services.view(bc.name());
+            List<BondView.SlaveView> slaves = new ArrayList<>();
+            if (b != null) {
+                for (String name : b.slaves()) {
+                    NetworkState.Link sl = actual.link(name);
+                    int[] where = whereIs(name);
+                    slaves.add(new BondView.SlaveView(name, where[0], where[1], Boolean.TRUE.equals(b.slaveUp().get(name)),
+                            sl != null && sl.carrier(), ServiceWatch.working(b, name, actual)));
+                }
+            }
+            int working = (int) slaves.stream().filter(BondView.SlaveView::working).count();
+            out.add(new BondView(bc.name(), b != null, l != null && l.up(), v != null && v.up(),
+                    b == null ? bc.options() : b.options(), slaves, b == null ? null : b.activeSlave(), working,
+                    ServiceWatch.expectedSlaves(config, bc.name())));
+        }
+        return out;
+    }
+
+    /** {slot, subdevice} of a port or of a VLAN interface on it, or {0, -1}. */
+    private int[] whereIs(String ifname) {
+        for (Slot s : slots.values()) {
+            for (Map.Entry<Integer, String> p : s.ports.entrySet()) {
+                if (ifname.equals(p.getValue()) || ifname.startsWith(p.getValue() + ".")) return new int[] {s.number, p.getKey()};
+            }
+        }
+        return new int[] {0, -1};
     }
 }

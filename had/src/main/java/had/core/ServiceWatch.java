@@ -62,7 +62,7 @@ final class ServiceWatch {
      * A slave works when the bond counts it up and its link really has carrier: between a cable
      * pull and the next MII check the bond still sends on a dead link, and users notice that.
      */
-    private static boolean working(NetworkState.Bond b, String slave, NetworkState actual) {
+    static boolean working(NetworkState.Bond b, String slave, NetworkState actual) {
         NetworkState.Link l = actual.link(slave);
         return Boolean.TRUE.equals(b.slaveUp().get(slave)) && l != null && l.carrier();
     }
@@ -82,7 +82,7 @@ final class ServiceWatch {
     }
 
     /** How many ports the configuration puts in the bond: fewer working than that is degraded. */
-    private static int expectedSlaves(ChassisConfig config, String bond) {
+    static int expectedSlaves(ChassisConfig config, String bond) {
         int n = 0;
         for (SlotConfig sc : config.slots().values()) {
             for (List<String> names : sc.ports().values()) {

@@ -24,6 +24,7 @@ public final class Daemon implements AutoCloseable {
     private final EventLoop loop;
     private final long startedAt;
     private final Clock clock;
+    private final Heartbeat heartbeat;
 
     public Daemon(ChassisConfig config, Settings settings, Backplane backplane, Network network, Drivers drivers,
                   AuditLog audit, Clock clock) {
@@ -33,12 +34,14 @@ public final class Daemon implements AutoCloseable {
         this.chassis = new Chassis(config, settings, backplane, network, drivers, audit, clock);
         this.loop = new EventLoop(chassis, clock, HOUSEKEEPING_MS);
         this.startedAt = clock.nanos();
+        this.heartbeat = new Heartbeat(audit, loop, audit.settings().heartbeatMillis());
     }
 
     public void start(String mode) {
         audit.record(AuditEvent.of("daemon.start").with("mode", mode).with("pid", ProcessHandle.current().pid()).build());
         loop.start();
         backplane.start(event -> loop.post(() -> chassis.handle(event)));
+        heartbeat.start();
     }
 
     public EventLoop loop() {
@@ -56,6 +59,7 @@ public final class Daemon implements AutoCloseable {
     /** Stops taking events, finishes the action in flight, records the stop. */
     @Override
     public void close() {
+        heartbeat.close();
         backplane.close();
         loop.close();
         audit.record(AuditEvent.of("daemon.stop").build());

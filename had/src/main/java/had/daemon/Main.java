@@ -69,17 +69,24 @@ public final class Main {
         Termination termination = new Termination();
         out.println("had on a simulated chassis: " + o.hadConf + ", " + o.driversConf);
         SimulatedChassis chassis = SimulatedChassis.start(loaded.config(), o.settings(), o.stateDir,
-                o.stateDir.resolve("audit.log"));
+                o.stateDir.resolve("audit.log"), o.auditSettings());
         chassis.daemon().audit().follow(new Narrator(out));
         out.println("simulated backplane control socket: " + chassis.controlSocket());
         out.println("audit log: " + chassis.daemon().audit().file());
+        Service service = null;
         try {
+            service = Service.start(chassis.daemon(), service(o, "simulated", chassis.controlSocket()));
+            out.println("had control socket: " + service.socket() + " (bin/hadctl --socket " + service.socket() + " status)");
             if (o.scenario != null) {
                 new DemoScenario(chassis, out, 1000).play(null);
                 Thread.sleep(300);
                 out.println();
                 out.println("Availability over this run (from " + chassis.daemon().audit().file() + "):");
                 out.print(summary(chassis.daemon().audit()));
+                out.println();
+                out.println("Verify the audit log's hash chain, and report availability from it:");
+                out.println("  hadctl audit verify " + chassis.daemon().audit().file());
+                out.println("  hadctl report --format html " + chassis.daemon().audit().file() + " > report.html");
             }
             if (o.exitAfterScenario) return EXIT_OK;
             out.println();
@@ -90,6 +97,7 @@ public final class Main {
         } catch (Exception e) {
             throw new IllegalStateException("scenario failed: " + e.getMessage(), e);
         } finally {
+            if (service != null) service.close();
             chassis.close();
             termination.finished();
         }
@@ -98,27 +106,39 @@ public final class Main {
     /** Availability of this daemon run, read back from the audit log file itself. */
     static String summary(AuditLog audit) throws IOException {
         Availability a = new Availability();
-        AuditReader.read(audit.file(), rec -> {
+        AuditReader.read(AuditReader.logSet(audit.file()), rec -> {
             if (audit.run().equals(rec.get("run"))) a.accept(rec);
         });
-        return TextReport.render(a.services(a.lastMono()), a.slots());
+        return TextReport.render(a.finish());
     }
 
     private static int daemon(Options o, LoadResult loaded) {
         Termination termination = new Termination();
         try {
             BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot);
-            AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM);
+            AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
             Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
                     new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);
-            d.start("kernel");
+            // The control socket first: a second had on the same chassis stops here, before touching it.
+            Service service = Service.start(d, service(o, "kernel", null));
+            try {
+                d.start("kernel");
+            } catch (RuntimeException e) {
+                service.close();
+                throw e;
+            }
             log.info("had running: {} slots configured, audit log {}", loaded.config().slots().size(), audit.file());
             termination.await();
+            service.close();
             d.close();
             return EXIT_OK;
         } finally {
             // Also when start-up fails: System.exit runs the shutdown hook, which waits for this.
             termination.finished();
         }
+    }
+
+    private static Service.Settings service(Options o, String mode, java.nio.file.Path simSocket) {
+        return Service.Settings.of(o.socket, o.hadConf, o.driversConf, mode, simSocket);
     }
 }

@@ -67,6 +67,7 @@ public final class Narrator implements Consumer<Map<String, Object>> {
                     + ("bond".equals(r.get("kind")) ? ", " + r.get("working") + "/" + r.get("expected")
                     + " working slaves" + (r.get("active") == null ? "" : ", active " + r.get("active")) : "");
             case "config.applied" -> "configuration applied (" + r.get("had_conf") + ")";
+            case "config.refused" -> "configuration REFUSED on " + r.get("source") + ", the running one stays: " + r.get("errors");
             case "daemon.start" -> "had started (" + r.get("mode") + ")";
             case "daemon.stop" -> "had stopping";
             case "audit.torn-tail" -> "audit log had a torn last line; kept aside as " + r.get("kept_as");

@@ -1,5 +1,6 @@
 package had.daemon;
 
+import had.audit.AuditLog;
 import had.config.ConfigLoader;
 import had.core.Settings;
 import java.nio.file.Path;
@@ -17,10 +18,17 @@ final class Options {
                   --exit-after-scenario   stop once the scenario is done
                   --state-dir DIR    where the audit log and sockets live (default /var/lib/had;
                                      build/run with --simulate)
+                  --socket PATH      the control socket hadctl talks to (default /run/had/had.sock;
+                                     STATE-DIR/had.sock with --simulate)
                   --sysfs-root DIR   root of /sys for the kernel backplane and drivers (default /)
                   --port-timeout MS  how long a card's ports may take to appear (default 10000)
                   --quiesce MS       how long an extracted card stays in its bonds after the
                                      hand-over (default 200)
+                  --audit-max-bytes N  rotate the audit log before it grows past N bytes (default
+                                     16777216; suffixes k, M, G)
+                  --audit-keep N     rotated audit files to keep, oldest deleted first (default 32;
+                                     0 keeps all)
+                  --heartbeat SECONDS  record daemon.heartbeat this often (default 60; 0: never)
               -h, --help             this text
             exit status: 0 stopped cleanly, 1 could not run, 2 usage or configuration error""";
 
@@ -37,10 +45,14 @@ final class Options {
     String scenario;
     boolean exitAfterScenario;
     Path stateDir;
+    Path socket;
     Path sysfsRoot = Path.of("/");
     long portTimeoutMs = Settings.DEFAULT.portTimeoutMs();
     long quiesceMs = Settings.DEFAULT.quiesceMs();
     boolean help;
+    long auditMaxBytes = AuditLog.Settings.DEFAULT.maxBytes();
+    int auditKeep = AuditLog.Settings.DEFAULT.keep();
+    long heartbeatMillis = AuditLog.Settings.DEFAULT.heartbeatMillis();
 
     static Options parse(String[] args) throws UsageException {
         Options o = new Options();
@@ -54,9 +66,13 @@ final class Options {
                 case "--scenario" -> o.scenario = value(args, ++i, a);
                 case "--exit-after-scenario" -> o.exitAfterScenario = true;
                 case "--state-dir" -> o.stateDir = Path.of(value(args, ++i, a));
+                case "--socket" -> o.socket = Path.of(value(args, ++i, a));
                 case "--sysfs-root" -> o.sysfsRoot = Path.of(value(args, ++i, a));
                 case "--port-timeout" -> o.portTimeoutMs = millis(value(args, ++i, a), a, 1);
                 case "--quiesce" -> o.quiesceMs = millis(value(args, ++i, a), a, 0);
+                case "--audit-max-bytes" -> o.auditMaxBytes = bytes(value(args, ++i, a), a);
+                case "--audit-keep" -> o.auditKeep = (int) number(value(args, ++i, a), a, 0, 100_000);
+                case "--heartbeat" -> o.heartbeatMillis = number(value(args, ++i, a), a, 0, 86_400) * 1000;
                 case "-h", "--help" -> o.help = true;
                 default -> throw new UsageException((a.startsWith("-") ? "unknown option " : "unexpected argument ") + a);
             }
@@ -66,11 +82,47 @@ final class Options {
             throw new UsageException("unknown scenario " + o.scenario + " (built in: demo)");
         }
         if (o.stateDir == null) o.stateDir = o.simulate ? Path.of("build/run") : Path.of("/var/lib/had");
+        if (o.socket == null) o.socket = o.simulate ? o.stateDir.resolve("had.sock") : Path.of("/run/had/had.sock");
         return o;
     }
 
     Settings settings() {
         return new Settings(portTimeoutMs, quiesceMs);
+    }
+
+    AuditLog.Settings auditSettings() {
+        return new AuditLog.Settings(auditMaxBytes, auditKeep, heartbeatMillis);
+    }
+
+    private static long number(String v, String option, long min, long max) throws UsageException {
+        try {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) return n;
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new UsageException(option + " takes a number from " + min + " to " + max + ", not '" + v + "'");
+    }
+
+    private static long bytes(String v, String option) throws UsageException {
+        long unit = 1;
+        String digits = v;
+        if (!v.isEmpty()) {
+            switch (Character.toLowerCase(v.charAt(v.length() - 1))) {
+                case 'k' -> unit = 1L << 10;
+                case 'm' -> unit = 1L << 20;
+                case 'g' -> unit = 1L << 30;
+                default -> { }
+            }
+            if (unit > 1) digits = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Math.multiplyExact(Long.parseLong(digits), unit);
+            if (n >= 4096) return n;
+        } catch (NumberFormatException | ArithmeticException e) {
+            // fall through to the message
+        }
+        throw new UsageException(option + " takes a size of at least 4096 bytes (e.g. 16M), not '" + v + "'");
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

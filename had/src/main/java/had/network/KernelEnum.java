@@ -7,7 +7,10 @@ import java.util.Optional;
 public interface KernelEnum {
     String kernelName();
 
-    int number();
+    /** The driver numbers every one of these option values in declaration order, from 0. */
+    default int number() {
+        return ((Enum<?>) this).ordinal();
+    }
 
     /** Parses a name or a number, as the bonding driver's sysfs files accept them. */
     static <E extends Enum<E> & KernelEnum> Optional<E> parse(Class<E> type, String text) {

@@ -2,55 +2,149 @@ package had.report;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Availability computed from audit records, fed one at a time in log order: the same code
- * serves the live summary of a running had and reports over files. Time is measured on the
- * records' monotonic clock within one daemon run; a service counts from the first moment it
- * was seen working (before that it was not yet in service, not down).
+ * Availability computed from audit records, fed one at a time in log order, holding only one
+ * small state per service and per slot: the same code serves the live summary at the end of a
+ * run and {@code hadctl report} over a year of files.
+ *
+ * <h2>Time</h2>
+ * Within one daemon run (records with the same {@code run}) durations come from the monotonic
+ * clock ({@code mono}), so a wall-clock step never stretches or shrinks an outage. Runs are
+ * placed on one time line by wall time: a run's records sit at the wall time of its first record
+ * plus their monotonic offset from it (and never before the end of the run before it).
+ *
+ * <h2>Unknown time</h2>
+ * While had runs, a service is in the state its last {@code service.state} record said. From
+ * the last record of a run (a heartbeat, or anything else: heartbeats only make sure there is a
+ * recent one) to the first record of the next, had was not running; each service stays unknown
+ * from then until the new run first records its state. Time after the last record, when the
+ * report is asked to run later ({@code --until}), is unknown too. Unknown time counts against
+ * availability, as if the service had been down; the known figures are given beside it.
+ *
+ * <h2>What counts</h2>
+ * A service counts from the first moment it was seen working (before that it was not yet in
+ * service, not down); it is available while up or degraded (fewer working slaves than
+ * configured), down while not up. An outage runs from the record that saw it go down to the
+ * one that saw it up again, across restarts of had: the part of it had did not see is reported
+ * as unknown, and an outage that began or ended while had was away says so.
  */
 public final class Availability {
     /** Minutes in an average year (365.25 days), the base of "five nines = 5.26 min/year". */
     public static final double MINUTES_PER_YEAR = 525_960;
+    /** Five nines: 0.001 % of a year. */
+    public static final double FIVE_NINES_MINUTES = MINUTES_PER_YEAR * 1e-5;
+    /** Outages and gaps listed one by one (all are counted); the rest are summed. */
+    public static final int MAX_LISTED = 1000;
 
-    public record Outage(String service, Instant start, long durationNanos, String cause) {}
+    /** Service states, in the order the timeline stores them. */
+    public static final List<String> SERVICE_STATES = List.of("up", "degraded", "down", "unknown");
+    static final int UP = 0, DEGRADED = 1, DOWN = 2, UNKNOWN = 3;
+    /** Slot states, in the order the timeline stores them. */
+    public static final List<String> SLOT_STATES = List.of("ACTIVE", "INSERTING", "EXTRACTING", "SAFE_TO_REMOVE",
+            "EMPTY", "FAILED", "IGNORED", "UNKNOWN");
+    private static final int SLOT_UNKNOWN = SLOT_STATES.size() - 1;
+    /**
+     * Record types whose fields matter here; of every other record only its time, run and type
+     * (and a heartbeat's interval_ms) are used, so a reader may hand over just those.
+     */
+    public static final java.util.Set<String> FIELDS_USED = java.util.Set.of("service.state", "slot.state",
+            "card.inserted", "card.removed", "extraction.requested", "slot.in-service", "port.link", "port.lost",
+            "backplane.resync");
 
-    public record ServiceReport(String service, String kind, long observedNanos, long downNanos, long degradedNanos,
-                                List<Outage> outages) {
-        public double availability() {
-            return observedNanos == 0 ? 1.0 : 1.0 - (double) downNanos / observedNanos;
+    /**
+     * @param durationNanos from the start to the record that saw the service working again (or to
+     *                      the end of the log when {@code ongoing})
+     * @param unknownNanos  how much of it had was not running to see
+     * @param note          empty, or what a reader must know: ongoing, spans a restart of had, ...
+     */
+    public record Outage(String service, Instant start, long durationNanos, long unknownNanos, String cause,
+                         String note, boolean ongoing) {}
+
+    public record ServiceReport(String service, String kind, Instant from, long upNanos, long degradedNanos,
+                                long downNanos, long unknownNanos, int outageCount, List<Outage> outages) {
+        /** Time counted: from the first moment the service was seen working (in the period) to its end. */
+        public long observedNanos() {
+            return upNanos + degradedNanos + downNanos + unknownNanos;
         }
 
-        /** Downtime per year at this run's rate, in minutes. */
+        /** Up or degraded over all time counted; unknown time counts as not available. */
+        public double availability() {
+            long all = observedNanos();
+            return all == 0 ? 1.0 : (double) (upNanos + degradedNanos) / all;
+        }
+
+        /** Up or degraded over the time had saw. */
+        public double knownAvailability() {
+            long known = upNanos + degradedNanos + downNanos;
+            return known == 0 ? 1.0 : (double) (upNanos + degradedNanos) / known;
+        }
+
+        /** Downtime per year at this rate (unknown counted as down), in minutes. */
         public double projectedMinutesPerYear() {
             return (1.0 - availability()) * MINUTES_PER_YEAR;
         }
+
+        public boolean withinFiveNines() {
+            return projectedMinutesPerYear() <= FIVE_NINES_MINUTES;
+        }
     }
 
+    /**
+     * @param unseenRemovals cards gone when had started again, having been in the slot when it last looked
+     * @param repairs        times the slot came back into service after its card left it
+     */
     public record SlotReport(int slot, int insertions, int plannedExtractions, int surpriseRemovals,
-                             long repairs, long repairNanos) {
+                             int unseenRemovals, long repairs, long repairNanos) {
         public double mttrSeconds() {
             return repairs == 0 ? Double.NaN : repairNanos / 1e9 / repairs;
         }
     }
 
+    /**
+     * A time had was not running: from the last record of one run to the first of the next.
+     *
+     * @param cleanStop       the run before it ended with daemon.stop; else it died (crash, power)
+     *                        some time after its last record
+     * @param heartbeatMillis the heartbeat interval of the run before it (0: it recorded none), so
+     *                        a crash happened at most that long after {@code from}
+     */
+    public record Gap(Instant from, Instant to, boolean cleanStop, long heartbeatMillis) {
+        public long nanos() {
+            return Nanos.between(from, to);
+        }
+    }
+
+    /** Everything a report shows. */
+    public record Result(Instant from, Instant to, long records, int runs, List<ServiceReport> services,
+                         List<SlotReport> slots, int gapCount, List<Gap> gaps, long daemonAwayNanos,
+                         Timeline timeline) {}
+
+    private static final class Open {
+        long start;
+        long unknown;
+        String cause;
+        boolean sawRestart;
+        boolean beganUnseen;
+    }
+
     private static final class Service {
         final String name;
         String kind;
-        long firstUp = -1;
+        long firstUp = Long.MIN_VALUE;
+        int state = -1;
         long since;
-        boolean up;
-        boolean degraded;
-        long down;
-        long degradedTime;
-        long outageStart;
-        Instant outageWall;
-        String outageCause;
+        long up, degraded, down, unknown;
+        Open open;
+        int outageCount;
         final List<Outage> outages = new ArrayList<>();
+        Timeline.Row row;
 
         Service(String name) {
             this.name = name;
@@ -58,48 +152,122 @@ public final class Availability {
     }
 
     private static final class SlotStats {
-        int insertions, planned, surprise;
-        long leftAt = -1, repairs, repairNanos;
+        int insertions, planned, surprise, unseen;
+        long leftAt = Long.MIN_VALUE, repairs, repairNanos;
+        int state = -1;
+        int lastKnown = -1;
+        long since;
+        Timeline.Row row;
     }
 
+    private final long clipFrom;
+    private final long clipTo;
+    private final Instant since;
+    private final Instant until;
+    private final Timeline timeline;
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<Integer, SlotStats> slots = new TreeMap<>();
+    private final List<Gap> gaps = new ArrayList<>();
+    private final Set<Integer> inventory = new HashSet<>();
+    private int gapCount;
+    private long away;
     private String lastCause;
-    private long lastMono;
-    private Instant lastWall = Instant.EPOCH;
+    private String run;
+    private long offset;
+    private boolean inInventory;
+    private boolean lastWasStop;
+    private long heartbeatMillis;
+    private long firstT = Long.MIN_VALUE;
+    private long lastT = Long.MIN_VALUE;
+    private long records;
+    private int runs;
+
+    /** Everything in the records, no timeline (the live summary). */
+    public Availability() {
+        this(null, null, null);
+    }
+
+    /**
+     * @param since    count nothing before this (null: from the first record)
+     * @param until    count nothing after this (null: to the last record); time between the last
+     *                 record and a later {@code until} is unknown
+     * @param timeline where to draw states over time, or null
+     */
+    public Availability(Instant since, Instant until, Timeline timeline) {
+        this.since = since;
+        this.until = until;
+        this.clipFrom = since == null ? Long.MIN_VALUE : Nanos.of(since);
+        this.clipTo = until == null ? Long.MAX_VALUE : Nanos.of(until);
+        this.timeline = timeline;
+    }
 
     /** One record of the audit log, as stored (the map a JSON line parses to). */
     public void accept(Map<String, Object> rec) {
         String type = String.valueOf(rec.get("type"));
         long mono = ((Number) rec.get("mono")).longValue();
-        Instant wall = Instant.parse(String.valueOf(rec.get("time")));
-        lastMono = mono;
-        lastWall = wall;
+        String recRun = String.valueOf(rec.get("run"));
+        if (!recRun.equals(run)) {
+            long wall = Nanos.of(Instant.parse(String.valueOf(rec.get("time"))));
+            long start = lastT == Long.MIN_VALUE ? wall : Math.max(wall, lastT);
+            if (run != null) endRun(start);
+            run = recRun;
+            runs++;
+            offset = start - mono;
+            inInventory = true;
+            inventory.clear();
+            lastCause = null;
+            heartbeatMillis = 0;
+        }
+        long t = Math.max(offset + mono, lastT);
+        if (firstT == Long.MIN_VALUE) firstT = t;
+        lastT = t;
+        records++;
+        lastWasStop = false;
         switch (type) {
-            case "service.state" -> serviceState(rec, mono, wall);
-            case "card.inserted" -> stats(rec).insertions++;
+            case "service.state" -> serviceState(rec, t);
+            case "slot.state" -> {
+                slotState(slot(rec), SLOT_STATES.indexOf(String.valueOf(rec.get("to"))), t);
+                if ("FAILED".equals(rec.get("to"))) {
+                    lastCause = "slot " + rec.get("slot") + " failed" + (rec.get("reason") == null ? "" : ": " + rec.get("reason"));
+                }
+            }
+            case "card.inserted" -> {
+                int n = ((Number) rec.get("slot")).intValue();
+                SlotStats s = slot(rec);
+                if (inInventory) inventory.add(n);
+                // A card found at start-up counts only if the slot was empty when had last looked.
+                if (!inInventory || s.lastKnown < 0 || s.lastKnown == SLOT_STATES.indexOf("EMPTY")) {
+                    s.insertions++;
+                    mark(s, n, "inserted", t);
+                }
+            }
             case "card.removed" -> {
-                SlotStats s = stats(rec);
+                int n = ((Number) rec.get("slot")).intValue();
+                SlotStats s = slot(rec);
                 if (Boolean.TRUE.equals(rec.get("improper"))) {
                     s.surprise++;
-                    if (s.leftAt < 0) s.leftAt = mono;
-                    lastCause = "surprise removal of the card in slot " + rec.get("slot");
+                    if (s.leftAt == Long.MIN_VALUE) s.leftAt = t;
+                    lastCause = "surprise removal of the card in slot " + n;
+                    mark(s, n, "surprise", t);
+                } else {
+                    mark(s, n, "removed", t);
                 }
             }
             case "extraction.requested" -> {
                 if ("accepted".equals(rec.get("outcome"))) {
-                    SlotStats s = stats(rec);
+                    SlotStats s = slot(rec);
                     s.planned++;
-                    s.leftAt = mono;
-                    lastCause = "extraction of slot " + rec.get("slot");
+                    s.leftAt = t;
+                    lastCause = (Boolean.TRUE.equals(rec.get("forced")) ? "forced extraction" : "extraction")
+                            + " of slot " + rec.get("slot");
                 }
             }
             case "slot.in-service" -> {
-                SlotStats s = stats(rec);
-                if (s.leftAt >= 0) {
+                SlotStats s = slot(rec);
+                if (s.leftAt != Long.MIN_VALUE) {
                     s.repairs++;
-                    s.repairNanos += mono - s.leftAt;
-                    s.leftAt = -1;
+                    s.repairNanos += t - s.leftAt;
+                    s.leftAt = Long.MIN_VALUE;
                 }
             }
             case "port.link" -> {
@@ -108,78 +276,216 @@ public final class Availability {
                 }
             }
             case "port.lost" -> lastCause = "port " + rec.get("ifname") + " of slot " + rec.get("slot") + " lost";
+            case "backplane.resync" -> {
+                if (inInventory) endInventory(t);
+            }
+            case "daemon.heartbeat" -> {
+                if (rec.get("interval_ms") instanceof Number n) heartbeatMillis = n.longValue();
+            }
+            case "daemon.stop" -> lastWasStop = true;
             default -> { }
         }
     }
 
-    private SlotStats stats(Map<String, Object> rec) {
-        return slots.computeIfAbsent(((Number) rec.get("slot")).intValue(), k -> new SlotStats());
+    // ---- runs ---------------------------------------------------------------------------
+
+    /** had stopped (or died) after its last record at {@code lastT}; it is back at {@code next}. */
+    private void endRun(long next) {
+        for (Service s : services.values()) if (s.state >= 0) serviceTo(s, UNKNOWN, lastT);
+        for (Map.Entry<Integer, SlotStats> e : slots.entrySet()) {
+            SlotStats s = e.getValue();
+            if (s.state >= 0 && s.state != SLOT_UNKNOWN) s.lastKnown = s.state;
+            slotState(s, SLOT_UNKNOWN, lastT);
+        }
+        long a = Math.max(lastT, clipFrom), b = Math.min(next, clipTo);
+        if (next > lastT) {
+            gapCount++;
+            if (b > a) away += b - a;
+            if (gaps.size() < MAX_LISTED && b > a) {
+                gaps.add(new Gap(Nanos.instant(lastT), Nanos.instant(next), lastWasStop, heartbeatMillis));
+            }
+        }
     }
 
-    private void serviceState(Map<String, Object> rec, long mono, Instant wall) {
+    /**
+     * The start-up inventory is over: a slot that held a card when had last looked and was not
+     * found now lost its card while had was away.
+     */
+    private void endInventory(long t) {
+        inInventory = false;
+        int empty = SLOT_STATES.indexOf("EMPTY"), safe = SLOT_STATES.indexOf("SAFE_TO_REMOVE");
+        for (Map.Entry<Integer, SlotStats> e : slots.entrySet()) {
+            SlotStats s = e.getValue();
+            if (s.state != SLOT_UNKNOWN) continue;
+            if (!inventory.contains(e.getKey()) && s.lastKnown >= 0 && s.lastKnown != empty && s.lastKnown != safe) {
+                s.unseen++;
+                mark(s, e.getKey(), "unseen", t);
+                if (s.leftAt == Long.MIN_VALUE) s.leftAt = s.since;
+            }
+            slotState(s, empty, t);
+        }
+    }
+
+    // ---- services -----------------------------------------------------------------------
+
+    private void serviceState(Map<String, Object> rec, long t) {
         Service s = services.computeIfAbsent(String.valueOf(rec.get("service")), Service::new);
         s.kind = String.valueOf(rec.get("kind"));
         boolean up = Boolean.TRUE.equals(rec.get("up"));
-        int working = ((Number) rec.get("working")).intValue();
+        int working = rec.get("working") instanceof Number n ? n.intValue() : 0;
         int expected = rec.get("expected") instanceof Number n ? n.intValue() : working;
-        if (s.firstUp < 0) {
+        int state = !up ? DOWN : working < expected ? DEGRADED : UP;
+        if (s.state < 0) {
             if (!up) return;
-            s.firstUp = mono;
-            s.since = mono;
-            s.up = true;
-            s.degraded = working < expected;
+            s.firstUp = t;
+            s.state = state;
+            s.since = t;
             return;
         }
-        account(s, mono);
-        if (s.up && !up) {
-            s.outageStart = mono;
-            s.outageWall = wall;
-            s.outageCause = lastCause == null ? "unknown" : lastCause;
-        } else if (!s.up && up) {
-            s.outages.add(new Outage(s.name, s.outageWall, mono - s.outageStart, s.outageCause));
+        serviceTo(s, state, t);
+    }
+
+    private void serviceTo(Service s, int state, long t) {
+        int old = s.state;
+        account(s, old, s.since, t);
+        if (s.open != null && old == UNKNOWN) {
+            s.open.unknown += t - s.since;
+            s.open.sawRestart = true;
         }
-        s.up = up;
-        s.degraded = up && working < expected;
-    }
-
-    private static void account(Service s, long mono) {
-        long dt = mono - s.since;
-        if (!s.up) s.down += dt;
-        else if (s.degraded) s.degradedTime += dt;
-        s.since = mono;
-    }
-
-    /** The figures as of {@code endMono} (usually the last record's time, or now). */
-    public List<ServiceReport> services(long endMono) {
-        List<ServiceReport> out = new ArrayList<>();
-        for (Service s : services.values()) {
-            if (s.firstUp < 0) {
-                out.add(new ServiceReport(s.name, s.kind, 0, 0, 0, List.of()));
-                continue;
+        if (state == DOWN && old != DOWN && s.open == null) {
+            Open o = new Open();
+            if (old == UNKNOWN) {
+                o.start = s.since;
+                o.unknown = t - s.since;
+                o.beganUnseen = true;
+                o.cause = "unknown: began while had was not running (found down when it started)";
+            } else {
+                o.start = t;
+                o.cause = lastCause == null ? "unknown" : lastCause;
             }
-            long down = s.down + (s.up ? 0 : endMono - s.since);
-            long degraded = s.degradedTime + (s.up && s.degraded ? endMono - s.since : 0);
-            List<Outage> outages = new ArrayList<>(s.outages);
-            if (!s.up) outages.add(new Outage(s.name, s.outageWall, endMono - s.outageStart, s.outageCause + " (ongoing)"));
-            out.add(new ServiceReport(s.name, s.kind, endMono - s.firstUp, down, degraded, outages));
+            s.open = o;
+        } else if ((state == UP || state == DEGRADED) && s.open != null) {
+            closeOutage(s, t, old == UNKNOWN, false);
         }
-        return out;
+        s.state = state;
+        s.since = t;
     }
 
-    public List<SlotReport> slots() {
-        List<SlotReport> out = new ArrayList<>();
+    private void closeOutage(Service s, long end, boolean endedUnseen, boolean ongoing) {
+        Open o = s.open;
+        s.open = null;
+        if (end < clipFrom || o.start > clipTo) return;
+        s.outageCount++;
+        if (s.outages.size() >= MAX_LISTED) return;
+        List<String> notes = new ArrayList<>();
+        if (ongoing) notes.add("ongoing at the end of the log");
+        if (o.beganUnseen) notes.add("began while had was not running");
+        if (endedUnseen) notes.add("ended while had was not running: the service was found working when had started");
+        else if (o.sawRestart && !o.beganUnseen) notes.add("spans a restart of had");
+        if (o.unknown > 0) notes.add(TextReport.duration(o.unknown) + " of it unseen");
+        if (o.start < clipFrom) notes.add("began before the period");
+        if (end > clipTo) notes.add("ended after the period");
+        s.outages.add(new Outage(s.name, Nanos.instant(o.start), end - o.start, o.unknown, o.cause,
+                String.join("; ", notes), ongoing));
+    }
+
+    private void account(Service s, int state, long a, long b) {
+        if (timeline != null) {
+            if (s.row == null) s.row = timeline.row(s.name, s.kind, SERVICE_STATES);
+            timeline.add(s.row, state, a, b);
+        }
+        a = Math.max(a, clipFrom);
+        b = Math.min(b, clipTo);
+        if (b <= a) return;
+        long dt = b - a;
+        switch (state) {
+            case UP -> s.up += dt;
+            case DEGRADED -> s.degraded += dt;
+            case DOWN -> s.down += dt;
+            default -> s.unknown += dt;
+        }
+    }
+
+    // ---- slots --------------------------------------------------------------------------
+
+    private SlotStats slot(Map<String, Object> rec) {
+        return slots.computeIfAbsent(((Number) rec.get("slot")).intValue(), k -> new SlotStats());
+    }
+
+    private void slotState(SlotStats s, int state, long t) {
+        if (state < 0) return;
+        if (s.state >= 0 && timeline != null) {
+            if (s.row == null) s.row = timeline.row("slot " + slotNumber(s), "slot", SLOT_STATES);
+            timeline.add(s.row, s.state, s.since, t);
+        }
+        s.state = state;
+        s.since = t;
+    }
+
+    private void mark(SlotStats s, int n, String kind, long t) {
+        if (timeline == null) return;
+        if (s.row == null) s.row = timeline.row("slot " + n, "slot", SLOT_STATES);
+        timeline.mark(s.row, kind, t);
+    }
+
+    private int slotNumber(SlotStats s) {
+        for (Map.Entry<Integer, SlotStats> e : slots.entrySet()) if (e.getValue() == s) return e.getKey();
+        return -1;
+    }
+
+    // ---- the answer ---------------------------------------------------------------------
+
+    /** The figures once every record was fed. Call once. */
+    public Result finish() {
+        if (records == 0) {
+            return new Result(since, until, 0, 0, List.of(), List.of(), 0, List.of(), 0, timeline);
+        }
+        long end = until == null ? lastT : Math.max(Nanos.of(until), lastT);
+        for (Service s : services.values()) {
+            if (s.state < 0) continue;
+            serviceTo(s, UNKNOWN, lastT);
+            account(s, UNKNOWN, lastT, end);
+            if (s.open != null) closeOutage(s, lastT, false, true);
+        }
+        for (SlotStats s : slots.values()) {
+            slotState(s, SLOT_UNKNOWN, lastT);
+            slotState(s, SLOT_UNKNOWN, end);
+        }
+        if (until != null && Nanos.of(until) > lastT) {
+            gapCount++;
+            away += Nanos.of(until) - Math.max(lastT, clipFrom);
+            if (gaps.size() < MAX_LISTED) gaps.add(new Gap(Nanos.instant(lastT), until, lastWasStop, heartbeatMillis));
+        }
+        List<ServiceReport> sr = new ArrayList<>();
+        for (Service s : services.values()) {
+            Instant from = s.firstUp == Long.MIN_VALUE ? null : Nanos.instant(Math.max(s.firstUp, clipFrom));
+            sr.add(new ServiceReport(s.name, s.kind, from, s.up, s.degraded, s.down, s.unknown, s.outageCount,
+                    List.copyOf(s.outages)));
+        }
+        List<SlotReport> sl = new ArrayList<>();
         for (Map.Entry<Integer, SlotStats> e : slots.entrySet()) {
             SlotStats s = e.getValue();
-            out.add(new SlotReport(e.getKey(), s.insertions, s.planned, s.surprise, s.repairs, s.repairNanos));
+            sl.add(new SlotReport(e.getKey(), s.insertions, s.planned, s.surprise, s.unseen, s.repairs, s.repairNanos));
         }
-        return out;
+        Instant from = since == null || Nanos.of(since) < firstT ? Nanos.instant(firstT) : since;
+        Instant to = Nanos.instant(until == null ? lastT : Math.max(Nanos.of(until), firstT));
+        return new Result(from, to, records, runs, sr, sl, gapCount, List.copyOf(gaps), away, timeline);
     }
 
-    public long lastMono() {
-        return lastMono;
-    }
+    /** Epoch nanoseconds: the report's one time line. */
+    public static final class Nanos {
+        private Nanos() {}
 
-    public Instant lastWall() {
-        return lastWall;
+        public static long of(Instant i) {
+            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        }
+
+        public static Instant instant(long nanos) {
+            return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        }
+
+        public static long between(Instant a, Instant b) {
+            return of(b) - of(a);
+        }
     }
 }

@@ -39,6 +39,12 @@ public final class SimulatedChassis implements AutoCloseable {
 
     /** Starts had on a simulated chassis with the slots of {@code config}; files go to {@code runDir}. */
     public static SimulatedChassis start(ChassisConfig config, Settings settings, Path runDir, Path auditFile) {
+        return start(config, settings, runDir, auditFile, AuditLog.Settings.DEFAULT);
+    }
+
+    /** The same, with the audit log's rotation and heartbeat settings. */
+    public static SimulatedChassis start(ChassisConfig config, Settings settings, Path runDir, Path auditFile,
+                                         AuditLog.Settings auditSettings) {
         try {
             Files.createDirectories(runDir);
         } catch (IOException e) {
@@ -50,7 +56,7 @@ public final class SimulatedChassis implements AutoCloseable {
         SimNetwork network = new SimNetwork(Clock.SYSTEM);
         SimulatedKernel kernel = new SimulatedKernel(bridge, network, UNREGISTER_DELAY_MS, MONITOR_TICK_MS);
         SimDrivers drivers = new SimDrivers(config.drivers(), kernel);
-        AuditLog audit = new AuditLog(auditFile, Clock.SYSTEM);
+        AuditLog audit = new AuditLog(auditFile, Clock.SYSTEM, auditSettings);
         Daemon daemon = new Daemon(config, settings, kernel, network, drivers, audit, Clock.SYSTEM);
         // The bonding driver changed something by itself: let the core look.
         network.onChange(change -> daemon.loop().post(() -> { }));

@@ -9,5 +9,7 @@ public final class Bench {
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ")");
         System.out.println();
         System.out.print(StormBench.report());
+        System.out.println();
+        System.out.print(AuditBench.report());
     }
 }

@@ -44,7 +44,11 @@ public final class StormBench {
     static final int PORTS = 4;
     static final PciId CARD = new PciId(0x8086, 0x10d3);
 
-    public record Result(long cpuNanos, long wallNanos, int events) {}
+    public record Result(long cpuNanos, long kernelNanos, long wallNanos, int events) {
+        long ownNanos() {
+            return cpuNanos - kernelNanos;
+        }
+    }
 
     static String report() throws Exception {
         StringBuilder sb = new StringBuilder();
@@ -55,17 +59,18 @@ public final class StormBench {
         for (int i = 0; i < 20; i++) run();
         List<Result> warm = new ArrayList<>();
         for (int i = 0; i < 10; i++) warm.add(run());
-        warm.sort((a, b) -> Long.compare(a.cpuNanos(), b.cpuNanos()));
+        warm.sort((a, b) -> Long.compare(a.ownNanos(), b.ownNanos()));
         sb.append(line("warm (median of 10)", warm.get(warm.size() / 2)));
         sb.append(String.format(Locale.ROOT, "goal: storm under 50 ms of had CPU time: %s%n",
-                cold.cpuNanos() < 50_000_000L ? "met (cold)" : warm.get(5).cpuNanos() < 50_000_000L
+                cold.ownNanos() < 50_000_000L ? "met (cold)" : warm.get(5).ownNanos() < 50_000_000L
                         ? "met warm, not cold" : "NOT met"));
         return sb.toString();
     }
 
     private static String line(String what, Result r) {
-        return String.format(Locale.ROOT, "  %-30s had CPU %7.2f ms, wall %7.2f ms, %d events, %6.1f us CPU per event%n",
-                what, r.cpuNanos() / 1e6, r.wallNanos() / 1e6, r.events(), r.cpuNanos() / 1e3 / r.events());
+        return String.format(Locale.ROOT,
+                "  %-30s had's own CPU %6.2f ms (+ %6.2f ms in the simulated kernel), wall %7.2f ms; %d events, %5.1f us own CPU per event%n",
+                what, r.ownNanos() / 1e6, r.kernelNanos() / 1e6, r.wallNanos() / 1e6, r.events(), r.ownNanos() / 1e3 / r.events());
     }
 
     static Result run() throws Exception {
@@ -81,10 +86,12 @@ public final class StormBench {
             }
         });
         Audit audit = e -> { };
-        Chassis chassis = new Chassis(config, new Settings(10_000, 0), new NoBackplane(), net, drivers, audit, Clock.SYSTEM);
+        KernelTimedNetwork timed = new KernelTimedNetwork(net);
+        Chassis chassis = new Chassis(config, new Settings(10_000, 0), new NoBackplane(), timed, drivers, audit, Clock.SYSTEM);
         // had is up and READY on an empty chassis (its start-up inventory done); then the storm.
         chassis.handle(new BackplaneEvent.Resync(Set.of(), 0));
         chassis.settle();
+        timed.kernelNanos = 0;
         List<BackplaneEvent> events = new ArrayList<>();
         int eth = 0;
         for (int slot = 1; slot <= SLOTS; slot++) {
@@ -113,7 +120,7 @@ public final class StormBench {
             int slaves = net.read().bond("bond" + b).slaves().size();
             if (slaves != SLOTS) throw new IllegalStateException("bond" + b + " has " + slaves + " slaves");
         }
-        return new Result(cpu, wall, events.size());
+        return new Result(cpu, timed.kernelNanos, wall, events.size());
     }
 
     /** 21 slots, port N of every card in bondN. */

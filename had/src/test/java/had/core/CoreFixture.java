@@ -10,6 +10,7 @@ import had.backplane.PciId;
 import had.config.ChassisConfig;
 import had.drivers.sim.SimDrivers;
 import had.network.sim.SimNetwork;
+import had.time.ManualClock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

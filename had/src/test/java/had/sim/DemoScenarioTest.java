@@ -52,7 +52,7 @@ class DemoScenarioTest {
         assertChained(auditFile);
         Availability a = new Availability();
         records.forEach(a::accept);
-        Availability.ServiceReport bond0 = a.services(a.lastMono()).stream()
+        Availability.ServiceReport bond0 = a.finish().services().stream()
                 .filter(s -> s.service().equals("bond0")).findFirst().orElseThrow();
         // Only the yank may cost anything, and no more than the MII monitor's period plus one tick.
         assertTrue(bond0.outages().size() <= 1, bond0.outages().toString());

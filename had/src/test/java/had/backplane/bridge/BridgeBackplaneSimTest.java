@@ -216,8 +216,9 @@ class BridgeBackplaneSimTest {
         e = assertThrows(BackplaneException.class, () -> BridgeBackplane.openSim("slots=2;colour=blue"));
         assertEquals("picmg-bridge sim: unknown option 'colour'", e.getMessage());
         assertEquals(22, e.errno());
-        e = assertThrows(BackplaneException.class, () -> BridgeBackplane.open("kernel", ""));
-        assertEquals(95, e.errno()); // EOPNOTSUPP
+        e = assertThrows(BackplaneException.class, () -> BridgeBackplane.open("kernel", "poll_ms=soon"));
+        assertEquals("picmg-bridge kernel: option poll_ms: milliseconds from 0 to 60000", e.getMessage());
+        assertEquals(22, e.errno()); // EINVAL
         SimControlException c = assertThrows(SimControlException.class, () -> ctl.insert(7, SINGLE, 1));
         assertEquals("insert 7 8086:10d3 1: slot 7: no such slot (slots 2,12,16)", c.getMessage());
         c = assertThrows(SimControlException.class, () -> ctl.command("fly 2"));

@@ -7,6 +7,7 @@ import had.network.FailOverMac;
 import had.network.LacpRate;
 import had.network.PrimaryReselect;
 import had.network.XmitHashPolicy;
+import had.time.ManualClock;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,10 +1,10 @@
-package had.network.sim;
+package had.time;
 
-import had.time.Clock;
 import java.time.Instant;
 
 /** A clock that only moves when the test moves it. */
-final class ManualClock implements Clock {
+public final class ManualClock implements Clock {
+    private static final Instant ORIGIN = Instant.parse("2026-01-01T00:00:00Z");
     private long nanos = 1_000_000_000L;
 
     @Override
@@ -14,10 +14,10 @@ final class ManualClock implements Clock {
 
     @Override
     public synchronized Instant wallTime() {
-        return Instant.ofEpochSecond(1_700_000_000L).plusNanos(nanos);
+        return ORIGIN.plusNanos(nanos);
     }
 
-    synchronized void advanceMillis(long ms) {
+    public synchronized void advanceMillis(long ms) {
         nanos += ms * 1_000_000L;
     }
 }

@@ -1,0 +1,171 @@
+package had.daemon;
+
+import had.control.AccessPolicy;
+import had.control.ControlServer;
+import had.core.BondView;
+import had.core.Chassis;
+import had.core.SlotState;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * had as an operated service, around a running {@link Daemon}: the control socket that hadctl
+ * talks to, configuration reload (SIGHUP or {@code hadctl reload}), and systemd's notifications
+ * (READY=1 once the first inventory is reconciled, STATUS=, WATCHDOG=1 while the event loop runs).
+ */
+public final class Service implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Service.class);
+    public static final String VERSION = "0.1.0";
+    /** How often STATUS= is refreshed when systemd watches nothing. */
+    private static final long STATUS_MS = 2000;
+
+    /**
+     * How to run it. {@code simSocket} is the simulated backplane's control socket, or null;
+     * {@code env} is where NOTIFY_SOCKET and WATCHDOG_USEC are read from; {@code sighup} installs
+     * the SIGHUP handler (once per process: tests leave it off).
+     */
+    public record Settings(Path socket, AccessPolicy access, Path hadConf, Path driversConf, String mode,
+                           Path simSocket, Map<String, String> env, boolean sighup, int maxClients,
+                           long idleTimeoutMs, long callTimeoutMs) {
+        public static Settings of(Path socket, Path hadConf, Path driversConf, String mode, Path simSocket) {
+            return new Settings(socket, AccessPolicy.standard(), hadConf, driversConf, mode, simSocket, System.getenv(),
+                    true, 4, 10_000, 5_000);
+        }
+
+        public Settings withAccess(AccessPolicy a) {
+            return new Settings(socket, a, hadConf, driversConf, mode, simSocket, env, sighup, maxClients,
+                    idleTimeoutMs, callTimeoutMs);
+        }
+
+        public Settings withEnv(Map<String, String> e, boolean installSighup) {
+            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, e, installSighup, maxClients,
+                    idleTimeoutMs, callTimeoutMs);
+        }
+
+        public Settings withTimeouts(long idleMs, long callMs) {
+            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, env, sighup, maxClients,
+                    idleMs, callMs);
+        }
+    }
+
+    private final Daemon daemon;
+    private final Reloader reloader;
+    private final ControlServer server;
+    private final SdNotify notify;
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService reloads;
+    private final AtomicBoolean tickPending = new AtomicBoolean();
+    private String lastStatus;
+
+    private Service(Daemon daemon, Settings s) {
+        this.daemon = daemon;
+        this.reloader = new Reloader(daemon, s.hadConf(), s.driversConf(), s.callTimeoutMs());
+        this.notify = SdNotify.fromEnvironment(s.env());
+        this.reloads = Executors.newSingleThreadExecutor(r -> thread(r, "had-reload"));
+        this.server = ControlServer.start(s.socket(), s.access(), new ControlCommands(daemon, s, reloader),
+                s.maxClients(), s.idleTimeoutMs());
+        this.ticker = notify == null ? null : Executors.newSingleThreadScheduledExecutor(r -> thread(r, "had-notify"));
+    }
+
+    /** Starts the control socket, SIGHUP handling and notifications for a started daemon. */
+    public static Service start(Daemon daemon, Settings s) {
+        Service service = new Service(daemon, s);
+        if (s.sighup()) service.installSighup();
+        if (service.notify != null) service.startNotifying();
+        return service;
+    }
+
+    public Path socket() {
+        return server.path();
+    }
+
+    /** SIGHUP: the signal thread only hands the reload over; the files are read on had-reload. */
+    private void installSighup() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reloads.execute(this::reloadOnSignal));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            log.warn("cannot handle SIGHUP ({}); use hadctl reload", e.getMessage());
+        }
+    }
+
+    private void reloadOnSignal() {
+        try {
+            reloader.reload("SIGHUP");
+        } catch (RuntimeException e) {
+            log.error("reload on SIGHUP failed: {}", e.getMessage());
+        }
+    }
+
+    private void startNotifying() {
+        log.info("notifying systemd at {}{}", notify.address(),
+                notify.watchdogIntervalMillis() > 0 ? ", watchdog every " + notify.watchdogIntervalMillis() + " ms" : "");
+        daemon.loop().call(c -> {
+            c.onReady(() -> {
+                lastStatus = statusLine(c);
+                notify.send("READY=1\nSTATUS=" + lastStatus);
+            });
+            return null;
+        });
+        long every = notify.watchdogIntervalMillis() > 0 ? notify.watchdogIntervalMillis() : STATUS_MS;
+        ticker.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Posts the watchdog's keep-alive to the event loop: it is sent only when the loop runs it, so
+     * a stuck loop stops the keep-alives and systemd restarts had. Never more than one pending.
+     */
+    private void tick() {
+        if (!tickPending.compareAndSet(false, true)) return;
+        daemon.loop().call(c -> {
+            tickPending.set(false);
+            StringBuilder msg = new StringBuilder();
+            if (notify.watchdogIntervalMillis() > 0) msg.append("WATCHDOG=1");
+            String status = statusLine(c);
+            if (lastStatus != null && !status.equals(lastStatus)) {
+                if (msg.length() > 0) msg.append('\n');
+                msg.append("STATUS=").append(status);
+                lastStatus = status;
+            }
+            if (msg.length() > 0) notify.send(msg.toString());
+            return null;
+        });
+    }
+
+    /** "3 of 3 slots active; bonds: 1 up, 0 degraded, 0 down": what systemctl status shows. */
+    static String statusLine(Chassis c) {
+        long active = c.slots().stream().filter(s -> s.state() == SlotState.ACTIVE).count();
+        int up = 0, degraded = 0, down = 0;
+        for (BondView b : c.bonds()) {
+            if (!b.up()) down++;
+            else if (b.degraded()) degraded++;
+            else up++;
+        }
+        return active + " of " + c.slots().size() + " slots active; bonds: " + up + " up, " + degraded + " degraded, "
+                + down + " down";
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Closes the control socket (and removes its file), stops the notifications. */
+    @Override
+    public void close() {
+        server.close();
+        reloads.shutdownNow();
+        if (ticker != null) ticker.shutdownNow();
+        if (notify != null) {
+            notify.send("STOPPING=1");
+            notify.close();
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package had.report;
+
+import had.audit.AuditFiles;
+import had.json.Json;
+import had.json.JsonException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code hadctl report [--since T] [--until T] [--format text|json|html] [FILE...]}: availability
+ * computed from audit log files by streaming them once, record by record, so memory does not grow
+ * with the log. Exit status 0 done, 1 a file could not be read or holds a line that is not a
+ * record, 2 usage.
+ */
+public final class ReportCommand {
+    public static final Path DEFAULT_LOG = Path.of("/var/lib/had/audit.log");
+    /** Columns of the HTML timeline: one per pixel of its plot. */
+    public static final int TIMELINE_BUCKETS = HtmlReport.PLOT_WIDTH;
+    public static final String USAGE = """
+            usage: hadctl report [--since T] [--until T] [--format text|json|html] [FILE...]
+              Availability of every bond and service address, outages with their causes, degraded
+              time, hot-swap counts and MTTR per slot, and the projection against five nines
+              (5.26 min of downtime a year), from the audit log.
+              FILE is a live log (default /var/lib/had/audit.log), which stands for it and the files
+              it was rotated into, or rotated files, read in the order given (a live log after other
+              FILEs stands only for itself).
+              T is an instant (2026-11-22T03:44:46Z), a date (2026-11-22: midnight UTC), a date and
+              time in UTC (2026-11-22T03:44), 'now', or relative to now: -90s, -30m, -24h, -7d, -2w.
+              The report runs from --since (default: the first record) to --until (default: the last
+              record); time had was not running, and time after the last record before --until,
+              counts as unknown, and unknown counts against availability.
+              --format html writes one self-contained page (no scripts, nothing fetched).
+            exit status: 0 done, 1 a file is unreadable or not an audit log, 2 usage""";
+
+    private final Supplier<Instant> now;
+
+    public ReportCommand() {
+        this(Instant::now);
+    }
+
+    /** With the clock that relative times count from. */
+    public ReportCommand(Supplier<Instant> now) {
+        this.now = now;
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        int status = new ReportCommand().run(args, out, System.err);
+        out.flush();
+        System.exit(status);
+    }
+
+    public int run(String[] args, PrintStream out, PrintStream err) {
+        Instant since = null, until = null;
+        String format = "text";
+        List<Path> files = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "-h", "--help" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    case "--since" -> since = parseTime(value(args, ++i, a), now.get());
+                    case "--until" -> until = parseTime(value(args, ++i, a), now.get());
+                    case "--format" -> {
+                        format = value(args, ++i, a);
+                        if (!List.of("text", "json", "html").contains(format)) {
+                            throw new IllegalArgumentException("--format takes text, json or html, not '" + format + "'");
+                        }
+                    }
+                    default -> {
+                        if (a.startsWith("--since=")) since = parseTime(a.substring(8), now.get());
+                        else if (a.startsWith("--until=")) until = parseTime(a.substring(8), now.get());
+                        else if (a.startsWith("-") && a.length() > 1) throw new IllegalArgumentException("unknown option " + a);
+                        else files.add(Path.of(a));
+                    }
+                }
+            }
+            if (since != null && until != null && !until.isAfter(since)) {
+                throw new IllegalArgumentException("--until " + until + " is not after --since " + since);
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("hadctl report: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        if (files.isEmpty()) files.add(DEFAULT_LOG);
+        List<Path> chain = new ArrayList<>();
+        for (Path f : files) {
+            String name = f.getFileName() == null ? "" : f.getFileName().toString();
+            List<Path> set = AuditFiles.looksRotated(name) || !chain.isEmpty() ? List.of(f) : AuditFiles.discover(f).files();
+            if (set.isEmpty() || set.get(0) == null || !Files.isRegularFile(set.get(0))) {
+                err.println("hadctl report: " + f + ": no such file");
+                return 2;
+            }
+            chain.addAll(set);
+        }
+        try {
+            Availability.Result r = compute(chain, since, until, format.equals("html") ? TIMELINE_BUCKETS : 0, err);
+            switch (format) {
+                case "json" -> out.println(JsonReport.render(r));
+                case "html" -> out.print(HtmlReport.render(r, chain, now.get()));
+                default -> out.print(TextReport.render(r, ZoneOffset.UTC, true));
+            }
+            out.flush();
+            return 0;
+        } catch (IOException e) {
+            err.println("hadctl report: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * Streams {@code files} through {@link Availability}. With {@code buckets > 0} it also draws a
+     * timeline, whose range it takes from the first and last records (read from the files' ends,
+     * not by reading everything twice).
+     */
+    public static Availability.Result compute(List<Path> files, Instant since, Instant until, int buckets,
+                                              PrintStream warnings) throws IOException {
+        Timeline timeline = null;
+        if (buckets > 0 && !files.isEmpty()) {
+            Map<String, Object> first = AuditFiles.firstRecord(files.get(0));
+            String lastLine = AuditFiles.lastWholeLine(files.get(files.size() - 1));
+            if (first != null && lastLine != null) {
+                Instant a = Instant.parse(String.valueOf(first.get("time")));
+                Instant b = Instant.parse(String.valueOf(Json.parseObject(lastLine).get("time")));
+                if (since != null && since.isAfter(a)) a = since;
+                if (until != null) b = until;
+                timeline = new Timeline(Availability.Nanos.of(a), Availability.Nanos.of(b), buckets);
+            }
+        }
+        Availability av = new Availability(since, until, timeline);
+        long lastSeq = -1;
+        for (Path f : files) {
+            try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                String line;
+                long n = 0;
+                while ((line = r.readLine()) != null) {
+                    n++;
+                    Map<String, Object> rec = light(line);
+                    if (rec == null) try {
+                        rec = Json.parseObject(line);
+                    } catch (JsonException e) {
+                        if (r.ready()) throw new IOException(f + ":" + n + ": not an audit record: " + e.getMessage());
+                        warnings.println("hadctl report: " + f + ":" + n + ": torn last record left out");
+                        break;
+                    }
+                    if (!(rec.get("mono") instanceof Number) || rec.get("time") == null || rec.get("run") == null) {
+                        throw new IOException(f + ":" + n + ": not an audit record (no time, mono or run)");
+                    }
+                    if (rec.get("seq") instanceof Number s) {
+                        long seq = s.longValue();
+                        if (lastSeq >= 0 && seq != lastSeq + 1) {
+                            warnings.println("hadctl report: " + f + ":" + n + ": seq " + seq + " follows " + lastSeq
+                                    + "; run 'hadctl audit verify' to check the log");
+                        }
+                        lastSeq = seq;
+                    }
+                    try {
+                        av.accept(rec);
+                    } catch (RuntimeException e) {
+                        throw new IOException(f + ":" + n + ": cannot use this record: " + e);
+                    }
+                }
+            }
+        }
+        return av.finish();
+    }
+
+    /**
+     * The few fields {@link Availability} uses of a record whose other fields it ignores, taken
+     * from the line as had writes it without parsing all of it; null when the record needs a full
+     * parse (its fields are used, or the line is not in had's own layout).
+     */
+    static Map<String, Object> light(String line) {
+        int ty = line.indexOf(",\"type\":\"");
+        if (ty < 0) return null;
+        int tyEnd = line.indexOf('"', ty + 9);
+        if (tyEnd < 0) return null;
+        String type = line.substring(ty + 9, tyEnd);
+        if (Availability.FIELDS_USED.contains(type)) return null;
+        int ti = line.lastIndexOf("\"time\":\"", ty);
+        int mo = line.lastIndexOf(",\"mono\":", ty);
+        int ru = line.lastIndexOf(",\"run\":\"", ty);
+        if (ti < 0 || mo < 0 || ru < 0 || !line.startsWith("{\"v\":")) return null;
+        int tiEnd = line.indexOf('"', ti + 8);
+        int ruEnd = line.indexOf('"', ru + 8);
+        long mono;
+        try {
+            mono = Long.parseLong(line, mo + 8, line.indexOf(',', mo + 8), 10);
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return null;
+        }
+        if (tiEnd < 0 || ruEnd != ty - 1) return null;
+        Map<String, Object> m = new java.util.HashMap<>(8);
+        m.put("type", type);
+        m.put("time", line.substring(ti + 8, tiEnd));
+        m.put("mono", mono);
+        m.put("run", line.substring(ru + 8, ruEnd));
+        if (type.equals("daemon.heartbeat")) {
+            int iv = line.indexOf(",\"interval_ms\":", tyEnd);
+            if (iv < 0) return null;
+            int ivEnd = iv + 15;
+            while (ivEnd < line.length() && Character.isDigit(line.charAt(ivEnd))) ivEnd++;
+            try {
+                m.put("interval_ms", Long.parseLong(line, iv + 15, ivEnd, 10));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        int sq = line.indexOf("\"seq\":");
+        if (sq > 0 && sq < ti) {
+            int sqEnd = line.indexOf(',', sq + 6);
+            try {
+                m.put("seq", Long.parseLong(line, sq + 6, sqEnd, 10));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                return null;
+            }
+        }
+        return m;
+    }
+
+    private static final Pattern RELATIVE = Pattern.compile("-(\\d+)([smhdw])");
+
+    /** An instant, a date (midnight UTC), a UTC date and time, 'now', or -N{s,m,h,d,w} before now. */
+    public static Instant parseTime(String t, Instant now) {
+        String v = t.trim();
+        if (v.equals("now")) return now;
+        Matcher m = RELATIVE.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration unit = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(1);
+                case "m" -> Duration.ofMinutes(1);
+                case "h" -> Duration.ofHours(1);
+                case "d" -> Duration.ofDays(1);
+                default -> Duration.ofDays(7);
+            };
+            return now.minus(unit.multipliedBy(n));
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            // try the other forms
+        }
+        try {
+            return java.time.OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            // try the other forms
+        }
+        try {
+            return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            // try the other forms
+        }
+        try {
+            return LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + t + "' is not a time: use an instant (2026-11-22T03:44:46Z), a date"
+                    + " (2026-11-22), 'now', or a time before now (-24h, -7d)");
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length || args[i].isEmpty()) throw new IllegalArgumentException(option + " needs a value");
+        return args[i];
+    }
+
+    static String percent(double a) {
+        return String.format(Locale.ROOT, "%.5f%%", a * 100);
+    }
+}
