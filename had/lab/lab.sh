@@ -40,13 +40,14 @@ TAIL=$!
 help() {
     cat <<H
   insert SLOT [PORTS [MODEL]]  a card (default 2 ports, e1000e 8086:10d3; e1000 = 8086:100e)
-  extract SLOT                 software extraction request (hadctl, else the slot's power file)
+  extract SLOT                 software extraction request, as from the handle (hadctl extract)
   yank SLOT                    pull the card without a request (QMP device_del; 5 s later it is gone)
   cut SLOT PORT                the switch side of a port stops forwarding (carrier stays)
   restore SLOT PORT            it forwards again
   ping [ADDR]                  from the peer: 10.0.1.1 (bond0) and 10.0.2.1 (config1), or ADDR
   status                       slots, bonds and addresses in the guest
   log [N]                      the last N lines of had's log (default 40); audit: the audit log
+  hadctl ARGS...               hadctl in the guest (slots, bonds, extract SLOT, ...)
   guest CMD...                 run a command in the guest (e.g. guest cat /proc/net/bonding/bond0)
   quit                         stop had, QEMU and the namespaces
   slots: $slots   peer: ${LAB_PEER_BOND%/*} ${LAB_PEER_CONFIG1%/*}   run dir: $LAB_RUN
@@ -65,6 +66,7 @@ while IFS= read -r -e -p "lab> " line; do
         restore) lab_restore "$2" "$3" ;;
         ping) for a in ${2:-${LAB_PEER_BOND%.*}.1 ${LAB_PEER_CONFIG1%.*}.1}; do lab_ping -c 3 -i 0.2 -W 1 "$a" | tail -2; done ;;
         status) lab_guest 'for s in /sys/bus/pci/slots/*; do echo "slot ${s##*/}: power=$(cat $s/power) attention=$(cat $s/attention) adapter=$(cat $s/adapter)"; done; for b in $(cat /sys/class/net/bonding_masters); do echo "$b: slaves=$(cat /sys/class/net/$b/bonding/slaves) active=$(cat /sys/class/net/$b/bonding/active_slave)"; done; ip -br addr; lsmod | grep -E "^(e1000|bonding)" | cut -c1-40' ;;
+        hadctl) shift; lab_guest "bin/hadctl --socket /run/lab/had.sock $*" ;;
         log) tail -n "${2:-40}" "$LAB_RUN/state/had.log" ;;
         audit) tail -n "${2:-20}" "$LAB_RUN/state/audit.log" ;;
         guest) shift; lab_guest "$*" ;;
