@@ -241,14 +241,16 @@ lab_agent_open() {
 # output, returns its status. LAB_GUEST_TIMEOUT seconds (default 120).
 lab_guest() {
     LAB_AGENT_ID=$((LAB_AGENT_ID + 1))
-    local id=$LAB_AGENT_ID line
+    local id=$LAB_AGENT_ID line started=
     printf '%s %s\n' "$id" "$1" >&"$LAB_AIN"
+    # What is left of an earlier command (one that timed out, or whose reader stopped early) comes
+    # before "@@ID start" and is dropped.
     while IFS= read -r -t "${LAB_GUEST_TIMEOUT:-120}" line <&"$LAB_AOUT"; do
         line=${line%$'\r'}
         case $line in
-            "@@$id "*) return "${line#@@$id }" ;;
-            "@@"[0-9]*) ;;   # the end of an earlier command that timed out
-            *) printf '%s\n' "$line" ;;
+            "@@$id start") started=1 ;;
+            "@@$id "*) [ -n "$started" ] && return "${line#@@$id }" ;;
+            *) [ -n "$started" ] && printf '%s\n' "$line" ;;
         esac
     done
     echo "lab: guest command timed out: $1" >&2
