@@ -168,7 +168,7 @@ else
     m=$(mark)
     lab_insert 2 2 && lab_insert 16 1
     gq "until_true 40 '[ \$(nslaves bond0) = 2 ] && ip -br addr | grep -q 10.0.2.1/24'"
-    check "(a) had loaded e1000e from pcidrivers.conf" eval 'audit_has "\"type\":\"driver.load\".*e1000e" && g "lsmod" | grep -q "^e1000e "'
+    check "(a) had loaded e1000e from pcidrivers.conf" eval 'audit_has "\"type\":\"driver.load\".*e1000e" && g lsmod > "$OUT/lsmod.txt" && grep -q "^e1000e " "$OUT/lsmod.txt"'
     s2f0=$(g 'ifn 2 0'); s2f1=$(g 'ifn 2 1'); s16=$(g 'ifn 16 0')
     check "(a) slot 2's ports ($s2f0 = function 0, $s2f1 = function 1) both enslaved in bond0" \
         eval '[ -n "$s2f0" ] && [ -n "$s2f1" ] && g "slaves bond0" | tr " " "\n" | sort | tr "\n" " " | grep -qx "$(printf "%s\n" $s2f0 $s2f1 | sort | tr "\n" " ")"'
@@ -208,8 +208,11 @@ else
     [ -n "$a0" ] && [ -n "$a1" ] && B_LED_AUDIT=$(( (a1 - a0) / 1000000 )) || B_LED_AUDIT=
     fig "(b) extraction request -> LED on: ${B_LED_AUDIT:-?} ms in had's audit records, ${B_LED:-never} ms from running hadctl to the attention file reading 1; $LOST of $SENT pings lost (active was $act, now $(g 'active bond0'))"
     check "(b) 0 packets lost" [ "$LOST" = 0 ]
-    check "(b) slot 2 powered off, attention/blue LED on" eval '[ "$(g "cat /sys/bus/pci/slots/2/power /sys/bus/pci/slots/2/attention" | tr "\n" " ")" = "0 1 " ]'
-    check "(b) e1000e kept: slots 12 and 16 still use it" eval 'g lsmod | grep -q "^e1000e " && ! audit_has "\"type\":\"driver.unload\""'
+    # QEMU drops a powered-off card at once, so had sees it removed and the LED (on the card) goes dark.
+    check "(b) slot 2 powered off, attention/blue LED lit (seen in sysfs and recorded)" \
+        eval '[ "$(g "cat /sys/bus/pci/slots/2/power")" = 0 ] && [ -n "$t1" ] && [ -n "$a1" ]'
+    check "(b) e1000e kept: slots 12 and 16 still use it" \
+        eval 'g lsmod > "$OUT/lsmod.txt" && grep -q "^e1000e " "$OUT/lsmod.txt" && ! audit_has "\"type\":\"driver.unload\""'
 
     # (c) surprise removal
     say "(c) surprise removal (device_del, no request) of the card with bond0's active slave"
@@ -267,7 +270,7 @@ else
     lab_insert 2 2 && lab_insert 12 1 e1000 && lab_insert 16 1 e1000-82545em
     gq "until_true 40 '[ \$(nslaves bond0) = 2 ]'"; sleep 3
     check "(f) unknown card ignored and recorded; no driver loaded for it" \
-        eval 'audit_has "\"type\":\"card.unknown\",\"slot\":12" && ! g lsmod | grep -q "^e1000 "'
+        eval 'audit_has "\"type\":\"card.unknown\",\"slot\":12" && g lsmod > "$OUT/lsmod.txt" && ! grep -q "^e1000 " "$OUT/lsmod.txt"'
     check "(f) failing driver: slot 16 FAILED with its attention indicator" \
         eval 'audit_has "\"type\":\"driver.error\"" && audit_has "\"type\":\"slot.state\",\"slot\":16.*FAILED" && [ "$(g "cat /sys/bus/pci/slots/16/attention")" = 1 ]'
     check "(f) the rest untouched: bond0 has slot 2's ports and answers" eval '[ "$(g "nslaves bond0")" = 2 ] && pings_ok 10.0.1.1'
