@@ -5,7 +5,7 @@ BRIDGE   := picmg-bridge/build/libpicmg-bridge.so
 JAR      := target/had-0.1.0.jar
 HAD      := bin/had
 
-.PHONY: all native java run test test-native test-java bench fuzz clean check
+.PHONY: all native java run test test-native test-java test-lab lab bench fuzz clean check
 
 all: native java
 
@@ -21,7 +21,7 @@ run: all
 check: all
 	$(HAD) --check -c conf/had.conf -d conf/pcidrivers.conf
 
-test: test-native test-java
+test: test-native test-java test-lab
 
 test-native:
 	$(MAKE) -C picmg-bridge test
@@ -29,6 +29,13 @@ test-native:
 # Not quiet: Surefire's summary ("Tests run: N, Failures: 0, ...") is the proof tests ran.
 test-java: native
 	mvn -B --no-transfer-progress verify
+
+# The virtual chassis (had/lab/README.md): a real kernel with bonding and PCI hot-plug under QEMU.
+lab: all
+	had/lab/lab.sh
+
+test-lab: all
+	had/lab/tests/run.sh
 
 # The same JVM settings as the daemon (bin/had), so the figures are the daemon's.
 bench: all

@@ -120,24 +120,28 @@ public final class Main {
 
     private static int daemon(Options o, LoadResult loaded) {
         Termination termination = new Termination();
-        BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot);
-        AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
-        Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
-                new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);
-        // The control socket first: a second had on the same chassis stops here, before touching it.
-        Service service = Service.start(d, service(o, "kernel", null));
         try {
-            d.start("kernel");
-        } catch (RuntimeException e) {
+            BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot);
+            AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
+            Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
+                    new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);
+            // The control socket first: a second had on the same chassis stops here, before touching it.
+            Service service = Service.start(d, service(o, "kernel", null));
+            try {
+                d.start("kernel");
+            } catch (RuntimeException e) {
+                service.close();
+                throw e;
+            }
+            log.info("had running: {} slots configured, audit log {}", loaded.config().slots().size(), audit.file());
+            termination.await();
             service.close();
-            throw e;
+            d.close();
+            return EXIT_OK;
+        } finally {
+            // Also when start-up fails: System.exit runs the shutdown hook, which waits for this.
+            termination.finished();
         }
-        log.info("had running: {} slots configured, audit log {}", loaded.config().slots().size(), audit.file());
-        termination.await();
-        service.close();
-        d.close();
-        termination.finished();
-        return EXIT_OK;
     }
 
     private static Service.Settings service(Options o, String mode, java.nio.file.Path simSocket) {

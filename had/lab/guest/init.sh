@@ -1,0 +1,59 @@
+#!/bin/busybox sh
+# /init of the lab's guest. Mounts the host's root (9p, read-only) at /host with the guest's own
+# proc, sys, dev and tmpfs for /tmp and /run, the lab's state share at /run/lab/state, and starts
+# the lab agent (guest/agent.sh, the host's bash) on the second serial port. "@@" lines on the
+# console are the hand-shake with lib.sh.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+fail() { echo "@@ FAIL $*"; poweroff -f; }
+
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache \
+         9pnet 9pnet_virtio 9p; do
+    modprobe "$m" || fail "modprobe $m"
+done
+for w in $(cat /proc/cmdline); do
+    case $w in
+        lab.top=*) TOP=${w#lab.top=} ;;
+        lab.cache=*) CACHE=${w#lab.cache=} ;;
+    esac
+done
+[ -n "$TOP" ] && [ -n "$CACHE" ] || fail "lab.top= and lab.cache= missing on the kernel command line"
+
+H=/host
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose hostroot $H || fail "mount hostroot"
+mount -t proc proc $H/proc
+mount -t sysfs sysfs $H/sys
+mount -t devtmpfs dev $H/dev
+mount -t tmpfs tmp $H/tmp
+mount -t tmpfs run $H/run
+mkdir -p $H/run/lab/state $H/run/lab/bin $H/run/lab/home
+mount -t 9p -o trans=virtio,version=9p2000.L state $H/run/lab/state || fail "mount state"
+
+# The host's tools run unchanged; only modprobe needs the guest kernel's module tree, and java is
+# called by its real path (through the /usr/bin symlink it does not find libjli.so).
+java=$(chroot $H readlink -f /usr/bin/java)
+cat > $H/run/lab/bin/modprobe <<EOF
+#!/bin/sh
+exec /usr/sbin/modprobe -d $CACHE/kroot "\$@"
+EOF
+cat > $H/run/lab/bin/java <<EOF
+#!/bin/sh
+exec $java "\$@"
+EOF
+cat > $H/run/lab/env <<EOF
+export PATH=/run/lab/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/run/lab/home LAB_TOP=$TOP LAB_CACHE=$CACHE LANG=C.UTF-8
+EOF
+chmod +x $H/run/lab/bin/*
+# Bonding as a chassis controller has it at boot: no default bond (tls first: bonding needs it).
+chroot $H /run/lab/bin/modprobe tls || fail "modprobe tls"
+chroot $H /run/lab/bin/modprobe bonding max_bonds=0 || fail "modprobe bonding"
+ip link set lo up
+stty -F /dev/ttyS1 raw -echo 115200
+echo "@@ READY kernel $(uname -r)"
+chroot $H /bin/bash "$TOP/had/lab/guest/agent.sh" </dev/ttyS1 >/dev/ttyS1 2>&1
+echo "@@ agent ended"
+poweroff -f

@@ -1,0 +1,154 @@
+/* labwatch: the lab's stopwatch inside the guest. Built statically by the lab (lib.sh).
+ *
+ *   labwatch watch            one line per kernel event, CLOCK_MONOTONIC nanoseconds first:
+ *                               NS uevent ACTION SUBSYSTEM DEVPATH [INTERFACE]
+ *                               NS link IFNAME master=IFNAME|- carrier=0|1 up=0|1
+ *                               NS addr|deladdr IFNAME A.B.C.D/LEN
+ *                               NS dellink IFNAME
+ *   labwatch now              prints CLOCK_MONOTONIC in nanoseconds
+ *   labwatch wait FILE VALUE MS
+ *                             polls FILE every millisecond until its first line is VALUE; prints
+ *                             the time it was seen; exit 1 after MS milliseconds
+ *
+ * The clock is the one had's audit records carry in "mono" (Java's System.nanoTime()), so a
+ * kernel event and had's reaction to it can be subtracted.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int nl_socket(int proto, unsigned groups) {
+    int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, proto);
+    if (s < 0) return -1;
+    int rcvbuf = 4 << 20;
+    if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) < 0)
+        setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = groups};
+    if (bind(s, (struct sockaddr *)&sa, sizeof sa) < 0) return -1;
+    return s;
+}
+
+static void on_uevent(const char *buf, size_t len, long long t) {
+    const char *action = "?", *subsys = "?", *devpath = "?", *ifname = NULL;
+    for (size_t i = 0; i < len;) {
+        const char *s = buf + i;
+        size_t l = strnlen(s, len - i);
+        if (!strncmp(s, "ACTION=", 7)) action = s + 7;
+        else if (!strncmp(s, "SUBSYSTEM=", 10)) subsys = s + 10;
+        else if (!strncmp(s, "DEVPATH=", 8)) devpath = s + 8;
+        else if (!strncmp(s, "INTERFACE=", 10)) ifname = s + 10;
+        i += l + 1;
+    }
+    printf("%lld uevent %s %s %s%s%s\n", t, action, subsys, devpath, ifname ? " " : "", ifname ? ifname : "");
+}
+
+static void on_rtnl(const char *buf, size_t len, long long t) {
+    for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+        if (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK) {
+            const struct ifinfomsg *ifi = NLMSG_DATA(h);
+            int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *ifi));
+            char name[IF_NAMESIZE + 1] = "?", master[IF_NAMESIZE + 1] = "-";
+            int carrier = -1;
+            for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+                if (a->rta_type == IFLA_IFNAME) snprintf(name, sizeof name, "%s", (const char *)RTA_DATA(a));
+                else if (a->rta_type == IFLA_MASTER) {
+                    unsigned idx = *(const unsigned *)RTA_DATA(a);
+                    if (!if_indextoname(idx, master)) snprintf(master, sizeof master, "#%u", idx);
+                } else if (a->rta_type == IFLA_CARRIER) carrier = *(const unsigned char *)RTA_DATA(a);
+            }
+            if (h->nlmsg_type == RTM_DELLINK) printf("%lld dellink %s\n", t, name);
+            else printf("%lld link %s master=%s carrier=%d up=%d\n", t, name, master, carrier,
+                        (ifi->ifi_flags & IFF_UP) ? 1 : 0);
+        } else if (h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR) {
+            const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+            int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *ifa));
+            char name[IF_NAMESIZE + 1], addr[INET_ADDRSTRLEN] = "?";
+            if (!if_indextoname(ifa->ifa_index, name)) snprintf(name, sizeof name, "#%u", ifa->ifa_index);
+            for (const struct rtattr *a = IFA_RTA(ifa); RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+                if (a->rta_type == IFA_LOCAL && ifa->ifa_family == AF_INET)
+                    inet_ntop(AF_INET, RTA_DATA(a), addr, sizeof addr);
+            if (ifa->ifa_family == AF_INET)
+                printf("%lld %s %s %s/%u\n", t, h->nlmsg_type == RTM_NEWADDR ? "addr" : "deladdr", name, addr,
+                       ifa->ifa_prefixlen);
+        }
+    }
+}
+
+static int watch(void) {
+    int ue = nl_socket(NETLINK_KOBJECT_UEVENT, 1);
+    int rt = nl_socket(NETLINK_ROUTE, RTMGRP_LINK | RTMGRP_IPV4_IFADDR);
+    if (ue < 0 || rt < 0) {
+        perror("labwatch: netlink");
+        return 1;
+    }
+    printf("%lld ready\n", now_ns());
+    fflush(stdout);
+    static char buf[65536];
+    for (;;) {
+        struct pollfd p[2] = {{.fd = ue, .events = POLLIN}, {.fd = rt, .events = POLLIN}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            return 1;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (!(p[i].revents & POLLIN)) continue;
+            ssize_t n = recv(p[i].fd, buf, sizeof buf, MSG_DONTWAIT);
+            long long t = now_ns();
+            if (n < 0) {
+                if (errno == ENOBUFS) printf("%lld overrun\n", t);
+                continue;
+            }
+            if (i == 0) on_uevent(buf, (size_t)n, t);
+            else on_rtnl(buf, (size_t)n, t);
+        }
+        fflush(stdout);
+    }
+}
+
+static int wait_value(const char *file, const char *value, long ms) {
+    long long deadline = now_ns() + ms * 1000000LL;
+    char line[256];
+    for (;;) {
+        FILE *f = fopen(file, "r");
+        if (f) {
+            if (fgets(line, sizeof line, f)) {
+                line[strcspn(line, "\n")] = 0;
+                if (!strcmp(line, value)) {
+                    fclose(f);
+                    printf("%lld\n", now_ns());
+                    return 0;
+                }
+            }
+            fclose(f);
+        }
+        if (now_ns() > deadline) return 1;
+        usleep(1000);
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc == 2 && !strcmp(argv[1], "watch")) return watch();
+    if (argc == 2 && !strcmp(argv[1], "now")) {
+        printf("%lld\n", now_ns());
+        return 0;
+    }
+    if (argc == 5 && !strcmp(argv[1], "wait")) return wait_value(argv[2], argv[3], atol(argv[4]));
+    fprintf(stderr, "usage: labwatch watch | now | wait FILE VALUE MS\n");
+    return 2;
+}

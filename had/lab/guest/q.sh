@@ -1,0 +1,15 @@
+# Shell functions for the lab's guest commands (the agent's BASH_ENV).
+# ifn SLOT FN: the netdev of PCI function FN of the card in SLOT
+ifn() {
+    local a
+    a=$(cat /sys/bus/pci/slots/$1/address 2>/dev/null) || return 1
+    ls /sys/bus/pci/devices/$a.$2/net 2>/dev/null | head -1
+}
+slaves() { cat /sys/class/net/${1:-bond0}/bonding/slaves 2>/dev/null; }
+active() { cat /sys/class/net/${1:-bond0}/bonding/active_slave 2>/dev/null; }
+nslaves() { set -- $(slaves "$@"); echo $#; }
+# until_true SECONDS SHELL-CONDITION: polls every 50 ms
+until_true() {
+    local n=$(($1 * 20)); shift
+    until eval "$*"; do n=$((n - 1)); [ $n -le 0 ] && return 1; sleep 0.05; done
+}

@@ -1,0 +1,323 @@
+# The virtual chassis, as bash functions: Debian's 6.1 kernel under QEMU (q35, TCG), one
+# pcie-root-port per chassis slot (pciehp), the host's root shared read-only over 9p so the guest
+# runs the freshly built had, and a network namespace that plays two switches with an ISL and a
+# peer. Sourced by lab.sh (make lab), tests/run.sh (make test-lab) and
+# picmg-bridge/tests/data/record/record.sh.
+#
+# Variables a caller may set before lab_* calls:
+#   LAB_CACHE   where downloads and built images go (default: TOP/build/lab)
+#   LAB_KPKG    the kernel package (default: what linux-image-amd64 depends on, -unsigned)
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_TOP=$(cd "$LAB_DIR/../.." && pwd)
+LAB_CACHE=${LAB_CACHE:-$LAB_TOP/build/lab}
+LAB_PEER_BOND=10.0.1.100/24     # the peer's address in bond0's subnet (conf/had.conf)
+LAB_PEER_CONFIG1=10.0.2.100/24  # and in config1's
+LAB_QEMU_PID=
+LAB_NS=
+LAB_RUN=
+
+lab_log() { echo "lab: $*" >&2; }
+lab_die() { echo "lab: $*" >&2; exit 1; }
+lab_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# --- the kernel ---------------------------------------------------------------------------------
+
+# Resolves the kernel package, downloads and extracts it once into $LAB_CACHE/kroot, runs depmod.
+# Sets LAB_KVER and LAB_KROOT.
+lab_kernel() {
+    mkdir -p "$LAB_CACHE"
+    LAB_KROOT=$LAB_CACHE/kroot
+    if [ ! -f "$LAB_KROOT/.done" ]; then
+        local pkg=${LAB_KPKG:-}
+        if [ -z "$pkg" ]; then
+            local meta
+            meta=$(apt-cache depends linux-image-amd64 2>/dev/null |
+                sed -n 's/.*Depends: \(linux-image-6\.1\.0-[0-9]*-amd64\)$/\1/p' | head -1)
+            pkg=${meta:+$meta-unsigned}
+            [ -n "$pkg" ] || pkg=$(apt-cache search '^linux-image-6.1.0-[0-9]+-amd64-unsigned$' |
+                awk '{print $1}' | sort -V | tail -1)
+        fi
+        [ -n "$pkg" ] || lab_die "no linux-image-6.1.0-N-amd64-unsigned known to apt (apt-get update?)"
+        lab_log "downloading $pkg into $LAB_CACHE"
+        mkdir -p "$LAB_CACHE/dl"
+        rm -f "$LAB_CACHE"/dl/*.deb
+        (cd "$LAB_CACHE/dl" && apt-get download "$pkg" >/dev/null 2>&1) || lab_die "apt-get download $pkg failed"
+        rm -rf "$LAB_KROOT"
+        dpkg-deb -x "$LAB_CACHE"/dl/"$pkg"_*.deb "$LAB_KROOT"
+        local v
+        v=$(ls "$LAB_KROOT/lib/modules" | head -1)
+        depmod -b "$LAB_KROOT" "$v"
+        echo "$pkg" > "$LAB_KROOT/.done"
+    fi
+    LAB_KVER=$(ls "$LAB_KROOT/lib/modules" | head -1)
+    LAB_VMLINUZ=$LAB_KROOT/boot/vmlinuz-$LAB_KVER
+    LAB_KPKG=$(cat "$LAB_KROOT/.done")
+}
+
+# lab_initramfs OUT INIT [EXTRA-MODULES...]: busybox, the 9p modules (and EXTRA-MODULES), INIT as
+# /init, packed into OUT. Files to add can be put in $LAB_IR_EXTRA (a directory) beforehand.
+lab_initramfs() {
+    local out=$1 init=$2; shift 2
+    local ir
+    ir=$(mktemp -d "$LAB_CACHE/initramfs.XXXXXX")
+    mkdir -p "$ir"/{bin,proc,sys,dev,host,lib/modules/$LAB_KVER}
+    cp /bin/busybox "$ir/bin/busybox"
+    local m f
+    for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache \
+             9pnet 9pnet_virtio 9p "$@"; do
+        f=$(cd "$LAB_KROOT/lib/modules/$LAB_KVER" && find kernel -name "$m.ko*" | head -1)
+        [ -n "$f" ] || lab_die "module $m not in $LAB_KPKG"
+        mkdir -p "$ir/lib/modules/$LAB_KVER/$(dirname "$f")"
+        cp "$LAB_KROOT/lib/modules/$LAB_KVER/$f" "$ir/lib/modules/$LAB_KVER/$f"
+    done
+    cp "$LAB_KROOT/lib/modules/$LAB_KVER"/modules.{order,builtin,builtin.modinfo} "$ir/lib/modules/$LAB_KVER/" 2>/dev/null || true
+    depmod -b "$ir" "$LAB_KVER"
+    [ -n "${LAB_IR_EXTRA:-}" ] && cp -r "$LAB_IR_EXTRA"/. "$ir/"
+    cp "$init" "$ir/init"
+    chmod +x "$ir/init"
+    (cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
+    mv "$out.tmp" "$out"
+    rm -rf "$ir"
+}
+
+# The lab's own guest image and tools (idempotent; rebuilt when their sources change).
+lab_build() {
+    lab_kernel
+    mkdir -p "$LAB_CACHE/bin"
+    local w=$LAB_CACHE/bin/labwatch
+    if [ ! -x "$w" ] || [ "$LAB_DIR/guest/labwatch.c" -nt "$w" ]; then
+        gcc -static -O2 -Wall -Wextra -Werror -o "$w" "$LAB_DIR/guest/labwatch.c" || lab_die "cannot build labwatch"
+    fi
+    LAB_INITRD=$LAB_CACHE/initramfs-lab.gz
+    if [ ! -f "$LAB_INITRD" ] || [ "$LAB_DIR/guest/init.sh" -nt "$LAB_INITRD" ] || [ "$LAB_DIR/lib.sh" -nt "$LAB_INITRD" ]; then
+        lab_initramfs "$LAB_INITRD" "$LAB_DIR/guest/init.sh"
+    fi
+    [ -f "$LAB_TOP/target/had-0.1.0.jar" ] && [ -f "$LAB_TOP/picmg-bridge/build/libpicmg-bridge.so" ] ||
+        lab_die "had is not built: run 'make' first"
+}
+
+# --- slots ------------------------------------------------------------------------------------
+
+# The chassis slots of a had.conf: its [slot N] sections.
+lab_conf_slots() { sed -n 's/^[[:space:]]*\[slot[[:space:]]\+\([0-9]\+\)\].*/\1/p' "$1" | sort -n | uniq | tr '\n' ' '; }
+
+# --- the network --------------------------------------------------------------------------------
+
+# lab_net_up: namespace $LAB_NS with bridges swA and swB (two switches), the ISL between them
+# (veth islA-islB), and the peer namespace $LAB_NS-peer on switch A's "port3" with
+# 10.0.1.100/24 and 10.0.2.100/24. Cards' ports are taps added by lab_tap.
+lab_net_up() {
+    LAB_NS=hadlab$$
+    local ns=$LAB_NS peer=$LAB_NS-peer
+    ip netns add "$ns" || lab_die "cannot create network namespace $ns"
+    ip netns add "$peer" || lab_die "cannot create network namespace $peer"
+    local x="ip netns exec $ns"
+    $x sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    ip netns exec "$peer" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    $x ip link set lo up
+    local sw
+    for sw in swA swB; do
+        $x ip link add "$sw" type bridge stp_state 0 forward_delay 0
+        $x ip link set "$sw" up
+    done
+    $x ip link add islA type veth peer name islB
+    $x ip link set islA master swA up
+    $x ip link set islB master swB up
+    $x ip link add port3 type veth peer name peer0 netns "$peer"
+    $x ip link set port3 master swA up
+    local p="ip netns exec $peer"
+    $p ip link set lo up
+    $p ip addr add "$LAB_PEER_BOND" dev peer0
+    $p ip addr add "$LAB_PEER_CONFIG1" dev peer0
+    $p ip link set peer0 up
+}
+
+# lab_tap SLOT PORT: the tap of a card's port, plugged into switch A (even ports) or B (odd).
+lab_tap() {
+    local t=s$1p$2 sw=swA
+    [ $(($2 % 2)) = 1 ] && sw=swB
+    local x="ip netns exec $LAB_NS"
+    if ! $x ip link show "$t" >/dev/null 2>&1; then
+        $x ip tuntap add dev "$t" mode tap
+        $x ip link set "$t" master "$sw"
+    fi
+    $x ip link set "$t" up
+    echo "$t"
+}
+
+# lab_cut SLOT PORT / lab_restore SLOT PORT: the switch side of a port stops forwarding (or
+# starts again); the card keeps its carrier, as when a switch fails behind a live link.
+# (iproute2's "ip link set ... type bridge_slave state" is accepted but has no effect: bridge.)
+lab_cut() { ip netns exec "$LAB_NS" bridge link set dev "s$1p$2" state 0; }
+lab_restore() { ip netns exec "$LAB_NS" bridge link set dev "s$1p$2" state 3; }
+
+# lab_ping ARGS...: ping from the peer.
+lab_ping() { ip netns exec "$LAB_NS-peer" ping "$@"; }
+
+# --- QEMU ---------------------------------------------------------------------------------------
+
+# lab_boot RUNDIR SLOTS...: starts QEMU inside $LAB_NS, one root port per slot, waits for the
+# guest agent. RUNDIR gets console.log, qmp.sock, agent.sock and state/ (the guest's
+# /run/lab/state: had's audit log and log).
+lab_boot() {
+    LAB_RUN=$1; shift
+    mkdir -p "$LAB_RUN/state"
+    rm -f "$LAB_RUN"/{qmp.sock,agent.sock} "$LAB_RUN"/state/*
+    local ports=() i=0 s
+    for s in "$@"; do
+        ports+=(-device "pcie-root-port,id=rp$s,chassis=1,slot=$s,bus=pcie.0,addr=$(printf 0x%x $((4 + i)))")
+        i=$((i + 1))
+    done
+    : > "$LAB_RUN/console.log"
+    ip netns exec "$LAB_NS" qemu-system-x86_64 -M q35 -accel tcg -m 1024 -smp 2 -no-reboot -nic none \
+        -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off "${ports[@]}" \
+        -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+        -virtfs local,path="$LAB_RUN/state",mount_tag=state,security_model=none \
+        -kernel "$LAB_VMLINUZ" -initrd "$LAB_INITRD" \
+        -append "console=ttyS0 panic=-1 rdinit=/init quiet lab.top=$LAB_TOP lab.cache=$LAB_CACHE" \
+        -qmp unix:"$LAB_RUN/qmp.sock",server=on,wait=off \
+        -serial file:"$LAB_RUN/console.log" -serial unix:"$LAB_RUN/agent.sock",server=on,wait=off \
+        -monitor none -display none -nographic </dev/null >"$LAB_RUN/qemu.log" 2>&1 &
+    LAB_QEMU_PID=$!
+    local t=0
+    until [ -S "$LAB_RUN/qmp.sock" ] && [ -S "$LAB_RUN/agent.sock" ]; do
+        kill -0 "$LAB_QEMU_PID" 2>/dev/null || lab_die "qemu exited: $(cat "$LAB_RUN/qemu.log")"
+        t=$((t + 1)); [ $t -gt 100 ] && lab_die "qemu sockets did not appear"
+        sleep 0.1
+    done
+    lab_qmp_open
+    lab_agent_open
+    lab_await_console "@@ READY" 120
+}
+
+# lab_await_console TEXT SECONDS
+lab_await_console() {
+    local t=$(($2 * 10))
+    until grep -aq "$1" "$LAB_RUN/console.log"; do
+        grep -aq "@@ FAIL" "$LAB_RUN/console.log" && lab_die "guest: $(grep -a '@@ FAIL' "$LAB_RUN/console.log")"
+        kill -0 "$LAB_QEMU_PID" 2>/dev/null || lab_die "qemu exited: $(tail -5 "$LAB_RUN/console.log")"
+        t=$((t - 1)); [ $t -le 0 ] && { tail -20 "$LAB_RUN/console.log" >&2; lab_die "timeout waiting for '$1'"; }
+        sleep 0.1
+    done
+}
+
+# QMP over one socat connection kept open for the lab's life.
+lab_qmp_open() {
+    mkfifo "$LAB_RUN/qmp.in" "$LAB_RUN/qmp.out"
+    socat - UNIX-CONNECT:"$LAB_RUN/qmp.sock" <"$LAB_RUN/qmp.in" >"$LAB_RUN/qmp.out" 2>/dev/null &
+    LAB_QMP_SOCAT=$!
+    exec {LAB_QIN}>"$LAB_RUN/qmp.in" {LAB_QOUT}<"$LAB_RUN/qmp.out"
+    local greeting
+    IFS= read -r -t 10 greeting <&"$LAB_QOUT" || lab_die "no QMP greeting"
+    lab_qmp qmp_capabilities >/dev/null
+}
+
+# lab_qmp COMMAND [JSON-ARGUMENTS]: prints the "return" line; status 1 and the error on stderr.
+lab_qmp() {
+    printf '{"execute":"%s","arguments":%s}\n' "$1" "${2:-{\}}" >&"$LAB_QIN"
+    local line
+    while IFS= read -r -t 30 line <&"$LAB_QOUT"; do
+        case $line in
+            *'"return"'*) echo "$line"; return 0 ;;
+            *'"error"'*) echo "qmp $1: $line" >&2; return 1 ;;
+        esac
+    done
+    echo "qmp $1: no answer" >&2
+    return 1
+}
+
+# The guest agent: a bash on the guest's second serial port, one command line in, its output and
+# "@@<id> <status>" out.
+lab_agent_open() {
+    mkfifo "$LAB_RUN/agent.in" "$LAB_RUN/agent.out"
+    socat - UNIX-CONNECT:"$LAB_RUN/agent.sock" <"$LAB_RUN/agent.in" >"$LAB_RUN/agent.out" 2>/dev/null &
+    LAB_AGENT_SOCAT=$!
+    exec {LAB_AIN}>"$LAB_RUN/agent.in" {LAB_AOUT}<"$LAB_RUN/agent.out"
+    LAB_AGENT_ID=0
+}
+
+# lab_guest COMMAND-LINE: runs it in the guest (bash, chroot of the host's root), prints its
+# output, returns its status. LAB_GUEST_TIMEOUT seconds (default 120).
+lab_guest() {
+    LAB_AGENT_ID=$((LAB_AGENT_ID + 1))
+    local id=$LAB_AGENT_ID line started=
+    printf '%s %s\n' "$id" "$1" >&"$LAB_AIN"
+    # What is left of an earlier command (one that timed out, or whose reader stopped early) comes
+    # before "@@ID start" and is dropped.
+    while IFS= read -r -t "${LAB_GUEST_TIMEOUT:-120}" line <&"$LAB_AOUT"; do
+        line=${line%$'\r'}
+        case $line in
+            "@@$id start") started=1 ;;
+            "@@$id "*) [ -n "$started" ] && return "${line#@@$id }" ;;
+            *) [ -n "$started" ] && printf '%s\n' "$line" ;;
+        esac
+    done
+    echo "lab: guest command timed out: $1" >&2
+    return 124
+}
+
+# --- cards --------------------------------------------------------------------------------------
+
+# lab_insert SLOT [PORTS [MODEL]]: a card with PORTS functions (1..8, default 2), the highest
+# function added first and function 0 last, as a multi-function card appears. MODEL is a QEMU
+# NIC (e1000e = Intel 82574L 8086:10d3, e1000 = 82540EM 8086:100e, e1000-82545em 8086:100f).
+lab_insert() {
+    local slot=$1 ports=${2:-2} model=${3:-e1000e} f t
+    for ((f = ports - 1; f >= 0; f--)); do
+        t=$(lab_tap "$slot" "$f")
+        lab_qmp netdev_del "{\"id\":\"n${slot}p$f\"}" >/dev/null 2>&1 || true
+        lab_qmp netdev_add "{\"type\":\"tap\",\"id\":\"n${slot}p$f\",\"ifname\":\"$t\",\"script\":\"no\",\"downscript\":\"no\"}" >/dev/null || return 1
+        lab_qmp device_add "{\"driver\":\"$model\",\"id\":\"c${slot}p$f\",\"bus\":\"rp$slot\",\"addr\":\"0.$f\",\"multifunction\":\"on\",\"netdev\":\"n${slot}p$f\",\"mac\":\"52:54:00:00:$(printf %02x "$slot"):$(printf %02x "$f")\"}" >/dev/null || return 1
+    done
+}
+
+# lab_yank SLOT: the card is pulled with no request (QMP device_del: pciehp's attention button;
+# after its 5 s the guest powers the slot off and every function goes at once).
+lab_yank() { lab_qmp device_del "{\"id\":\"c$1p0\"}" >/dev/null; }
+
+# The QEMU ids of the functions present in a slot.
+lab_present() {
+    lab_qmp qom-list "{\"path\":\"/machine/peripheral\"}" | grep -o "\"name\": *\"c$1p[0-9]\"" | grep -o "c$1p[0-9]"
+}
+
+# --- teardown -----------------------------------------------------------------------------------
+
+# Everything the lab made goes: QEMU, the socat helpers, both namespaces (and every tap, bridge
+# and veth in them). Safe to call twice and from a trap.
+lab_cleanup() {
+    local p
+    for p in "$LAB_QEMU_PID" "${LAB_QMP_SOCAT:-}" "${LAB_AGENT_SOCAT:-}"; do
+        if [ -n "$p" ]; then kill "$p" 2>/dev/null || true; fi
+    done
+    if [ -n "$LAB_QEMU_PID" ]; then
+        for _ in $(seq 30); do kill -0 "$LAB_QEMU_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$LAB_QEMU_PID" 2>/dev/null || true
+        wait "$LAB_QEMU_PID" 2>/dev/null || true
+    fi
+    LAB_QEMU_PID=; LAB_QMP_SOCAT=; LAB_AGENT_SOCAT=
+    if [ -n "${LAB_QIN:-}" ]; then exec {LAB_QIN}>&- {LAB_QOUT}<&-; LAB_QIN=; fi
+    if [ -n "${LAB_AIN:-}" ]; then exec {LAB_AIN}>&- {LAB_AOUT}<&-; LAB_AIN=; fi
+    if [ -n "$LAB_NS" ]; then
+        ip netns pids "$LAB_NS" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+        ip netns pids "$LAB_NS-peer" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+        ip netns del "$LAB_NS" 2>/dev/null || true
+        ip netns del "$LAB_NS-peer" 2>/dev/null || true
+        LAB_NS=
+    fi
+    if [ -n "$LAB_RUN" ]; then rm -f "$LAB_RUN"/{qmp,agent}.{in,out}; fi
+    return 0
+}
+
+# --- had in the guest ---------------------------------------------------------------------------
+
+# lab_had_start HAD.CONF PCIDRIVERS.CONF [OPTIONS...]: starts had in the guest (the tree's
+# bin/had: the kernel backplane, LinuxNetwork, modprobe), its control socket /run/lab/had.sock;
+# its log is $LAB_RUN/state/had.log, its audit log $LAB_RUN/state/audit.log. Prints had's pid.
+lab_had_start() {
+    local conf=$1 drivers=$2; shift 2
+    lab_guest "setsid bin/had -c '$conf' -d '$drivers' --state-dir /run/lab/state --socket /run/lab/had.sock $* >>/run/lab/state/had.log 2>&1 </dev/null & echo \$!"
+}
+
+# lab_extract_request SLOT: a software extraction request, as an operator's opened handle gives it.
+lab_extract_request() { lab_guest "bin/hadctl --socket /run/lab/had.sock extract $1"; }
