@@ -27,9 +27,14 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose hostroot $H || fail 
 mount -t proc proc $H/proc
 mount -t sysfs sysfs $H/sys
 mount -t devtmpfs dev $H/dev
-mount -t tmpfs tmp $H/tmp
+# A private /tmp, unless the project itself lives under /tmp (a clone there): then the guest
+# keeps the host's /tmp, read-only, and the lab's writable places are under /run.
+case "$TOP/ $CACHE/" in
+    /tmp/*|*" /tmp/"*) ;;
+    *) mount -t tmpfs tmp $H/tmp ;;
+esac
 mount -t tmpfs run $H/run
-mkdir -p $H/run/lab/state $H/run/lab/bin $H/run/lab/home
+mkdir -p $H/run/lab/state $H/run/lab/bin $H/run/lab/home $H/run/lab/tmp
 mount -t 9p -o trans=virtio,version=9p2000.L state $H/run/lab/state || fail "mount state"
 
 # The host's tools run unchanged; only modprobe needs the guest kernel's module tree, and java is
@@ -45,7 +50,9 @@ exec $java "\$@"
 EOF
 cat > $H/run/lab/env <<EOF
 export PATH=/run/lab/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export HOME=/run/lab/home LAB_TOP=$TOP LAB_CACHE=$CACHE LANG=C.UTF-8
+export HOME=/run/lab/home LAB_TOP=$TOP LAB_CACHE=$CACHE LANG=C.UTF-8 TMPDIR=/run/lab/tmp
+# The JVM's scratch files (jffi's native stub, perf data) go where the guest can write.
+export JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=/run/lab/tmp -XX:-UsePerfData"
 EOF
 chmod +x $H/run/lab/bin/*
 # Bonding as a chassis controller has it at boot: no default bond (tls first: bonding needs it).
