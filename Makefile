@@ -2,12 +2,15 @@
 # `make test` runs every test, `make bench` prints the benchmark figures.
 MVN      ?= mvn -B -q
 BRIDGE   := picmg-bridge/build/libpicmg-bridge.so
-JAR      := target/had-0.1.0.jar
+VERSION  := 0.1.0
+JAR      := target/had-$(VERSION).jar
+CDS      := target/had.jsa
 HAD      := bin/had
+DEB_DIR  := build/deb
 
-.PHONY: all native java run test test-native test-java bench fuzz clean check
+.PHONY: all native java cds run test test-native test-java test-deb deb bench fuzz clean check
 
-all: native java
+all: native java cds
 
 native:
 	$(MAKE) -C picmg-bridge
@@ -15,13 +18,26 @@ native:
 java: native
 	$(MVN) package -DskipTests
 
+# had's class data sharing archive: the classes a run of the demo scenario loads, dumped at its
+# exit; bin/had and the Debian package use it (it only matches the JVM build that made it).
+cds: $(CDS)
+$(CDS): $(JAR) $(BRIDGE) packaging/had.jvm.options
+	rm -f $@ && rm -rf build/cds
+	HAD_JAVA_OPTS=-XX:ArchiveClassesAtExit=$@ $(HAD) --simulate -c conf/had.conf -d conf/pcidrivers.conf \
+	    --state-dir build/cds --scenario demo --exit-after-scenario >build/cds.log 2>&1 || \
+	    { cat build/cds.log; exit 1; }
+	rm -rf build/cds
+
+deb: all
+	packaging/build-deb $(VERSION) $(DEB_DIR)
+
 run: all
 	$(HAD) --simulate -c conf/had.conf -d conf/pcidrivers.conf --scenario demo
 
 check: all
 	$(HAD) --check -c conf/had.conf -d conf/pcidrivers.conf
 
-test: test-native test-java
+test: test-native test-java test-deb
 
 test-native:
 	$(MAKE) -C picmg-bridge test
@@ -30,9 +46,14 @@ test-native:
 test-java: native
 	mvn -B --no-transfer-progress verify
 
+# The Debian package installed into a clean Debian root (debootstrap), had --check and hadctl
+# run from the installed paths there. The root is cached in build/debroot between runs.
+test-deb: deb
+	packaging/test-deb $(DEB_DIR)/had_$(VERSION)_$$(dpkg --print-architecture).deb
+
 # The same JVM settings as the daemon (bin/had), so the figures are the daemon's.
 bench: all
-	java -Xms16m -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+	java @packaging/had.jvm.options \
 	    -Dhad.bridge.lib=$(CURDIR)/$(BRIDGE) -cp "$(JAR):target/lib/*:target/test-classes" had.bench.Bench
 
 fuzz:
