@@ -7,6 +7,8 @@ JAR      := target/had-$(VERSION).jar
 CDS      := target/had.jsa
 HAD      := bin/had
 DEB_DIR  := build/deb
+DEB_VERSION := $(VERSION)-1
+DEB      = $(DEB_DIR)/had_$(DEB_VERSION)_$(shell dpkg --print-architecture).deb
 
 .PHONY: all native java cds run test test-native test-java test-deb deb bench fuzz clean check
 
@@ -29,7 +31,7 @@ $(CDS): $(JAR) $(BRIDGE) packaging/had.jvm.options
 	rm -rf build/cds
 
 deb: all
-	packaging/build-deb $(VERSION) $(DEB_DIR)
+	packaging/build-deb $(DEB_VERSION) $(DEB_DIR)
 
 run: all
 	$(HAD) --simulate -c conf/had.conf -d conf/pcidrivers.conf --scenario demo
@@ -49,7 +51,7 @@ test-java: native
 # The Debian package installed into a clean Debian root (debootstrap), had --check and hadctl
 # run from the installed paths there. The root is cached in build/debroot between runs.
 test-deb: deb
-	packaging/test-deb $(DEB_DIR)/had_$(VERSION)_$$(dpkg --print-architecture).deb
+	packaging/test-deb $(DEB)
 
 # The same JVM settings as the daemon (bin/had), so the figures are the daemon's.
 bench: all
