@@ -21,7 +21,8 @@ java: native
 	$(MVN) package -DskipTests
 
 # had's class data sharing archive: the classes a run of the demo scenario loads, dumped at its
-# exit; bin/had and the Debian package use it (it only matches the JVM build that made it).
+# exit; bin/had maps it. (The Debian package dumps its own on the target: an archive serves only
+# the JVM build and the class path it was dumped with.)
 cds: $(CDS)
 $(CDS): $(JAR) $(BRIDGE) packaging/had.jvm.options
 	rm -f $@ && rm -rf build/cds
