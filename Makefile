@@ -2,12 +2,17 @@
 # `make test` runs every test, `make bench` prints the benchmark figures.
 MVN      ?= mvn -B -q
 BRIDGE   := picmg-bridge/build/libpicmg-bridge.so
-JAR      := target/had-0.1.0.jar
+VERSION  := 0.1.0
+JAR      := target/had-$(VERSION).jar
+CDS      := target/had.jsa
 HAD      := bin/had
+DEB_DIR  := build/deb
+DEB_VERSION := $(VERSION)-1
+DEB      = $(DEB_DIR)/had_$(DEB_VERSION)_$(shell dpkg --print-architecture).deb
 
-.PHONY: all native java run test test-native test-java test-lab lab bench fuzz clean check
+.PHONY: all native java cds run test test-native test-java test-lab test-deb lab deb bench fuzz clean check
 
-all: native java
+all: native java cds
 
 native:
 	$(MAKE) -C picmg-bridge
@@ -15,13 +20,27 @@ native:
 java: native
 	$(MVN) package -DskipTests
 
+# had's class data sharing archive: the classes a run of the demo scenario loads, dumped at its
+# exit; bin/had maps it. (The Debian package dumps its own on the target: an archive serves only
+# the JVM build and the class path it was dumped with.)
+cds: $(CDS)
+$(CDS): $(JAR) $(BRIDGE) packaging/had.jvm.options
+	rm -f $@ && rm -rf build/cds
+	HAD_JAVA_OPTS=-XX:ArchiveClassesAtExit=$@ $(HAD) --simulate -c conf/had.conf -d conf/pcidrivers.conf \
+	    --state-dir build/cds --scenario demo --exit-after-scenario >build/cds.log 2>&1 || \
+	    { cat build/cds.log; exit 1; }
+	rm -rf build/cds
+
+deb: all
+	packaging/build-deb $(DEB_VERSION) $(DEB_DIR)
+
 run: all
 	$(HAD) --simulate -c conf/had.conf -d conf/pcidrivers.conf --scenario demo
 
 check: all
 	$(HAD) --check -c conf/had.conf -d conf/pcidrivers.conf
 
-test: test-native test-java test-lab
+test: test-native test-java test-deb test-lab
 
 test-native:
 	$(MAKE) -C picmg-bridge test
@@ -37,9 +56,14 @@ lab: all
 test-lab: all
 	had/lab/tests/run.sh
 
+# The Debian package installed into a clean Debian root (debootstrap), had --check and hadctl
+# run from the installed paths there. The root is cached in build/debroot between runs.
+test-deb: deb
+	packaging/test-deb $(DEB)
+
 # The same JVM settings as the daemon (bin/had), so the figures are the daemon's.
 bench: all
-	java -Xms16m -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+	java @packaging/had.jvm.options \
 	    -Dhad.bridge.lib=$(CURDIR)/$(BRIDGE) -cp "$(JAR):target/lib/*:target/test-classes" had.bench.Bench
 
 fuzz:

@@ -11,5 +11,7 @@ public final class Bench {
         System.out.print(StormBench.report());
         System.out.println();
         System.out.print(AuditBench.report());
+        System.out.println();
+        System.out.print(FootprintBench.report());
     }
 }
