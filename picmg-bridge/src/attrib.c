@@ -88,8 +88,7 @@ static int read_small(const char *path, char *buf, size_t cap) {
     return (int)got;
 }
 
-/* A sysfs integer attribute: "0".."999999999". */
-static int read_int_attr(const char *path, int *out) {
+int pb_attrib_read_int(const char *path, int *out) {
     char buf[32];
     int n = read_small(path, buf, sizeof buf);
     if (n < 0) return n;
@@ -276,7 +275,7 @@ int pb_attrib_read_slot(const char *root, const char *slot, struct pb_slot_attrs
     for (size_t i = 0; i < 4; i++) {
         int v;
         if (mkpath(path, sizeof path, root, "/sys/bus/pci/slots/%s/%s", slot, names[i]) < 0) continue;
-        if (read_int_attr(path, &v) == 0) *dst[i] = v;
+        if (pb_attrib_read_int(path, &v) == 0) *dst[i] = v;
     }
     return 0;
 }

@@ -137,4 +137,7 @@ const char *pb_kev_kind_name(enum pb_kev_kind k);
  * A pci or net event in no slot is returned with slot -1: the caller decides. */
 int pb_attrib_classify(const struct pb_slot_table *t, const struct pb_uevent *ev, struct pb_kev *out);
 
+/* A sysfs integer attribute, "0".."999999999" (trailing whitespace allowed): 0 or -errno. */
+int pb_attrib_read_int(const char *path, int *out);
+
 #endif

@@ -43,24 +43,7 @@ int k_path(const struct kernel *k, char *buf, size_t cap, const char *fmt, ...) 
 }
 
 int k_read_int(const char *path, int *out) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) return -errno;
-    char buf[32];
-    ssize_t n;
-    do n = read(fd, buf, sizeof buf - 1);
-    while (n < 0 && errno == EINTR);
-    int e = errno;
-    close(fd);
-    if (n < 0) return -e;
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r')) n--;
-    if (n == 0 || n > 9) return -EINVAL;
-    int v = 0;
-    for (ssize_t i = 0; i < n; i++) {
-        if (buf[i] < '0' || buf[i] > '9') return -EINVAL;
-        v = v * 10 + (buf[i] - '0');
-    }
-    *out = v;
-    return 0;
+    return pb_attrib_read_int(path, out);
 }
 
 /* An interface name safe to put in a path: 1..15 bytes, no '/', not "." or "..". */
