@@ -25,7 +25,7 @@ java: native
 # the JVM build and the class path it was dumped with.)
 cds: $(CDS)
 $(CDS): $(JAR) $(BRIDGE) packaging/had.jvm.options
-	rm -f $@ && rm -rf build/cds
+	rm -f $@ && rm -rf build/cds && mkdir -p build
 	HAD_JAVA_OPTS=-XX:ArchiveClassesAtExit=$@ $(HAD) --simulate -c conf/had.conf -d conf/pcidrivers.conf \
 	    --state-dir build/cds --scenario demo --exit-after-scenario >build/cds.log 2>&1 || \
 	    { cat build/cds.log; exit 1; }
