@@ -44,6 +44,7 @@ test: test-native test-java test-deb test-lab
 
 test-native:
 	$(MAKE) -C picmg-bridge test
+	$(MAKE) -C picmg-bridge fuzz FUZZ_SECONDS=5
 
 # Not quiet: Surefire's summary ("Tests run: N, Failures: 0, ...") is the proof tests ran.
 test-java: native
