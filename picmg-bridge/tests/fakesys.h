@@ -16,6 +16,9 @@ int fakesys_mkdir(const char *root, const char *rel);
 int fakesys_slot(const char *root, const char *name, const char *address);
 /* A PCI function at devpath ("/devices/pci0000:00/.../0000:01:00.1") with ids "0x8086" etc.,
  * the bus/pci/devices link to it, an optional driver link and netdevs (NULL-terminated list). */
+/* Recreates the slots of a recorded snapshot (slots.txt: "NAME key=value ..." per line). */
+int fakesys_recorded_slots(const char *root, const char *slots_txt);
+
 int fakesys_func(const char *root, const char *devpath, const char *vendor, const char *device,
                  const char *svendor, const char *sdevice, const char *class_code, const char *driver,
                  const char *const *netdevs);

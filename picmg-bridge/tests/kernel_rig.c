@@ -61,27 +61,9 @@ void krig_destroy(struct krig *r) {
 /* ---- snapshots ---- */
 
 static int apply_slots(const char *root, const char *snap) {
-    char path[256], line[1024];
+    char path[256];
     snprintf(path, sizeof path, DATA "/%s/slots.txt", snap);
-    FILE *f = fopen(path, "r");
-    if (!f) return -errno;
-    int r = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *save, *name = strtok_r(line, " \n", &save);
-        if (!name) continue;
-        r |= fakesys_slot(root, name, NULL);
-        for (char *kv; (kv = strtok_r(NULL, " \n", &save));) {
-            char *eq = strchr(kv, '=');
-            if (!eq) continue;
-            *eq = '\0';
-            char rel[256], val[64];
-            snprintf(rel, sizeof rel, "sys/bus/pci/slots/%s/%s", name, kv);
-            snprintf(val, sizeof val, "%s\n", eq + 1);
-            r |= fakesys_write(root, rel, val);
-        }
-    }
-    fclose(f);
-    return r;
+    return fakesys_recorded_slots(root, path);
 }
 
 static int in_list(char names[][32], int n, const char *s) {

@@ -68,6 +68,29 @@ int fakesys_slot(const char *root, const char *name, const char *address) {
     return fakesys_write(root, rel, address);
 }
 
+int fakesys_recorded_slots(const char *root, const char *slots_txt) {
+    char line[1024];
+    FILE *f = fopen(slots_txt, "r");
+    if (!f) return -errno;
+    int r = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *save, *name = strtok_r(line, " \n", &save);
+        if (!name) continue;
+        r |= fakesys_slot(root, name, NULL);
+        for (char *kv; (kv = strtok_r(NULL, " \n", &save));) {
+            char *eq = strchr(kv, '=');
+            if (!eq) continue;
+            *eq = '\0';
+            char rel[256], val[64];
+            snprintf(rel, sizeof rel, "sys/bus/pci/slots/%s/%s", name, kv);
+            snprintf(val, sizeof val, "%s\n", eq + 1);
+            r |= fakesys_write(root, rel, val);
+        }
+    }
+    fclose(f);
+    return r;
+}
+
 int fakesys_func(const char *root, const char *devpath, const char *vendor, const char *device,
                  const char *svendor, const char *sdevice, const char *class_code, const char *driver,
                  const char *const *netdevs) {

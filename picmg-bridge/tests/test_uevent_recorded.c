@@ -26,27 +26,11 @@ static long read_datagram(unsigned n, char *buf, size_t cap) {
 /* Rebuilds slots and PCI functions of a snapshot (slots.txt, devices.txt) under root. */
 static int rebuild(const char *root, const char *snap) {
     char path[256], line[1024];
-    int r = 0;
     snprintf(path, sizeof path, DATA "/%s/slots.txt", snap);
-    FILE *f = fopen(path, "r");
-    if (!f) return -errno;
-    while (fgets(line, sizeof line, f)) {
-        char *save, *name = strtok_r(line, " \n", &save);
-        if (!name) continue;
-        r |= fakesys_slot(root, name, NULL);
-        for (char *kv; (kv = strtok_r(NULL, " \n", &save));) {
-            char *eq = strchr(kv, '=');
-            if (!eq) continue;
-            *eq = '\0';
-            char rel[256], val[64];
-            snprintf(rel, sizeof rel, "sys/bus/pci/slots/%s/%s", name, kv);
-            snprintf(val, sizeof val, "%s\n", eq + 1);
-            r |= fakesys_write(root, rel, val);
-        }
-    }
-    fclose(f);
+    int r = fakesys_recorded_slots(root, path);
+    if (r < 0) return r;
     snprintf(path, sizeof path, DATA "/%s/devices.txt", snap);
-    f = fopen(path, "r");
+    FILE *f = fopen(path, "r");
     if (!f) return -errno;
     while (fgets(line, sizeof line, f)) {
         char *save, *name = strtok_r(line, " \n", &save), *target = strtok_r(NULL, " \n", &save);
