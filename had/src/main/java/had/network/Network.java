@@ -3,7 +3,7 @@ package had.network;
 /**
  * The bonding engine's view of the kernel. Every method either does what it says or throws
  * {@link NetworkException}; none of them is a no-op that hides a failure. Adapters: Linux sysfs
- * bonding interface + iproute2, and an in-memory model with the bonding driver's semantics.
+ * bonding interface + rtnetlink, and an in-memory model with the bonding driver's semantics.
  */
 public interface Network {
     /** What is there now: links, addresses, bonds with their options, slaves and active slave. */

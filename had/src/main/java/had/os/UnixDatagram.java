@@ -2,13 +2,9 @@ package had.os;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
 
 /**
  * A Unix datagram socket through libc, for what the JDK's Unix-domain channels do not do
@@ -16,28 +12,6 @@ import jnr.ffi.types.ssize_t;
  * the abstract namespace, as systemd writes it in NOTIFY_SOCKET. Linux only.
  */
 public final class UnixDatagram implements AutoCloseable {
-    /** The libc calls this class needs. */
-    public interface LibC {
-        @SaveError
-        int socket(int domain, int type, int protocol);
-
-        @SaveError
-        int bind(int fd, Pointer addr, int len);
-
-        @SaveError
-        @ssize_t long sendto(int fd, Pointer buf, @size_t long len, int flags, Pointer addr, int addrlen);
-
-        @SaveError
-        @ssize_t long recv(int fd, Pointer buf, @size_t long len, int flags);
-
-        @SaveError
-        int poll(Pointer fds, long nfds, int timeoutMs);
-
-        int close(int fd);
-
-        String strerror(int errnum);
-    }
-
     private static final int AF_UNIX = 1;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
@@ -47,8 +21,6 @@ public final class UnixDatagram implements AutoCloseable {
     private static final int SUN_PATH = 108;
     private static final int EINTR = 4;
 
-    private static volatile LibC libc;
-
     private final int fd;
     private boolean closed;
 
@@ -56,20 +28,9 @@ public final class UnixDatagram implements AutoCloseable {
         this.fd = fd;
     }
 
-    private static LibC libc() {
-        LibC l = libc;
-        if (l == null) {
-            synchronized (UnixDatagram.class) {
-                if (libc == null) libc = LibraryLoader.create(LibC.class).load("c");
-                l = libc;
-            }
-        }
-        return l;
-    }
-
     /** An unbound datagram socket, enough to send. */
     public static UnixDatagram open() throws IOException {
-        int fd = libc().socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        int fd = LibC.get().socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0) throw error("socket(AF_UNIX, SOCK_DGRAM)");
         return new UnixDatagram(fd);
     }
@@ -78,7 +39,7 @@ public final class UnixDatagram implements AutoCloseable {
     public static UnixDatagram bind(String address) throws IOException {
         UnixDatagram s = open();
         Pointer sa = sockaddr(address);
-        if (libc().bind(s.fd, sa, length(address)) != 0) {
+        if (LibC.get().bind(s.fd, sa, length(address)) != 0) {
             IOException e = error("bind " + address);
             s.close();
             throw e;
@@ -94,7 +55,7 @@ public final class UnixDatagram implements AutoCloseable {
         byte[] b = message.getBytes(StandardCharsets.UTF_8);
         Pointer buf = Memory.allocateDirect(Runtime.getSystemRuntime(), Math.max(1, b.length));
         buf.put(0, b, 0, b.length);
-        long n = libc().sendto(fd, buf, b.length, MSG_NOSIGNAL | MSG_DONTWAIT, sockaddr(address), length(address));
+        long n = LibC.get().sendto(fd, buf, b.length, MSG_NOSIGNAL | MSG_DONTWAIT, sockaddr(address), length(address));
         if (n < 0) throw error("sendto " + address);
     }
 
@@ -108,14 +69,14 @@ public final class UnixDatagram implements AutoCloseable {
             pfd.putShort(4, POLLIN);
             pfd.putShort(6, (short) 0);
             int left = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
-            int r = libc().poll(pfd, 1, left);
+            int r = LibC.get().poll(pfd, 1, left);
             if (r < 0 && rt.getLastError() == EINTR) continue;
             if (r < 0) throw error("poll");
             if (r == 0) return null;
             break;
         }
         Pointer buf = Memory.allocateDirect(rt, 65536);
-        long n = libc().recv(fd, buf, 65536, 0);
+        long n = LibC.get().recv(fd, buf, 65536, 0);
         if (n < 0) throw error("recv");
         byte[] b = new byte[(int) n];
         buf.get(0, b, 0, b.length);
@@ -126,7 +87,7 @@ public final class UnixDatagram implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        libc().close(fd);
+        LibC.get().close(fd);
     }
 
     private static Pointer sockaddr(String address) {
@@ -155,7 +116,6 @@ public final class UnixDatagram implements AutoCloseable {
     }
 
     private static IOException error(String what) {
-        int errno = Runtime.getSystemRuntime().getLastError();
-        return new IOException(what + ": " + libc().strerror(errno) + " (errno " + errno + ")");
+        return new IOException(LibC.describe(what));
     }
 }

@@ -10,6 +10,8 @@ import had.network.NetworkException;
 import had.network.PrimaryReselect;
 import had.network.XmitHashPolicy;
 import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,11 +93,21 @@ final class BondFiles {
         List<Inet4Address> t = new ArrayList<>();
         for (String w : words(text)) {
             try {
-                t.add(IpAddresses.ipv4(w));
+                t.add(ipv4(w));
             } catch (NetworkException e) {
                 throw new NetworkException("unexpected ARP target '" + w + "' in " + sysfs.path(d + "arp_ip_target"));
             }
         }
         return t;
+    }
+
+    private static Inet4Address ipv4(String text) {
+        try {
+            // Only literals: a name here must never turn into a DNS lookup.
+            if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}") && InetAddress.getByName(text) instanceof Inet4Address a) return a;
+        } catch (UnknownHostException e) {
+            // reported by the caller
+        }
+        throw new NetworkException("not an IPv4 address: " + text);
     }
 }

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * The network of a real Linux kernel: bonds through the bonding driver's sysfs interface (the
  * interface that can set every option), per-slave state from /proc/net/bonding, links from
- * /sys/class/net, and addresses, up/down, MTU and VLANs through iproute2.
+ * /sys/class/net, and addresses, up/down, MTU and VLANs through rtnetlink (as iproute2 sets them,
+ * without a process per change).
  *
  * <p>Option changes follow {@link BondOptionPlan}: only what differs, in the order the driver
  * accepts. Slaves are taken down before "+ifname" is written, since the driver refuses a device
@@ -28,30 +29,29 @@ public final class LinuxNetwork implements Network {
 
     private final Sysfs sysfs;
     private final BondFiles bondFiles;
-    private final Ip ip;
+    private final Rtnetlink rtnl;
 
-    /** The machine's own kernel, with "ip" from PATH. */
+    /** The network of the process's own kernel and namespace. */
     public LinuxNetwork() {
-        this(Path.of("/"), new ProcessCommandRunner(), "ip");
+        this(Path.of("/"), new KernelRtnetlink(), Sysfs.FILES);
     }
 
-    public LinuxNetwork(Path root, CommandRunner runner, String ipProgram) {
-        this(root, runner, ipProgram, Sysfs.FILES);
-    }
-
-    LinuxNetwork(Path root, CommandRunner runner, String ipProgram, Sysfs.Writer writer) {
+    LinuxNetwork(Path root, Rtnetlink rtnl, Sysfs.Writer writer) {
         this.sysfs = new Sysfs(root, writer);
         this.bondFiles = new BondFiles(sysfs);
-        this.ip = new Ip(ipProgram, runner);
+        this.rtnl = rtnl;
     }
 
     @Override
     public NetworkState read() {
-        Map<String, List<IfAddress>> addresses = IpAddresses.parse(ip.run("read", "-json", "-4", "addr", "show"));
+        Map<Integer, List<IfAddress>> addresses = rtnl.addresses();
         Map<String, NetworkState.Link> links = new LinkedHashMap<>();
         for (String name : sysfs.list("sys/class/net")) {
             if (!sysfs.exists("sys/class/net/" + name + "/flags")) continue; // bonding_masters and the like
-            links.put(name, link(name, addresses.getOrDefault(name, List.of())));
+            // A link that went between the listing and here is simply not part of this reading.
+            Optional<String> index = sysfs.tryRead("sys/class/net/" + name + "/ifindex");
+            if (index.isEmpty()) continue;
+            links.put(name, link(name, addresses.getOrDefault(Integer.parseInt(index.get()), List.of())));
         }
         Map<String, NetworkState.Bond> bonds = new LinkedHashMap<>();
         for (String b : bondFiles.bonds()) bonds.put(b, bond(b));
@@ -177,37 +177,32 @@ public final class LinuxNetwork implements Network {
 
     @Override
     public void setUp(String ifname, boolean up) {
-        ip.run(ifname, "link", "set", "dev", ifname, up ? "up" : "down");
+        rtnl.setUp(ifname, up);
     }
 
     @Override
     public void setMtu(String ifname, int mtu) {
-        ip.run(ifname, "link", "set", "dev", ifname, "mtu", String.valueOf(mtu));
+        rtnl.setMtu(ifname, mtu);
     }
 
     @Override
     public void addAddress(String ifname, IfAddress address) {
-        if (address.broadcast() == null) {
-            ip.run(ifname, "addr", "add", address.toString(), "dev", ifname);
-        } else {
-            ip.run(ifname, "addr", "add", address.toString(), "broadcast", address.broadcast().getHostAddress(),
-                    "dev", ifname);
-        }
+        rtnl.addAddress(ifname, address);
     }
 
     @Override
     public void removeAddress(String ifname, IfAddress address) {
-        ip.run(ifname, "addr", "del", address.toString(), "dev", ifname);
+        rtnl.removeAddress(ifname, address);
     }
 
     @Override
     public void createVlan(String parent, int vlanId, String name) {
-        ip.run(name, "link", "add", "link", parent, "name", name, "type", "vlan", "id", String.valueOf(vlanId));
+        rtnl.createVlan(parent, vlanId, name);
     }
 
     @Override
     public void deleteLink(String name) {
-        ip.run(name, "link", "del", "dev", name);
+        rtnl.deleteLink(name);
     }
 
     private boolean isUp(String ifname) {

@@ -1,5 +1,7 @@
 package had.network.linux;
 
+import had.network.IfAddress;
+import had.network.NetworkException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,18 +9,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A directory tree shaped like the parts of sysfs and procfs the adapter reads, and recorders for
  * what it writes and runs, in one trace so that the order between the two shows. Writes land in
- * the files but do nothing more: the kernel's side effects are the lab's business.
+ * the files but do nothing more: the kernel's side effects are the lab's business. Rtnetlink
+ * changes are traced in iproute2's words ("rtnl addr add ...").
  */
 final class KernelTree {
     final Path root;
     final List<String> trace = new ArrayList<>();
-    final List<List<String>> failing = new ArrayList<>();
-    String ipAddrJson = "[]";
+    /** Changes (as traced) the fake kernel refuses, with the words it refuses them with. */
+    final Map<String, String> failing = new HashMap<>();
+    /** The IPv4 addresses the fake kernel reports, by interface index. */
+    final Map<Integer, List<IfAddress>> addresses = new HashMap<>();
+    private final Map<String, Integer> indexes = new HashMap<>();
     /** The one kernel reaction a test may want to emulate after a write (a bond appearing, say). */
     java.util.function.BiConsumer<String, String> afterWrite = (file, value) -> { };
 
@@ -28,18 +36,55 @@ final class KernelTree {
     }
 
     LinuxNetwork network() {
-        CommandRunner runner = argv -> {
-            if (argv.contains("-json")) return new CommandRunner.Result(0, ipAddrJson, "");
-            trace.add("run " + String.join(" ", argv));
-            if (failing.contains(argv)) return new CommandRunner.Result(2, "", "RTNETLINK answers: File exists\n");
-            return new CommandRunner.Result(0, "", "");
+        Rtnetlink rtnl = new Rtnetlink() {
+            @Override
+            public Map<Integer, List<IfAddress>> addresses() {
+                return addresses;
+            }
+
+            @Override
+            public void setUp(String ifname, boolean up) {
+                change(ifname, "rtnl link set " + ifname + (up ? " up" : " down"));
+            }
+
+            @Override
+            public void setMtu(String ifname, int mtu) {
+                change(ifname, "rtnl link set " + ifname + " mtu " + mtu);
+            }
+
+            @Override
+            public void addAddress(String ifname, IfAddress a) {
+                change(ifname, "rtnl addr add " + a + (a.broadcast() == null ? "" : " brd " + a.broadcast().getHostAddress())
+                        + " dev " + ifname);
+            }
+
+            @Override
+            public void removeAddress(String ifname, IfAddress a) {
+                change(ifname, "rtnl addr del " + a + " dev " + ifname);
+            }
+
+            @Override
+            public void createVlan(String parent, int vlanId, String name) {
+                change(name, "rtnl link add " + name + " link " + parent + " vlan id " + vlanId);
+            }
+
+            @Override
+            public void deleteLink(String ifname) {
+                change(ifname, "rtnl link del " + ifname);
+            }
+
+            private void change(String subject, String what) {
+                trace.add(what);
+                String refusal = failing.get(what);
+                if (refusal != null) throw new NetworkException(subject + ": " + refusal);
+            }
         };
         Sysfs.Writer writer = (file, value) -> {
             trace.add("write " + root.relativize(file) + " " + value);
             Sysfs.FILES.write(file, value);
             afterWrite.accept(root.relativize(file).toString(), value);
         };
-        return new LinuxNetwork(root, runner, "ip", writer);
+        return new LinuxNetwork(root, rtnl, writer);
     }
 
     KernelTree port(String name, boolean up, boolean carrier, int mtu) {
@@ -49,14 +94,21 @@ final class KernelTree {
         file(d + "operstate", up && carrier ? "up" : "down");
         file(d + "mtu", String.valueOf(mtu));
         file(d + "type", "1");
-        file(d + "uevent", "INTERFACE=" + name + "\nIFINDEX=2");
+        int index = indexes.computeIfAbsent(name, n -> indexes.size() + 1);
+        file(d + "ifindex", String.valueOf(index));
+        file(d + "uevent", "INTERFACE=" + name + "\nIFINDEX=" + index);
         return this;
+    }
+
+    /** The interface's index, as the fake kernel numbered it. */
+    int index(String name) {
+        return indexes.get(name);
     }
 
     KernelTree vlan(String name, String parent, int vid) {
         port(name, true, true, 1500);
         String d = "sys/class/net/" + name + "/";
-        file(d + "uevent", "DEVTYPE=vlan\nINTERFACE=" + name + "\nIFINDEX=9");
+        file(d + "uevent", "DEVTYPE=vlan\nINTERFACE=" + name + "\nIFINDEX=" + index(name));
         symlink(d + "lower_" + parent, "../" + parent);
         file("proc/net/vlan/" + name, name + "  VID: " + vid + "\t REORDER_HDR: 1  dev->priv_flags: 1021\n"
                 + "Device: " + parent + "\n");
@@ -67,7 +119,7 @@ final class KernelTree {
     KernelTree bond(String name, boolean up, String... keyValues) {
         port(name, up, up, 1500);
         String d = "sys/class/net/" + name + "/";
-        file(d + "uevent", "DEVTYPE=bond\nINTERFACE=" + name + "\nIFINDEX=5");
+        file(d + "uevent", "DEVTYPE=bond\nINTERFACE=" + name + "\nIFINDEX=" + index(name));
         String b = d + "bonding/";
         String[][] defaults = {{"mode", "balance-rr 0"}, {"miimon", "0"}, {"updelay", "0"}, {"downdelay", "0"},
             {"arp_interval", "0"}, {"arp_ip_target", ""}, {"arp_validate", "none 0"}, {"primary", ""},
@@ -92,14 +144,6 @@ final class KernelTree {
             throw new UncheckedIOException(e);
         }
         return this;
-    }
-
-    String resource(String name) {
-        try (InputStream in = KernelTree.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     void file(String relative, String content) {

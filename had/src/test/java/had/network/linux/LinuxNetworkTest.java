@@ -56,7 +56,7 @@ class LinuxNetworkTest {
                 .slaveOf("eth0", "bond0").slaveOf("eth1", "bond0")
                 .procBonding("bond0", "proc-net-bonding-bond0.txt")
                 .vlan("eth2.253", "eth2", 253);
-        tree.ipAddrJson = tree.resource("ip-addr.json");
+        tree.addresses.put(tree.index("bond0"), List.of(new IfAddress(IfAddress.fromInt(0x0a000101), 24)));
     }
 
     @Test
@@ -129,12 +129,12 @@ class LinuxNetworkTest {
                 PrimaryReselect.ALWAYS, LacpRate.FAST, XmitHashPolicy.LAYER2_3, 2, FailOverMac.NONE);
         net.setBondOptions("bond0", lacp);
         assertEquals(List.of(
-                "run ip link set dev bond0 down",
+                "rtnl link set bond0 down",
                 "write sys/class/net/bond0/bonding/mode 802.3ad",
                 "write sys/class/net/bond0/bonding/lacp_rate fast",
                 "write sys/class/net/bond0/bonding/xmit_hash_policy layer2+3",
                 "write sys/class/net/bond0/bonding/min_links 2",
-                "run ip link set dev bond0 up"), tree.trace);
+                "rtnl link set bond0 up"), tree.trace);
     }
 
     @Test
@@ -158,7 +158,7 @@ class LinuxNetworkTest {
         net.enslave("bond0", "eth2");
         net.enslave("bond0", "eth3");
         assertEquals(List.of(
-                "run ip link set dev eth2 down",
+                "rtnl link set eth2 down",
                 "write sys/class/net/bond0/bonding/slaves +eth2",
                 "write sys/class/net/bond0/bonding/slaves +eth3"), tree.trace);
     }
@@ -185,7 +185,7 @@ class LinuxNetworkTest {
     }
 
     @Test
-    void linksAddressesAndVlansGoThroughIproute2() throws Exception {
+    void linksAddressesAndVlansGoThroughRtnetlink() throws Exception {
         runningBond();
         IfAddress a = new IfAddress(ip("10.0.2.1"), 24);
         net.addAddress("eth3", a);
@@ -196,22 +196,21 @@ class LinuxNetworkTest {
         net.setUp("eth2.254", true);
         net.deleteLink("eth2.254");
         assertEquals(List.of(
-                "run ip addr add 10.0.2.1/24 broadcast 10.0.2.255 dev eth3",
-                "run ip addr del 10.0.2.1/24 dev eth3",
-                "run ip addr add 10.0.3.1/31 dev eth3",
-                "run ip link set dev eth2 mtu 9000",
-                "run ip link add link eth2 name eth2.254 type vlan id 254",
-                "run ip link set dev eth2.254 up",
-                "run ip link del dev eth2.254"), tree.trace);
+                "rtnl addr add 10.0.2.1/24 brd 10.0.2.255 dev eth3",
+                "rtnl addr del 10.0.2.1/24 dev eth3",
+                "rtnl addr add 10.0.3.1/31 dev eth3",
+                "rtnl link set eth2 mtu 9000",
+                "rtnl link add eth2.254 link eth2 vlan id 254",
+                "rtnl link set eth2.254 up",
+                "rtnl link del eth2.254"), tree.trace);
     }
 
     @Test
     void errorsCarryTheCommandOrFileAndTheKernelsWords() {
         runningBond();
-        tree.failing.add(List.of("ip", "link", "add", "link", "eth2", "name", "eth2.253", "type", "vlan", "id", "253"));
+        tree.failing.put("rtnl link add eth2.253 link eth2 vlan id 253", "cannot create VLAN 253 on eth2: File exists");
         NetworkException e = assertThrows(NetworkException.class, () -> net.createVlan("eth2", 253, "eth2.253"));
-        assertEquals("eth2.253: ip link add link eth2 name eth2.253 type vlan id 253 failed (exit 2): "
-                + "RTNETLINK answers: File exists", e.getMessage());
+        assertEquals("eth2.253: cannot create VLAN 253 on eth2: File exists", e.getMessage());
 
         NetworkException w = assertThrows(NetworkException.class, () -> net.setActiveSlave("bond9", "eth0"));
         assertTrue(w.getMessage().startsWith("bond9: writing 'eth0' to " + root.resolve("sys/class/net/bond9/bonding/active_slave")

@@ -1,0 +1,115 @@
+package had.network.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import had.network.IfAddress;
+import had.network.NetworkException;
+import had.os.LibC;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.annotations.SaveError;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rtnetlink adapter against this machine's kernel, in a network namespace of its own: a
+ * thread that unshares its network namespace takes its sockets and the processes it starts with
+ * it, and the namespace (with every link made in it) is gone when the thread ends. What had did
+ * is checked with iproute2, run from the same thread. Needs root; skipped without it.
+ */
+class KernelRtnetlinkTest {
+    public interface Unshare {
+        @SaveError
+        int unshare(int flags);
+    }
+
+    private static final int CLONE_NEWNET = 0x40000000;
+
+    @Test
+    void linksAndAddressesChangeAsIproute2SeesThem() throws Throwable {
+        inOwnNetworkNamespace(() -> {
+            KernelRtnetlink rtnl = new KernelRtnetlink();
+            rtnl.setUp("lo", true);
+            assertEquals(List.of(new IfAddress(IfAddress.fromInt(0x7f000001), 8)), rtnl.addresses().get(1),
+                    "lo up carries 127.0.0.1/8");
+
+            assumeTrue(ip("link", "add", "v0", "type", "veth", "peer", "name", "v1").isEmpty(), "no veth in this kernel");
+            int v0 = LibC.get().if_nametoindex("v0");
+            rtnl.setMtu("v0", 9000);
+            rtnl.setUp("v0", true);
+            IfAddress a = new IfAddress(IfAddress.fromInt(0x0a090901), 24);
+            rtnl.addAddress("v0", a);
+            assertEquals(List.of(new IfAddress(IfAddress.fromInt(0x0a090901), 24, IfAddress.fromInt(0x0a0909ff))),
+                    rtnl.addresses().get(v0));
+            assertTrue(ip("-o", "-4", "addr", "show", "dev", "v0").contains("inet 10.9.9.1/24 brd 10.9.9.255 "));
+            String link = ip("-o", "link", "show", "dev", "v0");
+            assertTrue(link.contains("mtu 9000") && link.contains(",UP"), link);
+
+            NetworkException dup = assertThrows(NetworkException.class, () -> rtnl.addAddress("v0", a));
+            // Newer kernels add their own words in an extended ack: "File exists (ipv4: Address already assigned)".
+            assertTrue(dup.getMessage().startsWith("v0: cannot add 10.9.9.1/24 to v0: File exists"), dup.getMessage());
+
+            rtnl.removeAddress("v0", a);
+            assertFalse(rtnl.addresses().containsKey(v0));
+            rtnl.setUp("v0", false);
+            assertFalse(ip("-o", "link", "show", "dev", "v0").contains(",UP"));
+
+            // 8021q may be missing from a build machine's kernel: then the kernel's refusal is what to see.
+            try {
+                rtnl.createVlan("v0", 5, "v0.5");
+                assertTrue(ip("-d", "-o", "link", "show", "dev", "v0.5").contains("vlan protocol 802.1Q id 5"));
+                rtnl.deleteLink("v0.5");
+            } catch (NetworkException e) {
+                assertTrue(e.getMessage().startsWith("v0.5: cannot create VLAN 5 on v0: Operation not supported"),
+                        e.getMessage());
+            }
+            rtnl.deleteLink("v0");
+            assertTrue(ip("-o", "link", "show").lines().noneMatch(l -> l.contains("v0") || l.contains("v1")));
+
+            NetworkException none = assertThrows(NetworkException.class, () -> rtnl.setUp("nosuch0", true));
+            assertEquals("nosuch0: no such interface", none.getMessage());
+        });
+    }
+
+    /** iproute2's output, or "error: ..." when it failed; an empty string for a quiet success. */
+    private static String ip(String... args) {
+        try {
+            List<String> argv = new java.util.ArrayList<>(List.of("ip"));
+            argv.addAll(List.of(args));
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? out : "error: " + out;
+        } catch (IOException e) {
+            return "error: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "error: interrupted";
+        }
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private static void inOwnNetworkNamespace(Body body) throws Throwable {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                Unshare u = LibraryLoader.create(Unshare.class).load("c");
+                assumeTrue(u.unshare(CLONE_NEWNET) == 0, "cannot make a network namespace (not root?)");
+                body.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "netns-test");
+        t.start();
+        t.join();
+        if (failure.get() != null) throw failure.get();
+    }
+}
