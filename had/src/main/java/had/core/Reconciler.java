@@ -117,10 +117,10 @@ final class Reconciler {
         boolean fresh = a == null || releasedNow.contains(l.name());
         String master = fresh ? null : a.master();
         if (l.master() != null) {
-            // A slave takes the bond's MTU; setting its own would fight the bond.
+            // A slave takes the bond's MTU; setting its own would fight the bond. Enslaving opens
+            // the port (the driver does it), so only a slave found down needs bringing up.
             if (!Objects.equals(master, l.master())) {
                 out.add(new Action.Enslave(l.master(), l.name()));
-                out.add(new Action.SetUp(l.name(), true));
             } else if (!a.up()) {
                 out.add(new Action.SetUp(l.name(), true));
             }
