@@ -70,6 +70,16 @@ sealed interface Action {
         }
     }
 
+    /** See {@link Network#setAllSlavesActive}. */
+    record SetAllSlavesActive(String bond, boolean on, String reason) implements Action {
+        public void apply(Network n) { n.setAllSlavesActive(bond, on); }
+        public String subject() { return bond; }
+        public String describe() {
+            return on ? "let " + bond + "'s backup slaves deliver what they receive (" + reason + ")"
+                    : bond + "'s backup slaves drop what they receive again (" + reason + ")";
+        }
+    }
+
     record SetActiveSlave(String bond, String ifname, String reason) implements Action {
         public void apply(Network n) { n.setActiveSlave(bond, ifname); }
         public String subject() { return ifname; }

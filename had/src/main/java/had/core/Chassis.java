@@ -259,7 +259,11 @@ public final class Chassis {
                 record(AuditEvent.of("bond.no-successor").with("bond", b.name()).with("slot", n));
                 continue;
             }
-            apply(List.of(new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
+            // Frames already on their way to the old port (the switch learns the new one from the
+            // driver's gratuitous ARP) are delivered, not dropped, until the card's ports are released.
+            s.handoverBonds.add(b.name());
+            apply(List.of(new Action.SetAllSlavesActive(b.name(), true, "extraction of slot " + n),
+                    new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
         }
         if (settings.quiesceMs() == 0) finishExtraction(s);
         else s.deadline = clock.nanos() + settings.quiesceMs() * 1_000_000L;
@@ -268,6 +272,7 @@ public final class Chassis {
 
     private void finishExtraction(Slot s) {
         s.leftServiceAt = clock.nanos();
+        s.handoverBonds.clear();
         reconcile(); // the slot is no longer in service: its ports leave their bonds, addresses go
         unloadUnusedDrivers(s);
         try {
@@ -291,6 +296,7 @@ public final class Chassis {
             case EXTRACTING -> {
                 record(ev.with("outcome", outcome = "restored"));
                 s.deadline = 0;
+                s.handoverBonds.clear();
                 transition(s, SlotState.ACTIVE, null);
                 reconcile();
                 restorePrimaries(s);

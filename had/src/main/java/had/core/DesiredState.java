@@ -19,7 +19,12 @@ import java.util.Map;
 record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
 
     /** A bond had keeps, with options whose primary is resolved to an interface (or null). */
-    record Bond(String name, BondOptions options, List<IfAddress> addresses, int mtu) {}
+    /**
+     * {@code handover}: an extraction is moving this bond's active slave off a card, and the
+     * card's ports, backups by then, must still deliver what reaches them (see
+     * {@link had.network.Network#setAllSlavesActive}).
+     */
+    record Bond(String name, BondOptions options, List<IfAddress> addresses, int mtu, boolean handover) {}
 
     /**
      * An interface on a card in service: a port, or a VLAN sub-interface of one ({@code vlanParent}
@@ -52,8 +57,9 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
         }
         Map<String, Bond> bonds = new LinkedHashMap<>();
         for (BondConfig bc : config.bonds().values()) {
+            boolean handover = slots.stream().anyMatch(s -> s.handoverBonds.contains(bc.name()));
             bonds.put(bc.name(), new Bond(bc.name(), bc.options().withPrimary(primaryOf(bc, slots, config)),
-                    bc.addresses(), bc.mtu()));
+                    bc.addresses(), bc.mtu(), handover));
         }
         return new DesiredState(Collections.unmodifiableMap(bonds), Collections.unmodifiableMap(links));
     }

@@ -29,6 +29,9 @@ final class Reconciler {
         List<Action> out = new ArrayList<>();
         deleteBondsNoLongerConfigured(desired, previous, actual, out);
         Set<String> releasedForModeChange = new HashSet<>();
+        // Option changes wait for the releases: since Linux 6.0 a bond whose primary is cleared
+        // takes its first working slave, which would hand the traffic back to a port on its way out.
+        List<Action> options = new ArrayList<>();
         for (DesiredState.Bond b : desired.bonds().values()) {
             NetworkState.Bond a = actual.bond(b.name());
             if (a == null) {
@@ -41,10 +44,11 @@ final class Reconciler {
                         releasedForModeChange.add(s);
                     }
                 }
-                out.add(new Action.SetBondOptions(b.name(), b.options(), changes(a.options(), b.options())));
+                options.add(new Action.SetBondOptions(b.name(), b.options(), changes(a.options(), b.options())));
             }
         }
         releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
+        out.addAll(options);
         deleteStaleVlans(desired, previous, actual, out);
         for (DesiredState.Link p : previous.links().values()) {
             // A port leaving service keeps only the addresses had did not give it.
@@ -71,6 +75,12 @@ final class Reconciler {
             addresses(b.name(), b.addresses(), prev == null ? List.of() : prev.addresses(), actual.link(b.name()), out);
             NetworkState.Link a = actual.link(b.name());
             if (a == null || !a.up()) out.add(new Action.SetUp(b.name(), true));
+            // Last, so that the leaving ports are released before their frames are dropped again;
+            // also what ends a handover that a restart interrupted.
+            NetworkState.Bond ab = actual.bond(b.name());
+            if (ab != null && ab.allSlavesActive() != b.handover()) {
+                out.add(new Action.SetAllSlavesActive(b.name(), b.handover(), b.handover() ? "handover" : "handover over"));
+            }
         }
         return out;
     }

@@ -3,6 +3,7 @@ package had.core;
 import had.backplane.PciFunction;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ final class Slot {
     /** Monotonic deadline for the pending stage (ports appearing, quiesce), or 0 when none. */
     long deadline;
     boolean extractionForced;
+    /** Bonds whose active slave an extraction moved off this card, until its ports are released. */
+    final Set<String> handoverBonds = new HashSet<>();
     boolean attention;
     /** The hot-swap LED as had last set it. */
     boolean led;
@@ -73,6 +76,7 @@ final class Slot {
         ports.clear();
         deadline = 0;
         extractionForced = false;
+        handoverBonds.clear();
         inServicePending = false;
         reason = null;
     }

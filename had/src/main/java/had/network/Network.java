@@ -29,6 +29,14 @@ public interface Network {
     /** Makes {@code ifname} the bond's active slave (active-backup, tlb, alb). */
     void setActiveSlave(String bond, String ifname);
 
+    /**
+     * Backup slaves deliver what they receive ({@code on}) or drop it, as the driver does by
+     * default (all_slaves_active). On while the active slave moves off a card being extracted:
+     * until the switch has learnt the bond's MAC address on the new port, frames still reach the
+     * old one, which is a backup by then.
+     */
+    void setAllSlavesActive(String bond, boolean on);
+
     void setUp(String ifname, boolean up);
 
     void setMtu(String ifname, int mtu);

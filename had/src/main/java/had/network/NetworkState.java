@@ -26,13 +26,20 @@ public record NetworkState(Map<String, Link> links, Map<String, Bond> bonds) {
     /**
      * One bond. {@code slaves} in enslavement order; {@code activeSlave} null when none (or when
      * the mode has no active slave); {@code slaveUp} is the bond's own view of each slave (MII or
-     * ARP status), which is what "working slave" means.
+     * ARP status), which is what "working slave" means. {@code allSlavesActive}: backup slaves
+     * deliver what they receive instead of dropping it (the driver's all_slaves_active), which had
+     * turns on only while it hands the active slave over to another card.
      */
     public record Bond(String name, BondOptions options, List<String> slaves, String activeSlave,
-                       Map<String, Boolean> slaveUp) {
+                       Map<String, Boolean> slaveUp, boolean allSlavesActive) {
         public Bond {
             slaves = List.copyOf(slaves);
             slaveUp = Map.copyOf(slaveUp);
+        }
+
+        public Bond(String name, BondOptions options, List<String> slaves, String activeSlave,
+                    Map<String, Boolean> slaveUp) {
+            this(name, options, slaves, activeSlave, slaveUp, false);
         }
 
         public int workingSlaves() {

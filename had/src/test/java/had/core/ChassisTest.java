@@ -18,6 +18,7 @@ import had.audit.AuditEvent;
 import had.backplane.BackplaneEvent;
 import had.backplane.BackplaneException;
 import had.network.IfAddress;
+import had.network.NetworkChange;
 import had.network.NetworkState;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +143,50 @@ class ChassisTest {
         // Active slave moved before any release was recorded.
         List<String> types = f.audit.stream().map(AuditEvent::type).toList();
         assertTrue(types.indexOf("bond.active") < types.indexOf("bond.release"), types.toString());
+        // ...and never went back to the leaving card: since Linux 6.0 a bond without a (working)
+        // primary takes its first working slave, so clearing the primary (slot 2 port 0) while
+        // slot 2's ports are still enslaved would hand the traffic back to them.
+        List<String> actives = f.net.changeLog().of("bond0").stream()
+                .filter(c -> c instanceof NetworkChange.ActiveSlave a && a.nanos() >= start)
+                .map(c -> ((NetworkChange.ActiveSlave) c).current()).toList();
+        assertEquals(List.of(f.port(12, 0)), actives);
+    }
+
+    @Test
+    void backupSlavesDeliverWhileTheActiveSlaveIsHandedOverAndDropAgainOnceTheCardIsOut() {
+        insertAll();
+        assertFalse(bond0().allSlavesActive());
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        assertTrue(bond0().allSlavesActive(), "frames still reaching slot 2's ports are delivered");
+        List<String> actions = f.audit.stream().map(e -> e.type() + " " + e.fields().getOrDefault("action", "")).toList();
+        assertTrue(actions.indexOf("net.change let bond0's backup slaves deliver what they receive (extraction of slot 2)")
+                < actions.indexOf("bond.active "), actions.toString());
+        f.advance(250);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+        assertFalse(bond0().allSlavesActive(), "over with the release of slot 2's ports");
+        List<String> after = f.audit.stream().map(e -> e.type() + " " + e.fields().getOrDefault("action", "")).toList();
+        assertTrue(after.lastIndexOf("bond.release ") < after.lastIndexOf(
+                "net.change bond0's backup slaves drop what they receive again (handover over)"), after.toString());
+    }
+
+    @Test
+    void aCancelledOrInterruptedHandoverEndsToo() {
+        insertAll();
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(100);
+        f.send(new BackplaneEvent.ExtractionCancelled(2, f.clock.nanos()));
+        assertFalse(bond0().allSlavesActive(), "cancelled");
+
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        assertTrue(bond0().allSlavesActive());
+        f.yank(2, 5);
+        assertFalse(bond0().allSlavesActive(), "card pulled during the quiesce");
+
+        // A had that died mid-handover: the next one finds it on and turns it off.
+        f.net.setAllSlavesActive("bond0", true);
+        f.send(new BackplaneEvent.Resync(f.portsBySlot.keySet(), f.clock.nanos()));
+        f.advance(10);
+        assertFalse(bond0().allSlavesActive(), "no extraction in progress: nothing to hand over");
     }
 
     @Test

@@ -109,7 +109,8 @@ public final class LinuxNetwork implements Network {
         Map<String, MiiStatus> status = ProcBonding.slaveStatus(sysfs.tryRead("proc/net/bonding/" + name).orElse(""));
         Map<String, Boolean> up = new LinkedHashMap<>();
         for (String s : slaves) up.put(s, status.getOrDefault(s, MiiStatus.DOWN).working());
-        return new NetworkState.Bond(name, bondFiles.options(name), slaves, bondFiles.activeSlave(name), up);
+        boolean allSlavesActive = sysfs.tryRead(BondFiles.dir(name) + "all_slaves_active").map("1"::equals).orElse(false);
+        return new NetworkState.Bond(name, bondFiles.options(name), slaves, bondFiles.activeSlave(name), up, allSlavesActive);
     }
 
     @Override
@@ -173,6 +174,11 @@ public final class LinuxNetwork implements Network {
     @Override
     public void setActiveSlave(String bond, String ifname) {
         sysfs.write(bond, BondFiles.dir(bond) + "active_slave", ifname);
+    }
+
+    @Override
+    public void setAllSlavesActive(String bond, boolean on) {
+        sysfs.write(bond, BondFiles.dir(bond) + "all_slaves_active", on ? "1" : "0");
     }
 
     @Override

@@ -29,6 +29,8 @@ final class SimBond {
     SimSlave primary;
     /** Set when the primary is (re)named: the next selection takes it whatever primary_reselect says. */
     boolean forcePrimary;
+    /** all_slaves_active: frames are not modelled, so only what sysfs would show. */
+    boolean allSlavesActive;
     boolean carrierOn;
     long miiNext = NEVER;
     long arpNext = NEVER;
@@ -266,7 +268,7 @@ final class SimBond {
             up.put(s.name(), s.link == MiiStatus.UP);
         }
         String act = usesPrimary() && active != null ? active.name() : null;
-        return new NetworkState.Bond(name, options(), names, act, up);
+        return new NetworkState.Bond(name, options(), names, act, up, allSlavesActive);
     }
 
     NetworkException error(String what) {

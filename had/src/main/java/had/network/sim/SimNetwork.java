@@ -203,6 +203,11 @@ public final class SimNetwork implements Network {
     }
 
     @Override
+    public void setAllSlavesActive(String bond, boolean on) {
+        act(() -> bond(bond).allSlavesActive = on);
+    }
+
+    @Override
     public void setUp(String ifname, boolean up) {
         act(() -> setAdmin(link(ifname), up));
     }
