@@ -47,11 +47,12 @@ boot() {   # boot NAME: namespace, QEMU, labwatch recording kernel events into s
 mark() { wc -l < "$LAB_RUN/state/watch.log"; }   # events after a mark belong to what follows
 since() { tail -n +$(($1 + 1)) "$LAB_RUN/state/watch.log"; }
 
-# reactions MARK KIND: per netdev "add" uevent after MARK (a name may come back with a card
-# re-inserted), ms from it to the port enslaved (KIND bond) or addressed (KIND addr); "IF MS" lines.
+# reactions MARK KIND: per card port's netdev "add" uevent after MARK (a name may come back with
+# a card re-inserted; bonds are not cards), ms from it to the port enslaved (KIND bond) or
+# addressed (KIND addr); "IF MS" lines.
 reactions() {
     since "$1" | awk -v kind="$2" '
-        $2 == "uevent" && $3 == "add" && $4 == "net" && $6 != "" { added[$6] = $1; pending[$6] = 1 }
+        $2 == "uevent" && $3 == "add" && $4 == "net" && $5 ~ /^\/devices\/pci/ && $6 != "" { added[$6] = $1; pending[$6] = 1 }
         kind == "bond" && $2 == "link" && pending[$3] && $4 ~ /^master=bond/ { printf "%s %.1f\n", $3, ($1 - added[$3]) / 1e6; pending[$3] = 0 }
         kind == "addr" && $2 == "addr" && pending[$3] { printf "%s %.1f\n", $3, ($1 - added[$3]) / 1e6; pending[$3] = 0 }'
 }
