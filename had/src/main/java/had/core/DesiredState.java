@@ -69,8 +69,14 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
         List<PortConfig> pcs = config.configsFor(slot, subdevice);
         if (pcs.isEmpty()) return;
         boolean parentNeeded = false;
+        int parentMtu = 0;
         for (PortConfig pc : pcs) {
             if (pc.vlan() > 0) {
+                // A VLAN interface is never larger than the port under it (the kernel refuses it,
+                // and a bond refuses a slave that cannot take its MTU): the port carries the largest.
+                parentMtu = Math.max(parentMtu, pc.mtu());
+                BondConfig bond = pc.bond() == null ? null : config.bonds().get(pc.bond());
+                if (bond != null) parentMtu = Math.max(parentMtu, bond.mtu());
                 String name = vlanName(ifname, pc.vlan());
                 if (name.length() > IFNAME_MAX) {
                     problems.put(slot, "VLAN interface name " + name + " is longer than " + IFNAME_MAX
@@ -84,8 +90,11 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
             }
         }
         // A port that only carries tagged VLANs still has to be up, with no address of its own.
-        if (parentNeeded && !links.containsKey(ifname)) {
-            links.put(ifname, new Link(ifname, null, 0, null, List.of(), 0, slot, subdevice));
+        Link untagged = links.get(ifname);
+        if (parentNeeded && untagged == null) {
+            links.put(ifname, new Link(ifname, null, 0, null, List.of(), parentMtu, slot, subdevice));
+        } else if (parentNeeded && untagged.master() == null && untagged.mtu() < parentMtu) {
+            links.put(ifname, new Link(ifname, null, 0, null, untagged.addresses(), parentMtu, slot, subdevice));
         }
     }
 

@@ -48,8 +48,8 @@ final class Reconciler {
             }
         }
         releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
+        deleteStaleVlans(desired, previous, actual, out); // a deleted VLAN leaves its bond too
         out.addAll(options);
-        deleteStaleVlans(desired, previous, actual, out);
         for (DesiredState.Link p : previous.links().values()) {
             // A port leaving service keeps only the addresses had did not give it.
             if (p.isVlan() || desired.links().containsKey(p.name())) continue;

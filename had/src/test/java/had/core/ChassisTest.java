@@ -74,6 +74,22 @@ class ChassisTest {
     }
 
     @Test
+    void vlanBondsOfJumboFramesGetTheirPortsRaisedToTheBondsMtu() {
+        // Seed 000's layout: both ports carry VLANs 253 and 254, each bond of VLANs with MTU 9000.
+        CoreFixture v = new CoreFixture(Configs.vlanBonds());
+        v.resync();
+        List<String> ports = v.insert(3, E1000E, 2);
+        v.advance(500);
+        assertEquals(SlotState.ACTIVE, v.state(3));
+        NetworkState n = v.net.read();
+        assertEquals(List.of(ports.get(0) + ".253", ports.get(1) + ".253"), n.bond("bond253").slaves());
+        assertEquals(List.of(ports.get(0) + ".254", ports.get(1) + ".254"), n.bond("bond254").slaves());
+        for (String p : ports) assertEquals(9000, n.link(p).mtu(), p + " carries the jumbo VLANs");
+        assertEquals(9000, n.link(ports.get(0) + ".253").mtu());
+        assertTrue(v.audits("net.error").isEmpty(), v.audits("net.error").toString());
+    }
+
+    @Test
     void unknownCardIsIgnoredAndRecordedAndNothingElseIsTouched() {
         insertAll();
         int before = f.audits("net.change").size() + f.audits("bond.enslave").size();

@@ -131,8 +131,34 @@ class ReconcilerTest {
         // The primary goes with the card; the address an operator added by hand stays.
         assertTrue(plan.contains("set bond0 primary eth0 -> none"), plan.toString());
         assertTrue(plan.contains("release eth0 from bond0") && plan.contains("release eth1 from bond0"), plan.toString());
+        // Only once they are out: a bond without a primary takes its first working slave (Linux 6.0+).
+        assertTrue(plan.indexOf("release eth1 from bond0") < plan.indexOf("set bond0 primary eth0 -> none"), plan.toString());
         assertTrue(plan.contains("remove 10.0.2.1/24 from eth4"), plan.toString());
         assertTrue(plan.stream().noneMatch(a -> a.contains("172.16.0.9")), plan.toString());
+    }
+
+    @Test
+    void vlansOfACardLeavingServiceAreDeletedBeforeTheirBondsPrimaryChanges() {
+        ChassisConfig vc = Configs.vlanBonds();
+        Slot s3 = activeSlot(3, "eth0", "eth1");
+        DesiredState before = DesiredState.of(vc, List.of(s3), new HashMap<>());
+        s3.state = SlotState.EXTRACTING;
+        DesiredState after = DesiredState.of(vc, List.of(s3), new HashMap<>());
+        Map<String, NetworkState.Link> links = new HashMap<>();
+        for (String p : List.of("eth0", "eth1")) {
+            links.put(p, eth(p, true, null));
+            links.put(p + ".253", eth(p + ".253", true, "bond253"));
+            links.put(p + ".254", eth(p + ".254", true, "bond254"));
+        }
+        NetworkState actual = new NetworkState(links, Map.of(
+                "bond253", new NetworkState.Bond("bond253", before.bonds().get("bond253").options(),
+                        List.of("eth0.253", "eth1.253"), "eth0.253", Map.of("eth0.253", true, "eth1.253", true)),
+                "bond254", new NetworkState.Bond("bond254", before.bonds().get("bond254").options(),
+                        List.of("eth0.254", "eth1.254"), "eth1.254", Map.of("eth0.254", true, "eth1.254", true))));
+        List<String> plan = Reconciler.plan(after, before, actual, Set.of("eth0", "eth1")).stream()
+                .map(Action::describe).toList();
+        assertTrue(plan.indexOf("delete eth0.253") >= 0
+                && plan.indexOf("delete eth0.253") < plan.indexOf("set bond253 primary eth0.253 -> none"), plan.toString());
     }
 
     @Test
