@@ -55,6 +55,11 @@ export HOME=/run/lab/home LAB_TOP=$TOP LAB_CACHE=$CACHE LANG=C.UTF-8 TMPDIR=/run
 export JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=/run/lab/tmp -XX:-UsePerfData"
 EOF
 chmod +x $H/run/lab/bin/*
+# Modules the kernel asks for itself (rtnl-link-vlan when a VLAN is created, as on any system
+# with kmod) come from the same tree.
+printf '#!/bin/busybox sh\nexec chroot %s /run/lab/bin/modprobe "$@"\n' "$H" > /bin/kernel-modprobe
+chmod +x /bin/kernel-modprobe
+echo /bin/kernel-modprobe > /proc/sys/kernel/modprobe
 # Bonding as a chassis controller has it at boot: no default bond (tls first: bonding needs it).
 chroot $H /run/lab/bin/modprobe tls || fail "modprobe tls"
 chroot $H /run/lab/bin/modprobe bonding max_bonds=0 || fail "modprobe bonding"
