@@ -80,7 +80,9 @@ reinsertions() {
 }
 
 # ping_start ADDR / ping_stop: the peer pings ADDR every 10 ms; ping_stop sets LOST, SENT and
-# GAP (the longest run of lost replies, in ms).
+# GAP (the longest run of lost replies, in ms). ping is stopped with SIGINT, so its last requests
+# may still be on their way: unanswered ones after the last reply count as lost only when they
+# span more than ping's 1 s wait (an outage at the very end), not when they were merely in flight.
 ping_start() {
     PING_FILE=$OUT/ping-$(lab_ms).txt
     # ip netns exec execs ping, so $! is ping itself (SIGINT makes it print its summary)
@@ -91,12 +93,12 @@ ping_start() {
 ping_stop() {
     kill -INT "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null
     SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$PING_FILE")
-    local rcvd
-    rcvd=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$PING_FILE")
-    SENT=${SENT:-0}; LOST=$((SENT - ${rcvd:-0}))
-    GAP=$(grep -o 'icmp_seq=[0-9]*' "$PING_FILE" | cut -d= -f2 | sort -n | uniq |
-        awk -v sent="$SENT" 'BEGIN { last = 0; max = 0 } { if ($1 - last - 1 > max) max = $1 - last - 1; last = $1 }
-            END { if (sent - last > max) max = sent - last; print max * 10 }')
+    SENT=${SENT:-0}
+    read -r LOST GAP < <(grep -o 'icmp_seq=[0-9]*' "$PING_FILE" | cut -d= -f2 | sort -n | uniq |
+        awk -v sent="$SENT" 'BEGIN { last = 0; max = 0; lost = 0 }
+            { if ($1 - last - 1 > max) max = $1 - last - 1; lost += $1 - last - 1; last = $1 }
+            END { tail = sent - last; if (tail > 100) { lost += tail; if (tail > max) max = tail }
+                  print lost, max * 10 }')
 }
 # pings_ok ADDR: answers within 10 s, then 10 of 10 pings answered
 pings_ok() { lab_ping -c 1 -w 10 -q "$1" >/dev/null && lab_ping -c 10 -i 0.05 -W 1 -q "$1" | grep -q " 0% packet loss"; }
