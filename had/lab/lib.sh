@@ -55,8 +55,12 @@ lab_kernel() {
     LAB_KPKG=$(cat "$LAB_KROOT/.done")
 }
 
+# What a guest needs to reach the host's files: virtio and 9p, loaded in this order.
+LAB_9P_MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
+
 # lab_initramfs OUT INIT [EXTRA-MODULES...]: busybox, the 9p modules (and EXTRA-MODULES), INIT as
-# /init, packed into OUT. Files to add can be put in $LAB_IR_EXTRA (a directory) beforehand.
+# /init, packed into OUT. INIT starts with ". /lib/lab-base.sh": busybox's applets, /proc, /sys,
+# /dev, fail() and the 9p modules loaded. Files to add can be put in $LAB_IR_EXTRA beforehand.
 lab_initramfs() {
     local out=$1 init=$2; shift 2
     local ir
@@ -64,8 +68,7 @@ lab_initramfs() {
     mkdir -p "$ir"/{bin,proc,sys,dev,host,lib/modules/$LAB_KVER}
     cp /bin/busybox "$ir/bin/busybox"
     local m f
-    for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache \
-             9pnet 9pnet_virtio 9p "$@"; do
+    for m in $LAB_9P_MODULES "$@"; do
         f=$(cd "$LAB_KROOT/lib/modules/$LAB_KVER" && find kernel -name "$m.ko*" | head -1)
         [ -n "$f" ] || lab_die "module $m not in $LAB_KPKG"
         mkdir -p "$ir/lib/modules/$LAB_KVER/$(dirname "$f")"
@@ -74,6 +77,18 @@ lab_initramfs() {
     cp "$LAB_KROOT/lib/modules/$LAB_KVER"/modules.{order,builtin,builtin.modinfo} "$ir/lib/modules/$LAB_KVER/" 2>/dev/null || true
     depmod -b "$ir" "$LAB_KVER"
     [ -n "${LAB_IR_EXTRA:-}" ] && cp -r "$LAB_IR_EXTRA"/. "$ir/"
+    cat > "$ir/lib/lab-base.sh" <<EOF
+# Written by lab_initramfs (had/lab/lib.sh): the start of every lab guest's /init.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+fail() { echo "@@ FAIL \$*"; poweroff -f; }
+for m in $LAB_9P_MODULES; do
+    modprobe "\$m" || fail "modprobe \$m"
+done
+EOF
     cp "$init" "$ir/init"
     chmod +x "$ir/init"
     (cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"

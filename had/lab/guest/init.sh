@@ -3,17 +3,7 @@
 # proc, sys, dev and tmpfs for /tmp and /run, the lab's state share at /run/lab/state, and starts
 # the lab agent (guest/agent.sh, the host's bash) on the second serial port. "@@" lines on the
 # console are the hand-shake with lib.sh.
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs dev /dev
-fail() { echo "@@ FAIL $*"; poweroff -f; }
-
-for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache \
-         9pnet 9pnet_virtio 9p; do
-    modprobe "$m" || fail "modprobe $m"
-done
+. /lib/lab-base.sh
 for w in $(cat /proc/cmdline); do
     case $w in
         lab.top=*) TOP=${w#lab.top=} ;;

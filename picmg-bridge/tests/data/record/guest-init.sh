@@ -2,18 +2,7 @@
 # /init of the recording guest (see record.sh). Records every kernel uevent to the 9p share
 # while the host hot-plugs e1000e cards into chassis slots 2 and 16 and the guest takes them out.
 # Lines starting with "@@" on the console are the hand-shake with record.sh.
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs dev /dev
-
-fail() { echo "@@ FAIL $*"; poweroff -f; }
-
-for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache \
-         9pnet 9pnet_virtio 9p; do
-    modprobe "$m" || fail "modprobe $m"
-done
+. /lib/lab-base.sh
 mkdir -p /out
 mount -t 9p -o trans=virtio,version=9p2000.L out /out || fail "mount 9p"
 mkdir -p /out/raw
