@@ -57,7 +57,8 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
         }
         Map<String, Bond> bonds = new LinkedHashMap<>();
         for (BondConfig bc : config.bonds().values()) {
-            boolean handover = slots.stream().anyMatch(s -> s.handoverBonds.contains(bc.name()));
+            boolean handover = false;
+            for (Slot s : slots) handover |= s.handoverBonds.contains(bc.name());
             bonds.put(bc.name(), new Bond(bc.name(), bc.options().withPrimary(primaryOf(bc, slots, config)),
                     bc.addresses(), bc.mtu(), handover));
         }
