@@ -20,14 +20,15 @@ import jnr.ffi.Runtime;
 public final class NetlinkSocket implements AutoCloseable {
     public static final int NETLINK_ROUTE = 0;
 
-    public static final int NLMSG_HDRLEN = 16;
-    public static final short NLM_F_REQUEST = 0x1;
-    public static final short NLM_F_MULTI = 0x2;
-    public static final short NLM_F_ACK = 0x4;
-    public static final short NLM_F_DUMP = 0x300;
-    public static final short NLM_F_REPLACE = 0x100;
+    /** Flags of a request that creates something, and refuses to when it exists (as iproute2's "add"). */
     public static final short NLM_F_EXCL = 0x200;
     public static final short NLM_F_CREATE = 0x400;
+
+    private static final int NLMSG_HDRLEN = 16;
+    private static final short NLM_F_REQUEST = 0x1;
+    private static final short NLM_F_MULTI = 0x2;
+    private static final short NLM_F_ACK = 0x4;
+    private static final short NLM_F_DUMP = 0x300;
 
     private static final short NLMSG_ERROR = 2;
     private static final short NLMSG_DONE = 3;
@@ -193,6 +194,7 @@ public final class NetlinkSocket implements AutoCloseable {
         return new NetlinkError(errno, text);
     }
 
+    /** Messages and attributes start on 4-byte boundaries (NLMSG_ALIGN, NLA_ALIGN). */
     public static int align(int n) {
         return (n + 3) & ~3;
     }

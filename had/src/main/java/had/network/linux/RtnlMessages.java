@@ -1,6 +1,7 @@
 package had.network.linux;
 
 import had.network.IfAddress;
+import had.os.NetlinkSocket;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,8 +26,6 @@ final class RtnlMessages {
     static final int IFF_UP = 0x1;
     private static final byte AF_UNSPEC = 0;
     private static final byte AF_INET = 2;
-    private static final short NLM_F_EXCL = 0x200;
-    private static final short NLM_F_CREATE = 0x400;
 
     private static final short IFLA_IFNAME = 3;
     private static final short IFLA_MTU = 4;
@@ -56,7 +55,7 @@ final class RtnlMessages {
 
     /** ip link add link PARENT name NAME type vlan id VID */
     static ByteBuffer newVlan(int parentIndex, String name, int vid) {
-        Message m = new Message(RTM_NEWLINK, (short) (NLM_F_CREATE | NLM_F_EXCL)).ifinfo(AF_UNSPEC, 0, 0, 0);
+        Message m = new Message(RTM_NEWLINK, (short) (NetlinkSocket.NLM_F_CREATE | NetlinkSocket.NLM_F_EXCL)).ifinfo(AF_UNSPEC, 0, 0, 0);
         m.u32(IFLA_LINK, parentIndex);
         m.string(IFLA_IFNAME, name);
         int info = m.begin(IFLA_LINKINFO);
@@ -75,7 +74,7 @@ final class RtnlMessages {
 
     /** ip addr add A/LEN [broadcast B] dev INDEX: refused with EEXIST when present, as ip's is. */
     static ByteBuffer newAddr(int index, IfAddress a) {
-        Message m = new Message(RTM_NEWADDR, (short) (NLM_F_CREATE | NLM_F_EXCL)).ifaddr(index, a.prefix());
+        Message m = new Message(RTM_NEWADDR, (short) (NetlinkSocket.NLM_F_CREATE | NetlinkSocket.NLM_F_EXCL)).ifaddr(index, a.prefix());
         m.bytes(IFA_LOCAL, a.address().getAddress());
         m.bytes(IFA_ADDRESS, a.address().getAddress());
         if (a.broadcast() != null) m.bytes(IFA_BROADCAST, a.broadcast().getAddress());
@@ -113,7 +112,7 @@ final class RtnlMessages {
                     else if (type == IFA_ADDRESS) address = ipv4(b, off + 4);
                     else if (type == IFA_BROADCAST) broadcast = ipv4(b, off + 4);
                 }
-                off += align(len);
+                off += NetlinkSocket.align(len);
             }
             // IFA_LOCAL is the interface's own address; IFA_ADDRESS differs from it only on point-to-point links.
             Inet4Address own = local != null ? local : address;
@@ -127,9 +126,6 @@ final class RtnlMessages {
         return IfAddress.fromInt(b.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(off));
     }
 
-    private static int align(int n) {
-        return (n + 3) & ~3;
-    }
 
     /** One request being written: header, family header, attributes (nested ones closed by end()). */
     private static final class Message {
