@@ -38,6 +38,16 @@ public sealed interface BackplaneEvent {
     record LinkChanged(int slot, String ifname, boolean carrier, long at) implements BackplaneEvent {}
 
     /**
+     * A verdict on a port's path ({@link PathProbes}): frames get through it ({@code up}) or they
+     * stopped getting through, whatever its carrier says. {@code since}: when the verdict began to
+     * be true on the same clock as {@code at} (down: the first unanswered probe; up: the first
+     * answer of the run). {@code target}: the target that answered last (down: the one that
+     * answered last before the loss). {@code rttNanos}: the last answer's round-trip time, 0 if none.
+     */
+    record PathChanged(int slot, String ifname, boolean up, String target, long rttNanos, long since, long at)
+            implements BackplaneEvent {}
+
+    /**
      * Marks the end of an inventory: the adapter has just reported (again) every card and
      * interface present, at start-up or after it lost events (a netlink overflow). Slots missing
      * from {@code occupied} are empty now, whatever was reported before; the consumer reconciles.

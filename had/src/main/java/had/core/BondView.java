@@ -1,5 +1,6 @@
 package had.core;
 
+import had.backplane.PathState;
 import had.network.BondOptions;
 import java.util.List;
 
@@ -15,8 +16,17 @@ public record BondView(String name, boolean exists, boolean linkUp, boolean up, 
         slaves = List.copyOf(slaves);
     }
 
-    /** {@code slot} 0 and {@code port} -1 when the interface belongs to no card had knows. */
-    public record SlaveView(String ifname, int slot, int port, boolean bondUp, boolean carrier, boolean working) {}
+    /**
+     * {@code slot} 0 and {@code port} -1 when the interface belongs to no card had knows.
+     * {@code path}: what the probes say of its path, null when the bond's paths are not supervised;
+     * {@code rttNanos}: the last answer's round-trip time, 0 when none.
+     */
+    public record SlaveView(String ifname, int slot, int port, boolean bondUp, boolean carrier, boolean working,
+                            PathState path, long rttNanos) {
+        public SlaveView(String ifname, int slot, int port, boolean bondUp, boolean carrier, boolean working) {
+            this(ifname, slot, port, bondUp, carrier, working, null, 0);
+        }
+    }
 
     public boolean degraded() {
         return working < expected;

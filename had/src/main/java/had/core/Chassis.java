@@ -5,6 +5,8 @@ import had.audit.AuditEvent;
 import had.backplane.Backplane;
 import had.backplane.BackplaneEvent;
 import had.backplane.BackplaneException;
+import had.backplane.PathProbes;
+import had.backplane.PathState;
 import had.backplane.PciFunction;
 import had.config.ChassisConfig;
 import had.drivers.DriverException;
@@ -43,7 +45,8 @@ public final class Chassis {
     private final Clock clock;
     private final Settings settings;
     private final Map<Integer, Slot> slots = new TreeMap<>();
-    private final ServiceWatch services = new ServiceWatch(this::describeInterface);
+    private final Paths paths;
+    private final ServiceWatch services;
     private ChassisConfig config;
     private DesiredState applied = DesiredState.NOTHING;
     /** Until the backplane's first inventory is complete, the network is left exactly as found. */
@@ -56,6 +59,13 @@ public final class Chassis {
 
     public Chassis(ChassisConfig config, Settings settings, Backplane backplane, Network network, Drivers drivers,
                    Audit audit, Clock clock) {
+        this(config, settings, backplane, PathProbes.NONE, network, drivers, audit, clock);
+    }
+
+    public Chassis(ChassisConfig config, Settings settings, Backplane backplane, PathProbes probes, Network network,
+                   Drivers drivers, Audit audit, Clock clock) {
+        this.paths = new Paths(probes);
+        this.services = new ServiceWatch(this::describeInterface, paths::state, paths::loss);
         this.config = config;
         this.settings = settings;
         this.backplane = backplane;
@@ -76,7 +86,9 @@ public final class Chassis {
         else if (event instanceof BackplaneEvent.ExtractionRequested e) requestExtraction(e.slot(), false, "handle");
         else if (event instanceof BackplaneEvent.ExtractionCancelled e) cancelExtraction(e.slot(), "handle");
         else if (event instanceof BackplaneEvent.CardRemoved e) cardRemoved(e.slot());
+        else if (event instanceof BackplaneEvent.PathChanged e) pathChanged(e);
         else if (event instanceof BackplaneEvent.Resync e) resync(e.occupied());
+        else throw new IllegalArgumentException("no handler for backplane event " + event);
     }
 
     /**
@@ -393,6 +405,18 @@ public final class Chassis {
         if (!carrier && inventoryDone) for (AuditEvent e : services.carrierLost(ifname, at)) record(e);
     }
 
+    private void pathChanged(BackplaneEvent.PathChanged e) {
+        if (!paths.take(e)) return;
+        int[] where = whereIs(e.ifname());
+        Paths.Watch w = applied.probed().get(e.ifname());
+        record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where[0] == 0 ? null : where[0])
+                .with("port", where[1] < 0 ? null : where[1]).with("bond", w == null ? null : w.bond())
+                .with("up", e.up()).with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
+                .with("since", e.since()).with("cause", e.up() ? null : paths.loss(e.ifname())));
+        if (!e.up() && inventoryDone) for (AuditEvent a : services.pathLost(e.ifname(), e.since())) record(a);
+        dirty = true;
+    }
+
     private void resync(Set<Integer> occupied) {
         for (Slot s : slots.values()) {
             if (s.state != SlotState.EMPTY && !occupied.contains(s.number)) cardRemoved(s.number);
@@ -423,21 +447,47 @@ public final class Chassis {
         if (!inventoryDone) return;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Map<Integer, String> problems = new HashMap<>();
-            DesiredState desired = DesiredState.of(config, slots.values(), problems);
+            DesiredState desired = DesiredState.of(config, slots.values(), problems, paths::state, applied);
             for (Map.Entry<Integer, String> p : problems.entrySet()) {
                 Slot s = slots.get(p.getKey());
                 if (s != null && s.state == SlotState.ACTIVE) transition(s, SlotState.FAILED, p.getValue());
             }
-            if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>());
+            if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths::state, applied);
             List<Action> plan = Reconciler.plan(desired, applied, network.read(), knownInterfaces());
             if (plan.isEmpty()) {
+                recordPathDecisions(desired);
                 applied = desired;
+                paths.sync(applied.probed(), this::record);
                 return;
             }
             apply(plan);
+            if (round == 0) recordPathDecisions(desired);
             applied = desired;
         }
+        paths.sync(applied.probed(), this::record);
         log.warn("the network did not settle after {} rounds of changes", MAX_ROUNDS);
+    }
+
+    /**
+     * Says once, when it begins, that a bond has no port whose path works: had leaves it as it is
+     * (taking ports away would not help) and the service records count it down.
+     */
+    private void recordPathDecisions(DesiredState desired) {
+        for (DesiredState.Bond b : desired.bonds().values()) {
+            if (!everyPathDead(desired, b.name()) || everyPathDead(applied, b.name())) continue;
+            record(AuditEvent.of("path.all-down").with("bond", b.name()).with("ports", String.join(", ", b.deadPaths()))
+                    .with("outcome", "left as it is: no port's path works"));
+        }
+    }
+
+    /** Every port of the bond is probed and found dead. */
+    private static boolean everyPathDead(DesiredState d, String bond) {
+        DesiredState.Bond b = d.bonds().get(bond);
+        if (b == null || b.deadPaths().isEmpty()) return false;
+        for (Map.Entry<String, Paths.Watch> w : d.probed().entrySet()) {
+            if (w.getValue().bond().equals(bond) && !b.deadPaths().contains(w.getKey())) return false;
+        }
+        return true;
     }
 
     private void apply(List<Action> plan) {
@@ -619,6 +669,7 @@ public final class Chassis {
     /** Each configured bond as the kernel has it now, for status output. Reads, changes nothing. */
     public List<BondView> bonds() {
         NetworkState actual = network.read();
+        Map<String, PathProbes.Status> probeStatus = paths.status();
         List<BondView> out = new ArrayList<>();
         for (had.config.BondConfig bc : config.bonds().values()) {
             NetworkState.Bond b = actual.bond(bc.name());
@@ -629,8 +680,11 @@ public final class Chassis {
                 for (String name : b.slaves()) {
                     NetworkState.Link sl = actual.link(name);
                     int[] where = whereIs(name);
+                    PathProbes.Status ps = probeStatus.get(name);
+                    PathState path = !bc.supervised() ? null : paths.watched(name) ? paths.state(name) : PathState.UNKNOWN;
                     slaves.add(new BondView.SlaveView(name, where[0], where[1], Boolean.TRUE.equals(b.slaveUp().get(name)),
-                            sl != null && sl.carrier(), ServiceWatch.working(b, name, actual)));
+                            sl != null && sl.carrier(), services.working(b, name, actual), path,
+                            ps == null ? 0 : ps.rttNanos()));
                 }
             }
             int working = (int) slaves.stream().filter(BondView.SlaveView::working).count();

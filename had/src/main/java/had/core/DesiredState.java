@@ -4,27 +4,40 @@ import had.config.BondConfig;
 import had.config.ChassisConfig;
 import had.config.PortConfig;
 import had.config.SlotPort;
+import had.backplane.PathState;
 import had.network.BondOptions;
+import had.network.PrimaryReselect;
 import had.network.IfAddress;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What the network should look like, derived from the configuration and the cards in service.
  * Pure data: the same configuration and cards always give the same desired state.
  */
-record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
+record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String, Paths.Watch> probed) {
 
-    /** A bond had keeps, with options whose primary is resolved to an interface (or null). */
     /**
+     * A bond had keeps, with options whose primary is resolved to an interface (or null).
      * {@code handover}: an extraction is moving this bond's active slave off a card, and the
      * card's ports, backups by then, must still deliver what reaches them (see
-     * {@link had.network.Network#setAllSlavesActive}).
+     * {@link had.network.Network#setAllSlavesActive}). {@code deadPaths} and {@code livePaths}: the
+     * bond's ports whose path the probes found dead, and found working (neither: not decided);
+     * {@code outOfBond}: the ports kept out of the bond for their dead path.
      */
-    record Bond(String name, BondOptions options, List<IfAddress> addresses, int mtu, boolean handover) {}
+    record Bond(String name, BondOptions options, List<IfAddress> addresses, int mtu, boolean handover,
+                Set<String> deadPaths, Set<String> livePaths, Set<String> outOfBond) {
+        Bond(String name, BondOptions options, List<IfAddress> addresses, int mtu, boolean handover) {
+            this(name, options, addresses, mtu, handover, Set.of(), Set.of(), Set.of());
+        }
+    }
 
     /**
      * An interface on a card in service: a port, or a VLAN sub-interface of one ({@code vlanParent}
@@ -35,9 +48,14 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
         boolean isVlan() {
             return vlanParent != null;
         }
+
+        /** The same port taken out of its bond for a dead path: up, with nothing of the bond's. */
+        Link outOfBond() {
+            return new Link(name, vlanParent, vlanId, null, List.of(), 0, slot, subdevice);
+        }
     }
 
-    static final DesiredState NOTHING = new DesiredState(Map.of(), Map.of());
+    static final DesiredState NOTHING = new DesiredState(Map.of(), Map.of(), Map.of());
 
     /** Longest interface name Linux accepts (IFNAMSIZ - 1). */
     static final int IFNAME_MAX = 15;
@@ -48,6 +66,16 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
 
     /** Builds the desired state; problems that make a port unusable are reported to {@code problems}. */
     static DesiredState of(ChassisConfig config, Collection<Slot> slots, Map<Integer, String> problems) {
+        return of(config, slots, problems, ifname -> PathState.UNKNOWN, NOTHING);
+    }
+
+    /**
+     * The same, knowing what the probes say of each port's path ({@code path}): a dead path is
+     * avoided as had/doc/path-supervision.md says, but a bond never loses its last port whose path
+     * might still work: when every path of a bond is dead, it stays as it was ({@code previous}).
+     */
+    static DesiredState of(ChassisConfig config, Collection<Slot> slots, Map<Integer, String> problems,
+                           Function<String, PathState> path, DesiredState previous) {
         Map<String, Link> links = new LinkedHashMap<>();
         for (Slot slot : slots) {
             if (!slot.state.inService()) continue;
@@ -56,13 +84,54 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links) {
             }
         }
         Map<String, Bond> bonds = new LinkedHashMap<>();
+        Map<String, Paths.Watch> probed = new LinkedHashMap<>();
         for (BondConfig bc : config.bonds().values()) {
             boolean handover = false;
             for (Slot s : slots) handover |= s.handoverBonds.contains(bc.name());
-            bonds.put(bc.name(), new Bond(bc.name(), bc.options().withPrimary(primaryOf(bc, slots, config)),
-                    bc.addresses(), bc.mtu(), handover));
+            String primary = primaryOf(bc, slots, config);
+            Set<String> dead = new LinkedHashSet<>(), live = new LinkedHashSet<>(), out = new LinkedHashSet<>();
+            if (bc.supervised()) {
+                List<String> members = new ArrayList<>();
+                for (Link l : links.values()) if (bc.name().equals(l.master())) members.add(l.name());
+                for (String m : members) {
+                    probed.put(m, new Paths.Watch(bc.name(), bc.paths()));
+                    PathState p = path.apply(m);
+                    if (p == PathState.DOWN) dead.add(m);
+                    else if (p == PathState.UP) live.add(m);
+                }
+                boolean hasActive = bc.options().mode().hasActiveSlave();
+                if (hasActive && bc.options().primaryReselect() == PrimaryReselect.ALWAYS) {
+                    // Writing primary makes the driver switch to it whatever primary_reselect says,
+                    // so it moves only where the driver would move anyway: with "always".
+                    primary = pathPrimary(primary, members, dead, live);
+                }
+                if (!hasActive && !dead.isEmpty()) {
+                    if (dead.size() < members.size()) {
+                        out.addAll(dead);
+                    } else {
+                        Bond before = previous.bonds().get(bc.name());
+                        if (before != null) for (String o : before.outOfBond()) if (dead.contains(o)) out.add(o);
+                    }
+                    for (String o : out) links.put(o, links.get(o).outOfBond());
+                }
+            }
+            bonds.put(bc.name(), new Bond(bc.name(), bc.options().withPrimary(primary), bc.addresses(), bc.mtu(),
+                    handover, Collections.unmodifiableSet(dead), Collections.unmodifiableSet(live),
+                    Collections.unmodifiableSet(out)));
         }
-        return new DesiredState(Collections.unmodifiableMap(bonds), Collections.unmodifiableMap(links));
+        return new DesiredState(Collections.unmodifiableMap(bonds), Collections.unmodifiableMap(links),
+                Collections.unmodifiableMap(probed));
+    }
+
+    /**
+     * The primary a bond should have while some of its paths are dead: the configured one if its
+     * path is not dead, else the first port whose path works (none: the configured one still).
+     * The driver then does not go back to a dead primary at its next reselection.
+     */
+    private static String pathPrimary(String configured, List<String> members, Set<String> dead, Set<String> live) {
+        if (configured == null || !dead.contains(configured)) return configured;
+        for (String m : members) if (live.contains(m)) return m;
+        return configured;
     }
 
     private static void addPort(ChassisConfig config, int slot, int subdevice, String ifname,

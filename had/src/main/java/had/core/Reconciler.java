@@ -75,6 +75,8 @@ final class Reconciler {
             addresses(b.name(), b.addresses(), prev == null ? List.of() : prev.addresses(), actual.link(b.name()), out);
             NetworkState.Link a = actual.link(b.name());
             if (a == null || !a.up()) out.add(new Action.SetUp(b.name(), true));
+            NetworkState.Bond ab0 = actual.bond(b.name());
+            if (ab0 != null) awayFromDeadPath(b, ab0, out);
             // Last, so that the leaving ports are released before their frames are dropped again;
             // also what ends a handover that a restart interrupted.
             NetworkState.Bond ab = actual.bond(b.name());
@@ -83,6 +85,24 @@ final class Reconciler {
             }
         }
         return out;
+    }
+
+    /**
+     * In the modes with an active slave: when the active slave's path is dead and another slave's
+     * path works, that slave takes over (the primary had chose if it can, else the first in
+     * enslavement order). The kernel cannot see a dead path behind a live link; nothing else would.
+     */
+    private static void awayFromDeadPath(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
+        if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.deadPaths().contains(a.activeSlave())) return;
+        String next = null;
+        String primary = b.options().primary();
+        if (primary != null && b.livePaths().contains(primary) && takes(a, primary)) next = primary;
+        for (String s : a.slaves()) if (next == null && b.livePaths().contains(s) && takes(a, s)) next = s;
+        if (next != null) out.add(new Action.SetActiveSlave(b.name(), next, "path of " + a.activeSlave() + " lost"));
+    }
+
+    private static boolean takes(NetworkState.Bond a, String slave) {
+        return a.slaves().contains(slave) && Boolean.TRUE.equals(a.slaveUp().get(slave));
     }
 
     private static void deleteBondsNoLongerConfigured(DesiredState desired, DesiredState previous,

@@ -1,6 +1,7 @@
 package had.core;
 
 import had.audit.AuditEvent;
+import had.backplane.PathState;
 import had.config.BondConfig;
 import had.config.ChassisConfig;
 import had.config.PortConfig;
@@ -28,9 +29,19 @@ final class ServiceWatch {
     private final Map<String, String> kinds = new HashMap<>();
     /** Names an interface the operator's way: "eth1 (slot 2 port 0)". */
     private final Function<String, String> where;
+    /** What the probes say of a port's path (UNKNOWN when it is not supervised). */
+    private final Function<String, PathState> path;
+    /** Why a supervised port's path is down, in the operator's words ("path to 10.0.1.100 lost"). */
+    private final Function<String, String> pathLoss;
 
     ServiceWatch(Function<String, String> where) {
+        this(where, ifname -> PathState.UNKNOWN, ifname -> null);
+    }
+
+    ServiceWatch(Function<String, String> where, Function<String, PathState> path, Function<String, String> pathLoss) {
         this.where = where;
+        this.path = path;
+        this.pathLoss = pathLoss;
     }
 
     /**
@@ -48,8 +59,8 @@ final class ServiceWatch {
             boolean up = l != null && l.up() && carrying;
             String cause = up ? null : b == null ? "bond missing" : l == null || !l.up() ? "bond down"
                     : b.activeSlave() != null && b.options().mode().hasActiveSlave()
-                    ? "active slave " + where.apply(b.activeSlave()) + " lost its link"
-                    : "no working slave";
+                    ? activeCause(b.activeSlave(), actual)
+                    : working > 0 ? "fewer working slaves than min_links" : noWorkingCause(b, actual);
             View v = new View(up, working, b == null ? 0 : b.slaves().size(), b == null ? null : b.activeSlave(),
                     expectedSlaves(config, bc.name()));
             report(bc.name(), "bond", v, null, cause, out);
@@ -71,15 +82,38 @@ final class ServiceWatch {
     }
 
     /**
-     * A slave works when the bond counts it up and its link really has carrier: between a cable
-     * pull and the next MII check the bond still sends on a dead link, and users notice that.
+     * A slave works when the bond counts it up, its link really has carrier (between a cable pull
+     * and the next MII check the bond still sends on a dead link, and users notice that) and, when
+     * its path is supervised, the probes have not found its path dead.
      */
-    static boolean working(NetworkState.Bond b, String slave, NetworkState actual) {
+    boolean working(NetworkState.Bond b, String slave, NetworkState actual) {
         NetworkState.Link l = actual.link(slave);
-        return Boolean.TRUE.equals(b.slaveUp().get(slave)) && l != null && l.carrier();
+        return Boolean.TRUE.equals(b.slaveUp().get(slave)) && l != null && l.carrier()
+                && path.apply(slave) != PathState.DOWN;
     }
 
-    private static int working(NetworkState.Bond b, NetworkState actual) {
+    /** Why the active slave does not carry: its link, or its path with the link still up. */
+    private String activeCause(String active, NetworkState actual) {
+        NetworkState.Link l = actual.link(active);
+        if (l != null && l.carrier() && path.apply(active) == PathState.DOWN) return pathCause(active);
+        return "active slave " + where.apply(active) + " lost its link";
+    }
+
+    private String noWorkingCause(NetworkState.Bond b, NetworkState actual) {
+        for (String s : b.slaves()) {
+            NetworkState.Link l = actual.link(s);
+            if (l != null && l.carrier() && path.apply(s) == PathState.DOWN) return "no working slave: " + pathCause(s);
+        }
+        return "no working slave";
+    }
+
+    /** "path to 10.0.1.100 lost on eth0 (slot 2 port 0), carrier up". */
+    private String pathCause(String ifname) {
+        String loss = pathLoss.apply(ifname);
+        return (loss == null ? "path lost" : loss) + " on " + where.apply(ifname) + ", carrier up";
+    }
+
+    private int working(NetworkState.Bond b, NetworkState actual) {
         int n = 0;
         for (String s : b.slaves()) if (working(b, s, actual)) n++;
         return n;
@@ -110,6 +144,22 @@ final class ServiceWatch {
             if (!"bond".equals(kinds.get(e.getKey())) || !v.up() || !ifname.equals(v.active())) continue;
             View down = new View(false, Math.max(0, v.working() - 1), v.slaves(), v.active(), v.expected());
             report(e.getKey(), "bond", down, at, "active slave " + where.apply(ifname) + " lost its link", out);
+        }
+        return out;
+    }
+
+    /**
+     * The probes found {@code ifname}'s path dead, beginning at {@code since} (the first
+     * unanswered probe). A bond whose active slave it is stopped carrying traffic then, whatever
+     * had does next: the record says so with {@code since}.
+     */
+    List<AuditEvent> pathLost(String ifname, long since) {
+        List<AuditEvent> out = new ArrayList<>();
+        for (Map.Entry<String, View> e : new ArrayList<>(last.entrySet())) {
+            View v = e.getValue();
+            if (!"bond".equals(kinds.get(e.getKey())) || !v.up() || !ifname.equals(v.active())) continue;
+            View down = new View(false, Math.max(0, v.working() - 1), v.slaves(), v.active(), v.expected());
+            report(e.getKey(), "bond", down, since, pathCause(ifname), out);
         }
         return out;
     }

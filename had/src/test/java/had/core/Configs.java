@@ -4,6 +4,7 @@ import had.backplane.PciId;
 import had.config.BondConfig;
 import had.config.ChassisConfig;
 import had.config.DriverTable;
+import had.config.PathSupervision;
 import had.config.PortConfig;
 import had.config.SlotConfig;
 import had.config.SlotPort;
@@ -56,6 +57,16 @@ final class Configs {
         slots.put(16, new SlotConfig(16, Map.of(0, List.of("config1")), 20));
         return new ChassisConfig(Path.of("had.conf"), Path.of("pcidrivers.conf"), Set.of(1, 2), bonds, configs,
                 slots, drivers());
+    }
+
+    /** The Motorola 8216 with bond0's paths supervised: probes to 10.0.1.100 every 20 ms. */
+    static ChassisConfig supervised(BondOptions bond0) {
+        ChassisConfig c = motorola8216(bond0);
+        BondConfig b = c.bonds().get("bond0");
+        Map<String, BondConfig> bonds = new LinkedHashMap<>(c.bonds());
+        bonds.put("bond0", new BondConfig(b.name(), b.addresses(), b.mtu(), b.options(), b.primary(),
+                new PathSupervision(List.of(ip("10.0.1.100")), 20, 3, 2), b.line()));
+        return new ChassisConfig(c.hadConf(), c.driversConf(), c.domains(), bonds, c.configs(), c.slots(), c.drivers());
     }
 
     /** Seed 000: bond253 and bond254 of VLANs on both ports of a dual card in slot 3. */

@@ -35,6 +35,7 @@ final class CoreFixture {
     final Map<String, String> bound = new HashMap<>();
     final Map<Integer, List<String>> portsBySlot = new TreeMap<>();
     final SimDrivers drivers;
+    final FakeProbes probes = new FakeProbes();
     final Chassis chassis;
     private int nextEth;
 
@@ -54,7 +55,7 @@ final class CoreFixture {
                 return Optional.ofNullable(bound.get(pciAddress));
             }
         });
-        chassis = new Chassis(config, settings, backplane, net, drivers, audit::add, clock);
+        chassis = new Chassis(config, settings, backplane, probes, net, drivers, audit::add, clock);
     }
 
     static List<PciFunction> card(int slot, PciId id, int ports) {
@@ -127,6 +128,14 @@ final class CoreFixture {
             chassis.tick();
             chassis.settle();
         }
+    }
+
+    /** The probes' verdict on a port's path, as picmg-bridge would send it. */
+    void path(String ifname, boolean up) {
+        int slot = 0;
+        for (Map.Entry<Integer, List<String>> e : portsBySlot.entrySet()) if (e.getValue().contains(ifname)) slot = e.getKey();
+        long now = clock.nanos();
+        send(new BackplaneEvent.PathChanged(slot, ifname, up, "10.0.1.100", up ? 150_000 : 0, now - 40_000_000L, now));
     }
 
     SlotState state(int slot) {

@@ -1,0 +1,206 @@
+package had.core;
+
+import static had.core.Configs.E1000E;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import had.audit.AuditEvent;
+import had.backplane.BackplaneEvent;
+import had.backplane.PathState;
+import had.network.BondMode;
+import had.network.BondOptions;
+import had.network.NetworkState;
+import had.network.PrimaryReselect;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Path supervision in the core: which ports are probed, what a dead path behind a live link
+ * makes had do in each kind of bonding mode, and how it counts in the service records.
+ */
+class PathSupervisionTest {
+    private CoreFixture f;
+
+    private void chassis(BondOptions bond0) {
+        f = new CoreFixture(Configs.supervised(bond0));
+        f.resync();
+        f.insert(2, E1000E, 2);
+        f.insert(12, E1000E, 2);
+        f.insert(16, E1000E, 1);
+        f.advance(500);
+    }
+
+    private NetworkState.Bond bond0() {
+        return f.net.read().bond("bond0");
+    }
+
+    private List<String> bond0Ports() {
+        return List.of(f.port(2, 0), f.port(2, 1), f.port(12, 0), f.port(12, 1));
+    }
+
+    private void allPathsUp() {
+        for (String p : bond0Ports()) f.path(p, true);
+    }
+
+    private AuditEvent lastService() {
+        List<AuditEvent> s = f.audits("service.state").stream()
+                .filter(e -> "bond0".equals(e.fields().get("service"))).toList();
+        return s.get(s.size() - 1);
+    }
+
+    @Test
+    void everyPortOfASupervisedBondIsProbedAndOnlyThose() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        assertEquals(Set.copyOf(bond0Ports()), f.probes.watched.keySet());
+        assertEquals("10.0.1.100", f.probes.watched.get(f.port(2, 0)).targetList());
+        assertTrue(f.probes.bondOf.values().stream().allMatch("bond0"::equals));
+        assertFalse(f.probes.watched.containsKey(f.port(16, 0)), "slot 16's plain port is not in a supervised bond");
+        assertEquals(4, f.audits("path.watch").size());
+        // Settling again asks for nothing new.
+        int calls = f.probes.calls.size();
+        f.advance(200);
+        assertEquals(calls, f.probes.calls.size());
+    }
+
+    @Test
+    void aCardLeavingServiceIsNoLongerProbed() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        String p20 = f.port(2, 0), p21 = f.port(2, 1);
+        assertEquals("accepted", f.chassis.requestExtraction(2, false, "test"));
+        f.advance(300);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+        assertFalse(f.probes.watched.containsKey(p20));
+        assertFalse(f.probes.watched.containsKey(p21));
+        assertEquals(Set.of(f.port(12, 0), f.port(12, 1)), f.probes.watched.keySet());
+    }
+
+    @Test
+    void aDeadPathOnTheActiveSlaveMovesTrafficToAWorkingPathAndIsCountedAsAnOutage() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        allPathsUp();
+        String primary = f.port(2, 0);
+        assertEquals(primary, bond0().activeSlave());
+        long before = f.clock.nanos();
+        f.path(primary, false);
+        NetworkState.Bond b = bond0();
+        assertNotEquals(primary, b.activeSlave(), "traffic left the dead path");
+        assertTrue(b.slaves().contains(primary), "a backup with a dead path stays enslaved in active-backup");
+        assertTrue(f.net.read().link(primary).carrier(), "the link never went down");
+        assertEquals(b.activeSlave(), b.options().primary(),
+                "primary_reselect always: the driver must not go back to the dead primary at its next reselection");
+        // The outage: down from the first unanswered probe, with the cause an operator can act on,
+        // then up again once the other port carries.
+        List<AuditEvent> after = f.audit.subList(f.audit.indexOf(f.audits("path.state").get(4)), f.audit.size());
+        AuditEvent down = after.stream().filter(e -> e.type().equals("service.state") && "bond0".equals(e.fields().get("service"))
+                && Boolean.FALSE.equals(e.fields().get("up"))).findFirst().orElseThrow();
+        assertEquals("path to 10.0.1.100 lost on " + primary + " (slot 2 port 0), carrier up", down.fields().get("cause"));
+        assertEquals(before - 40_000_000L, down.fields().get("since"));
+        assertEquals(Boolean.TRUE, lastService().fields().get("up"));
+        AuditEvent ps = f.audits("path.state").get(f.audits("path.state").size() - 1);
+        assertEquals(primary, ps.fields().get("ifname"));
+        assertEquals(false, ps.fields().get("up"));
+        assertEquals(2, ps.fields().get("slot"));
+        assertEquals(0, ps.fields().get("port"));
+        assertEquals("bond0", ps.fields().get("bond"));
+        AuditEvent moved = f.audits("bond.active").get(f.audits("bond.active").size() - 1);
+        assertEquals("path of " + primary + " lost", moved.fields().get("reason"));
+    }
+
+    @Test
+    void theConfiguredPrimaryTakesOverAgainWhenItsPathWorksWithPrimaryReselectAlways() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        allPathsUp();
+        String primary = f.port(2, 0);
+        f.path(primary, false);
+        assertNotEquals(primary, bond0().activeSlave());
+        f.path(primary, true);
+        f.advance(200);
+        assertEquals(primary, bond0().activeSlave());
+        assertEquals(primary, bond0().options().primary());
+    }
+
+    @Test
+    void withPrimaryReselectFailureTheWorkingSlaveKeepsTheTraffic() {
+        BondOptions o = BondOptions.defaults(BondMode.ACTIVE_BACKUP);
+        o = new BondOptions(o.mode(), o.miimon(), o.updelay(), o.downdelay(), o.arpInterval(), o.arpIpTargets(),
+                o.arpValidate(), null, PrimaryReselect.FAILURE, o.lacpRate(), o.xmitHashPolicy(), o.minLinks(), o.failOverMac());
+        chassis(o);
+        allPathsUp();
+        String primary = f.port(2, 0);
+        f.path(primary, false);
+        String taken = bond0().activeSlave();
+        assertNotEquals(primary, taken);
+        f.path(primary, true);
+        f.advance(200);
+        assertEquals(taken, bond0().activeSlave(), "primary_reselect failure: no move back while the active works");
+        assertEquals(primary, bond0().options().primary(), "primary is never rewritten: writing it forces a switch");
+    }
+
+    @Test
+    void aBackupWithAnUndecidedPathIsNotMadeActive() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        String primary = f.port(2, 0);
+        f.path(primary, false); // nobody else answered yet
+        assertEquals(primary, bond0().activeSlave(), "no port is known to work: leave the bond as it is");
+    }
+
+    @Test
+    void inModesWithoutAnActiveSlaveADeadPathIsTakenOutOfTheBondUntilItAnswers() {
+        chassis(BondOptions.defaults(BondMode.BALANCE_XOR));
+        allPathsUp();
+        String p = f.port(12, 1);
+        f.path(p, false);
+        assertFalse(bond0().slaves().contains(p), "released: the bond no longer sends on it");
+        NetworkState.Link l = f.net.read().link(p);
+        assertTrue(l.up(), "still up, so its probes still go out");
+        assertEquals(null, l.master());
+        assertTrue(f.probes.watched.containsKey(p), "still probed");
+        assertEquals(3, bond0().slaves().size());
+        f.path(p, true);
+        assertTrue(bond0().slaves().contains(p), "back in the bond once it answers");
+        assertEquals(4, bond0().slaves().size());
+    }
+
+    @Test
+    void whenEveryPathIsDeadTheBondIsLeftAsItIsCountedDownAndSaidSo() {
+        chassis(BondOptions.defaults(BondMode.BALANCE_XOR));
+        allPathsUp();
+        for (String p : bond0Ports()) f.path(p, false);
+        NetworkState.Bond b = bond0();
+        // The last path to die found no other working path: nothing more is taken away.
+        assertTrue(b.slaves().size() >= 1);
+        assertEquals(1, b.slaves().size(), "three released while another path worked; the last one stays");
+        assertEquals(1, f.audits("path.all-down").size());
+        assertEquals(Boolean.FALSE, lastService().fields().get("up"));
+        assertTrue(String.valueOf(lastService().fields().get("cause")).contains("path to 10.0.1.100 lost"),
+                String.valueOf(lastService().fields().get("cause")));
+        // Every path dead means every port was put back: nothing is known to be better.
+        f.advance(100);
+        assertEquals(1, f.audits("path.all-down").size(), "said once");
+    }
+
+    @Test
+    void aVerdictForAPortNoLongerProbedIsIgnored() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        int n = f.audit.size();
+        f.send(new BackplaneEvent.PathChanged(16, f.port(16, 0), false, "10.0.1.100", 0, f.clock.nanos(), f.clock.nanos()));
+        assertEquals(n, f.audit.size());
+    }
+
+    @Test
+    void bondsShowEachSlavesPath() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        f.path(f.port(2, 1), false);
+        BondView v = f.chassis.bonds().get(0);
+        var byName = v.slaves().stream().collect(Collectors.toMap(BondView.SlaveView::ifname, s -> s));
+        assertEquals(PathState.DOWN, byName.get(f.port(2, 1)).path());
+        assertFalse(byName.get(f.port(2, 1)).working(), "a dead path is not a working slave");
+        assertEquals(PathState.UNKNOWN, byName.get(f.port(12, 0)).path());
+        assertEquals(150_000, byName.get(f.port(12, 0)).rttNanos());
+        assertEquals(3, v.working());
+    }
+}
