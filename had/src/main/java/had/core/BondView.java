@@ -19,12 +19,13 @@ public record BondView(String name, boolean exists, boolean linkUp, boolean up, 
     /**
      * {@code slot} 0 and {@code port} -1 when the interface belongs to no card had knows.
      * {@code path}: what the probes say of its path, null when the bond's paths are not supervised;
-     * {@code rttNanos}: the last answer's round-trip time, 0 when none.
+     * {@code rttNanos}: the last answer's round-trip time, 0 when none. {@code enslaved} is false for
+     * a port had keeps out of the bond because its path is dead (it is still probed).
      */
     public record SlaveView(String ifname, int slot, int port, boolean bondUp, boolean carrier, boolean working,
-                            PathState path, long rttNanos) {
+                            PathState path, long rttNanos, boolean enslaved) {
         public SlaveView(String ifname, int slot, int port, boolean bondUp, boolean carrier, boolean working) {
-            this(ifname, slot, port, bondUp, carrier, working, null, 0);
+            this(ifname, slot, port, bondUp, carrier, working, null, 0, true);
         }
     }
 

@@ -684,8 +684,17 @@ public final class Chassis {
                     PathState path = !bc.supervised() ? null : paths.watched(name) ? paths.state(name) : PathState.UNKNOWN;
                     slaves.add(new BondView.SlaveView(name, where[0], where[1], Boolean.TRUE.equals(b.slaveUp().get(name)),
                             sl != null && sl.carrier(), services.working(b, name, actual), path,
-                            ps == null ? 0 : ps.rttNanos()));
+                            ps == null ? 0 : ps.rttNanos(), true));
                 }
+            }
+            DesiredState.Bond d = applied.bonds().get(bc.name());
+            for (String name : d == null ? Set.<String>of() : d.outOfBond()) {
+                if (b != null && b.slaves().contains(name)) continue;
+                NetworkState.Link sl = actual.link(name);
+                PathProbes.Status ps = probeStatus.get(name);
+                int[] where = whereIs(name);
+                slaves.add(new BondView.SlaveView(name, where[0], where[1], false, sl != null && sl.carrier(), false,
+                        paths.state(name), ps == null ? 0 : ps.rttNanos(), false));
             }
             int working = (int) slaves.stream().filter(BondView.SlaveView::working).count();
             out.add(new BondView(bc.name(), b != null, l != null && l.up(), v != null && v.up(),

@@ -249,12 +249,22 @@ public final class HadCtl {
                 if (v != null && !(v instanceof List<?> l && l.isEmpty())) shown.add(k + "=" + (v instanceof List<?> l ? join(l) : v));
             });
             ctx.out.println("  options: " + String.join(" ", shown));
-            Tables t = new Tables("  SLAVE", "SLOT", "PORT", "BOND-VIEW", "CARRIER", "WORKING");
-            for (Object so : (List<?>) b.get("slaves")) {
+            List<?> slaves = (List<?>) b.get("slaves");
+            boolean supervised = slaves.stream().anyMatch(so -> ((Map<?, ?>) so).containsKey("path"));
+            Tables t = supervised ? new Tables("  SLAVE", "SLOT", "PORT", "BOND-VIEW", "CARRIER", "PATH", "RTT", "WORKING")
+                    : new Tables("  SLAVE", "SLOT", "PORT", "BOND-VIEW", "CARRIER", "WORKING");
+            for (Object so : slaves) {
                 Map<?, ?> s = (Map<?, ?>) so;
-                t.row("  " + s.get("ifname"), s.get("slot") == null ? "-" : s.get("slot"),
-                        s.get("port") == null ? "-" : s.get("port"), s.get("bond_view"),
-                        Boolean.TRUE.equals(s.get("carrier")) ? "yes" : "NO", Boolean.TRUE.equals(s.get("working")) ? "yes" : "NO");
+                List<Object> row = new ArrayList<>(List.of("  " + s.get("ifname"), s.get("slot") == null ? "-" : s.get("slot"),
+                        s.get("port") == null ? "-" : s.get("port"),
+                        Boolean.FALSE.equals(s.get("in_bond")) ? "released" : s.get("bond_view"),
+                        Boolean.TRUE.equals(s.get("carrier")) ? "yes" : "NO"));
+                if (supervised) {
+                    row.add("down".equals(s.get("path")) ? "DOWN" : String.valueOf(s.get("path")));
+                    row.add(s.get("rtt_ms") == null ? "-" : s.get("rtt_ms") + " ms");
+                }
+                row.add(Boolean.TRUE.equals(s.get("working")) ? "yes" : "NO");
+                t.row(row.toArray());
             }
             t.print(ctx.out);
         }

@@ -148,6 +148,11 @@ final class ControlCommands implements ControlServer.Handler {
                 sm.put("bond_view", s.bondUp() ? "up" : "down");
                 sm.put("carrier", s.carrier());
                 sm.put("working", s.working());
+                if (s.path() != null) {
+                    sm.put("path", s.path().word());
+                    sm.put("rtt_ms", s.rttNanos() == 0 ? null : Math.round(s.rttNanos() / 1_000.0) / 1_000.0);
+                    sm.put("in_bond", s.enslaved());
+                }
                 slaves.add(sm);
             }
             m.put("slaves", slaves);

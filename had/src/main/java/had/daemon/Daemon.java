@@ -3,6 +3,7 @@ package had.daemon;
 import had.audit.AuditEvent;
 import had.audit.AuditLog;
 import had.backplane.Backplane;
+import had.backplane.PathProbes;
 import had.config.ChassisConfig;
 import had.core.Chassis;
 import had.core.Settings;
@@ -31,7 +32,8 @@ public final class Daemon implements AutoCloseable {
         this.backplane = backplane;
         this.audit = audit;
         this.clock = clock;
-        this.chassis = new Chassis(config, settings, backplane, network, drivers, audit, clock);
+        this.chassis = new Chassis(config, settings, backplane,
+                backplane instanceof PathProbes probes ? probes : PathProbes.NONE, network, drivers, audit, clock);
         this.loop = new EventLoop(chassis, clock, HOUSEKEEPING_MS);
         this.startedAt = clock.nanos();
         this.heartbeat = new Heartbeat(audit, loop, audit.settings().heartbeatMillis());

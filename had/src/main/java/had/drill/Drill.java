@@ -26,6 +26,9 @@ public record Drill(String file, String sha256, List<Step> steps) {
     /** A port's cable is cut or restored. */
     public record Link(int slot, int port, boolean up) implements Action {}
 
+    /** A port's path beyond its link is cut or restored, carrier kept (a switch that stops forwarding). */
+    public record Path(int slot, int port, boolean up) implements Action {}
+
     /** had extracts the card itself (control socket); {@code expectRefused}: the drill expects a refusal. */
     public record Extract(int slot, boolean force, boolean expectRefused) implements Action {}
 
@@ -66,6 +69,9 @@ public record Drill(String file, String sha256, List<Step> steps) {
 
     /** {@code [no] outage on SERVICE since step K|start}: from this run's audit records; {@code sinceStep} 0 = start. */
     public record Outage(String text, boolean none, String service, int sinceStep) implements Condition {}
+
+    /** {@code slot N port M path is up|down|unknown}: what had's probes say of that port's path. */
+    public record PathIs(String text, int slot, int port, String state) implements Condition {}
 
     /** {@code address A is up|down}: the service's last state in the audit log. */
     public record AddressIs(String text, String address, boolean up) implements Condition {}

@@ -105,6 +105,10 @@ public final class DrillParser {
                 arity(w, 4, "link SLOT PORT up|down");
                 return new Drill.Link(slot(w[1]), number(w[2], "port", 0, 7), choice(w[3], "up", "down"));
             }
+            case "path" -> {
+                arity(w, 4, "path SLOT PORT up|down");
+                return new Drill.Path(slot(w[1]), number(w[2], "port", 0, 7), choice(w[3], "up", "down"));
+            }
             case "extract" -> {
                 if (w.length < 2 || w.length > 3) throw new Bad("expected: extract SLOT [force|refused]");
                 int slot = slot(w[1]);
@@ -141,7 +145,7 @@ public final class DrillParser {
                 if (ms == 0) throw new Bad("a wait needs a time limit above 0");
                 return new Drill.Wait(condition(w, 1, within, number), ms);
             }
-            default -> throw new Bad("unknown step '" + verb + "' (steps: insert, handle, yank, pull, link, extract, cancel,"
+            default -> throw new Bad("unknown step '" + verb + "' (steps: insert, handle, yank, pull, link, path, extract, cancel,"
                     + " power, wait, expect, sleep)");
         }
     }
@@ -161,7 +165,11 @@ public final class DrillParser {
             if (c.length == 5 && (c[2].equals("attention") || c[2].equals("led")) && c[3].equals("is")) {
                 return new Drill.SlotIndicator(text, slot(c[1]), c[2], choice(c[4], "on", "off"));
             }
-            throw new Bad("expected: slot N is STATE, or slot N attention|led is on|off");
+            if (c.length == 7 && c[2].equals("port") && c[4].equals("path") && c[5].equals("is")) {
+                if (!Set.of("up", "down", "unknown").contains(c[6])) throw new Bad("'" + c[6] + "': expected up, down or unknown");
+                return new Drill.PathIs(text, slot(c[1]), number(c[3], "port", 0, 7), c[6]);
+            }
+            throw new Bad("expected: slot N is STATE, slot N attention|led is on|off, or slot N port M path is up|down|unknown");
         }
         if (head.equals("bond")) {
             if (c.length < 4) throw new Bad("expected: bond B has OP N working slaves, bond B active is slot N port M, or bond B is up|down|degraded");

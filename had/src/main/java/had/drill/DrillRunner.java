@@ -257,6 +257,8 @@ public final class DrillRunner {
                 performer.remove(r.slot(), r.planned());
             } else if (a instanceof Drill.Link l) {
                 performer.link(l.slot(), l.port(), l.up());
+            } else if (a instanceof Drill.Path p) {
+                performer.path(p.slot(), p.port(), p.up());
             } else if (a instanceof Drill.Extract e) {
                 Map<String, Object> req = new LinkedHashMap<>();
                 req.put("slot", (long) e.slot());
@@ -361,6 +363,7 @@ public final class DrillRunner {
                 boolean holds = b.state().equals("up") ? !state.equals("down") : b.state().equals(state);
                 return new Verdict(holds, b.bond() + " is " + state);
             }
+            if (c instanceof Drill.PathIs p) return path(p);
             if (c instanceof Drill.Outage o) return outage(o);
             if (c instanceof Drill.AddressIs a) return address(a);
             throw new IllegalStateException("a condition the runner does not know: " + c);
@@ -373,6 +376,22 @@ public final class DrillRunner {
                 if (num(s.get("slot")) == n) return s;
             }
             throw new StepFailed("had has no slot " + n + " (not in its had.conf)");
+        }
+
+        /** The port's path as the bonds' slave lists show it (a port in no supervised bond has none). */
+        Verdict path(Drill.PathIs p) throws StepFailed, ControlClient.Unreachable {
+            for (Object o : (List<?>) ask("bonds").getOrDefault("bonds", List.of())) {
+                Object slaves = ((Map<?, ?>) o).get("slaves");
+                for (Object so : slaves instanceof List<?> l ? l : List.of()) {
+                    Map<?, ?> s = (Map<?, ?>) so;
+                    if (s.get("slot") == null || num(s.get("slot")) != p.slot() || num(s.get("port")) != p.port()) continue;
+                    if (!s.containsKey("path")) continue;
+                    Object rtt = s.get("rtt_ms");
+                    return new Verdict(p.state().equals(s.get("path")), "slot " + p.slot() + " port " + p.port() + " ("
+                            + s.get("ifname") + ") path is " + s.get("path") + (rtt == null ? "" : ", rtt " + rtt + " ms"));
+                }
+            }
+            return new Verdict(false, "slot " + p.slot() + " port " + p.port() + " is in no bond whose paths had supervises");
         }
 
         Map<String, Object> bond(String name) throws StepFailed, ControlClient.Unreachable {

@@ -68,4 +68,10 @@ public final class OperatorPrompt implements Performer {
         ask("slot " + slot + " port " + port + ": " + (up ? "plug the cable back in (or enable the switch port)"
                 : "unplug the cable (or disable the switch port)"));
     }
+
+    @Override
+    public void path(int slot, int port, boolean up) throws StepFailed {
+        ask("slot " + slot + " port " + port + ": " + (up ? "restore the path beyond the port (switch forwarding, uplink, VLAN)"
+                : "cut the path beyond the port but keep its link up (e.g. stop the switch forwarding: remove the port's VLAN or shut the uplink)"));
+    }
 }

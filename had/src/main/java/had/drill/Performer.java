@@ -23,6 +23,9 @@ public interface Performer extends AutoCloseable {
     /** A port's link is cut or restored (cable pulled, switch port shut). */
     void link(int slot, int port, boolean up) throws StepFailed;
 
+    /** A port's path beyond its link is cut or restored while its carrier stays up. */
+    void path(int slot, int port, boolean up) throws StepFailed;
+
     @Override
     default void close() {}
 }

@@ -66,6 +66,11 @@ public final class SimulatedPerformer implements Performer {
     }
 
     @Override
+    public void path(int slot, int port, boolean up) throws StepFailed {
+        perform(c -> c.path(slot, port, up));
+    }
+
+    @Override
     public void close() {
         if (ctl != null) ctl.close();
     }

@@ -2,6 +2,9 @@ package had.sim;
 
 import had.backplane.Backplane;
 import had.backplane.BackplaneEvent;
+import had.backplane.PathProbes;
+import had.config.PathSupervision;
+import java.util.Map;
 import had.backplane.PciId;
 import had.backplane.bridge.BridgeBackplane;
 import had.drivers.sim.SimDrivers;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * the hot-plug controller notices the card is gone, {@code unregisterDelayMs} later; in between
  * the bonding driver's own monitor is what fails traffic over, as on a real chassis.
  */
-public final class SimulatedKernel implements Backplane, SimDrivers.Kernel {
+public final class SimulatedKernel implements Backplane, PathProbes, SimDrivers.Kernel {
     private static final Logger log = LoggerFactory.getLogger(SimulatedKernel.class);
     private final BridgeBackplane bridge;
     private final SimNetwork network;
@@ -51,6 +54,14 @@ public final class SimulatedKernel implements Backplane, SimDrivers.Kernel {
         this.network = network;
         this.unregisterDelayMs = unregisterDelayMs;
         monitors.scheduleAtFixedRate(network::advance, monitorTickMs, monitorTickMs, TimeUnit.MILLISECONDS);
+        // A cut beyond the link: carrier stays, and the ARP monitor's targets stop answering.
+        bridge.onSimulatedPath((ifname, up) -> {
+            try {
+                network.setPathReachable(ifname, up);
+            } catch (RuntimeException x) {
+                log.error("simulated kernel: path of {} {} not applied: {}", ifname, up ? "restored" : "cut", x.getMessage());
+            }
+        });
         kernelThread = new Thread(this::run, "sim-kernel");
         kernelThread.setDaemon(true);
     }
@@ -151,6 +162,21 @@ public final class SimulatedKernel implements Backplane, SimDrivers.Kernel {
     @Override
     public void setAttention(int slot, boolean on) {
         bridge.setAttention(slot, on);
+    }
+
+    @Override
+    public void watch(String ifname, String bond, PathSupervision spec) {
+        bridge.watch(ifname, bond, spec);
+    }
+
+    @Override
+    public void unwatch(String ifname) {
+        bridge.unwatch(ifname);
+    }
+
+    @Override
+    public Map<String, Status> paths() {
+        return bridge.paths();
     }
 
     @Override

@@ -14,7 +14,13 @@ import had.backplane.Backplane;
 import had.backplane.BackplaneEvent;
 import had.backplane.BackplaneException;
 import had.backplane.PciFunction;
+import had.backplane.PathProbes;
+import had.backplane.PathState;
 import had.backplane.PciId;
+import had.config.PathSupervision;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -27,11 +33,12 @@ import jnr.ffi.byref.PointerByReference;
  * {@code pb_*} calls; a negative return becomes a {@link BackplaneException} carrying the
  * library's message and the errno.
  */
-public final class BridgeBackplane implements Backplane {
+public final class BridgeBackplane implements Backplane, PathProbes {
     private static final Logger log = LoggerFactory.getLogger(BridgeBackplane.class);
     /** How long one pb_next_event call may block: bounds how late close() stops the reader. */
     static final int WAIT_MS = 200;
     private static final int ERR_LEN = 256;
+    private static final int ENOENT = 2;
 
     /** One PCI function of a slot as the library lists it, with its driver and interface. */
     public record SlotFunction(PciFunction function, String driver, String ifname) {}
@@ -50,6 +57,8 @@ public final class BridgeBackplane implements Backplane {
     private final Object commandLock = new Object();
     private volatile Pointer ctx;
     private volatile boolean running;
+    /** Where the simulated backplane's wire cuts go (a simulated kernel models its ARP monitor with them). */
+    private volatile BiConsumer<String, Boolean> simPathListener;
     private Thread reader;
 
     private BridgeBackplane(PicmgBridge lib, String backend, Pointer ctx) {
@@ -137,6 +146,11 @@ public final class BridgeBackplane implements Backplane {
                 log.error("picmg-bridge {}: malformed event of type {} dropped", backend, ev.type.get(), e);
                 continue;
             }
+            if (event == null && ev.type.get() == PicmgBridge.EV_SIM_PATH) {
+                BiConsumer<String, Boolean> l = simPathListener;
+                if (l != null) l.accept(ev.ifname.get(), ev.carrier.get() != 0);
+                continue;
+            }
             if (event == null) {
                 log.warn("picmg-bridge {}: unknown event type {} dropped", backend, ev.type.get());
                 continue;
@@ -178,6 +192,8 @@ public final class BridgeBackplane implements Backplane {
                     new BackplaneEvent.NetdevAdded(slot, function(ev.functions[0]), ifname(ev), at);
             case PicmgBridge.EV_NETDEV_REMOVED -> new BackplaneEvent.NetdevRemoved(slot, ifname(ev), at);
             case PicmgBridge.EV_LINK -> new BackplaneEvent.LinkChanged(slot, ifname(ev), ev.carrier.get() != 0, at);
+            case PicmgBridge.EV_PATH -> new BackplaneEvent.PathChanged(slot, ifname(ev), ev.carrier.get() != 0,
+                    ev.target.get(), ev.rttNs.longValue(), ev.sinceNs.longValue(), at);
             default -> null;
         };
     }
@@ -239,6 +255,50 @@ public final class BridgeBackplane implements Backplane {
      */
     public void simDriver(String module, String ids, boolean loaded) {
         command((loaded ? "load " : "unload ") + module, c -> lib.pb_sim_driver(c, module, ids, loaded ? 1 : 0));
+    }
+
+    @Override
+    public void watch(String ifname, String bond, PathSupervision spec) {
+        command("path supervision of " + ifname, c -> lib.pb_path_watch(c, ifname, bond, spec.targetList(),
+                spec.intervalMs(), spec.missed(), spec.answered()));
+    }
+
+    @Override
+    public void unwatch(String ifname) {
+        synchronized (commandLock) {
+            Pointer c = live();
+            int rc = lib.pb_path_unwatch(c, ifname);
+            if (rc < 0 && rc != -ENOENT) throw failure("end of path supervision of " + ifname, c, rc);
+        }
+    }
+
+    @Override
+    public Map<String, PathProbes.Status> paths() {
+        synchronized (commandLock) {
+            Pointer c = live();
+            int n = lib.pb_path_list(c, null, 0);
+            if (n < 0) throw failure("list paths", c, n);
+            PicmgBridge.PbPathInfo probe = new PicmgBridge.PbPathInfo(runtime);
+            int size = Struct.size(probe);
+            Pointer mem = Memory.allocateDirect(runtime, (long) size * Math.max(n, 1), true);
+            int total = lib.pb_path_list(c, mem, n);
+            if (total < 0) throw failure("list paths", c, total);
+            Map<String, PathProbes.Status> out = new LinkedHashMap<>();
+            for (int i = 0; i < Math.min(n, total); i++) {
+                PicmgBridge.PbPathInfo p = new PicmgBridge.PbPathInfo(runtime);
+                p.useMemory(mem.slice((long) i * size, size));
+                int st = p.state.get();
+                PathState state = st > 0 ? PathState.UP : st == 0 ? PathState.DOWN : PathState.UNKNOWN;
+                out.put(p.ifname.get(), new PathProbes.Status(p.ifname.get(), p.group.get(), state, p.rttNs.longValue(),
+                        p.rounds.longValue(), p.answered.longValue(), p.target.get()));
+            }
+            return out;
+        }
+    }
+
+    /** Simulated backend only: {@code listener} hears of each wire cut (false) and repair (true) by port. */
+    public void onSimulatedPath(BiConsumer<String, Boolean> listener) {
+        simPathListener = listener;
     }
 
     /** Every slot of the chassis, with its card's functions, drivers and interfaces. */

@@ -33,6 +33,9 @@ public interface PicmgBridge {
     int EV_NETDEV_REMOVED = 6;
     int EV_LINK = 7;
     int EV_RESYNC = 8;
+    int EV_PATH = 9;
+    int EV_SIM_PATH = 10;
+    int TARGET_LEN = 48;
 
     int pb_open_err(String backend, String options, @Out PointerByReference out, Pointer err, @size_t long errlen);
 
@@ -52,6 +55,13 @@ public interface PicmgBridge {
 
     int pb_sim_driver(Pointer ctx, @In String module, @In String ids, int loaded);
 
+    int pb_path_watch(Pointer ctx, @In String ifname, @In String group, @In String targets, int intervalMs, int missed,
+                      int answered);
+
+    int pb_path_unwatch(Pointer ctx, @In String ifname);
+
+    int pb_path_list(Pointer ctx, Pointer out, int max);
+
     String pb_last_error(Pointer ctx);
 
     void pb_close(Pointer ctx);
@@ -59,6 +69,8 @@ public interface PicmgBridge {
     @size_t long pb_event_size();
 
     @size_t long pb_slot_info_size();
+
+    @size_t long pb_path_info_size();
 
     /** Loads the library as the class comment says; fails if its structures differ from ours. */
     static PicmgBridge load() {
@@ -71,11 +83,12 @@ public interface PicmgBridge {
         }
         PicmgBridge lib = LibraryLoader.create(PicmgBridge.class).failImmediately().load(name);
         Runtime rt = Runtime.getRuntime(lib);
-        long ev = lib.pb_event_size(), si = lib.pb_slot_info_size();
-        if (ev != Struct.size(new PbEvent(rt)) || si != Struct.size(new PbSlotInfo(rt))) {
-            throw new UnsatisfiedLinkError("picmg-bridge " + name + ": structure sizes " + ev + "/" + si
+        long ev = lib.pb_event_size(), si = lib.pb_slot_info_size(), pi = lib.pb_path_info_size();
+        if (ev != Struct.size(new PbEvent(rt)) || si != Struct.size(new PbSlotInfo(rt))
+                || pi != Struct.size(new PbPathInfo(rt))) {
+            throw new UnsatisfiedLinkError("picmg-bridge " + name + ": structure sizes " + ev + "/" + si + "/" + pi
                     + " do not match this binding (" + Struct.size(new PbEvent(rt)) + "/"
-                    + Struct.size(new PbSlotInfo(rt)) + ")");
+                    + Struct.size(new PbSlotInfo(rt)) + "/" + Struct.size(new PbPathInfo(rt)) + ")");
         }
         return lib;
     }
@@ -109,7 +122,28 @@ public interface PicmgBridge {
             for (int i = 0; i < functions.length; i++) functions[i] = inner(new PbFunction(getRuntime()));
         }
 
+        public final Unsigned64 rttNs = new Unsigned64();
+        public final Unsigned64 sinceNs = new Unsigned64();
+        public final UTF8String target = new UTF8String(TARGET_LEN);
+
         public PbEvent(Runtime runtime) {
+            super(runtime);
+        }
+    }
+
+    /** struct pb_path_info. */
+    final class PbPathInfo extends Struct {
+        public final UTF8String ifname = new UTF8String(16);
+        public final UTF8String group = new UTF8String(16);
+        public final Signed32 state = new Signed32();
+        public final Signed32 intervalMs = new Signed32();
+        public final Unsigned64 rttNs = new Unsigned64();
+        public final Unsigned64 rounds = new Unsigned64();
+        public final Unsigned64 answered = new Unsigned64();
+        public final Unsigned64 changedNs = new Unsigned64();
+        public final UTF8String target = new UTF8String(TARGET_LEN);
+
+        public PbPathInfo(Runtime runtime) {
             super(runtime);
         }
     }

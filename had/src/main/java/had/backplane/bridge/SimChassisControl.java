@@ -90,6 +90,11 @@ public final class SimChassisControl implements AutoCloseable {
         command("link " + slot + " " + port + (up ? " up" : " down"));
     }
 
+    /** The path beyond one port's link: cut ({@code up} false) with carrier kept, or restored. */
+    public void path(int slot, int port, boolean up) {
+        command("path " + slot + " " + port + (up ? " up" : " down"));
+    }
+
     public Leds leds(int slot) {
         Map<String, String> kv = keyValues(command("leds " + slot));
         return new Leds(flag(kv, "power"), flag(kv, "led"), flag(kv, "attention"),
