@@ -54,8 +54,10 @@ test-java: native
 lab: all
 	had/lab/lab.sh
 
-# One run: a failed check fails the stage (had/lab/RESULTS.md keeps what it measured).
+# One run: a failed or blocked check fails the stage (had/lab/RESULTS.md keeps what it measured).
+# The lab's ping accounting is tested first, on made-up ping outputs (no QEMU).
 test-lab: all
+	had/lab/tests/pingstat-test.sh
 	had/lab/tests/run.sh
 
 # The Debian package installed into a clean Debian root (debootstrap), had --check and hadctl

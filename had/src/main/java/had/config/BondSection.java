@@ -4,7 +4,7 @@ import had.network.IfAddress;
 import java.util.List;
 import java.util.Map;
 
-/** A {@code [bond NAME]} section: addresses, MTU and bonding options. */
+/** A {@code [bond NAME]} section: addresses, MTU, bonding options and path supervision. */
 final class BondSection {
     static final int MIN_MTU = 68;
     static final int MAX_MTU = 65535;
@@ -23,7 +23,9 @@ final class BondSection {
                     + " its probes go out from 0.0.0.0, and with arp_validate every slave stays down;"
                     + " give " + name + " an address");
         }
-        return Located.of(new BondConfig(name, addresses, mtu, parsed.options(), parsed.primary(), s.line()), s.line(), k);
+        PathSupervision paths = PathKeys.parse(name, s, k, addresses, d);
+        return Located.of(new BondConfig(name, addresses, mtu, parsed.options(), parsed.primary(), paths, s.line()),
+                s.line(), k);
     }
 
     /** 0 when not configured (the record's convention); 68 is the IPv4 minimum, 65535 the maximum. */

@@ -37,6 +37,7 @@ final class CrossChecks {
         checkPlainConfigsUsedOnce();
         checkBondsAgainstSlaves();
         checkAddresses();
+        checkPathTargets();
         checkUnused();
     }
 
@@ -192,6 +193,40 @@ final class CrossChecks {
                             + a.address() + " of " + a.owner() + " (line " + a.line() + "): the kernel routes"
                             + " that subnet through one of them only");
                 }
+            }
+        }
+    }
+
+    /**
+     * A path target that is an address had puts on another interface of this chassis: the chassis
+     * would answer its own probes (the kernel answers ARP for any of its addresses on any port),
+     * and the path would look alive whatever the switches do. The bond's own addresses are
+     * refused with the bond's section.
+     */
+    private void checkPathTargets() {
+        record Owner(String name, int line) {
+        }
+        Map<Integer, Owner> owners = new LinkedHashMap<>();
+        for (Located<BondConfig> lb : c.bonds.values()) {
+            for (IfAddress a : lb.value().addresses()) {
+                owners.putIfAbsent(IfAddress.toInt(a.address()), new Owner("bond " + lb.value().name(), lb.lineOf("address")));
+            }
+        }
+        for (Located<PortConfig> lc : c.configs.values()) {
+            IfAddress a = lc.value().address();
+            if (a != null) owners.putIfAbsent(IfAddress.toInt(a.address()), new Owner("config " + lc.value().name(), lc.lineOf("address")));
+        }
+        for (Located<BondConfig> lb : c.bonds.values()) {
+            BondConfig bond = lb.value();
+            if (bond.paths() == null) continue;
+            for (java.net.InetAddress t : bond.paths().targets()) {
+                if (!(t instanceof java.net.Inet4Address v4)) continue;
+                Owner o = owners.get(IfAddress.toInt(v4));
+                if (o == null || o.name().equals("bond " + bond.name())) continue;
+                d.error(lb.lineOf("path_targets"), "path_targets " + v4.getHostAddress() + " is the address of "
+                        + o.name() + " (line " + o.line() + "), which had puts on this chassis: the chassis would"
+                        + " answer its own probes; write the address of a host on " + bond.name() + "'s link,"
+                        + " e.g. the gateway");
             }
         }
     }

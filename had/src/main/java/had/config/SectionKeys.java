@@ -12,7 +12,8 @@ final class SectionKeys {
     static final List<String> DOMAINS = List.of("control");
     static final List<String> BOND = List.of("address", "netmask", "network", "broadcast", "mtu",
             "mode", "miimon", "updelay", "downdelay", "arp_interval", "arp_ip_target", "arp_validate",
-            "primary", "primary_reselect", "lacp_rate", "xmit_hash_policy", "min_links", "fail_over_mac");
+            "primary", "primary_reselect", "lacp_rate", "xmit_hash_policy", "min_links", "fail_over_mac",
+            "path_targets", "path_interval", "path_missed", "path_answered");
     static final List<String> CONFIG = List.of("address", "netmask", "network", "broadcast", "bond",
             "vlan", "mtu");
 

@@ -18,6 +18,11 @@ final class Values {
      * unit per key, and accepting decorations would make "1s" silently mean 1 millisecond.
      */
     static int integer(String key, String text, int min, int max, String unit) throws BadValue {
+        return integer(key, text, min, max, unit, Math.max(min, Math.min(max, 100)));
+    }
+
+    /** As above, with the value the "write a plain decimal number" hint gives as its example. */
+    static int integer(String key, String text, int min, int max, String unit, int example) throws BadValue {
         if (!INTEGER.matcher(text).matches()) {
             Matcher m = WITH_UNIT.matcher(text);
             String hint;
@@ -27,7 +32,7 @@ final class Values {
                 hint = "write the number of milliseconds alone, e.g. " + key + " = " + ms;
             } else {
                 hint = "write a plain decimal number" + (unit.isEmpty() ? "" : " of " + unit)
-                        + ", e.g. " + key + " = " + Math.max(min, Math.min(max, 100));
+                        + ", e.g. " + key + " = " + example;
             }
             throw new BadValue(key + " = " + text + " is not a whole number: " + hint);
         }
