@@ -252,7 +252,8 @@ public final class Chassis {
         if (!force && s.state == SlotState.ACTIVE) {
             for (NetworkState.Bond b : bondsOf(actual)) {
                 boolean carries = b.slaves().stream().anyMatch(leaving::contains);
-                if (carries && ActiveSlaveChoice.workingOutside(b, leaving) == 0 && b.workingSlaves() > 0) {
+                if (carries && ActiveSlaveChoice.workingOutside(b, leaving, this::pathDead) == 0
+                        && ActiveSlaveChoice.workingOutside(b, Set.of(), this::pathDead) > 0) {
                     String why = "refused: " + b.name() + " would lose its last working slave"
                             + " (close the handle, or force the extraction to accept the outage)";
                     record(req.with("outcome", why).with("bond", b.name()));
@@ -266,7 +267,7 @@ public final class Chassis {
         transition(s, SlotState.EXTRACTING, force ? "forced by " + source : null);
         for (NetworkState.Bond b : bondsOf(actual)) {
             if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
-            String next = ActiveSlaveChoice.successor(b, leaving);
+            String next = ActiveSlaveChoice.successor(b, leaving, this::pathDead);
             if (next == null) {
                 record(AuditEvent.of("bond.no-successor").with("bond", b.name()).with("slot", n));
                 continue;
@@ -415,6 +416,10 @@ public final class Chassis {
                 .with("since", e.since()).with("cause", e.up() ? null : paths.loss(e.ifname())));
         if (!e.up() && inventoryDone) for (AuditEvent a : services.pathLost(e.ifname(), e.since())) record(a);
         dirty = true;
+    }
+
+    private boolean pathDead(String ifname) {
+        return paths.state(ifname) == PathState.DOWN;
     }
 
     private void resync(Set<Integer> occupied) {

@@ -203,4 +203,28 @@ class PathSupervisionTest {
         assertEquals(150_000, byName.get(f.port(12, 0)).rttNanos());
         assertEquals(3, v.working());
     }
+
+    @Test
+    void anExtractionHandsOverToASlaveWhosePathWorks() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        allPathsUp();
+        f.path(f.port(12, 0), false);
+        assertEquals("accepted", f.chassis.requestExtraction(2, false, "test"));
+        assertEquals(f.port(12, 1), bond0().activeSlave(), "slot 12 port 0 has carrier but a dead path: not chosen");
+        f.advance(300);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+    }
+
+    @Test
+    void anExtractionThatTakesTheLastWorkingPathIsRefusedOneThatLosesNothingIsNot() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        allPathsUp();
+        f.path(f.port(2, 0), false);
+        f.path(f.port(2, 1), false);
+        f.path(f.port(12, 0), false);
+        String outcome = f.chassis.requestExtraction(12, false, "test");
+        assertTrue(outcome.startsWith("refused: bond0 would lose its last working slave"), outcome);
+        f.path(f.port(12, 1), false);
+        assertEquals("accepted", f.chassis.requestExtraction(12, false, "test"), "every path is dead already");
+    }
 }
