@@ -329,9 +329,10 @@ lab_cleanup() {
 # lab_had_start HAD.CONF PCIDRIVERS.CONF [OPTIONS...]: starts had in the guest (the tree's
 # bin/had: the kernel backplane, LinuxNetwork, modprobe), its control socket /run/lab/had.sock;
 # its log is $LAB_RUN/state/had.log, its audit log $LAB_RUN/state/audit.log. Prints had's pid.
+# LAB_HAD_ENV: NAME=VALUE words for had's environment (e.g. NOTIFY_SOCKET=...).
 lab_had_start() {
     local conf=$1 drivers=$2; shift 2
-    lab_guest "setsid bin/had -c '$conf' -d '$drivers' --state-dir /run/lab/state --socket /run/lab/had.sock $* >>/run/lab/state/had.log 2>&1 </dev/null & echo \$!"
+    lab_guest "${LAB_HAD_ENV:+env $LAB_HAD_ENV }setsid bin/had -c '$conf' -d '$drivers' --state-dir /run/lab/state --socket /run/lab/had.sock $* >>/run/lab/state/had.log 2>&1 </dev/null & echo \$!"
 }
 
 # lab_extract_request SLOT: a software extraction request, as an operator's opened handle gives it.

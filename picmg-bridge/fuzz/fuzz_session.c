@@ -12,17 +12,23 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_event(const struct pb_event *ev) {
-    if (ev->type < PB_EV_CARD_INSERTED || ev->type > PB_EV_RESYNC) abort();
+    if (ev->type < PB_EV_CARD_INSERTED || ev->type > PB_EV_SIM_PATH) abort();
     if (ev->nfunctions < 0 || ev->nfunctions > PB_MAX_FUNCTIONS) abort();
     if (memchr(ev->ifname, '\0', sizeof ev->ifname) == NULL) abort();
     for (int f = 0; f < ev->nfunctions; f++)
         if (memchr(ev->functions[f].address, '\0', PB_ADDR_LEN) == NULL) abort();
-    if ((ev->type == PB_EV_NETDEV_ADDED || ev->type == PB_EV_LINK) && strncmp(ev->ifname, "eth", 3) != 0) abort();
+    if (memchr(ev->target, '\0', sizeof ev->target) == NULL) abort();
+    if (ev->type == PB_EV_PATH && (ev->carrier < 0 || ev->carrier > 1 || ev->target[0] == '\0')) abort();
+    if ((ev->type == PB_EV_NETDEV_ADDED || ev->type == PB_EV_LINK || ev->type == PB_EV_SIM_PATH ||
+         ev->type == PB_EV_PATH) && strncmp(ev->ifname, "eth", 3) != 0) abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     pb_ctx *ctx;
-    if (pb_open("sim", "slots=1,2,3;probe_ms=0;queue=64", &ctx) < 0) abort();
+    if (pb_open("sim", "slots=1,2,3;probe_ms=0;queue=64;path_rtt_us=0", &ctx) < 0) abort();
+    /* Watched ports: cuts, links and removals reach the path rounds too. */
+    if (pb_path_watch(ctx, "eth0", "bond0", "10.0.0.1", 10, 1, 1) < 0) abort();
+    if (pb_path_watch(ctx, "eth1", "bond0", "10.0.0.1,fd00::1", 10, 1, 1) < 0) abort();
     const char *p = (const char *)data, *end = p + size;
     int lines = 0;
     while (p < end && lines++ < 64) {

@@ -6,11 +6,11 @@
  *   - errors are returned as a negative errno; pb_last_error() then tells what happened;
  *   - nothing is printed, nothing exits, no state lives outside the context;
  *   - one thread may block in pb_next_event() while other threads call the command functions
- *     (pb_slot_*, pb_request_extraction, pb_list_slots, pb_sim_driver, pb_resync);
+ *     (pb_slot_*, pb_request_extraction, pb_list_slots, pb_sim_driver, pb_resync, pb_path_*);
  *   - pb_close() must not race with any other call on the same context.
  * The structures have a fixed layout (only int32_t, uint64_t and char arrays, no padding) so that
- * bindings (jnr-ffi, ctypes) can map them field by field; pb_event_size() and pb_slot_info_size()
- * let a binding check its mapping at run time.
+ * bindings (jnr-ffi, ctypes) can map them field by field; pb_event_size(), pb_slot_info_size() and
+ * pb_path_info_size() let a binding check its mapping at run time.
  */
 #ifndef PICMG_BRIDGE_H
 #define PICMG_BRIDGE_H
@@ -29,6 +29,8 @@ extern "C" {
 #define PB_IFNAME_LEN 16    /* IFNAMSIZ */
 #define PB_DRIVER_LEN 32    /* kernel module name */
 #define PB_ID_UNKNOWN (-1)  /* a PCI id the source did not report */
+#define PB_MAX_TARGETS 16   /* path probe targets of one port */
+#define PB_TARGET_LEN 48    /* an IPv4 or IPv6 address as text, NUL-terminated, padded */
 
 enum pb_event_type {
     PB_EV_CARD_INSERTED = 1,   /* card present and powered; functions[] filled */
@@ -38,7 +40,11 @@ enum pb_event_type {
     PB_EV_NETDEV_ADDED = 5,    /* ifname + functions[0] (the PCI function it belongs to) */
     PB_EV_NETDEV_REMOVED = 6,  /* ifname + functions[0] */
     PB_EV_LINK = 7,            /* ifname, carrier, functions[0] when on a card (slot 0 if not) */
-    PB_EV_RESYNC = 8           /* ends an inventory: everything present was just reported again */
+    PB_EV_RESYNC = 8,          /* ends an inventory: everything present was just reported again */
+    PB_EV_PATH = 9,      /* a port's path verdict: ifname, carrier = 1 path up / 0 down, rtt_ns, since_ns,
+                            target; slot and functions[0] as for PB_EV_LINK (slot 0 if not on a card) */
+    PB_EV_SIM_PATH = 10  /* sim only: the simulated wire beyond a port was cut (carrier = 0) or restored (1),
+                            ifname/slot/functions[0] as for LINK; lets a simulated kernel model its ARP monitor */
 };
 
 struct pb_function {
@@ -59,6 +65,12 @@ struct pb_event {
     int32_t carrier;        /* PB_EV_LINK: 1 up, 0 down */
     char ifname[PB_IFNAME_LEN];
     struct pb_function functions[PB_MAX_FUNCTIONS];
+    uint64_t rtt_ns;        /* PB_EV_PATH: last answer's round-trip time, 0 if none yet */
+    uint64_t since_ns;      /* PB_EV_PATH: when the verdict began to be true: down -> the send time of the
+                               first unanswered round of the run; up -> the receive time of the first answer
+                               of the run */
+    char target[PB_TARGET_LEN]; /* PB_EV_PATH: up -> the target that answered last; down -> the target that
+                               answered last before the loss (else the first configured) */
 };
 
 struct pb_slot_function {
@@ -77,6 +89,18 @@ struct pb_slot_info {
     int32_t nfunctions;
     int32_t reserved;
     struct pb_slot_function functions[PB_MAX_FUNCTIONS];
+};
+
+struct pb_path_info {        /* 120 bytes, fixed layout */
+    char ifname[PB_IFNAME_LEN];
+    char group[PB_IFNAME_LEN];   /* the bond */
+    int32_t state;               /* 1 up, 0 down, -1 not decided yet */
+    int32_t interval_ms;
+    uint64_t rtt_ns;             /* last answer's round-trip time, 0 if none yet */
+    uint64_t rounds;             /* probe rounds sent */
+    uint64_t answered;           /* rounds answered */
+    uint64_t changed_ns;         /* CLOCK_MONOTONIC of the last verdict, 0 if none */
+    char target[PB_TARGET_LEN];  /* the target that answered last, "" if none */
 };
 
 typedef struct pb_ctx pb_ctx;
@@ -104,6 +128,20 @@ PB_API int pb_resync(pb_ctx *ctx);
 /* sim only (-ENOTSUP elsewhere): kernel module loaded (1) or unloaded (0); ids "VVVV:DDDD,..." */
 PB_API int pb_sim_driver(pb_ctx *ctx, const char *module, const char *ids, int loaded);
 
+/* Starts (or changes) the supervision of ifname's path. group: the bond it belongs to (answers to any
+ * probe address of a group count for the port that owns that address). targets: "10.0.1.100,fd00::1"
+ * (1..16, IPv4 and/or IPv6, no duplicates). interval_ms 10..60000, missed 1..255, answered 1..255.
+ * Watching a port again with the same arguments changes nothing (its verdict and counters stay);
+ * with different ones it starts over (undecided). 0 or -errno (-EINVAL with a message naming the bad
+ * argument). An interface that does not exist (yet, or any more) is not an error: its rounds go
+ * unanswered (so its path goes down) and the watch keeps trying to open it every round. */
+PB_API int pb_path_watch(pb_ctx *ctx, const char *ifname, const char *group, const char *targets,
+                         int interval_ms, int missed, int answered);
+/* Stops it: 0, or -ENOENT if ifname was not watched. No event. */
+PB_API int pb_path_unwatch(pb_ctx *ctx, const char *ifname);
+/* Fills up to max entries; returns the number of watched ports (may exceed max). */
+PB_API int pb_path_list(pb_ctx *ctx, struct pb_path_info *out, int max);
+
 /* Message of the newest failure on ctx that the calling thread got (else of any thread; "" if
  * none): each thread sees its own, the waiting one included (up to 8 threads that fail). Valid
  * until that thread's next failure; never NULL. */
@@ -113,6 +151,7 @@ PB_API void pb_close(pb_ctx *ctx);
 
 PB_API size_t pb_event_size(void);
 PB_API size_t pb_slot_info_size(void);
+PB_API size_t pb_path_info_size(void);
 
 #ifdef __cplusplus
 }

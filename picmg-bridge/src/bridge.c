@@ -12,7 +12,8 @@
 #include "pb_internal.h"
 
 _Static_assert(sizeof(struct pb_function) == 40, "pb_function layout");
-_Static_assert(sizeof(struct pb_event) == 360, "pb_event layout");
+_Static_assert(sizeof(struct pb_event) == 424, "pb_event layout");
+_Static_assert(sizeof(struct pb_path_info) == 120, "pb_path_info layout");
 _Static_assert(sizeof(struct pb_slot_function) == 88, "pb_slot_function layout");
 _Static_assert(sizeof(struct pb_slot_info) == 736, "pb_slot_info layout");
 
@@ -94,6 +95,7 @@ static void queue_resync(pb_ctx *ctx) {
      * been told everything present and may treat any slot it was not told about as empty. */
     ctx->snapshotting = 1;
     ctx->ops->snapshot(ctx, now);
+    pb_paths_snapshot(ctx, now);
     struct pb_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = PB_EV_RESYNC;
@@ -164,8 +166,14 @@ int pb_open_err(const char *backend, const char *options, pb_ctx **out, char *er
     }
     rc = ops->open(ctx, opts, err, errlen);
     if (rc < 0) goto fail_mutex;
+    rc = pb_paths_open(ctx, opts, err, errlen);
+    if (rc < 0) {
+        ops->close(ctx);
+        goto fail_mutex;
+    }
     rc = pb_opts_check_unused(opts, err, errlen);
     if (rc < 0) {
+        pb_paths_close(ctx);
         ops->close(ctx);
         goto fail_mutex;
     }
@@ -190,6 +198,7 @@ int pb_open(const char *backend, const char *options, pb_ctx **out) {
 
 void pb_close(pb_ctx *ctx) {
     if (ctx == NULL) return;
+    pb_paths_close(ctx);
     ctx->ops->close(ctx);
     pthread_mutex_destroy(&ctx->lock);
     close(ctx->wake_fd);
@@ -245,6 +254,7 @@ int pb_next_event(pb_ctx *ctx, struct pb_event *ev, int timeout_ms) {
     for (;;) {
         /* Timers due, then whatever is queued. */
         ctx->ops->dispatch(ctx, fds, 0, now);
+        pb_paths_dispatch(ctx, fds, 0, now);
         if (pop(ctx, ev)) {
             rc = 1;
             goto out;
@@ -258,6 +268,7 @@ int pb_next_event(pb_ctx *ctx, struct pb_event *ev, int timeout_ms) {
         fds[0].revents = 0;
         uint64_t wake_at = deadline;
         int n = ctx->ops->pollfds(ctx, fds + 1, PB_MAX_POLLFDS - 1, &wake_at);
+        int np = pb_paths_pollfds(ctx, fds + 1 + n, PB_MAX_POLLFDS - 1 - n, &wake_at);
         if (wake_at > deadline) wake_at = deadline;
         int wait_ms;
         if (wake_at == UINT64_MAX) wait_ms = -1;
@@ -267,7 +278,7 @@ int pb_next_event(pb_ctx *ctx, struct pb_event *ev, int timeout_ms) {
             wait_ms = ms > 3600000u ? 3600000 : (int)ms;
         }
         pthread_mutex_unlock(&ctx->lock);
-        int pr = poll(fds, (nfds_t)(n + 1), wait_ms);
+        int pr = poll(fds, (nfds_t)(n + np + 1), wait_ms);
         int perr = errno;
         pthread_mutex_lock(&ctx->lock);
         now = pb_now_ns();
@@ -281,7 +292,10 @@ int pb_next_event(pb_ctx *ctx, struct pb_event *ev, int timeout_ms) {
             ssize_t r = read(ctx->wake_fd, &v, sizeof v);
             (void)r;
         }
-        if (pr > 0) ctx->ops->dispatch(ctx, fds + 1, n, now);
+        if (pr > 0) {
+            ctx->ops->dispatch(ctx, fds + 1, n, now);
+            pb_paths_dispatch(ctx, fds + 1 + n, np, now);
+        }
     }
 out:
     ctx->waiting = 0;

@@ -51,6 +51,26 @@ static int parse_id(const struct tok *t, struct pb_ctl_cmd *cmd, char *err, size
     return 0;
 }
 
+/* "VERB SLOT PORT up|down" (link, path). */
+static int parse_port_state(const struct tok *toks, int ntok, const char *verb, struct pb_ctl_cmd *cmd, char *err,
+                            size_t errlen) {
+    char usage[40];
+    snprintf(usage, sizeof usage, "%s SLOT PORT up|down", verb);
+    if (expect_args(ntok, 4, usage, err, errlen) < 0) return -EINVAL;
+    if (parse_slot(&toks[1], &cmd->slot, err, errlen) < 0) return -EINVAL;
+    unsigned long port;
+    if (pb_parse_uint(toks[2].s, toks[2].len, PB_CTL_MAX_PORTS - 1, &port) < 0)
+        return fail(err, errlen, "bad port (0..7)");
+    cmd->port = (int)port;
+    if (tok_is(&toks[3], "up")) cmd->on = 1;
+    else if (tok_is(&toks[3], "down")) cmd->on = 0;
+    else {
+        if (errlen) snprintf(err, errlen, "%s: up or down", verb);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 int pb_ctl_parse(const char *line, size_t len, struct pb_ctl_cmd *cmd, char *err, size_t errlen) {
     if (errlen) err[0] = '\0';
     memset(cmd, 0, sizeof *cmd);
@@ -102,16 +122,11 @@ int pb_ctl_parse(const char *line, size_t len, struct pb_ctl_cmd *cmd, char *err
         if (parse_slot(&toks[1], &cmd->slot, err, errlen) < 0) return -EINVAL;
         cmd->op = PB_CTL_REMOVE;
     } else if (tok_is(verb, "link")) {
-        if (expect_args(ntok, 4, "link SLOT PORT up|down", err, errlen) < 0) return -EINVAL;
-        if (parse_slot(&toks[1], &cmd->slot, err, errlen) < 0) return -EINVAL;
-        unsigned long port;
-        if (pb_parse_uint(toks[2].s, toks[2].len, PB_CTL_MAX_PORTS - 1, &port) < 0)
-            return fail(err, errlen, "bad port (0..7)");
-        cmd->port = (int)port;
-        if (tok_is(&toks[3], "up")) cmd->on = 1;
-        else if (tok_is(&toks[3], "down")) cmd->on = 0;
-        else return fail(err, errlen, "link: up or down");
+        if (parse_port_state(toks, ntok, "link", cmd, err, errlen) < 0) return -EINVAL;
         cmd->op = PB_CTL_LINK;
+    } else if (tok_is(verb, "path")) {
+        if (parse_port_state(toks, ntok, "path", cmd, err, errlen) < 0) return -EINVAL;
+        cmd->op = PB_CTL_PATH;
     } else if (tok_is(verb, "leds")) {
         if (expect_args(ntok, 2, "leds SLOT", err, errlen) < 0) return -EINVAL;
         if (parse_slot(&toks[1], &cmd->slot, err, errlen) < 0) return -EINVAL;

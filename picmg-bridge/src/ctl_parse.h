@@ -15,14 +15,15 @@ enum pb_ctl_op {
     PB_CTL_LEDS,       /* leds SLOT */
     PB_CTL_SLOTS,      /* slots */
     PB_CTL_HELP,       /* help */
-    PB_CTL_QUIT        /* quit */
+    PB_CTL_QUIT,       /* quit */
+    PB_CTL_PATH        /* path SLOT PORT up|down */
 };
 
 struct pb_ctl_cmd {
     enum pb_ctl_op op;
     int slot;      /* 1..255 */
-    int port;      /* link: 0..7 */
-    int on;        /* handle: 1 open; link: 1 up */
+    int port;      /* link, path: 0..7 */
+    int on;        /* handle: 1 open; link, path: 1 up */
     int vendor, device, subvendor, subdevice; /* subsystem ids -1 when not given */
     int ports;     /* insert: 1..8 */
 };

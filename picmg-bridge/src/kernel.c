@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 
 #include "kernel.h"
+#include "path.h"
 
 #define K_RCVBUF (8 << 20) /* a hot-plug storm must not overflow the sockets */
 #define K_DRAIN_MAX 64     /* datagrams per socket and dispatch: the other socket gets its turn */
@@ -432,4 +433,6 @@ const struct pb_backend_ops pb_kernel_ops = {
     .request_extraction = k_request_extraction,
     .list_slots = k_list_slots,
     .sim_driver = NULL,
+    .port_of = k_port_of,
+    .probers = (const struct pb_prober_ops *const[]){&pb_prober_packet, NULL},
 };

@@ -79,6 +79,8 @@ void k_on_link(pb_ctx *ctx, const struct pb_rtnl_link *l, uint64_t now);
 void k_timers(pb_ctx *ctx, uint64_t now);
 /* The next timer (UINT64_MAX: none). */
 uint64_t k_next_timer(const struct kernel *k);
+/* Slot and PCI function of a port, as its LINK events have them (backend op port_of). */
+void k_port_of(pb_ctx *ctx, const char *ifname, struct pb_event *ev);
 /* Slot index of a chassis slot number, -1 if none. */
 int k_slot_index(const struct kernel *k, int number);
 

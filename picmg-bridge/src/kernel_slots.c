@@ -142,6 +142,19 @@ static void net_function(struct kernel *k, const struct knet *n, struct pb_funct
     out->subvendor = out->subdevice = PB_ID_UNKNOWN;
 }
 
+static struct knet *net_by_name(struct kernel *k, const char *name);
+
+void k_port_of(pb_ctx *ctx, const char *ifname, struct pb_event *ev) {
+    struct kernel *k = kernel_of(ctx);
+    const struct knet *n = net_by_name(k, ifname);
+    if (n == NULL || n->slot < 0) return;
+    ev->slot = k->slots[n->slot].number;
+    if (n->has_fn) {
+        ev->nfunctions = 1;
+        net_function(k, n, &ev->functions[0]);
+    }
+}
+
 static void emit_net(pb_ctx *ctx, int type, const struct knet *n, uint64_t now) {
     struct kernel *k = kernel_of(ctx);
     struct pb_event ev;

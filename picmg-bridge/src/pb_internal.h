@@ -45,6 +45,8 @@ int pb_parse_uint(const char *s, size_t len, unsigned long max, unsigned long *o
 int pb_parse_hex16(const char *s, size_t len, int *out);
 
 /* ---- backends ---- */
+struct pb_prober_ops;
+
 struct pb_backend_ops {
     const char *name;
     /* Sets ctx->backend; the options left unused are refused by the caller. */
@@ -63,6 +65,11 @@ struct pb_backend_ops {
     int (*request_extraction)(pb_ctx *ctx, int slot);
     int (*list_slots)(pb_ctx *ctx, struct pb_slot_info *out, int max);
     int (*sim_driver)(pb_ctx *ctx, const char *module, const char *ids, int loaded); /* may be NULL */
+    /* Fills slot, nfunctions and functions[0] of ev for interface ifname, as for its PB_EV_LINK;
+     * leaves them 0 for an interface not on a card. */
+    void (*port_of)(pb_ctx *ctx, const char *ifname, struct pb_event *ev);
+    /* The path probers it takes (option paths=NAME), the default first; NULL-terminated. */
+    const struct pb_prober_ops *const *probers;
 };
 
 extern const struct pb_backend_ops pb_sim_ops;
@@ -78,6 +85,7 @@ struct pb_ctx {
     int overflowed;           /* events were dropped: deliver snapshot + RESYNC next */
     int snapshotting;         /* queueing an inventory: the queue grows rather than drops */
     int waiting;              /* a thread is inside pb_next_event */
+    struct pb_paths *paths;   /* path supervision (path.h) */
     /* Failure messages, one per thread that failed (the PB_ERR_THREADS most recent threads):
      * pb_last_error gives a thread its own newest message. */
     struct pb_err {
@@ -91,6 +99,20 @@ struct pb_ctx {
 /* sim: runs one control line as if a socket client had sent it (tests, fuzzing); takes the lock.
  * 0 for an "ok" reply, -EINVAL for "err". */
 int pb_sim_ctl_line(pb_ctx *ctx, const char *line, size_t len, char *reply, size_t replylen);
+
+/* ---- path supervision (path.c), with ctx->lock held ---- */
+/* Picks the prober (option paths) and reads its options. */
+int pb_paths_open(pb_ctx *ctx, struct pb_opts *opts, char *err, size_t errlen);
+void pb_paths_close(pb_ctx *ctx);
+int pb_paths_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadline_ns);
+/* Answers on the fds pollfds gave, then the rounds due at now. */
+void pb_paths_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now);
+/* A PB_EV_PATH for every decided watch (part of an inventory). */
+void pb_paths_snapshot(pb_ctx *ctx, uint64_t now);
+
+/* sim: 1 when a probe sent from ifname would be answered: it is an ethN of the simulated
+ * backplane, its link is up and its path not cut. */
+int pb_sim_path_ok(pb_ctx *ctx, const char *ifname);
 
 /* kernel, tests only: the backend's netlink reads go through fn, which keeps recvmsg()'s contract
  * (-1 and errno on failure), instead of recvmsg() itself; NULL restores recvmsg(). Lets a test

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ctl_parse.h"
+#include "path.h"
 #include "pb_internal.h"
 
 #define SIM_MAX_SLOTS 32
@@ -33,6 +34,7 @@ struct sim_slot {
     int present, powered, led, attention, latch_open, extract_pending;
     int vendor, device, subvendor, subdevice, ports;
     int link[PB_MAX_FUNCTIONS]; /* physical link of each port */
+    int path_cut[PB_MAX_FUNCTIONS]; /* the wire beyond the port is cut, carrier kept */
     int eth[PB_MAX_FUNCTIONS];  /* N of the port's ethN, -1 while it has no netdev */
     char driver[PB_DRIVER_LEN]; /* bound module, "" when none */
     uint64_t probe_at;          /* when the driver core looks at the card; 0 = not scheduled */
@@ -224,6 +226,7 @@ static int do_insert(pb_ctx *ctx, const struct pb_ctl_cmd *c, char *msg) {
     s->ports = c->ports;
     for (int f = 0; f < PB_MAX_FUNCTIONS; f++) {
         s->link[f] = 1;
+        s->path_cut[f] = 0;
         s->eth[f] = -1;
     }
     s->driver[0] = '\0';
@@ -293,6 +296,23 @@ static int do_link(pb_ctx *ctx, int slot, int port, int up, char *msg) {
     return 0;
 }
 
+/* The wire beyond the port: the cut belongs to the slot's cabling, so it outlives power cycles
+ * of the card; a new card starts uncut, as its links start up. */
+static int do_path(pb_ctx *ctx, int slot, int port, int up, char *msg) {
+    struct sim_slot *s;
+    int rc = present_slot(sim_of(ctx), slot, &s, msg);
+    if (rc < 0) return rc;
+    if (port < 0 || port >= s->ports) {
+        snprintf(msg, SIM_MSG_LEN, "slot %d has %d port%s (0..%d)", slot, s->ports, s->ports == 1 ? "" : "s",
+                 s->ports - 1);
+        return -EINVAL;
+    }
+    if (s->path_cut[port] == !up) return 0;
+    s->path_cut[port] = !up;
+    if (s->eth[port] >= 0) emit_port(ctx, PB_EV_SIM_PATH, s, port, up, pb_now_ns());
+    return 0;
+}
+
 static const char *latch_word(const struct sim_slot *s) { return s->latch_open ? "open" : "closed"; }
 
 static void format_id(const struct sim_slot *s, char *buf, size_t len) {
@@ -326,6 +346,9 @@ static void format_slots(struct sim *sim, char *out, size_t len) {
                 if (s->eth[f] >= 0) APPEND("%seth%d", f ? "/" : "", s->eth[f]);
                 else APPEND("%s-", f ? "/" : "");
             }
+            int cuts = 0;
+            for (int f = 0; f < s->ports; f++)
+                if (s->path_cut[f]) APPEND("%s%d", cuts++ ? "/" : ",path_cut=", f);
         }
     }
 #undef APPEND
@@ -341,6 +364,7 @@ static void ctl_exec(pb_ctx *ctx, const struct pb_ctl_cmd *c, char *reply, size_
     case PB_CTL_HANDLE: rc = do_handle(ctx, c->slot, c->on, msg); break;
     case PB_CTL_REMOVE: rc = do_remove(ctx, c->slot, msg); break;
     case PB_CTL_LINK: rc = do_link(ctx, c->slot, c->port, c->on, msg); break;
+    case PB_CTL_PATH: rc = do_path(ctx, c->slot, c->port, c->on, msg); break;
     case PB_CTL_LEDS: {
         struct sim_slot *s = find_slot(sim, c->slot);
         if (!s) {
@@ -355,7 +379,7 @@ static void ctl_exec(pb_ctx *ctx, const struct pb_ctl_cmd *c, char *reply, size_
     case PB_CTL_HELP:
         snprintf(reply, len,
                  "ok commands: insert SLOT VVVV:DDDD[:SVVV:SDDD] PORTS | handle SLOT open|close | remove SLOT"
-                 " | link SLOT PORT up|down | leds SLOT | slots | help | quit");
+                 " | link SLOT PORT up|down | path SLOT PORT up|down | leds SLOT | slots | help | quit");
         return;
     case PB_CTL_QUIT: snprintf(reply, len, "ok bye"); return;
     }
@@ -619,7 +643,40 @@ static void sim_snapshot(pb_ctx *ctx, uint64_t now) {
             if (s->eth[f] >= 0) emit_port(ctx, PB_EV_NETDEV_ADDED, s, f, 0, now);
         for (int f = s->ports - 1; f >= 0; f--)
             if (s->eth[f] >= 0) emit_port(ctx, PB_EV_LINK, s, f, s->link[f], now);
+        for (int f = s->ports - 1; f >= 0; f--)
+            if (s->eth[f] >= 0 && s->path_cut[f]) emit_port(ctx, PB_EV_SIM_PATH, s, f, 0, now);
     }
+}
+
+/* The slot and port of ethN, 0 if no port of the backplane has that name. */
+static int find_eth(struct sim *sim, const char *ifname, struct sim_slot **slot, int *port) {
+    unsigned long n;
+    if (strncmp(ifname, "eth", 3) != 0 || pb_parse_uint(ifname + 3, strlen(ifname + 3), 9999, &n) < 0) return 0;
+    for (int i = 0; i < sim->nslots; i++) {
+        for (int f = 0; f < sim->slots[i].ports; f++) {
+            if (sim->slots[i].eth[f] != (int)n) continue;
+            *slot = &sim->slots[i];
+            *port = f;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void sim_port_of(pb_ctx *ctx, const char *ifname, struct pb_event *ev) {
+    struct sim_slot *s;
+    int f;
+    if (!find_eth(sim_of(ctx), ifname, &s, &f)) return;
+    ev->slot = s->number;
+    ev->nfunctions = 1;
+    fill_function(s, f, &ev->functions[0]);
+}
+
+int pb_sim_path_ok(pb_ctx *ctx, const char *ifname) {
+    struct sim_slot *s;
+    int f;
+    if (ctx->ops != &pb_sim_ops || !find_eth(sim_of(ctx), ifname, &s, &f)) return 0;
+    return s->link[f] && !s->path_cut[f];
 }
 
 static int fail_msg(pb_ctx *ctx, int rc, const char *msg) { return rc < 0 ? pb_fail(ctx, -rc, "%s", msg) : rc; }
@@ -772,4 +829,6 @@ const struct pb_backend_ops pb_sim_ops = {
     .request_extraction = sim_request_extraction,
     .list_slots = sim_list_slots,
     .sim_driver = sim_driver,
+    .port_of = sim_port_of,
+    .probers = (const struct pb_prober_ops *const[]){&pb_prober_sim, &pb_prober_packet, NULL},
 };

@@ -88,6 +88,8 @@ const char *pb_event_name(int type) {
     case PB_EV_NETDEV_REMOVED: return "NETDEV-";
     case PB_EV_LINK: return "LINK";
     case PB_EV_RESYNC: return "RESYNC";
+    case PB_EV_PATH: return "PATH";
+    case PB_EV_SIM_PATH: return "SIMPATH";
     default: return "?";
     }
 }
@@ -111,6 +113,8 @@ const char *rig_events(struct rig *r) {
                                     e->functions[0].function);
             break;
         case PB_EV_LINK:
+        case PB_EV_PATH:
+        case PB_EV_SIM_PATH:
             off += (size_t)snprintf(r->text + off, sizeof r->text - off, " %d %s fn%d %s", e->slot, e->ifname,
                                     e->functions[0].function, e->carrier ? "up" : "down");
             break;

@@ -63,7 +63,8 @@ TEST(sim_open_errors) {
     CHECK_STR(pb_last_error(NULL), "no context");
     CHECK_INT(pb_next_event(NULL, NULL, 0), -EINVAL);
     CHECK_INT(pb_slot_power(NULL, 2, 1), -EINVAL);
-    CHECK_INT((int)pb_event_size(), 360);
+    CHECK_INT((int)pb_event_size(), 424);
+    CHECK_INT((int)pb_path_info_size(), 120);
     CHECK_INT((int)pb_slot_info_size(), 736);
 }
 

@@ -8,8 +8,9 @@ ifn() {
 slaves() { cat /sys/class/net/${1:-bond0}/bonding/slaves 2>/dev/null; }
 active() { cat /sys/class/net/${1:-bond0}/bonding/active_slave 2>/dev/null; }
 nslaves() { set -- $(slaves "$@"); echo $#; }
-# until_true SECONDS SHELL-CONDITION: polls every 50 ms
+# until_true SECONDS SHELL-CONDITION: polls every 50 ms for SECONDS of wall time (not a count of
+# polls: under a slow emulation a poll may take far longer than 50 ms)
 until_true() {
-    local n=$(($1 * 20)); shift
-    until eval "$*"; do n=$((n - 1)); [ $n -le 0 ] && return 1; sleep 0.05; done
+    local end=$((SECONDS + $1)); shift
+    until eval "$*"; do [ $SECONDS -ge $end ] && return 1; sleep 0.05; done
 }

@@ -2,12 +2,19 @@
 # make test-lab: had on a real Linux kernel, in the virtual chassis (see had/lab/README.md).
 #
 #   had/lab/tests/run.sh            every scenario; figures into had/lab/RESULTS.md
-#   LAB_STRICT=1 ...                a scenario that cannot run (blocked) fails the stage
+#
+# A FAILED or BLOCKED check (a scenario whose had cannot start) fails the stage. For a person
+# exploring, never for make test:
+#   LAB_LENIENT=1 ...               exit 0 whatever failed or was blocked (the report says what)
+#   LAB_BOOTS="had vlan" ...        only these of the boots baseline, had, arp, vlan (RESULTS.md
+#                                   is then left alone: its figures are a whole run's)
+#   LAB_CYCLES=N ...                insertion cycles per kind (default 5, the least the checks take)
 #
 # Four boots: the baseline (a busybox uevent rule, no had), had on conf/had.conf (scenarios a,
 # b, c, d-miimon, e), had on conf/examples/lab-arp.conf with the lab's bad-card pcidrivers.conf
-# (f, d-arp), had on had/lab/conf/lab-vlan.conf (g: bonds of VLAN interfaces). A scenario whose had cannot start is reported BLOCKED with had's own words; what
-# the kernel alone can show is still run on the baseline boot.
+# (f, d-arp), had on had/lab/conf/lab-vlan.conf (g: bonds of VLAN interfaces). A scenario whose
+# had cannot start is reported BLOCKED with had's own words; what the kernel alone can show is
+# still run on the baseline boot.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 cd "$LAB_TOP"
@@ -16,6 +23,9 @@ for t in qemu-system-x86_64 socat cpio depmod ping ip gcc apt-get dpkg-deb; do
     command -v $t >/dev/null || lab_die "$t missing (.ci/run installs the lab's packages)"
 done
 [ -x /bin/busybox ] || lab_die "/bin/busybox missing (busybox-static)"
+ALL_BOOTS="baseline had arp vlan"
+BOOTS=${LAB_BOOTS:-$ALL_BOOTS}
+booted() { case " $BOOTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 OUT=$LAB_CACHE/test
 RESULTS=$LAB_DIR/RESULTS.md
@@ -59,69 +69,89 @@ reactions() {
 stats() { sort -n | awk '{ v[++n] = $1 } END { if (n) printf "median %.1f ms, max %.1f ms (n=%d)", v[int((n + 1) / 2)], v[n], n; else print "none" }'; }
 median() { sort -n | awk '{ v[++n] = $1 } END { if (n) print v[int((n + 1) / 2)] }'; }
 ratio() { awk -v h="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", h / b; else print "n/a" }'; }
+samples() { grep -c . "$1" 2>/dev/null; }
 
-# reinsertions SIDE MARKFILE: the dual-port card in slot 12 inserted and taken out $REINSERTIONS
-# times with its driver already loaded, so each netdev event is followed by nothing but the
-# reaction being timed. Out: the baseline powers the slot off itself; had gets an extraction
-# request. Waits each time until QEMU has dropped the card.
-REINSERTIONS=3
-reinsertions() {
-    local i n
-    for i in $(seq 1 $REINSERTIONS); do
-        lab_insert 12 2 || return 1
-        gq "until_true 40 '[ \$(nslaves bond0) = 4 ]'" || say "  $1: slot 12's ports not enslaved: $(g 'slaves bond0')"
-        sleep 1
-        if [ "$1" = baseline ]; then gq 'echo 0 > /sys/bus/pci/slots/12/power'
-        else lab_extract_request 12 >/dev/null; fi
+# cycles SIDE KIND: the dual-port card inserted into slot 12 and taken out, $CYCLES times.
+# KIND cold: no other card uses e1000e and it is unloaded in between, so every insertion loads it
+# (a first card); KIND warm: slots 2 and 16 keep e1000e loaded, so each netdev event is followed
+# by nothing but the reaction timed. Out: the baseline powers the slot off itself (and unloads
+# e1000e after a cold one, as had does once no card uses it); had gets an extraction request on
+# its control socket (forced when cold: the card then holds bond0's only slaves). Waits each time
+# until QEMU has dropped the card. A port left unconfigured is reported here and missing from the
+# samples, which the checks count.
+CYCLES=${LAB_CYCLES:-5}   # 2 ports each: 10 samples of each kind per side (fewer fail the checks)
+NOT_COLD=0          # cold insertions that found e1000e already loaded
+cycles() {
+    local side=$1 kind=$2 i n before
+    [ "$kind" = cold ] && NOT_COLD=0
+    for i in $(seq 1 $CYCLES); do
+        if [ "$kind" = cold ] && gq '[ -d /sys/module/e1000e ]'; then
+            NOT_COLD=$((NOT_COLD + 1)); say "  $side: cold insertion $i: e1000e is loaded already"
+        fi
+        before=$(g 'nslaves bond0')
+        lab_insert 12 2 || say "  $side: $kind insertion $i: QEMU did not take the card"
+        gq "until_true 40 '[ \$(nslaves bond0) = $((before + 2)) ]'" ||
+            say "  $side: $kind insertion $i: slot 12's ports not both enslaved: $(g 'slaves bond0')"
+        sleep 0.5
+        if [ "$side" = baseline ]; then
+            gq 'echo 0 > /sys/bus/pci/slots/12/power'
+            [ "$kind" = cold ] && gq 'modprobe -r e1000e'
+        else
+            # forced when cold: slot 12 then holds bond0's only slaves (had refuses that unforced)
+            gq "echo '{\"v\":1,\"cmd\":\"extract\",\"slot\":12,\"force\":$([ "$kind" = cold ] && echo true || echo false)}' | socat -t 30 - UNIX-CONNECT:/run/lab/had.sock"
+        fi
         n=0
         while [ -n "$(lab_present 12)" ] && [ $n -lt 150 ]; do sleep 0.2; n=$((n + 1)); done
-        gq "until_true 20 '[ \$(nslaves bond0) = 2 ]'"
+        gq "until_true 20 '[ \$(nslaves bond0) = $before ]'"
     done
 }
 
-# ping_start ADDR / ping_stop: the peer pings ADDR every 10 ms; ping_stop sets LOST, SENT and
-# GAP (the longest run of lost replies, in ms). ping is stopped with SIGINT, so its last requests
-# may still be on their way: unanswered ones after the last reply count as lost only when they
-# span more than ping's 1 s wait (an outage at the very end), not when they were merely in flight.
+# ping_start ADDR SECONDS: the peer pings ADDR every 10 ms, SECONDS x 100 requests (-c), with
+# -D timestamps. ping_stop waits for ping to finish by itself (bounded), so every request had its
+# reply awaited; ping must still have been running when ping_stop was called, or its requests did
+# not cover the event. It sets SENT, LOST, GAP (the longest interval between consecutive replies,
+# ms), EDGE (lost before the first or after the last reply) and PING_ERR (empty when the count
+# can be trusted), all from tests/pingstat.awk, and PING_NOTE for a figure.
 ping_start() {
     PING_FILE=$OUT/ping-$(lab_ms).txt
-    # ip netns exec execs ping, so $! is ping itself (SIGINT makes it print its summary)
-    ip netns exec "$LAB_NS-peer" ping -D -i 0.01 -W 1 "$1" > "$PING_FILE" 2>&1 &
+    PING_COUNT=$(($2 * 100))
+    # ip netns exec execs ping, so $! is ping itself
+    ip netns exec "$LAB_NS-peer" ping -D -n -i 0.01 -W 1 -c "$PING_COUNT" "$1" > "$PING_FILE" 2>&1 &
     PING_PID=$!
     sleep 0.5
 }
 ping_stop() {
-    kill -INT "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null
-    SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$PING_FILE")
-    SENT=${SENT:-0}
-    read -r LOST GAP < <(grep -o 'icmp_seq=[0-9]*' "$PING_FILE" | cut -d= -f2 | sort -n | uniq |
-        awk -v sent="$SENT" 'BEGIN { last = 0; max = 0; lost = 0 }
-            { if ($1 - last - 1 > max) max = $1 - last - 1; lost += $1 - last - 1; last = $1 }
-            END { tail = sent - last; if (tail > 100) { lost += tail; if (tail > max) max = tail }
-                  print lost, max * 10 }')
+    local late= n=0
+    kill -0 "$PING_PID" 2>/dev/null || late="ping had ended before the event was over"
+    while kill -0 "$PING_PID" 2>/dev/null && [ $n -lt $((PING_COUNT / 5 + 200)) ]; do sleep 0.1; n=$((n + 1)); done
+    if kill -0 "$PING_PID" 2>/dev/null; then
+        late="${late:+$late; }ping did not finish in $((PING_COUNT / 50 + 20)) s"
+        kill -INT "$PING_PID" 2>/dev/null
+    fi
+    wait "$PING_PID" 2>/dev/null
+    read -r SENT RECEIVED LOST GAP EDGE PING_ERR < <(awk -v expect="$PING_COUNT" -f "$LAB_DIR/tests/pingstat.awk" "$PING_FILE")
+    [ "$PING_ERR" = - ] && PING_ERR=
+    [ -n "$late" ] && PING_ERR="$late${PING_ERR:+; $PING_ERR}"
+    PING_NOTE=${PING_ERR:+ (NOT TRUSTED: $PING_ERR; $(basename "$PING_FILE"))}
 }
+pinged() { [ -z "$PING_ERR" ]; }   # the last ping_stop's count can be trusted
 # pings_ok ADDR: answers within 10 s, then 10 of 10 pings answered
-pings_ok() { lab_ping -c 1 -w 10 -q "$1" >/dev/null && lab_ping -c 10 -i 0.05 -W 1 -q "$1" | grep -q " 0% packet loss"; }
-
-# reaction_summary PREFIX WHO: a figure for WHO from $OUT/PREFIX-{bond,addr}.txt (the first
-# cards, their driver loaded for them) and PREFIX-warm.txt (the re-insertions); prints the
-# medians "FIRST REINSERTED ALL" in ms.
-reaction_summary() {
-    local p=$OUT/$1
-    fig "$2: netdev uevent -> configured: first cards (driver loaded for them): enslaved $(awk '{print $2}' "$p-bond.txt" | stats), addressed $(awk '{print $2}' "$p-addr.txt" | stats); card re-inserted, driver loaded: enslaved $(awk '{print $2}' "$p-warm.txt" | stats)"
-    echo "$(cat "$p-bond.txt" "$p-addr.txt" | awk '{print $2}' | median) $(awk '{print $2}' "$p-warm.txt" | median) $(cat "$p"-{bond,addr,warm}.txt | awk '{print $2}' | median)"
+pings_ok() {
+    lab_ping -c 1 -w 10 -q "$1" >/dev/null &&
+        lab_ping -D -c 10 -i 0.05 -W 1 "$1" | awk -v expect=10 -f "$LAB_DIR/tests/pingstat.awk" | grep -q '^10 10 0 .* -$'
 }
 
 # --- had in the guest ---------------------------------------------------------------------------
+QUIESCE_MS=200   # had's --quiesce: the extraction's handover window (its default, made explicit)
 HAD_PID= HAD_BLOCK=
 had_start() {   # had_start CONF DRIVERS: sets HAD_PID, or HAD_BLOCK with had's reason
     local before n=0
     before=$(cat "$LAB_RUN/state/audit.log" 2>/dev/null | grep -c '"type":"backplane.resync"')
-    HAD_PID=$(lab_had_start "$(readlink -f "$1")" "$(readlink -f "$2")" | tail -1)
+    HAD_PID=$(lab_had_start "$(readlink -f "$1")" "$(readlink -f "$2")" --quiesce $QUIESCE_MS | tail -1)
     HAD_BLOCK=
     until [ "$(cat "$LAB_RUN/state/audit.log" 2>/dev/null | grep -c '"type":"backplane.resync"')" -gt "$before" ]; do
         if ! gq "kill -0 $HAD_PID"; then
-            HAD_BLOCK="had exited at start-up: $(grep -v '^\s*$' "$LAB_RUN/state/had.log" | tail -1)"
+            HAD_BLOCK="had exited at start-up: $(grep -v -e '^\s*$' -e '^\s*at ' -e '^Picked up' "$LAB_RUN/state/had.log" | tail -1)"
             HAD_PID=; return 1
         fi
         n=$((n + 1)); [ $n -gt 300 ] && { HAD_BLOCK="had did not finish its start-up in 90 s"; return 1; }
@@ -132,77 +162,104 @@ audit_has() { grep -q "$1" "$LAB_RUN/state/audit.log" 2>/dev/null; }
 # The record may follow the kernel's events by a while under TCG (pciehp's 5 s, had's JVM): wait.
 audit_soon() { local i; for i in $(seq 1 ${2:-30}); do audit_has "$1" && return 0; sleep 1; done; return 1; }
 audit_mono() { grep "$1" "$LAB_RUN/state/audit.log" | tail -1 | sed -n 's/.*"mono":\([0-9]*\).*/\1/p'; }
+audit_mark() { cat "$LAB_RUN/state/audit.log" 2>/dev/null | wc -l; }
+audit_since() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep -q "$2"; }   # audit_since MARK PATTERN
+
+# The kernel's side of a power-off, timed by the kernel itself: kprobes on the entry and return of
+# pciehp_sysfs_disable_slot (the write of 0 to a slot's power file, which returns once the slot
+# is off), with the trace clock set to CLOCK_MONOTONIC, the clock of had's audit records.
+ktrace_on() {
+    gq 'T=/sys/kernel/tracing; [ -e $T/trace ] || mount -t tracefs nodev $T; echo mono > $T/trace_clock && echo "p:lab/pwoff pciehp_sysfs_disable_slot" >> $T/kprobe_events && echo "r:lab/pwoff_ret pciehp_sysfs_disable_slot" >> $T/kprobe_events && echo 1 > $T/events/lab/enable'
+}
+ktrace_clear() { gq 'echo > /sys/kernel/tracing/trace'; }
+# ktrace_ns EVENT: CLOCK_MONOTONIC ns of the first EVENT in the trace buffer
+ktrace_ns() {
+    g 'cat /sys/kernel/tracing/trace' | awk -v ev="$1:" '
+        { for (i = 1; i < NF; i++) if ($(i + 1) == ev && $i ~ /^[0-9]+\.[0-9]+:$/) { sub(/:$/, "", $i); split($i, t, "."); printf "%d%s\n", t[1], substr(t[2] "000000000", 1, 9); exit } }'
+}
 
 # ================================================================================================
 say "kernel $(lab_kernel; echo "$LAB_KPKG"), $(qemu-system-x86_64 --version | head -1)"
 lab_build
 
 # --- boot 1: the baseline (no had) --------------------------------------------------------------
+if booted baseline; then
 say "boot 1: baseline -- a busybox uevent rule making had's sysfs writes, no had"
 boot baseline
 awk -f had/lab/baseline/conf2tab.awk conf/had.conf > "$OUT/baseline.tab"
 gq "MODPROBE=/run/lab/bin/modprobe had/lab/baseline/start.sh $OUT/baseline.tab $LAB_TOP/conf/pcidrivers.conf /run/lab/state/baseline.log"
+say "baseline: the dual-port card into slot 12 and out, $CYCLES times, e1000e unloaded in between (first cards)"
+m=$(mark)
+cycles baseline cold
+reactions "$m" bond > "$OUT/base-cold.txt"
 m=$(mark)
 lab_insert 2 2 && lab_insert 16 1
 gq "until_true 40 '[ \$(nslaves bond0) = 2 ] && ip -br addr | grep -q 10.0.2.1/24'" ||
     say "  baseline: ports not configured: $(g 'slaves; ip -br addr')"
-reactions "$m" bond > "$OUT/base-bond.txt"; reactions "$m" addr > "$OUT/base-addr.txt"
+{ reactions "$m" bond; reactions "$m" addr; } >> "$OUT/base-cold.txt"
+say "baseline: the dual-port card into slot 12 and out, $CYCLES times, e1000e loaded (slots 2 and 16)"
 m=$(mark)
-reinsertions baseline
+cycles baseline warm
 reactions "$m" bond > "$OUT/base-warm.txt"
-read -r BASE_COLD BASE_WARM BASE_MED < <(reaction_summary base baseline)
+fig "baseline: netdev uevent -> configured: first cards (driver loaded for them) $(awk '{print $2}' "$OUT/base-cold.txt" | stats); card re-inserted, driver loaded: $(awk '{print $2}' "$OUT/base-warm.txt" | stats)"
+check "baseline: every port of every insertion configured ($(samples "$OUT/base-cold.txt") of $((2 * CYCLES + 3)) first-card ports, $(samples "$OUT/base-warm.txt") of $((2 * CYCLES)) re-inserted)" \
+    eval '[ "$(samples "$OUT/base-cold.txt")" = $((2 * CYCLES + 3)) ] && [ "$(samples "$OUT/base-warm.txt")" = $((2 * CYCLES)) ] && [ $NOT_COLD = 0 ]'
 check "baseline: peer reaches bond0 (10.0.1.1) and config1 (10.0.2.1)" eval 'pings_ok 10.0.1.1 && pings_ok 10.0.2.1'
 
 say "kernel alone: card with bond0's active slave pulled (device_del), nothing in user space reacting"
 lab_insert 12 2
 gq "until_true 40 '[ \$(nslaves bond0) = 4 ]'"
 act=$(g 'active bond0'); aslot=$(g "for s in 2 12; do for f in 0 1; do [ \"\$(ifn \$s \$f)\" = $act ] && echo \$s; done; done" | head -1)
-ping_start 10.0.1.1
+ping_start 10.0.1.1 15
 lab_yank "$aslot"
 gq "until_true 30 '[ \$(nslaves bond0) = 2 ]'"; sleep 1
 ping_stop
-K_LOST=$LOST K_GAP=$GAP
-fig "kernel alone, surprise removal of slot $aslot (active $act): $LOST of $SENT lost, longest gap $GAP ms"
+fig "kernel alone, surprise removal of slot $aslot (active $act): $LOST of $SENT lost, longest gap $GAP ms$PING_NOTE"
 
 say "kernel alone: the switch side of the active slave's port stops forwarding (carrier kept), miimon 100"
 act=$(g 'active bond0'); aslot=$(g "for s in 2 12; do for f in 0 1; do [ \"\$(ifn \$s \$f)\" = $act ] && echo \$s \$f; done; done" | head -1)
-ping_start 10.0.1.1
+ping_start 10.0.1.1 4
 lab_cut $aslot; sleep 2
 act2=$(g 'active bond0')
 ping_stop
 lab_restore $aslot
-fig "kernel alone, miimon bond, switch port of $act cut for 2 s: $LOST of $SENT lost; active slave after: $act2"
+fig "kernel alone, miimon bond, switch port of $act cut: $LOST of $SENT lost; active slave after: $act2$PING_NOTE"
 check "miimon misses a switch failure that keeps carrier (active slave unchanged, traffic lost)" \
-    eval '[ "$act2" = "$act" ] && [ $((LOST * 2)) -ge "$SENT" ]'
-D_MII_LOST=$LOST
+    eval 'pinged && [ "$act2" = "$act" ] && [ $((LOST * 2)) -ge "$SENT" ]'
 
 say "kernel alone: the same failure once bond0 is switched to the ARP monitor (arp_interval 100, target 10.0.1.100)"
 gq 'b=/sys/class/net/bond0/bonding; echo 0 > $b/miimon; echo +10.0.1.100 > $b/arp_ip_target; echo all > $b/arp_validate; echo 100 > $b/arp_interval'
 sleep 2
 act=$(g 'active bond0'); aslot=$(g "for s in 2 12; do for f in 0 1; do [ \"\$(ifn \$s \$f)\" = $act ] && echo \$s \$f; done; done" | head -1)
-ping_start 10.0.1.1
+ping_start 10.0.1.1 4
 lab_cut $aslot; sleep 2
 act2=$(g 'active bond0')
 ping_stop
 lab_restore $aslot
-fig "kernel alone, ARP bond, switch port of $act cut for 2 s: $LOST of $SENT lost, longest gap $GAP ms; active slave after: $act2"
-check "the ARP monitor catches it (active slave moved, traffic back within 1 s)" \
-    eval '[ -n "$act2" ] && [ "$act2" != "$act" ] && [ "$GAP" -le 1000 ]'
+fig "kernel alone, ARP bond, switch port of $act cut: $LOST of $SENT lost, longest gap $GAP ms; active slave after: $act2$PING_NOTE"
+check "the ARP monitor catches it (active slave moved, traffic back: longest gap $GAP ms <= 1000 ms, none lost at the end)" \
+    eval 'pinged && [ -n "$act2" ] && [ "$act2" != "$act" ] && [ "$GAP" -ge 0 ] && [ "$GAP" -le 1000 ] && [ "$EDGE" = 0 ]'
+fi
 
 # --- boot 2: had on conf/had.conf ---------------------------------------------------------------
+if booted had; then
 say "boot 2: had on conf/had.conf"
 boot had
+ktrace_on || say "  kprobes on pciehp_sysfs_disable_slot not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
 if ! had_start conf/had.conf conf/pcidrivers.conf; then
     for s in a b c d-miimon e; do blocked "($s) $HAD_BLOCK"; done
-    HAD2_BLOCK=$HAD_BLOCK
 else
-    HAD2_BLOCK=
     # (a) insertion
-    say "(a) a dual-port card into slot 2 (function 1, then 0), a single-port card into slot 16"
+    say "(a) the dual-port card into slot 12 and extracted, $CYCLES times, e1000e unloaded by had in between (first cards)"
     m=$(mark)
+    cycles had cold
+    reactions "$m" bond > "$OUT/had-cold.txt"
+    say "(a) a dual-port card into slot 2 (function 1, then 0), a single-port card into slot 16"
+    m=$(mark) am=$(audit_mark)
     lab_insert 2 2 && lab_insert 16 1
     gq "until_true 40 '[ \$(nslaves bond0) = 2 ] && ip -br addr | grep -q 10.0.2.1/24'"
-    check "(a) had loaded e1000e from pcidrivers.conf" eval 'audit_has "\"type\":\"driver.load\".*e1000e" && g lsmod > "$OUT/lsmod.txt" && grep -q "^e1000e " "$OUT/lsmod.txt"'
+    { reactions "$m" bond; reactions "$m" addr; } >> "$OUT/had-cold.txt"
+    check "(a) had loaded e1000e from pcidrivers.conf" eval 'audit_since $am "\"type\":\"driver.load\".*e1000e" && g lsmod > "$OUT/lsmod.txt" && grep -q "^e1000e " "$OUT/lsmod.txt"'
     s2f0=$(g 'ifn 2 0'); s2f1=$(g 'ifn 2 1'); s16=$(g 'ifn 16 0')
     check "(a) slot 2's ports ($s2f0 = function 0, $s2f1 = function 1) both enslaved in bond0" \
         eval '[ -n "$s2f0" ] && [ -n "$s2f1" ] && g "slaves bond0" | tr " " "\n" | sort | tr "\n" " " | grep -qx "$(printf "%s\n" $s2f0 $s2f1 | sort | tr "\n" " ")"'
@@ -217,51 +274,72 @@ else
     check "(a) bond0 has 10.0.1.1/24, slot 16's $s16 has config1's 10.0.2.1/24" \
         eval 'g "ip -br addr show bond0" | grep -q 10.0.1.1/24 && g "ip -br addr show $s16" | grep -q 10.0.2.1/24'
     check "(a) the peer pings bond0 (10.0.1.1) and config1 (10.0.2.1)" eval 'pings_ok 10.0.1.1 && pings_ok 10.0.2.1'
-    reactions "$m" bond > "$OUT/had-bond.txt"; reactions "$m" addr > "$OUT/had-addr.txt"
-    say "(a) the dual-port card in slot 12 inserted and extracted $REINSERTIONS times, e1000e already loaded"
+    say "(a) the dual-port card into slot 12 and extracted, $CYCLES times, e1000e loaded (slots 2 and 16)"
     m=$(mark)
-    reinsertions had
+    cycles had warm
     reactions "$m" bond > "$OUT/had-warm.txt"
-    read -r HAD_COLD HAD_WARM HAD_MED < <(reaction_summary had had)
-    RATIO=$(ratio "$HAD_MED" "$BASE_MED")
-    fig "(a) had vs baseline, netdev uevent -> configured, median of every port: $HAD_MED ms vs $BASE_MED ms, ratio $RATIO (target <= 1.10); first cards $(ratio "$HAD_COLD" "$BASE_COLD"), re-inserted $(ratio "$HAD_WARM" "$BASE_WARM")"
-    check "(a) had reacts no slower than 1.1x the baseline (median ratio $RATIO over $(cat "$OUT"/had-{bond,addr,warm}.txt | wc -l) ports)" \
-        eval '[ "$RATIO" != n/a ] && awk -v r="$RATIO" "BEGIN { exit !(r <= 1.10) }"'
+    fig "had: netdev uevent -> configured: first cards (driver loaded for them) $(awk '{print $2}' "$OUT/had-cold.txt" | stats); card re-inserted, driver loaded: $(awk '{print $2}' "$OUT/had-warm.txt" | stats)"
+    check "(a) every port of every insertion configured ($(samples "$OUT/had-cold.txt") of $((2 * CYCLES + 3)) first-card ports, $(samples "$OUT/had-warm.txt") of $((2 * CYCLES)) re-inserted)" \
+        eval '[ "$(samples "$OUT/had-cold.txt")" = $((2 * CYCLES + 3)) ] && [ "$(samples "$OUT/had-warm.txt")" = $((2 * CYCLES)) ] && [ $NOT_COLD = 0 ]'
+    for kind in cold warm; do
+        h=$(awk '{print $2}' "$OUT/had-$kind.txt" | median); b=$(awk '{print $2}' "$OUT/base-$kind.txt" 2>/dev/null | median)
+        hn=$(samples "$OUT/had-$kind.txt"); bn=$(samples "$OUT/base-$kind.txt"); r=$(ratio "$h" "$b")
+        [ $kind = cold ] && what="first cards (driver loaded for them)" || what="re-inserted cards (driver loaded)"
+        fig "(a) had vs baseline, $what, netdev uevent -> configured, median: ${h:-none} ms (n=$hn) vs ${b:-none} ms (n=$bn), ratio $r (target <= 1.00)"
+        check "(a) $what: had no slower than the baseline (median ratio $r <= 1.00, had n=$hn, baseline n=$bn, each >= 10)" \
+            eval '[ "$r" != n/a ] && [ "$hn" -ge 10 ] && [ "$bn" -ge 10 ] && awk -v r="$r" "BEGIN { exit !(r <= 1.00) }"'
+    done
 
     # (b) planned extraction of the card with the active slave
     say "(b) planned extraction of slot 2 (bond0's active slave) while the peer pings bond0 every 10 ms"
     lab_insert 12 2
     gq "until_true 40 '[ \$(nslaves bond0) = 4 ]'"
     act=$(g 'active bond0')
-    ping_start 10.0.1.1
+    am=$(audit_mark)
+    ktrace_clear
+    ping_start 10.0.1.1 15
     t0=$(g "$LAB_CACHE/bin/labwatch now")
-    lab_extract_request 2 > "$OUT/b-request.txt"
+    g "echo '{\"v\":1,\"cmd\":\"extract\",\"slot\":2}' | socat -t 30 - UNIX-CONNECT:/run/lab/had.sock" > "$OUT/b-request.txt"
     t1=$(g "$LAB_CACHE/bin/labwatch wait /sys/bus/pci/slots/2/attention 1 30000")
     gq "until_true 20 '[ \$(cat /sys/bus/pci/slots/2/power) = 0 ]'"; sleep 1
     ping_stop
-    B_LOST=$LOST
     [ -n "$t1" ] && B_LED=$(( (t1 - t0) / 1000000 )) || B_LED=
+    fig "(b) planned extraction: $LOST of $SENT pings lost (active was $act, now $(g 'active bond0'))$PING_NOTE"
+    check "(b) 0 packets lost" eval 'pinged && [ "$LOST" = 0 ]'
+    # request -> blue LED: had's audit records (request, LED) and the kernel's power-off (kprobes)
     a0=$(audit_mono '"type":"extraction.requested","slot":2'); a1=$(audit_mono '"type":"slot.led","slot":2,"on":true')
-    [ -n "$a0" ] && [ -n "$a1" ] && B_LED_AUDIT=$(( (a1 - a0) / 1000000 )) || B_LED_AUDIT=
-    fig "(b) extraction request -> LED on: ${B_LED_AUDIT:-?} ms in had's audit records, ${B_LED:-never} ms from running hadctl to the attention file reading 1; $LOST of $SENT pings lost (active was $act, now $(g 'active bond0'))"
-    check "(b) 0 packets lost" [ "$LOST" = 0 ]
+    k0=$(ktrace_ns pwoff); k1=$(ktrace_ns pwoff_ret)
+    tail -n +$((am + 1)) "$LAB_RUN/state/audit.log" > "$OUT/b-audit.txt"; g 'cat /sys/kernel/tracing/trace' > "$OUT/b-trace.txt"
+    B_TOTAL= B_KERNEL= B_OWN=
+    if [ -n "$a0" ] && [ -n "$a1" ] && [ -n "$k0" ] && [ -n "$k1" ] && [ "$a0" -lt "$k0" ] && [ "$k1" -lt "$a1" ]; then
+        B_TOTAL=$(( (a1 - a0) / 1000000 )); B_KERNEL=$(( (k1 - k0) / 1000000 )); B_OWN=$((B_TOTAL - QUIESCE_MS - B_KERNEL))
+        recs=$(awk -v a="$a0" -v b="$a1" '{ if (match($0, /"mono":[0-9]+/)) { t = substr($0, RSTART + 7, RLENGTH - 7) + 0; if (t > a && t < b) n++ } } END { print n + 0 }' "$OUT/b-audit.txt")
+        waited=$(awk -v k="$k0" '/"type":"bond.active"/ && !h { match($0, /"mono":[0-9]+/); h = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
+            /"type":"bond.release"/ && !r { match($0, /"mono":[0-9]+/); r = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
+            END { if (h && r) printf "%d", (r - h) / 1e6; else print "?" }' "$OUT/b-audit.txt")
+        fig "(b) extraction request -> blue LED: $B_TOTAL ms = had's own $B_OWN ms + quiesce/cancel window $QUIESCE_MS ms + kernel power-off $B_KERNEL ms (pciehp_sysfs_disable_slot, kprobes); $recs audit records in between; handover record to first release record $waited ms; ${B_LED:-never} ms from the request sent to the attention file reading 1"
+    else
+        fig "(b) extraction request -> blue LED: not decomposed (audit request ${a0:-none}, LED ${a1:-none}; kernel power-off ${k0:-none} -> ${k1:-none})"
+    fi
+    check "(b) request -> blue LED: had's own time ${B_OWN:-?} ms <= 50 ms (total ${B_TOTAL:-?} ms less the ${QUIESCE_MS} ms window and the kernel's ${B_KERNEL:-?} ms power-off)" \
+        eval '[ -n "$B_OWN" ] && [ "$B_OWN" -le 50 ]'
     # QEMU drops a powered-off card at once, so had sees it removed and the LED (on the card) goes dark.
     check "(b) slot 2 powered off, attention/blue LED lit (seen in sysfs and recorded)" \
         eval '[ "$(g "cat /sys/bus/pci/slots/2/power")" = 0 ] && [ -n "$t1" ] && [ -n "$a1" ]'
     check "(b) e1000e kept: slots 12 and 16 still use it" \
-        eval 'g lsmod > "$OUT/lsmod.txt" && grep -q "^e1000e " "$OUT/lsmod.txt" && ! audit_has "\"type\":\"driver.unload\""'
+        eval 'g lsmod > "$OUT/lsmod.txt" && grep -q "^e1000e " "$OUT/lsmod.txt" && ! audit_since $am "\"type\":\"driver.unload\""'
 
     # (c) surprise removal
     say "(c) surprise removal (device_del, no request) of the card with bond0's active slave"
     lab_insert 2 2
     gq "until_true 40 '[ \$(nslaves bond0) = 4 ] && [ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
-    ping_start 10.0.1.1
+    ping_start 10.0.1.1 15
     lab_yank 2
     gq "until_true 30 '[ \$(nslaves bond0) = 2 ]'"; sleep 1
     ping_stop
-    C_LOST=$LOST C_GAP=$GAP
-    fig "(c) surprise removal: $LOST of $SENT lost, longest gap $GAP ms (miimon 100)"
-    check "(c) loss bounded by miimon: longest gap $GAP ms <= 150 ms" [ "$GAP" -le 150 ]
+    fig "(c) surprise removal: $LOST of $SENT lost, longest gap $GAP ms (miimon 100)$PING_NOTE"
+    check "(c) loss bounded by miimon: longest gap $GAP ms <= 150 ms, none lost at the start or end" \
+        eval 'pinged && [ "$GAP" -ge 0 ] && [ "$GAP" -le 150 ] && [ "$EDGE" = 0 ]'
     check "(c) recorded as improper in the audit log" audit_soon '"type":"card.removed","slot":2,"improper":true'
     lab_insert 2 2
     check "(c) re-insertion restores the bond (4 slaves, slot 2 port 0 active again)" \
@@ -269,40 +347,51 @@ else
 
     # (d) miimon half: the switch side of the active port fails, carrier stays
     say "(d) switch side of slot 2 port 0 stops forwarding, carrier kept (bond0: miimon)"
-    ping_start 10.0.1.1
+    ping_start 10.0.1.1 4
     lab_cut 2 0; sleep 2
     act2=$(g 'active bond0'); ping_stop; lab_restore 2 0
-    D_MII_LOST=$LOST
-    fig "(d) miimon bond, switch port cut 2 s: $LOST of $SENT lost; active after: $act2"
-    check "(d) miimon misses it: active slave unchanged, traffic lost" eval '[ "$act2" = "$(g "ifn 2 0")" ] && [ $((LOST * 2)) -ge "$SENT" ]'
+    fig "(d) miimon bond, switch port cut: $LOST of $SENT lost; active after: $act2$PING_NOTE"
+    check "(d) miimon misses it: active slave unchanged, traffic lost" eval 'pinged && [ "$act2" = "$(g "ifn 2 0")" ] && [ $((LOST * 2)) -ge "$SENT" ]'
 
     # (e) restart under traffic
     say "(e) kill -9 had while bond0 and config1 carry traffic, start it again"
     sleep 1
     before=$(g 'slaves bond0; ip -br addr | sort')
-    ping_start 10.0.1.1
-    m=$(mark)
+    # had tells a service manager READY=1 once its first inventory is reconciled: listen as one.
+    gq "rm -f /run/lab/notify.sock; setsid socat -u UNIX-RECV:/run/lab/notify.sock OPEN:/run/lab/state/notify.log,creat,append </dev/null >/dev/null 2>&1 &"
+    ping_start 10.0.1.1 40
+    m=$(mark) old=$HAD_PID
     gq "kill -9 $HAD_PID"
-    had_start conf/had.conf conf/pcidrivers.conf; sleep 3
+    LAB_HAD_ENV=NOTIFY_SOCKET=/run/lab/notify.sock had_start conf/had.conf conf/pcidrivers.conf
+    n=0; until grep -q '^READY=1' "$LAB_RUN/state/notify.log" 2>/dev/null || [ $n -ge 300 ]; do sleep 0.2; n=$((n + 1)); done
+    sleep 3
     ping_stop
-    E_LOST=$LOST
     after=$(g 'slaves bond0; ip -br addr | sort')
     since "$m" > "$OUT/e-events.txt"
-    fig "(e) restart: $LOST of $SENT lost; kernel events in the window: $(grep -c -E ' (link|addr|deladdr|dellink) ' "$OUT/e-events.txt")"
+    fig "(e) restart: $LOST of $SENT lost; kernel events in the window: $(grep -c -E ' (link|addr|deladdr|dellink) ' "$OUT/e-events.txt")$PING_NOTE"
+    g "bin/hadctl --socket /run/lab/had.sock status" > "$OUT/e-status.txt" 2>&1; e_status=$?
+    g "bin/hadctl --socket /run/lab/had.sock bonds; bin/hadctl --socket /run/lab/had.sock slots" > "$OUT/e-state.txt" 2>&1
+    check "(e) had back: a new had (pid ${HAD_PID:-none}, was $old) sent READY=1, and \`hadctl status\` answers with its pid" \
+        eval '[ -n "$HAD_PID" ] && [ "$HAD_PID" != "$old" ] && grep -q "^READY=1" "$LAB_RUN/state/notify.log" && [ $e_status = 0 ] && grep -q "pid $HAD_PID," "$OUT/e-status.txt"'
+    e_rows() { local s f i; for s in 2 12; do for f in 0 1; do i=$(g "ifn $s $f"); [ -n "$i" ] && echo "$i $s $f"; done; done; }
+    check "(e) had's state reconciled: \`hadctl bonds\` shows bond0 4/4 working with slots 2 and 12's ports; \`hadctl slots\`: 2, 12, 16 ACTIVE" \
+        eval 'grep -qE "^bond0 .* 4/4 working" "$OUT/e-state.txt" && [ "$(e_rows | wc -l)" = 4 ] &&
+              e_rows | { while read -r i s f; do grep -qE "^ +$i +$s +$f " "$OUT/e-state.txt" || exit 1; done; } &&
+              [ "$(awk "\$2 == \"ACTIVE\" && (\$1 == 2 || \$1 == 12 || \$1 == 16)" "$OUT/e-state.txt" | wc -l)" = 3 ]'
     check "(e) no slave released (no link without master, same slaves)" \
         eval '! grep -E " link eth[0-9]+ master=- " "$OUT/e-events.txt" | grep -q . && [ "$before" = "$after" ]'
     check "(e) no address removed or re-added" eval '! grep -qE " (addr|deladdr) " "$OUT/e-events.txt"'
-    check "(e) no ping lost" [ "$LOST" = 0 ]
+    check "(e) no ping lost" eval 'pinged && [ "$LOST" = 0 ]'
+fi
 fi
 
 # --- boot 3: had on lab-arp.conf with the bad-card pcidrivers.conf ------------------------------
+if booted arp; then
 say "boot 3: had on conf/examples/lab-arp.conf, had/lab/conf/pcidrivers-lab.conf"
 boot arp
 if ! had_start conf/examples/lab-arp.conf had/lab/conf/pcidrivers-lab.conf; then
     for s in f d-arp; do blocked "($s) $HAD_BLOCK"; done
-    HAD3_BLOCK=$HAD_BLOCK
 else
-    HAD3_BLOCK=
     say "(f) a good card in slot 2, an unknown card (8086:100e) in slot 12, a card whose driver does not exist (8086:100f) in slot 16"
     lab_insert 2 2 && lab_insert 12 1 e1000 && lab_insert 16 1 e1000-82545em
     gq "until_true 40 '[ \$(nslaves bond0) = 2 ]'"; sleep 3
@@ -315,17 +404,19 @@ else
     say "(d) the same switch failure on an ARP-monitored bond0 (arp_interval 100, target 10.0.1.100)"
     lab_yank 12; lab_insert 12 2 2>/dev/null || { sleep 7; lab_insert 12 2; }
     gq "until_true 40 '[ \$(nslaves bond0) = 4 ] && [ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
-    ping_start 10.0.1.1
+    ping_start 10.0.1.1 4
     lab_cut 2 0; sleep 2
     act2=$(g 'active bond0'); ping_stop; lab_restore 2 0
-    D_ARP_LOST=$LOST D_ARP_GAP=$GAP
-    fig "(d) ARP bond, switch port cut 2 s: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2"
-    check "(d) the ARP monitor catches it: active slave moved, traffic back" eval '[ "$act2" != "$(g "ifn 2 0")" ] && [ "$LOST" -lt 100 ]'
+    fig "(d) ARP bond, switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2$PING_NOTE"
+    check "(d) the ARP monitor catches it: active slave moved, traffic back (fewer than 100 lost, none at the end)" \
+        eval 'pinged && [ "$act2" != "$(g "ifn 2 0")" ] && [ "$LOST" -lt 100 ] && [ "$EDGE" = 0 ]'
+fi
 fi
 
 # --- boot 4: had on had/lab/conf/lab-vlan.conf: bonds of VLAN interfaces ------------------------
 # Seed 000's layout. No peer answers on these VLANs (the build machine's kernel may lack 8021q),
 # so what is proven is the kernel taking had's changes: VLANs made, jumbo MTUs, slaves, deletion.
+if booted vlan; then
 say "boot 4: had on had/lab/conf/lab-vlan.conf (every port carries VLANs 253 and 254, one bond per VLAN, MTU 9000)"
 boot vlan
 if ! had_start had/lab/conf/lab-vlan.conf conf/pcidrivers.conf; then
@@ -348,12 +439,14 @@ else
     check "(g) extraction of slot 2: had deleted its four VLAN interfaces before power-off; both bonds keep slot 12's" \
         eval 'vlans_deleted $s2f0 $s2f1 && [ "$(g "nslaves bond253")" = 2 ] && [ "$(g "nslaves bond254")" = 2 ] && [ "$(g "active bond253")" = "$(g "ifn 12 0").253" ]'
 fi
+fi
 lab_cleanup
 
 # --- leftovers and results ----------------------------------------------------------------------
 check "nothing left behind: no lab namespace, no QEMU" eval '! ip netns list | grep -q "^hadlab$$" && ! pgrep -f "$OUT/.*/qmp.sock" >/dev/null'
 T_TOTAL=$(( ($(lab_ms) - T_START) / 1000 ))
 say "$PASS passed, $FAIL failed, $BLOCK blocked in $T_TOTAL s"
+if [ "$BOOTS" = "$ALL_BOOTS" ]; then
 {
     echo "# Lab results"
     echo
@@ -368,10 +461,15 @@ say "$PASS passed, $FAIL failed, $BLOCK blocked in $T_TOTAL s"
     echo "## Checks"
     echo
     echo '```'
-    grep -E '^lab-test: +(PASS|FAIL|BLOCKED)|^lab-test: (boot|\()' "$REPORT" | sed 's/^lab-test: //'
+    grep -E '^lab-test: +(PASS|FAIL|BLOCKED)|^lab-test: (boot|baseline:|\()' "$REPORT" | grep -v 'figure:' | sed 's/^lab-test: //'
     echo '```'
 } > "$RESULTS"
 say "results: $RESULTS"
-[ "$FAIL" = 0 ] || exit 1
-[ "$BLOCK" = 0 ] || [ "${LAB_STRICT:-0}" = 0 ] || exit 1
+else
+    say "LAB_BOOTS=\"$BOOTS\": not a whole run, $RESULTS left alone (this run's report: $REPORT)"
+fi
+if [ "$FAIL" != 0 ] || [ "$BLOCK" != 0 ]; then
+    [ "${LAB_LENIENT:-0}" = 1 ] && { say "LAB_LENIENT=1: exit 0 although $FAIL failed and $BLOCK were blocked"; exit 0; }
+    exit 1
+fi
 exit 0

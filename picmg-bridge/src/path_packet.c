@@ -1,0 +1,358 @@
+/* The "packet" prober: ARP probes and Neighbor Solicitations out of an AF_PACKET socket bound to
+ * the port itself, so they cross that port's path whatever a bond thinks of it; answers come back
+ * on the same sockets through a filter that lets only ARP replies and Neighbor Advertisements in.
+ * Every socket sits in one epoll set: the wait loop polls one fd however many ports are watched. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/ethtool.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "path.h"
+
+#define EPOLL_BATCH 64
+#define FRAMES_PER_WAKE 32 /* per socket and wake-up: a flood cannot starve the rest of the loop */
+#define FILTER_MAX 32
+
+struct pkt_prober {
+    int epfd;
+};
+
+struct pkt_port {
+    int fd; /* -1: not open */
+    int ifindex;
+    int have_mac;
+    uint8_t mac[PB_MAC_LEN]; /* the probe address, fixed once learnt */
+    int nmembers;            /* probe addresses in the port's unicast filter */
+    uint8_t members[PB_PATH_MAX_WATCHES][PB_MAC_LEN];
+};
+
+static struct pkt_prober *prober_of(pb_ctx *ctx) { return ctx->paths->prober; }
+
+static struct pkt_port *port_of(const struct pb_path_watch *w) { return w->probe; }
+
+/* ---------- the group's probe addresses in each port's unicast filter ---------- */
+
+static int same_group(const struct pb_path_watch *a, const struct pb_path_watch *b) {
+    return strcmp(a->a.group, b->a.group) == 0;
+}
+
+static int membership(int fd, int ifindex, int op, const uint8_t mac[PB_MAC_LEN]) {
+    struct packet_mreq mr;
+    memset(&mr, 0, sizeof mr);
+    mr.mr_ifindex = ifindex;
+    mr.mr_type = PACKET_MR_UNICAST;
+    mr.mr_alen = PB_MAC_LEN;
+    memcpy(mr.mr_address, mac, PB_MAC_LEN);
+    return setsockopt(fd, SOL_PACKET, op, &mr, sizeof mr);
+}
+
+static int group_has_mac(pb_ctx *ctx, const struct pb_path_watch *w, const uint8_t mac[PB_MAC_LEN]) {
+    const struct pb_paths *p = ctx->paths;
+    for (int i = 0; i < p->n; i++) {
+        const struct pkt_port *o = port_of(p->w[i]);
+        if (same_group(p->w[i], w) && o->have_mac && memcmp(o->mac, mac, PB_MAC_LEN) == 0) return 1;
+    }
+    return 0;
+}
+
+static int is_member(const struct pkt_port *port, const uint8_t mac[PB_MAC_LEN]) {
+    for (int i = 0; i < port->nmembers; i++)
+        if (memcmp(port->members[i], mac, PB_MAC_LEN) == 0) return 1;
+    return 0;
+}
+
+static void drop_stale_members(pb_ctx *ctx, struct pb_path_watch *w) {
+    struct pkt_port *port = port_of(w);
+    for (int i = 0; i < port->nmembers;) {
+        if (group_has_mac(ctx, w, port->members[i])) {
+            i++;
+            continue;
+        }
+        (void)membership(port->fd, port->ifindex, PACKET_DROP_MEMBERSHIP, port->members[i]);
+        memcpy(port->members[i], port->members[--port->nmembers], PB_MAC_LEN);
+    }
+}
+
+static void add_missing_members(pb_ctx *ctx, struct pb_path_watch *w) {
+    struct pkt_port *port = port_of(w);
+    const struct pb_paths *p = ctx->paths;
+    for (int i = 0; i < p->n; i++) {
+        const struct pkt_port *o = port_of(p->w[i]);
+        if (!same_group(p->w[i], w) || !o->have_mac || is_member(port, o->mac)) continue;
+        if (port->nmembers == PB_PATH_MAX_WATCHES) return;
+        /* A refusal leaves a NIC that filters unicast deaf to that address; the rounds show it. */
+        if (membership(port->fd, port->ifindex, PACKET_ADD_MEMBERSHIP, o->mac) == 0)
+            memcpy(port->members[port->nmembers++], o->mac, PB_MAC_LEN);
+    }
+}
+
+static void sync_members(pb_ctx *ctx, struct pb_path_watch *w) {
+    if (port_of(w)->fd < 0) return;
+    drop_stale_members(ctx, w);
+    add_missing_members(ctx, w);
+}
+
+static void pk_group_changed(pb_ctx *ctx, const char *group) {
+    const struct pb_paths *p = ctx->paths;
+    for (int i = 0; i < p->n; i++)
+        if (strcmp(p->w[i]->a.group, group) == 0) sync_members(ctx, p->w[i]);
+}
+
+/* ---------- opening a port ---------- */
+
+static void close_port(struct pkt_port *port) {
+    if (port->fd >= 0) close(port->fd); /* leaves the epoll set and the unicast filter with it */
+    port->fd = -1;
+    port->nmembers = 0;
+}
+
+static int if_ioctl(int fd, const char *ifname, unsigned long req, struct ifreq *ifr) {
+    memset(ifr, 0, sizeof *ifr);
+    pb_strlcpy(ifr->ifr_name, ifname, sizeof ifr->ifr_name);
+    return ioctl(fd, req, ifr) < 0 ? -errno : 0;
+}
+
+/* All zero when the driver keeps none (veth, for one). */
+static void permanent_mac(int fd, const char *ifname, uint8_t out[PB_MAC_LEN]) {
+    struct {
+        struct ethtool_perm_addr h;
+        uint8_t data[MAX_ADDR_LEN];
+    } epa;
+    memset(&epa, 0, sizeof epa);
+    memset(out, 0, PB_MAC_LEN);
+    epa.h.cmd = ETHTOOL_GPERMADDR;
+    epa.h.size = MAX_ADDR_LEN;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    pb_strlcpy(ifr.ifr_name, ifname, sizeof ifr.ifr_name);
+    ifr.ifr_data = (void *)&epa;
+    if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && epa.h.size == PB_MAC_LEN) memcpy(out, epa.data, PB_MAC_LEN);
+}
+
+static int learn_port(int fd, struct pb_path_watch *w, int *learnt) {
+    struct pkt_port *port = port_of(w);
+    struct ifreq ifr;
+    int rc = if_ioctl(fd, w->a.ifname, SIOCGIFINDEX, &ifr);
+    if (rc < 0) return rc;
+    port->ifindex = ifr.ifr_ifindex;
+    if ((rc = if_ioctl(fd, w->a.ifname, SIOCGIFHWADDR, &ifr)) < 0) return rc;
+    if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) return -EPROTONOSUPPORT;
+    *learnt = 0;
+    if (port->have_mac) return 0;
+    uint8_t perm[PB_MAC_LEN];
+    permanent_mac(fd, w->a.ifname, perm);
+    pb_probe_mac(perm, (const uint8_t *)ifr.ifr_hwaddr.sa_data, port->ifindex, port->mac);
+    port->have_mac = *learnt = 1;
+    return 0;
+}
+
+static int attach_filter(int fd) {
+    struct sock_filter prog[FILTER_MAX];
+    int n = pb_path_filter(prog, FILTER_MAX);
+    if (n < 0) return n;
+    struct sock_fprog fp = {.len = (unsigned short)n, .filter = prog};
+    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof fp) < 0 ? -errno : 0;
+}
+
+static int bind_port(int fd, int ifindex) {
+    struct sockaddr_ll sll;
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_ifindex = ifindex;
+    return bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0 ? -errno : 0;
+}
+
+static int watch_fd(pb_ctx *ctx, int fd, struct pb_path_watch *w) {
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
+    return epoll_ctl(prober_of(ctx)->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+/* Protocol 0 until bound: no frame is queued before the filter is in place. */
+static int open_port(pb_ctx *ctx, struct pb_path_watch *w) {
+    struct pkt_port *port = port_of(w);
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int learnt = 0;
+    int rc = learn_port(fd, w, &learnt);
+    if (rc == 0) rc = attach_filter(fd);
+    if (rc == 0) rc = bind_port(fd, port->ifindex);
+    if (rc == 0) rc = watch_fd(ctx, fd, w);
+    if (rc < 0) {
+        close(fd);
+        return rc;
+    }
+    port->fd = fd;
+    port->nmembers = 0;
+    if (learnt) pk_group_changed(ctx, w->a.group);
+    else sync_members(ctx, w);
+    return 0;
+}
+
+/* ---------- probes ---------- */
+
+static size_t build_probe(const struct pkt_port *port, const struct pb_path_target *t, uint8_t *buf, size_t cap) {
+    if (t->family == AF_INET) return pb_frame_arp_probe(buf, cap, port->mac, t->addr);
+    return pb_frame_ns(buf, cap, port->mac, t->addr);
+}
+
+/* A full queue loses one probe, not the port; a port that is down stays open for when it comes up
+ * (the kernel hooks the socket in again); anything else (the interface went) reopens it. */
+static int keeps_port(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ENETDOWN; }
+
+static int pk_send(pb_ctx *ctx, struct pb_path_watch *w, uint64_t now) {
+    (void)now;
+    struct pkt_port *port = port_of(w);
+    if (port->fd < 0) {
+        int rc = open_port(ctx, w);
+        if (rc < 0) return rc;
+    }
+    int rc = 0;
+    for (int t = 0; t < w->a.ntargets; t++) {
+        uint8_t buf[PB_NS_LEN];
+        size_t len = build_probe(port, &w->a.targets[t], buf, sizeof buf);
+        uint64_t at = pb_now_ns();
+        if (send(port->fd, buf, len, MSG_DONTWAIT) == (ssize_t)len) {
+            pb_verdict_sent(&w->v, t, at);
+            continue;
+        }
+        rc = -errno;
+        if (!keeps_port(errno)) {
+            close_port(port);
+            return rc;
+        }
+    }
+    return rc;
+}
+
+/* ---------- answers ---------- */
+
+static void on_frame(pb_ctx *ctx, const struct pb_path_watch *rx, const uint8_t *f, size_t len, uint64_t now) {
+    struct pb_probe_peer peers[PB_PATH_MAX_WATCHES];
+    struct pb_path_watch *owner[PB_PATH_MAX_WATCHES];
+    const struct pb_paths *p = ctx->paths;
+    int n = 0;
+    for (int i = 0; i < p->n; i++) {
+        struct pb_path_watch *w = p->w[i];
+        const struct pkt_port *port = port_of(w);
+        if (!same_group(w, rx) || !port->have_mac) continue;
+        memcpy(peers[n].mac, port->mac, PB_MAC_LEN);
+        peers[n].targets = w->a.targets;
+        peers[n].ntargets = w->a.ntargets;
+        owner[n++] = w;
+    }
+    int peer, t;
+    if (pb_answer_match(f, len, peers, n, &peer, &t)) pb_path_answer(ctx, owner[peer], t, now);
+}
+
+static void read_port(pb_ctx *ctx, struct pb_path_watch *w) {
+    struct pkt_port *port = port_of(w);
+    for (int k = 0; k < FRAMES_PER_WAKE && port->fd >= 0; k++) {
+        uint8_t buf[PB_ANSWER_SNAP];
+        ssize_t n = recv(port->fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n >= 0) {
+            on_frame(ctx, w, buf, (size_t)n, pb_now_ns());
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+        /* The pending socket error (the port went down, or away) is now cleared. */
+        if (!keeps_port(errno)) close_port(port);
+        return;
+    }
+}
+
+static void clear_error(struct pb_path_watch *w) {
+    struct pkt_port *port = port_of(w);
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(port->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || !keeps_port(err)) close_port(port);
+}
+
+static int pk_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadline_ns) {
+    (void)deadline_ns;
+    if (max < 1) return 0;
+    fds[0].fd = prober_of(ctx)->epfd;
+    fds[0].events = POLLIN;
+    fds[0].revents = 0;
+    return 1;
+}
+
+static void pk_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now) {
+    (void)now;
+    if (n < 1 || !(fds[0].revents & POLLIN)) return;
+    struct epoll_event evs[EPOLL_BATCH];
+    int k = epoll_wait(prober_of(ctx)->epfd, evs, EPOLL_BATCH, 0);
+    for (int i = 0; i < k; i++) {
+        struct pb_path_watch *w = evs[i].data.ptr;
+        if (port_of(w)->fd < 0) continue;
+        if (evs[i].events & EPOLLIN) read_port(ctx, w);
+        if (port_of(w)->fd >= 0 && (evs[i].events & (EPOLLERR | EPOLLHUP))) clear_error(w);
+    }
+}
+
+/* ---------- life cycle ---------- */
+
+static int pk_open(pb_ctx *ctx, struct pb_opts *opts, char *err, size_t errlen) {
+    (void)opts;
+    struct pkt_prober *pp = calloc(1, sizeof *pp);
+    if (pp == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    pp->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (pp->epfd < 0) {
+        int e = errno;
+        snprintf(err, errlen, "paths: epoll: %s", strerror(e));
+        free(pp);
+        return -e;
+    }
+    ctx->paths->prober = pp;
+    return 0;
+}
+
+static void pk_close(pb_ctx *ctx) {
+    struct pkt_prober *pp = prober_of(ctx);
+    close(pp->epfd);
+    free(pp);
+    ctx->paths->prober = NULL;
+}
+
+static int pk_attach(pb_ctx *ctx, struct pb_path_watch *w) {
+    (void)ctx;
+    struct pkt_port *port = calloc(1, sizeof *port);
+    if (port == NULL) return -ENOMEM;
+    port->fd = -1;
+    w->probe = port;
+    return 0;
+}
+
+static void pk_detach(pb_ctx *ctx, struct pb_path_watch *w) {
+    (void)ctx;
+    close_port(port_of(w));
+    free(w->probe);
+    w->probe = NULL;
+}
+
+const struct pb_prober_ops pb_prober_packet = {
+    .name = "packet",
+    .open = pk_open,
+    .close = pk_close,
+    .attach = pk_attach,
+    .detach = pk_detach,
+    .send = pk_send,
+    .group_changed = pk_group_changed,
+    .pollfds = pk_pollfds,
+    .dispatch = pk_dispatch,
+};
