@@ -14,9 +14,11 @@ class PicmgBridgeLoadTest {
     void structuresMatchTheLibrary() {
         PicmgBridge lib = BridgeBackplane.Library.get();
         Runtime rt = Runtime.getRuntime(lib);
-        assertEquals(360, lib.pb_event_size());
+        assertEquals(424, lib.pb_event_size());
+        assertEquals(120, lib.pb_path_info_size());
         assertEquals(lib.pb_event_size(), Struct.size(new PicmgBridge.PbEvent(rt)));
         assertEquals(lib.pb_slot_info_size(), Struct.size(new PicmgBridge.PbSlotInfo(rt)));
+        assertEquals(lib.pb_path_info_size(), Struct.size(new PicmgBridge.PbPathInfo(rt)));
     }
 
     @Test
