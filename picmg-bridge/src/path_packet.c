@@ -126,19 +126,17 @@ static int if_ioctl(int fd, const char *ifname, unsigned long req, struct ifreq 
 
 /* All zero when the driver keeps none (veth, for one). */
 static void permanent_mac(int fd, const char *ifname, uint8_t out[PB_MAC_LEN]) {
-    struct {
-        struct ethtool_perm_addr h;
-        uint8_t data[MAX_ADDR_LEN];
-    } epa;
-    memset(&epa, 0, sizeof epa);
+    _Alignas(struct ethtool_perm_addr) uint8_t buf[sizeof(struct ethtool_perm_addr) + MAX_ADDR_LEN];
+    struct ethtool_perm_addr *epa = (struct ethtool_perm_addr *)buf;
+    memset(buf, 0, sizeof buf);
     memset(out, 0, PB_MAC_LEN);
-    epa.h.cmd = ETHTOOL_GPERMADDR;
-    epa.h.size = MAX_ADDR_LEN;
+    epa->cmd = ETHTOOL_GPERMADDR;
+    epa->size = MAX_ADDR_LEN;
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     pb_strlcpy(ifr.ifr_name, ifname, sizeof ifr.ifr_name);
-    ifr.ifr_data = (void *)&epa;
-    if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && epa.h.size == PB_MAC_LEN) memcpy(out, epa.data, PB_MAC_LEN);
+    ifr.ifr_data = (void *)epa;
+    if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && epa->size == PB_MAC_LEN) memcpy(out, epa->data, PB_MAC_LEN);
 }
 
 static int learn_port(int fd, struct pb_path_watch *w, int *learnt) {
