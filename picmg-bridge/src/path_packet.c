@@ -287,9 +287,7 @@ static int pk_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadli
     return 1;
 }
 
-static void pk_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now) {
-    (void)now;
-    if (n < 1 || !(fds[0].revents & POLLIN)) return;
+static void read_ready_ports(pb_ctx *ctx) {
     struct epoll_event evs[EPOLL_BATCH];
     int k = epoll_wait(prober_of(ctx)->epfd, evs, EPOLL_BATCH, 0);
     for (int i = 0; i < k; i++) {
@@ -298,6 +296,16 @@ static void pk_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t n
         if (evs[i].events & EPOLLIN) read_port(ctx, w);
         if (port_of(w)->fd >= 0 && (evs[i].events & (EPOLLERR | EPOLLHUP))) clear_error(w);
     }
+}
+
+static void pk_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now) {
+    (void)now;
+    if (n >= 1 && (fds[0].revents & POLLIN)) read_ready_ports(ctx);
+}
+
+static void pk_collect(pb_ctx *ctx, uint64_t now) {
+    (void)now;
+    read_ready_ports(ctx);
 }
 
 /* ---------- life cycle ---------- */
@@ -353,4 +361,5 @@ const struct pb_prober_ops pb_prober_packet = {
     .group_changed = pk_group_changed,
     .pollfds = pk_pollfds,
     .dispatch = pk_dispatch,
+    .collect = pk_collect,
 };
