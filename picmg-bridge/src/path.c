@@ -81,10 +81,18 @@ int pb_paths_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadlin
     return p->ops->pollfds(ctx, fds, max, deadline_ns);
 }
 
+static int round_due(const struct pb_paths *p, uint64_t now) {
+    for (int i = 0; i < p->n; i++)
+        if (p->w[i]->next_round_ns <= now) return 1;
+    return 0;
+}
+
 void pb_paths_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now) {
     struct pb_paths *p = paths_of(ctx);
-    /* Answers first: one that came before the round's end counts for that round. */
     p->ops->dispatch(ctx, fds, n, now);
+    /* Answers first: one that came before the round's end counts for that round. */
+    if (!round_due(p, now)) return;
+    p->ops->collect(ctx, now);
     run_due_rounds(ctx, now);
 }
 

@@ -105,6 +105,9 @@ struct pb_prober_ops {
     /* As the backend's: fds to poll, its next timer. */
     int (*pollfds)(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadline_ns);
     void (*dispatch)(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now);
+    /* Takes in every answer already there, polled or not: called before rounds end, so that an
+     * answer that came in time counts even when the loop wakes for the round's timer first. */
+    void (*collect)(pb_ctx *ctx, uint64_t now);
 };
 
 extern const struct pb_prober_ops pb_prober_packet;

@@ -126,19 +126,17 @@ static int if_ioctl(int fd, const char *ifname, unsigned long req, struct ifreq 
 
 /* All zero when the driver keeps none (veth, for one). */
 static void permanent_mac(int fd, const char *ifname, uint8_t out[PB_MAC_LEN]) {
-    struct {
-        struct ethtool_perm_addr h;
-        uint8_t data[MAX_ADDR_LEN];
-    } epa;
-    memset(&epa, 0, sizeof epa);
+    _Alignas(struct ethtool_perm_addr) uint8_t buf[sizeof(struct ethtool_perm_addr) + MAX_ADDR_LEN];
+    struct ethtool_perm_addr *epa = (struct ethtool_perm_addr *)buf;
+    memset(buf, 0, sizeof buf);
     memset(out, 0, PB_MAC_LEN);
-    epa.h.cmd = ETHTOOL_GPERMADDR;
-    epa.h.size = MAX_ADDR_LEN;
+    epa->cmd = ETHTOOL_GPERMADDR;
+    epa->size = MAX_ADDR_LEN;
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     pb_strlcpy(ifr.ifr_name, ifname, sizeof ifr.ifr_name);
-    ifr.ifr_data = (void *)&epa;
-    if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && epa.h.size == PB_MAC_LEN) memcpy(out, epa.data, PB_MAC_LEN);
+    ifr.ifr_data = (void *)epa;
+    if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && epa->size == PB_MAC_LEN) memcpy(out, epa->data, PB_MAC_LEN);
 }
 
 static int learn_port(int fd, struct pb_path_watch *w, int *learnt) {
@@ -289,9 +287,7 @@ static int pk_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadli
     return 1;
 }
 
-static void pk_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now) {
-    (void)now;
-    if (n < 1 || !(fds[0].revents & POLLIN)) return;
+static void read_ready_ports(pb_ctx *ctx) {
     struct epoll_event evs[EPOLL_BATCH];
     int k = epoll_wait(prober_of(ctx)->epfd, evs, EPOLL_BATCH, 0);
     for (int i = 0; i < k; i++) {
@@ -300,6 +296,16 @@ static void pk_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t n
         if (evs[i].events & EPOLLIN) read_port(ctx, w);
         if (port_of(w)->fd >= 0 && (evs[i].events & (EPOLLERR | EPOLLHUP))) clear_error(w);
     }
+}
+
+static void pk_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now) {
+    (void)now;
+    if (n >= 1 && (fds[0].revents & POLLIN)) read_ready_ports(ctx);
+}
+
+static void pk_collect(pb_ctx *ctx, uint64_t now) {
+    (void)now;
+    read_ready_ports(ctx);
 }
 
 /* ---------- life cycle ---------- */
@@ -355,4 +361,5 @@ const struct pb_prober_ops pb_prober_packet = {
     .group_changed = pk_group_changed,
     .pollfds = pk_pollfds,
     .dispatch = pk_dispatch,
+    .collect = pk_collect,
 };

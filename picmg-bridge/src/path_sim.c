@@ -92,6 +92,8 @@ static void sp_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t n
     }
 }
 
+static void sp_collect(pb_ctx *ctx, uint64_t now) { sp_dispatch(ctx, NULL, 0, now); }
+
 const struct pb_prober_ops pb_prober_sim = {
     .name = "sim",
     .open = sp_open,
@@ -102,4 +104,5 @@ const struct pb_prober_ops pb_prober_sim = {
     .group_changed = NULL,
     .pollfds = sp_pollfds,
     .dispatch = sp_dispatch,
+    .collect = sp_collect,
 };

@@ -40,6 +40,8 @@ class ConfigFuzzTest {
         "bond = bond0", "vlan = 4094", "address = 10.0.1.1/24", "netmask = 255.0.255.0", "0 = config2",
         "99999999999999999999", "-1", "0x10", "1e3", "<include.ini>", "<?file:/etc/passwd>", "${a}", "${a/b}",
         "${bond bond0/mode}", "@env/HOME", "@prop/user.home", "8086:10d3", "ffff:ffff", "e1000e", "../../x",
+        "path_targets = 10.0.1.100, fd00:1::100", "path_interval = 20", "path_missed = 3", "path_answered = 2",
+        "::ffff:10.0.1.1", "fe80::1%eth0", "::", "1:2:3:4:5:6:7:8:9", "2001:db8::10.0.0.1", "[fd00::1]",
     };
 
     private static final List<String> HAD_CORPUS = new ArrayList<>();

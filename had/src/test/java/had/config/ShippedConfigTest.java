@@ -2,6 +2,7 @@ package had.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import had.backplane.PciId;
@@ -78,5 +79,31 @@ class ShippedConfigTest {
         assertEquals(253, c.configs().get("vlan253").vlan());
         assertEquals(List.of("vlan253", "vlan254"), c.slots().get(3).ports().get(0));
         assertEquals(List.of("vlan253", "vlan254"), c.slots().get(3).ports().get(1));
+    }
+
+    /** The commented path_ lines of vlan-bonds.conf are what an operator uncomments: they must be valid. */
+    @Test
+    void vlanBondsExampleWithItsPathSupervisionUncommented() throws IOException {
+        Path example = Path.of("conf/examples/vlan-bonds.conf");
+        String text = Files.readString(example);
+        assertNull(new ConfigLoader().load(example, DRIVERS).config().bonds().get("bond253").paths());
+        String uncommented = text.replaceAll("(?m)^# (path_\\w+ = )", "$1");
+        assertEquals(4, uncommented.lines().filter(l -> l.startsWith("path_")).count(), "four commented path_ lines");
+        LoadResult r = new ConfigLoader().parse(example, uncommented, DRIVERS, Files.readString(DRIVERS));
+        assertEquals(List.of(), r.errors());
+        assertEquals(List.of(), r.warnings().stream().filter(w -> w.message().contains("path_")).toList());
+        PathSupervision p = r.config().bonds().get("bond253").paths();
+        assertEquals("10.253.0.254,fd00:253:0:0:0:0:0:254", p.targetList());
+        assertEquals(50, p.intervalMs());
+        assertEquals(3, p.missed());
+        assertEquals(2, p.answered());
+        // Instead of the ARP monitor, as the comment says.
+        String instead = uncommented.replaceFirst("arp_interval = 500\narp_validate = 3\narp_ip_target = 10.253.0.254\n",
+                "miimon = 100\n");
+        assertFalse(instead.equals(uncommented));
+        LoadResult i = new ConfigLoader().parse(example, instead, DRIVERS, Files.readString(DRIVERS));
+        assertEquals(List.of(), i.errors());
+        assertEquals(0, i.config().bonds().get("bond253").options().arpInterval());
+        assertTrue(i.config().bonds().get("bond253").supervised());
     }
 }
