@@ -407,12 +407,16 @@ public final class Chassis {
     }
 
     private void pathChanged(BackplaneEvent.PathChanged e) {
-        if (!paths.take(e)) return;
         int[] where = whereIs(e.ifname());
+        Slot owner = where[0] == 0 ? null : slots.get(where[0]);
+        // A verdict on a port whose card has left service (it was on its way when the card went)
+        // says nothing about a path had still uses.
+        if (owner == null || !owner.state.inService() || !paths.take(e)) return;
         Paths.Watch w = applied.probed().get(e.ifname());
-        record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where[0] == 0 ? null : where[0])
-                .with("port", where[1] < 0 ? null : where[1]).with("bond", w == null ? null : w.bond())
-                .with("up", e.up()).with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
+        NetworkState.Link link = network.read().link(e.ifname());
+        record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where[0]).with("port", where[1])
+                .with("bond", w == null ? null : w.bond()).with("up", e.up()).with("carrier", link != null && link.carrier())
+                .with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
                 .with("since", e.since()).with("cause", e.up() ? null : paths.loss(e.ifname())));
         if (!e.up() && inventoryDone) for (AuditEvent a : services.pathLost(e.ifname(), e.since())) record(a);
         dirty = true;
