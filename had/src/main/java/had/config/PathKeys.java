@@ -124,6 +124,10 @@ final class PathKeys {
         int slash = item.indexOf('/');
         int percent = item.indexOf('%');
         if (slash == 0 || percent == 0) throw notAnAddress(item);
+        if (item.chars().anyMatch(Character::isWhitespace)) {
+            throw new BadValue(TARGETS + " " + item + " is not one address: separate the targets with commas,"
+                    + " e.g. " + TARGETS + " = 10.0.1.100, fd00:1::100");
+        }
         if (slash > 0) {
             String host = item.substring(0, slash);
             target(host);

@@ -182,6 +182,12 @@ class PathSupervisionTest extends ConfigTestSupport {
     }
 
     @Test
+    void spacesInsteadOfCommas() {
+        assertTargetError("10.0.1.100 10.0.1.101, fd00:1::100", "path_targets 10.0.1.100 10.0.1.101 is not one"
+                + " address: separate the targets with commas, e.g. path_targets = 10.0.1.100, fd00:1::100");
+    }
+
+    @Test
     void duplicateTarget() {
         assertTargetError("10.0.1.100, 10.0.1.101, 10.0.1.100", "path_targets lists 10.0.1.100 twice: list each target once");
         assertTargetError("fd00:1::100, FD00:1:0:0::100", "path_targets lists fd00:1::100 twice (also as"
