@@ -6,6 +6,12 @@
  *                               NS addr|deladdr IFNAME A.B.C.D/LEN
  *                               NS dellink IFNAME
  *   labwatch now              prints CLOCK_MONOTONIC in nanoseconds
+ *   labwatch frames MAC       one line per frame from MAC (a bond's address) that is not IPv4,
+ *                             seen on any interface in either direction (outgoing on the slave
+ *                             that sent it; received on a switch's port):
+ *                               NS frame IFNAME in|out ETHERTYPE [garp|arp]
+ *                             garp: an ARP whose sender and target addresses are the same (a
+ *                             gratuitous ARP); ETHERTYPE 9000 is the bonding driver's learning frame
  *   labwatch wait FILE VALUE MS
  *                             polls FILE every millisecond until its first line is VALUE; prints
  *                             the time it was seen; exit 1 after MS milliseconds
@@ -16,6 +22,8 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -142,13 +150,73 @@ static int wait_value(const char *file, const char *value, long ms) {
     }
 }
 
+/* The kernel's receive timestamp (CLOCK_REALTIME) moved to CLOCK_MONOTONIC with the offset
+ * between the two read now: a frame is timed when the driver handed it over, not when this
+ * process got to read it. */
+static long long frame_mono(struct msghdr *m) {
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            struct timespec ts, real;
+            memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            if (ts.tv_sec == 0) break;
+            clock_gettime(CLOCK_REALTIME, &real);
+            long long r = (long long)real.tv_sec * 1000000000LL + real.tv_nsec;
+            long long mono = now_ns();
+            return mono - (r - ((long long)ts.tv_sec * 1000000000LL + ts.tv_nsec));
+        }
+    }
+    return now_ns();
+}
+
+static int frames(const char *mac) {
+    unsigned char want[6];
+    if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &want[0], &want[1], &want[2], &want[3], &want[4],
+               &want[5]) != 6) {
+        fprintf(stderr, "labwatch: bad MAC %s\n", mac);
+        return 2;
+    }
+    int s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    int on = 1;
+    if (s < 0 || setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) {
+        perror("labwatch: packet socket");
+        return 1;
+    }
+    printf("%lld ready\n", now_ns());
+    fflush(stdout);
+    unsigned char buf[2048];
+    char ctl[256];
+    for (;;) {
+        struct sockaddr_ll sll;
+        struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf};
+        struct msghdr m = {.msg_name = &sll, .msg_namelen = sizeof sll, .msg_iov = &iov, .msg_iovlen = 1,
+                           .msg_control = ctl, .msg_controllen = sizeof ctl};
+        ssize_t n = recvmsg(s, &m, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return 1;
+        }
+        if (n < 14 || memcmp(buf + 6, want, 6)) continue;
+        unsigned type = (unsigned)buf[12] << 8 | buf[13];
+        if (type == ETH_P_IP) continue;
+        long long t = frame_mono(&m);
+        char name[IF_NAMESIZE + 1];
+        if (!if_indextoname((unsigned)sll.sll_ifindex, name)) snprintf(name, sizeof name, "#%d", sll.sll_ifindex);
+        const char *what = "";
+        /* ARP for IPv4 over Ethernet: sender address at 14+14, target address at 14+24 */
+        if (type == ETH_P_ARP && n >= 42) what = memcmp(buf + 28, buf + 38, 4) ? " arp" : " garp";
+        printf("%lld frame %s %s %04x%s\n", t, name, sll.sll_pkttype == PACKET_OUTGOING ? "out" : "in", type, what);
+        fflush(stdout);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && !strcmp(argv[1], "watch")) return watch();
     if (argc == 2 && !strcmp(argv[1], "now")) {
         printf("%lld\n", now_ns());
         return 0;
     }
+    if (argc == 3 && !strcmp(argv[1], "frames")) return frames(argv[2]);
     if (argc == 5 && !strcmp(argv[1], "wait")) return wait_value(argv[2], argv[3], atol(argv[4]));
-    fprintf(stderr, "usage: labwatch watch | now | wait FILE VALUE MS\n");
+    fprintf(stderr, "usage: labwatch watch | now | frames MAC | wait FILE VALUE MS\n");
     return 2;
 }

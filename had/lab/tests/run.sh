@@ -23,7 +23,7 @@ for t in qemu-system-x86_64 socat cpio depmod ping ip gcc apt-get dpkg-deb; do
     command -v $t >/dev/null || lab_die "$t missing (.ci/run installs the lab's packages)"
 done
 [ -x /bin/busybox ] || lab_die "/bin/busybox missing (busybox-static)"
-ALL_BOOTS="baseline had arp vlan"
+ALL_BOOTS="baseline had arp vlan paths"
 BOOTS=${LAB_BOOTS:-$ALL_BOOTS}
 booted() { case " $BOOTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -147,6 +147,65 @@ pings_ok() {
         lab_ping -D -c 10 -i 0.05 -W 1 "$1" | awk -v expect=10 -f "$LAB_DIR/tests/pingstat.awk" | grep -q '^10 10 0 .* -$'
 }
 
+# --- path supervision ----------------------------------------------------------------------------
+# slot_port IF: "SLOT PORT" of a card's port in the guest (empty when no card has it)
+slot_port() { g "for s in 2 12 16; do for f in 0 1; do [ \"\$(ifn \$s \$f)\" = $1 ] && echo \$s \$f; done; done" | head -1; }
+tap_of() { local sp; sp=$(slot_port "$1"); [ -n "$sp" ] && set -- $sp && echo "s$1p$2"; }
+switch_of() { case $1 in *p1) echo swB ;; *) echo swA ;; esac; }   # odd functions are on switch B
+# fdb_port MAC SWITCH: the switch port the MAC was learned on
+fdb_port() { ip netns exec "$LAB_NS" bridge fdb show br "$2" | awk -v m="$1" 'tolower($1) == tolower(m) && $2 == "dev" { print $3; exit }'; }
+
+# frames_start BOND NAME: labwatch records the non-IPv4 frames from BOND's MAC address, in the
+# guest (every interface: "out" on the slave that sent one) and on the switches (every port:
+# "in" where one arrived), into $LAB_RUN/state/frames-NAME.log and $OUT/frames-sw-NAME.log.
+frames_start() {
+    FR_MAC=$(g "cat /sys/class/net/$1/address") FR_NAME=$2
+    FR_G=$(g "setsid $LAB_CACHE/bin/labwatch frames $FR_MAC >/run/lab/state/frames-$2.log 2>&1 </dev/null & echo \$!" | tail -1)
+    ip netns exec "$LAB_NS" "$LAB_CACHE/bin/labwatch" frames "$FR_MAC" > "$OUT/frames-sw-$2.log" 2>&1 &
+    FR_S=$!
+    local n=0
+    until grep -q ready "$LAB_RUN/state/frames-$2.log" 2>/dev/null && grep -q ready "$OUT/frames-sw-$2.log"; do
+        n=$((n + 1)); [ $n -gt 100 ] && break; sleep 0.1
+    done
+}
+frames_stop() { gq "kill $FR_G"; kill "$FR_S" 2>/dev/null; wait "$FR_S" 2>/dev/null; }
+# learned MARK BOND KIND: after audit MARK, had's first bond.active record for BOND names a
+# new active slave NEW; KIND garp (active-backup: the driver's gratuitous ARP) or 9000 (balance-
+# tlb/alb: its learning frame). Sets LEARN_NEW, LEARN_TAP, LEARN_MS (the first such frame that
+# left NEW in the guest, ms after the record; negative: before it), LEARN_SW (such frames that
+# reached NEW's switch port) and LEARN_FDB (the switch port the bond's MAC is learned on now).
+learned() {
+    local rec a t
+    rec=$(tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "\"type\":\"bond.active\",\"bond\":\"$2\"" | head -1)
+    LEARN_NEW=$(sed -n 's/.*"ifname":"\([^"]*\)".*/\1/p' <<<"$rec")
+    a=$(sed -n 's/.*"mono":\([0-9]*\).*/\1/p' <<<"$rec")
+    LEARN_TAP= LEARN_MS= LEARN_SW=0 LEARN_FDB=
+    [ -n "$LEARN_NEW" ] && [ -n "$a" ] || return 0
+    LEARN_TAP=$(tap_of "$LEARN_NEW")
+    local pat="0806 garp"; [ "$3" = 9000 ] && pat="9000"
+    t=$(awk -v i="$LEARN_NEW" -v p="$pat" '$2 == "frame" && $3 == i && $4 == "out" && index($0, p) { print $1; exit }' "$LAB_RUN/state/frames-$FR_NAME.log")
+    [ -n "$t" ] && LEARN_MS=$(( (t - a) / 1000000 ))
+    LEARN_SW=$(awk -v i="$LEARN_TAP" -v p="$pat" '$2 == "frame" && $3 == i && $4 == "in" && index($0, p) { n++ } END { print n + 0 }' "$OUT/frames-sw-$FR_NAME.log")
+    [ -n "$LEARN_TAP" ] && LEARN_FDB=$(fdb_port "$FR_MAC" "$(switch_of "$LEARN_TAP")")
+}
+learned_ok() { [ -n "$LEARN_MS" ] && [ "$LEARN_MS" -ge -50 ] && [ "$LEARN_MS" -le 50 ] && [ "$LEARN_SW" -ge 1 ] && [ "$LEARN_FDB" = "$LEARN_TAP" ]; }
+learned_note() { echo "new active ${LEARN_NEW:-none} (${LEARN_TAP:-?}): $([ "$1" = 9000 ] && echo "learning frame" || echo "gratuitous ARP") out of it ${LEARN_MS:-never} ms after had's bond.active record, $LEARN_SW reached its switch port, bond MAC learned on ${LEARN_FDB:-none}"; }
+# path_recs MARK IF: had's path.state records for IF after audit MARK, "down"/"up" in order
+path_recs() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "\"type\":\"path.state\",\"ifname\":\"$2\"" | sed -n 's/.*"up":\(true\|false\).*/\1/p' | sed 's/true/up/; s/false/down/' | tr '\n' ' '; }
+# path_outages BOND...: from `hadctl report --format json` on this boot's audit log, the duration
+# (ms) of each outage of the named services whose cause is a lost path, "SERVICE MS" lines in order
+path_outages() {
+    bin/hadctl report --format json "$LAB_RUN/state/audit.log" > "$OUT/report-$(basename "$LAB_RUN").json" 2>&1 || return 1
+    tr -d '\n' < "$OUT/report-$(basename "$LAB_RUN").json" | sed 's/"service"/\n&/g' | awk -v want=" $* " '
+        match($0, /"service" *: *"[^"]*"/) { s = substr($0, RSTART, RLENGTH); sub(/.*: *"/, "", s); sub(/"$/, "", s)
+            if (index(want, " " s " ") == 0) next
+            rest = $0
+            while (match(rest, /"duration_s" *: *[0-9.]+[^}]*"cause" *: *"path to [^"]*"/)) {
+                o = substr(rest, RSTART, RLENGTH); rest = substr(rest, RSTART + RLENGTH)
+                d = o; sub(/^"duration_s" *: */, "", d); sub(/[^0-9.].*/, "", d)
+                printf "%s %d\n", s, d * 1000 + 0.5 } }'
+}
+
 # --- had in the guest ---------------------------------------------------------------------------
 QUIESCE_MS=200   # had's --quiesce: the extraction's handover window (its default, made explicit)
 HAD_PID= HAD_BLOCK=
@@ -229,7 +288,8 @@ lab_cut $aslot; sleep 2
 act2=$(g 'active bond0')
 ping_stop
 lab_restore $aslot
-fig "kernel alone, miimon bond, switch port of $act cut: $LOST of $SENT lost; active slave after: $act2$PING_NOTE"
+fig "kernel alone, miimon bond, switch port of $act cut: $LOST of $SENT lost, longest gap $GAP ms, $EDGE lost after the last reply; active slave after: $act2$PING_NOTE"
+D_MII="$LOST of $SENT lost, none answered after the cut began${PING_NOTE}"; [ "$EDGE" = 0 ] && D_MII="$LOST of $SENT lost, longest gap $GAP ms$PING_NOTE"
 check "miimon misses a switch failure that keeps carrier (active slave unchanged, traffic lost)" \
     eval 'pinged && [ "$act2" = "$act" ] && [ $((LOST * 2)) -ge "$SENT" ]'
 
@@ -303,6 +363,7 @@ else
     lab_insert 12 2
     gq "until_true 40 '[ \$(nslaves bond0) = 4 ]'"
     act=$(g 'active bond0')
+    frames_start bond0 b
     am=$(audit_mark)
     ktrace_clear
     ping_start 10.0.1.1 15
@@ -311,6 +372,9 @@ else
     t1=$(g "$LAB_CACHE/bin/labwatch wait /sys/bus/pci/slots/2/attention 1 30000")
     gq "until_true 20 '[ \$(cat /sys/bus/pci/slots/2/power) = 0 ]'"; sleep 1
     ping_stop
+    learned "$am" bond0 garp; frames_stop
+    fig "(b) the network learns the new port: $(learned_note garp)"
+    check "(b) the driver's gratuitous ARP left the new active slave within 50 ms of had's bond.active record and reached its switch port; the switch learned the bond's MAC there ($(learned_note garp))" learned_ok
     [ -n "$t1" ] && B_LED=$(( (t1 - t0) / 1000000 )) || B_LED=
     fig "(b) planned extraction: $LOST of $SENT pings lost (active was $act, now $(g 'active bond0'))$PING_NOTE"
     check "(b) 0 packets lost" eval 'pinged && [ "$LOST" = 0 ]'
@@ -355,13 +419,36 @@ else
     check "(c) re-insertion restores the bond (4 slaves, slot 2 port 0 active again)" \
         gq "until_true 40 '[ \$(nslaves bond0) = 4 ] && [ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
 
-    # (d) miimon half: the switch side of the active port fails, carrier stays
-    say "(d) switch side of slot 2 port 0 stops forwarding, carrier kept (bond0: miimon)"
+    # (d) the switch side of the active port fails, carrier stays: had's path probes (conf/had.conf:
+    # bond0 probes 10.0.1.100 every 20 ms from every slave) see it; miimon alone does not (boot 1)
+    say "(d) switch side of slot 2 port 0 stops forwarding, carrier kept (bond0: miimon 100, had's path probes every 20 ms)"
+    gq "until_true 20 '[ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
+    s2f0=$(g 'ifn 2 0')
+    gq "until_true 20 'bin/hadctl --socket /run/lab/had.sock bonds | grep -qE \"^ +$s2f0 .* up \"'"   # its path answered
+    frames_start bond0 d
+    am=$(audit_mark)
     ping_start 10.0.1.1 4
     lab_cut 2 0; sleep 2
-    act2=$(g 'active bond0'); ping_stop; lab_restore 2 0
-    fig "(d) miimon bond, switch port cut: $LOST of $SENT lost; active after: $act2$PING_NOTE"
-    check "(d) miimon misses it: active slave unchanged, traffic lost" eval 'pinged && [ "$act2" = "$(g "ifn 2 0")" ] && [ $((LOST * 2)) -ge "$SENT" ]'
+    act2=$(g 'active bond0'); carrier=$(g "cat /sys/class/net/$s2f0/carrier")
+    ping_stop
+    learned "$am" bond0 garp; frames_stop
+    lab_restore 2 0
+    audit_soon "\"type\":\"path.state\",\"ifname\":\"$s2f0\",.*\"up\":true" 15 >/dev/null
+    D_HAD_GAP=$GAP D_HAD_OK=; pinged && D_HAD_OK=1
+    recs=$(path_recs "$am" "$s2f0")
+    fig "(d) miimon bond with had's path probes (20 ms), switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $s2f0: $carrier); path records for $s2f0: ${recs:-none}$PING_NOTE"
+    check "(d) had's probes catch it: active slave moved off $s2f0 with its carrier kept, traffic back (none lost at the end)" \
+        eval 'pinged && [ -n "$act2" ] && [ "$act2" != "$s2f0" ] && [ "$carrier" = 1 ] && [ "$EDGE" = 0 ] && [ "$GAP" -ge 0 ]'
+    check "(d) path.state down, then up (after the restore) recorded for $s2f0: $recs" eval '[[ "$recs" == "down up"* ]]'
+    fig "(d) the network learns the new port: $(learned_note garp)"
+    check "(d) the driver's gratuitous ARP left the new active slave within 50 ms of had's bond.active record and reached its switch port; the switch learned the bond's MAC there ($(learned_note garp))" learned_ok
+    target "(d) with had's probes the longest gap $GAP ms <= 100 ms" eval '[ -n "$D_HAD_OK" ] && [ "$GAP" -ge 0 ] && [ "$GAP" -le 100 ]'
+    gq "until_true 20 '[ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
+    check "(d) after the restore bond0 is back on its primary $s2f0" eval '[ "$(g "active bond0")" = "$s2f0" ]'
+    D_REPORT=$(path_outages bond0 10.0.1.1/24 | tail -1)
+    fig "(d) availability report (hadctl report --format json): ${D_REPORT:-no path outage} ms against the longest ping gap $D_HAD_GAP ms"
+    check "(d) the report's path outage lasts the longest ping gap within 20 ms + one probe interval (40 ms): ${D_REPORT:-none} vs $D_HAD_GAP ms" \
+        eval '[ -n "$D_REPORT" ] && set -- $D_REPORT && [ $(( $2 - D_HAD_GAP )) -le 40 ] && [ $(( D_HAD_GAP - $2 )) -le 40 ]'
 
     # (e) restart under traffic
     say "(e) kill -9 had while bond0 and config1 carry traffic, start it again"
@@ -418,6 +505,7 @@ else
     lab_cut 2 0; sleep 2
     act2=$(g 'active bond0'); ping_stop; lab_restore 2 0
     fig "(d) ARP bond, switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2$PING_NOTE"
+    pinged && D_ARP_GAP=$GAP
     check "(d) the ARP monitor catches it: active slave moved, traffic back (fewer than 100 lost, none at the end)" \
         eval 'pinged && [ "$act2" != "$(g "ifn 2 0")" ] && [ "$LOST" -lt 100 ] && [ "$EDGE" = 0 ]'
 fi
@@ -449,6 +537,105 @@ else
     check "(g) extraction of slot 2: had deleted its four VLAN interfaces before power-off; both bonds keep slot 12's" \
         eval 'vlans_deleted $s2f0 $s2f1 && [ "$(g "nslaves bond253")" = 2 ] && [ "$(g "nslaves bond254")" = 2 ] && [ "$(g "active bond253")" = "$(g "ifn 12 0").253" ]'
 fi
+fi
+# --- boot 5: had on had/lab/conf/lab-paths.conf: path supervision beyond active-backup ----------
+# The peer gets an address in each bond's subnet (and an IPv6 one): each bond probes its own.
+if booted paths; then
+say "boot 5: had on had/lab/conf/lab-paths.conf (path probes every 20 ms: balance-alb, balance-xor, an IPv6-only target)"
+boot paths
+peer="ip netns exec $LAB_NS-peer"
+$peer ip addr add 10.0.3.100/24 dev peer0 && $peer ip addr add 10.0.4.100/24 dev peer0 && $peer ip addr add 10.0.5.100/24 dev peer0 &&
+    $peer sysctl -qw net.ipv6.conf.peer0.disable_ipv6=0 && $peer ip addr add fd00:1::100/64 dev peer0 nodad ||
+    say "  the peer's addresses for boot 5 could not all be set"
+if ! had_start had/lab/conf/lab-paths.conf conf/pcidrivers.conf; then
+    for s in h i j; do blocked "($s) $HAD_BLOCK"; done
+else
+    lab_insert 2 2 && lab_insert 12 2 && lab_insert 16 2
+    gq "until_true 60 '[ \$(nslaves bondalb) = 2 ] && [ \$(nslaves bondxor) = 2 ] && [ \$(nslaves bondv6) = 2 ]'" ||
+        say "  boot 5: not every port enslaved: $(g 'slaves bondalb; slaves bondxor; slaves bondv6')"
+    # every port's path answered once (a verdict per port), before anything is cut
+    n=0; until [ "$(grep '"type":"path.state"' "$LAB_RUN/state/audit.log" | grep '"up":true' | sed 's/.*"ifname":"\([^"]*\)".*/\1/' | sort -u | wc -l)" -ge 6 ] || [ $n -ge 100 ]; do sleep 0.3; n=$((n + 1)); done
+    g "bin/hadctl --socket /run/lab/had.sock bonds" > "$OUT/paths-bonds.txt" 2>&1
+
+    # (h) balance-alb: the kernel refuses the ARP monitor; had moves the active slave
+    say "(h) balance-alb bondalb: switch side of slot 2 port 0 (its active slave) stops forwarding, carrier kept"
+    ap=$(g 'ifn 2 0')
+    gq "until_true 20 '[ \"\$(active bondalb)\" = $ap ]'"
+    check "(h) the kernel refuses the ARP monitor in balance-alb (arp_interval cannot be set)" \
+        eval '! gq "echo 100 > /sys/class/net/bondalb/bonding/arp_interval" && [ "$(g "cat /sys/class/net/bondalb/bonding/arp_interval")" = 0 ]'
+    frames_start bondalb h
+    am=$(audit_mark)
+    ping_start 10.0.3.1 4
+    lab_cut 2 0; sleep 2
+    act2=$(g 'active bondalb'); carrier=$(g "cat /sys/class/net/$ap/carrier")
+    ping_stop
+    learned "$am" bondalb 9000; frames_stop
+    lab_restore 2 0
+    audit_soon "\"type\":\"path.state\",\"ifname\":\"$ap\",.*\"up\":true" 15 >/dev/null
+    H_GAP=$GAP; recs=$(path_recs "$am" "$ap")
+    fig "(h) balance-alb with had's path probes (20 ms), switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $ap: $carrier); path records for $ap: ${recs:-none}$PING_NOTE"
+    check "(h) had recovers balance-alb: active slave moved off $ap with its carrier kept, traffic back (none lost at the end)" \
+        eval 'pinged && [ -n "$act2" ] && [ "$act2" != "$ap" ] && [ "$carrier" = 1 ] && [ "$EDGE" = 0 ] && [ "$GAP" -ge 0 ]'
+    check "(h) path.state down, then up recorded for $ap: $recs" eval '[[ "$recs" == "down up"* ]]'
+    fig "(h) the network learns the new port: $(learned_note 9000)"
+    check "(h) the driver's learning frame left the new active slave within 50 ms of had's bond.active record and reached its switch port; the switch learned the bond's MAC there ($(learned_note 9000))" learned_ok
+
+    # (i) balance-xor: no active slave; had releases the dead-path slave and enslaves it again
+    say "(i) balance-xor bondxor: switch side of the slave carrying the peer's traffic stops forwarding, carrier kept"
+    xmac=$(g 'cat /sys/class/net/bondxor/address')
+    am=$(audit_mark)
+    ping_start 10.0.4.1 5
+    xtap=$(fdb_port "$xmac" swA); case $xtap in s12p0 | s16p0) ;; *) say "  (i) the bond's MAC is learned on ${xtap:-no port}: cutting slot 12 port 0"; xtap=s12p0 ;; esac
+    xs=${xtap#s}; xs=${xs%p0}; xp=$(g "ifn $xs 0"); xother=$(g "ifn $([ "$xs" = 12 ] && echo 16 || echo 12) 0")
+    lab_cut "$xs" 0
+    gq "until_true 10 '! grep -qw $xp /sys/class/net/bondxor/bonding/slaves'"
+    xslaves=$(g 'slaves bondxor'); xup=$(g "ip -o link show $xp"); xbonds=$(g "bin/hadctl --socket /run/lab/had.sock bonds")
+    ping_stop
+    echo "$xbonds" > "$OUT/i-bonds.txt"
+    lab_restore "$xs" 0
+    gq "until_true 15 'grep -qw $xp /sys/class/net/bondxor/bonding/slaves'"
+    xback=$(g 'slaves bondxor'); recs=$(path_recs "$am" "$xp")
+    fig "(i) balance-xor with had's path probes (20 ms), switch port of $xp cut: $LOST of $SENT lost, longest gap $GAP ms, $EDGE lost after the last reply; slaves while cut: $xslaves; after the restore: $xback; path records for $xp: ${recs:-none}$PING_NOTE"
+    check "(i) had released $xp from bondxor (slaves: $xslaves), it stays up with carrier, had still shows it (released, path DOWN)" \
+        eval '! grep -qw "$xp" <<<"$xslaves" && grep -qw "$xother" <<<"$xslaves" && grep -q "<.*UP,LOWER_UP.*>" <<<"$xup" &&
+              grep -qE "^ +$xp .* released .* DOWN " "$OUT/i-bonds.txt"'
+    check "(i) the peer's traffic keeps flowing through $xother (answered to the end, while $xp is out)" eval 'pinged && [ "$EDGE" = 0 ]'
+    check "(i) still probed while released: its path answered after the restore (records: $recs) and had enslaved it again (slaves: $xback)" \
+        eval '[[ "$recs" == "down up"* ]] && grep -qw "$xp" <<<"$xback" && audit_since $am "\"type\":\"bond.enslave\",\"bond\":\"bondxor\",\"ifname\":\"$xp\""'
+
+    # (j) an IPv6-only target: Neighbor Solicitations
+    say "(j) active-backup bondv6 probed with NS to fd00:1::100 only: switch side of slot 2 port 1 (its active slave) stops forwarding"
+    vp=$(g 'ifn 2 1')
+    gq "until_true 20 '[ \"\$(active bondv6)\" = $vp ]'"
+    am=$(audit_mark)
+    ping_start 10.0.5.1 4
+    lab_cut 2 1; sleep 2
+    act2=$(g 'active bondv6'); carrier=$(g "cat /sys/class/net/$vp/carrier")
+    ping_stop
+    lab_restore 2 1
+    audit_soon "\"type\":\"path.state\",\"ifname\":\"$vp\",.*\"up\":true" 15 >/dev/null
+    J_GAP=$GAP; recs=$(path_recs "$am" "$vp")
+    fig "(j) IPv6-only target, active-backup, switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $vp: $carrier); path records for $vp: ${recs:-none}$PING_NOTE"
+    check "(j) NS probes catch it: active slave moved off $vp with its carrier kept, traffic back (none lost at the end)" \
+        eval 'pinged && [ -n "$act2" ] && [ "$act2" != "$vp" ] && [ "$carrier" = 1 ] && [ "$EDGE" = 0 ] && [ "$GAP" -ge 0 ]'
+    check "(j) path.state down (target fd00:1::100), then up recorded for $vp: $recs" \
+        eval '[[ "$recs" == "down up"* ]] && audit_since $am "\"type\":\"path.state\",\"ifname\":\"$vp\",.*\"up\":false,.*\"target\":\"fd00:1::100\""'
+
+    # the availability report of this boot: one path outage per cut of a bond with an active slave
+    path_outages bondalb > "$OUT/h-outages.txt"; path_outages bondv6 > "$OUT/j-outages.txt"
+    H_REP=$(awk '{ print $2; exit }' "$OUT/h-outages.txt"); J_REP=$(awk '{ print $2; exit }' "$OUT/j-outages.txt")
+    fig "(h, j) availability report (hadctl report --format json): bondalb's path outage ${H_REP:-none} ms vs longest ping gap $H_GAP ms; bondv6's ${J_REP:-none} ms vs $J_GAP ms"
+    near() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" -ge 0 ] && [ $(( $1 - $2 )) -le 40 ] && [ $(( $2 - $1 )) -le 40 ]; }
+    check "(h, j) each path outage in the report lasts its longest ping gap within one probe interval + 20 ms (40 ms): bondalb ${H_REP:-none}/$H_GAP ms, bondv6 ${J_REP:-none}/$J_GAP ms" \
+        eval 'near "$H_REP" "$H_GAP" && near "$J_REP" "$J_GAP" && [ "$(wc -l < "$OUT/h-outages.txt")" = 1 ] && [ "$(wc -l < "$OUT/j-outages.txt")" = 1 ]'
+fi
+fi
+
+# --- the same cut, three ways -------------------------------------------------------------------
+if [ -n "${D_HAD_GAP:-}" ] || [ -n "${D_ARP_GAP:-}" ]; then
+    fig "(d) the switch port cut behind bond0's active slave, carrier kept: no supervision (boot 1, miimon) ${D_MII:-not run}; kernel ARP monitor (boot 3, arp_interval 100) longest gap ${D_ARP_GAP:-?} ms; had's probes (boot 2, 20 ms) ${D_HAD_GAP:-?} ms, ratio $(ratio "${D_HAD_GAP:-}" "${D_ARP_GAP:-}") (target <= 0.50)"
+    target "(d) had's probes: longest gap ${D_HAD_GAP:-?} ms <= 0.5x the kernel ARP monitor's ${D_ARP_GAP:-?} ms in the same run" \
+        eval '[ -n "${D_HAD_OK:-}" ] && [ -n "${D_ARP_GAP:-}" ] && [ "$D_HAD_GAP" -ge 0 ] && [ $((D_HAD_GAP * 2)) -le "$D_ARP_GAP" ]'
 fi
 lab_cleanup
 
