@@ -188,23 +188,30 @@ learned() {
     LEARN_SW=$(awk -v i="$LEARN_TAP" -v p="$pat" '$2 == "frame" && $3 == i && $4 == "in" && index($0, p) { n++ } END { print n + 0 }' "$OUT/frames-sw-$FR_NAME.log")
     [ -n "$LEARN_TAP" ] && LEARN_FDB=$(fdb_port "$FR_MAC" "$(switch_of "$LEARN_TAP")")
 }
-learned_ok() { [ -n "$LEARN_MS" ] && [ "$LEARN_MS" -ge -50 ] && [ "$LEARN_MS" -le 50 ] && [ "$LEARN_SW" -ge 1 ] && [ "$LEARN_FDB" = "$LEARN_TAP" ]; }
-learned_note() { echo "new active ${LEARN_NEW:-none} (${LEARN_TAP:-?}): $([ "$1" = 9000 ] && echo "learning frame" || echo "gratuitous ARP") out of it ${LEARN_MS:-never} ms after had's bond.active record, $LEARN_SW reached its switch port, bond MAC learned on ${LEARN_FDB:-none}"; }
+# No earlier bound: before the move NEW sent nothing from the bond's MAC (a backup in active-backup,
+# its own MAC in balance-alb), and had writes its record after the kernel took the change, which
+# under TCG can be tens of ms later.
+# The switch's fdb is read once the ping is over and only shown: had may have moved the active slave
+# again by then (a probe round lost under load), which the frames above are not misled by.
+learned_ok() { [ -n "$LEARN_MS" ] && [ "$LEARN_MS" -le 50 ] && [ "$LEARN_SW" -ge 1 ]; }
+learned_note() { echo "new active ${LEARN_NEW:-none} (${LEARN_TAP:-?}): $([ "$1" = 9000 ] && echo "learning frame" || echo "gratuitous ARP") out of it ${LEARN_MS:-never} ms after had's bond.active record, $LEARN_SW reached its switch port, bond MAC in the switch's fdb when the ping was over: ${LEARN_FDB:-none}"; }
 # path_recs MARK IF: had's path.state records for IF after audit MARK, "down"/"up" in order
 path_recs() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "\"type\":\"path.state\",\"ifname\":\"$2\"" | sed -n 's/.*"up":\(true\|false\).*/\1/p' | sed 's/true/up/; s/false/down/' | tr '\n' ' '; }
-# path_outages BOND...: from `hadctl report --format json` on this boot's audit log, the duration
-# (ms) of each outage of the named services whose cause is a lost path, "SERVICE MS" lines in order
-path_outages() {
-    bin/hadctl report --format json "$LAB_RUN/state/audit.log" > "$OUT/report-$(basename "$LAB_RUN").json" 2>&1 || return 1
-    tr -d '\n' < "$OUT/report-$(basename "$LAB_RUN").json" | sed 's/"service"/\n&/g' | awk -v want=" $* " '
-        match($0, /"service" *: *"[^"]*"/) { s = substr($0, RSTART, RLENGTH); sub(/.*: *"/, "", s); sub(/"$/, "", s)
-            if (index(want, " " s " ") == 0) next
-            rest = $0
-            while (match(rest, /"duration_s" *: *[0-9.]+[^}]*"cause" *: *"path to [^"]*"/)) {
-                o = substr(rest, RSTART, RLENGTH); rest = substr(rest, RSTART + RLENGTH)
-                d = o; sub(/^"duration_s" *: */, "", d); sub(/[^0-9.].*/, "", d)
-                printf "%s %d\n", s, d * 1000 + 0.5 } }'
+# path_outage BOND MARK: from `hadctl report --format json` on this boot's audit log, the duration
+# (ms) of BOND's first outage with a lost path as its cause that began after audit record MARK
+# (the cut's, not an earlier or later one); empty when there is none
+sod() { awk '{ split($0, a, "T"); split(a[2], b, ":"); sub(/Z$/, "", b[3]); printf "%.3f\n", b[1] * 3600 + b[2] * 60 + b[3] }'; }
+path_outage() {
+    local j=$OUT/report-$(basename "$LAB_RUN").json after
+    bin/hadctl report --format json "$LAB_RUN/state/audit.log" > "$j" 2>&1 || return 1
+    after=$(sed -n "$2p" "$LAB_RUN/state/audit.log" | sed -n 's/.*"time":"\([^"]*\)".*/\1/p' | sod)
+    tr -d '\n' < "$j" | sed 's/{"service"/\n&/g' | grep "^{\"service\":\"$1\"" | sed 's/{"start"/\n&/g' |
+        sed -n 's/^{"start":"\([^"]*\)","duration_s":\([0-9.E-]*\),.*"cause":"path to .*/\1 \2/p' |
+        while read -r st d; do echo "$(sod <<<"$st") $d"; done |
+        awk -v after="${after:-0}" '$1 >= after { printf "%d\n", $2 * 1000 + 0.5; exit }'
 }
+
+near() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" -ge 0 ] && [ $(( $1 - $2 )) -le 40 ] && [ $(( $2 - $1 )) -le 40 ]; }
 
 # --- had in the guest ---------------------------------------------------------------------------
 QUIESCE_MS=200   # had's --quiesce: the extraction's handover window (its default, made explicit)
@@ -374,7 +381,7 @@ else
     ping_stop
     learned "$am" bond0 garp; frames_stop
     fig "(b) the network learns the new port: $(learned_note garp)"
-    check "(b) the driver's gratuitous ARP left the new active slave within 50 ms of had's bond.active record and reached its switch port; the switch learned the bond's MAC there ($(learned_note garp))" learned_ok
+    check "(b) the driver's gratuitous ARP left the new active slave at most 50 ms after had's bond.active record and reached that slave's switch port ($(learned_note garp))" learned_ok
     [ -n "$t1" ] && B_LED=$(( (t1 - t0) / 1000000 )) || B_LED=
     fig "(b) planned extraction: $LOST of $SENT pings lost (active was $act, now $(g 'active bond0'))$PING_NOTE"
     check "(b) 0 packets lost" eval 'pinged && [ "$LOST" = 0 ]'
@@ -441,14 +448,14 @@ else
         eval 'pinged && [ -n "$act2" ] && [ "$act2" != "$s2f0" ] && [ "$carrier" = 1 ] && [ "$EDGE" = 0 ] && [ "$GAP" -ge 0 ]'
     check "(d) path.state down, then up (after the restore) recorded for $s2f0: $recs" eval '[[ "$recs" == "down up"* ]]'
     fig "(d) the network learns the new port: $(learned_note garp)"
-    check "(d) the driver's gratuitous ARP left the new active slave within 50 ms of had's bond.active record and reached its switch port; the switch learned the bond's MAC there ($(learned_note garp))" learned_ok
+    check "(d) the driver's gratuitous ARP left the new active slave at most 50 ms after had's bond.active record and reached that slave's switch port ($(learned_note garp))" learned_ok
     target "(d) with had's probes the longest gap $GAP ms <= 100 ms" eval '[ -n "$D_HAD_OK" ] && [ "$GAP" -ge 0 ] && [ "$GAP" -le 100 ]'
     gq "until_true 20 '[ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
     check "(d) after the restore bond0 is back on its primary $s2f0" eval '[ "$(g "active bond0")" = "$s2f0" ]'
-    D_REPORT=$(path_outages bond0 10.0.1.1/24 | tail -1)
-    fig "(d) availability report (hadctl report --format json): ${D_REPORT:-no path outage} ms against the longest ping gap $D_HAD_GAP ms"
-    check "(d) the report's path outage lasts the longest ping gap within 20 ms + one probe interval (40 ms): ${D_REPORT:-none} vs $D_HAD_GAP ms" \
-        eval '[ -n "$D_REPORT" ] && set -- $D_REPORT && [ $(( $2 - D_HAD_GAP )) -le 40 ] && [ $(( D_HAD_GAP - $2 )) -le 40 ]'
+    D_REPORT=$(path_outage bond0 "$am")
+    fig "(d) availability report (hadctl report --format json): the cut's path outage ${D_REPORT:-none} ms against the longest ping gap $D_HAD_GAP ms"
+    check "(d) the report's outage for the cut lasts the longest ping gap within one probe interval + 20 ms (40 ms): ${D_REPORT:-none} vs $D_HAD_GAP ms" \
+        eval 'near "$D_REPORT" "$D_HAD_GAP"'
 
     # (e) restart under traffic
     say "(e) kill -9 had while bond0 and config1 carry traffic, start it again"
@@ -566,25 +573,26 @@ else
     frames_start bondalb h
     am=$(audit_mark)
     ping_start 10.0.3.1 4
-    lab_cut 2 0; sleep 2
+    lab_cut 2 0; sleep 0.5; tx0=$(g "cat /sys/class/net/$ap/statistics/tx_packets"); sleep 1.5
     act2=$(g 'active bondalb'); carrier=$(g "cat /sys/class/net/$ap/carrier")
+    tx1=$(g "cat /sys/class/net/$ap/statistics/tx_packets")
     ping_stop
-    learned "$am" bondalb 9000; frames_stop
+    learned "$am" bondalb 9000; frames_stop; H_MARK=$am
     lab_restore 2 0
     audit_soon "\"type\":\"path.state\",\"ifname\":\"$ap\",.*\"up\":true" 15 >/dev/null
     H_GAP=$GAP; recs=$(path_recs "$am" "$ap")
-    fig "(h) balance-alb with had's path probes (20 ms), switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $ap: $carrier); path records for $ap: ${recs:-none}$PING_NOTE"
+    fig "(h) balance-alb with had's path probes (20 ms), switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $ap: $carrier); path records for $ap: ${recs:-none}; frames $ap sent in the last 1.5 s of the cut: $((tx1 - tx0)) (its probes: about 75)$PING_NOTE"
     check "(h) had recovers balance-alb: active slave moved off $ap with its carrier kept, traffic back (none lost at the end)" \
         eval 'pinged && [ -n "$act2" ] && [ "$act2" != "$ap" ] && [ "$carrier" = 1 ] && [ "$EDGE" = 0 ] && [ "$GAP" -ge 0 ]'
     check "(h) path.state down, then up recorded for $ap: $recs" eval '[[ "$recs" == "down up"* ]]'
     fig "(h) the network learns the new port: $(learned_note 9000)"
-    check "(h) the driver's learning frame left the new active slave within 50 ms of had's bond.active record and reached its switch port; the switch learned the bond's MAC there ($(learned_note 9000))" learned_ok
+    check "(h) the driver's learning frame left the new active slave at most 50 ms after had's bond.active record and reached that slave's switch port ($(learned_note 9000))" learned_ok
 
     # (i) balance-xor: no active slave; had releases the dead-path slave and enslaves it again
     say "(i) balance-xor bondxor: switch side of the slave carrying the peer's traffic stops forwarding, carrier kept"
     xmac=$(g 'cat /sys/class/net/bondxor/address')
     am=$(audit_mark)
-    ping_start 10.0.4.1 5
+    ping_start 10.0.4.1 8
     xtap=$(fdb_port "$xmac" swA); case $xtap in s12p0 | s16p0) ;; *) say "  (i) the bond's MAC is learned on ${xtap:-no port}: cutting slot 12 port 0"; xtap=s12p0 ;; esac
     xs=${xtap#s}; xs=${xs%p0}; xp=$(g "ifn $xs 0"); xother=$(g "ifn $([ "$xs" = 12 ] && echo 16 || echo 12) 0")
     lab_cut "$xs" 0
@@ -614,7 +622,7 @@ else
     ping_stop
     lab_restore 2 1
     audit_soon "\"type\":\"path.state\",\"ifname\":\"$vp\",.*\"up\":true" 15 >/dev/null
-    J_GAP=$GAP; recs=$(path_recs "$am" "$vp")
+    J_GAP=$GAP J_MARK=$am; recs=$(path_recs "$am" "$vp")
     fig "(j) IPv6-only target, active-backup, switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $vp: $carrier); path records for $vp: ${recs:-none}$PING_NOTE"
     check "(j) NS probes catch it: active slave moved off $vp with its carrier kept, traffic back (none lost at the end)" \
         eval 'pinged && [ -n "$act2" ] && [ "$act2" != "$vp" ] && [ "$carrier" = 1 ] && [ "$EDGE" = 0 ] && [ "$GAP" -ge 0 ]'
@@ -622,12 +630,10 @@ else
         eval '[[ "$recs" == "down up"* ]] && audit_since $am "\"type\":\"path.state\",\"ifname\":\"$vp\",.*\"up\":false,.*\"target\":\"fd00:1::100\""'
 
     # the availability report of this boot: one path outage per cut of a bond with an active slave
-    path_outages bondalb > "$OUT/h-outages.txt"; path_outages bondv6 > "$OUT/j-outages.txt"
-    H_REP=$(awk '{ print $2; exit }' "$OUT/h-outages.txt"); J_REP=$(awk '{ print $2; exit }' "$OUT/j-outages.txt")
+    H_REP=$(path_outage bondalb "$H_MARK"); J_REP=$(path_outage bondv6 "$J_MARK")
     fig "(h, j) availability report (hadctl report --format json): bondalb's path outage ${H_REP:-none} ms vs longest ping gap $H_GAP ms; bondv6's ${J_REP:-none} ms vs $J_GAP ms"
-    near() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" -ge 0 ] && [ $(( $1 - $2 )) -le 40 ] && [ $(( $2 - $1 )) -le 40 ]; }
     check "(h, j) each path outage in the report lasts its longest ping gap within one probe interval + 20 ms (40 ms): bondalb ${H_REP:-none}/$H_GAP ms, bondv6 ${J_REP:-none}/$J_GAP ms" \
-        eval 'near "$H_REP" "$H_GAP" && near "$J_REP" "$J_GAP" && [ "$(wc -l < "$OUT/h-outages.txt")" = 1 ] && [ "$(wc -l < "$OUT/j-outages.txt")" = 1 ]'
+        eval 'near "$H_REP" "$H_GAP" && near "$J_REP" "$J_GAP"'
 fi
 fi
 
