@@ -6,13 +6,14 @@
 # A FAILED or BLOCKED check (a scenario whose had cannot start) fails the stage. For a person
 # exploring, never for make test:
 #   LAB_LENIENT=1 ...               exit 0 whatever failed or was blocked (the report says what)
-#   LAB_BOOTS="had vlan" ...        only these of the boots baseline, had, arp, vlan (RESULTS.md
+#   LAB_BOOTS="had vlan" ...        only these of the boots baseline, had, arp, vlan, paths (RESULTS.md
 #                                   is then left alone: its figures are a whole run's)
 #   LAB_CYCLES=N ...                insertion cycles per kind (default 5, the least the checks take)
 #
-# Four boots: the baseline (a busybox uevent rule, no had), had on conf/had.conf (scenarios a,
+# Five boots: the baseline (a busybox uevent rule, no had), had on conf/had.conf (scenarios a,
 # b, c, d-miimon, e), had on conf/examples/lab-arp.conf with the lab's bad-card pcidrivers.conf
-# (f, d-arp), had on had/lab/conf/lab-vlan.conf (g: bonds of VLAN interfaces). A scenario whose
+# (f, d-arp), had on had/lab/conf/lab-vlan.conf (g: bonds of VLAN interfaces), had on
+# had/lab/conf/lab-paths.conf (h, i, j: path supervision in balance-alb, balance-xor, IPv6). A scenario whose
 # had cannot start is reported BLOCKED with had's own words; what the kernel alone can show is
 # still run on the baseline boot.
 set -uo pipefail
@@ -195,6 +196,9 @@ learned() {
 # again by then (a probe round lost under load), which the frames above are not misled by.
 learned_ok() { [ -n "$LEARN_MS" ] && [ "$LEARN_MS" -le 50 ] && [ "$LEARN_SW" -ge 1 ]; }
 learned_note() { echo "new active ${LEARN_NEW:-none} (${LEARN_TAP:-?}): $([ "$1" = 9000 ] && echo "learning frame" || echo "gratuitous ARP") out of it ${LEARN_MS:-never} ms after had's bond.active record, $LEARN_SW reached its switch port, bond MAC in the switch's fdb when the ping was over: ${LEARN_FDB:-none}"; }
+# path_back MARK IF: waits (15 s at most) for IF's path to be recorded up again after MARK; an "up"
+# record from before the cut must not end the wait
+path_back() { local i; for i in $(seq 1 30); do [[ "$(path_recs "$1" "$2")" == *"down up"* ]] && return 0; sleep 0.5; done; return 1; }
 # path_recs MARK IF: had's path.state records for IF after audit MARK, "down"/"up" in order
 path_recs() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "\"type\":\"path.state\",\"ifname\":\"$2\"" | sed -n 's/.*"up":\(true\|false\).*/\1/p' | sed 's/true/up/; s/false/down/' | tr '\n' ' '; }
 # path_outage BOND MARK: from `hadctl report --format json` on this boot's audit log, the duration
@@ -440,7 +444,7 @@ else
     ping_stop
     learned "$am" bond0 garp; frames_stop
     lab_restore 2 0
-    audit_soon "\"type\":\"path.state\",\"ifname\":\"$s2f0\",.*\"up\":true" 15 >/dev/null
+    path_back "$am" "$s2f0"
     D_HAD_GAP=$GAP D_HAD_OK=; pinged && [ "$EDGE" = 0 ] && D_HAD_OK=1   # no reply after the cut: no gap to compare
     recs=$(path_recs "$am" "$s2f0")
     fig "(d) miimon bond with had's path probes (20 ms), switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $s2f0: $carrier); path records for $s2f0: ${recs:-none}$PING_NOTE"
@@ -579,7 +583,7 @@ else
     ping_stop
     learned "$am" bondalb 9000; frames_stop; H_MARK=$am
     lab_restore 2 0
-    audit_soon "\"type\":\"path.state\",\"ifname\":\"$ap\",.*\"up\":true" 15 >/dev/null
+    path_back "$am" "$ap"
     H_GAP=$GAP; recs=$(path_recs "$am" "$ap")
     fig "(h) balance-alb with had's path probes (20 ms), switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $ap: $carrier); path records for $ap: ${recs:-none}; frames $ap sent in the last 1.5 s of the cut: $((tx1 - tx0)) (its probes: about 75)$PING_NOTE"
     check "(h) had recovers balance-alb: active slave moved off $ap with its carrier kept, traffic back (none lost at the end)" \
@@ -621,7 +625,7 @@ else
     act2=$(g 'active bondv6'); carrier=$(g "cat /sys/class/net/$vp/carrier")
     ping_stop
     lab_restore 2 1
-    audit_soon "\"type\":\"path.state\",\"ifname\":\"$vp\",.*\"up\":true" 15 >/dev/null
+    path_back "$am" "$vp"
     J_GAP=$GAP J_MARK=$am; recs=$(path_recs "$am" "$vp")
     fig "(j) IPv6-only target, active-backup, switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $vp: $carrier); path records for $vp: ${recs:-none}$PING_NOTE"
     check "(j) NS probes catch it: active slave moved off $vp with its carrier kept, traffic back (none lost at the end)" \
