@@ -68,7 +68,8 @@ final class PathBench {
         try {
             setUp(ns, peer, tmp);
             r.append(String.format(Locale.ROOT, "  (veth pairs eth0..eth%d in namespace %s, their peers in %s answering ARP;%n"
-                    + "  CPU over a steady %d s window once every path is up)%n", SLOTS * PORTS - 1, ns, peer, WINDOW_MS / 1000));
+                    + "  CPU over a steady %d s window once every path is up; load average %s at the start: other work on%n"
+                    + "  this machine makes the same work cost more CPU time)%n", SLOTS * PORTS - 1, ns, peer, WINDOW_MS / 1000, loadAverage()));
             Measurement slow = measure(top, ns, tmp.resolve("100ms"), 100);
             r.append(slow.line());
             r.append(String.format(Locale.ROOT, "  goal: under %.1f %% of one core at 100 ms: %s%n", TARGET_PERCENT,
@@ -179,13 +180,13 @@ final class PathBench {
     }
 
     record Measurement(int intervalMs, double wallS, double hadCpuS, double proberCpuS, double simCpuS, long statTicks,
-                       long ticksPerS, long probes, long answers, String note) {
+                       long ticksPerS, long probes, long answers, double countedS, String note) {
         double percent() {
             return 100.0 * hadCpuS / wallS;
         }
 
         String line() {
-            double expected = wallS * 1000.0 / intervalMs * SLOTS * PORTS;
+            double expected = countedS * 1000.0 / intervalMs * SLOTS * PORTS;
             return String.format(Locale.ROOT,
                     "  @ %3d ms: had (Java + C) %.3f %% of one core (%.3f s CPU in %.2f s): prober thread %.3f %%, rest of the JVM %.3f %%%n"
                             + "            probes sent %d (expected %.0f), answers received %d (veth counters); not counted: the simulated%n"
@@ -223,16 +224,20 @@ final class PathBench {
             Path had = Path.of(ready[2]);
             checkBonds(had, "before the window");
             long pid = p.pid();
+            int records0 = pathRecords(audit).size();
+            long v0 = System.nanoTime();
+            long[] veth0 = veth(ns);
+            v0 = (v0 + System.nanoTime()) / 2;
             Map<Long, Sample> t0 = threads(pid);
             long stat0 = statTicks(pid);
-            long[] veth0 = veth(ns);
-            int records0 = pathRecords(audit).size();
             long wall0 = System.nanoTime();
             Thread.sleep(WINDOW_MS);
             Map<Long, Sample> t1 = threads(pid);
             long stat1 = statTicks(pid);
             long wall1 = System.nanoTime();
+            long v1 = System.nanoTime();
             long[] veth1 = veth(ns);
+            v1 = (v1 + System.nanoTime()) / 2;
             int records1 = pathRecords(audit).size();
             checkBonds(had, "after the window");
             if (records1 != records0) {
@@ -251,9 +256,10 @@ final class PathBench {
             for (Map.Entry<Long, Sample> e : t0.entrySet()) if (!t1.containsKey(e.getKey())) gone.add(e.getValue().name);
             String note = gone.isEmpty() ? "" : "; threads ended in the window, their last slice not counted: " + gone;
             return new Measurement(intervalMs, (wall1 - wall0) / 1e9, (all - sim) / 1e9, prober / 1e9, sim / 1e9,
-                    stat1 - stat0, clockTicks(), veth1[0] - veth0[0], veth1[1] - veth0[1], note);
+                    stat1 - stat0, clockTicks(), veth1[0] - veth0[0], veth1[1] - veth0[1], (v1 - v0) / 1e9, note);
         } catch (RuntimeException | IOException e) {
-            throw new IllegalStateException("path bench at " + intervalMs + " ms: " + e.getMessage() + "\n--- had output ("
+            String exited = p.isAlive() ? "" : " (had exited with status " + p.exitValue() + ")";
+            throw new IllegalStateException("path bench at " + intervalMs + " ms: " + e.getMessage() + exited + "\n--- had output ("
                     + out + "):\n" + tail(out), e);
         } finally {
             p.getOutputStream().close();
@@ -407,6 +413,10 @@ final class PathBench {
                 + "    and the C prober's thread, user and system time (/proc/PID/task/*/schedstat); not the two threads that\n"
                 + "    simulate the kernel's bonding driver. The peer namespace's ARP replies are kernel work on this machine\n"
                 + "    (in the field the router does it); they run in softirq on the veth transmit path\n    " + where + ".\n";
+    }
+
+    private static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
 
     /** "y", "n" (not set) or null when the kernel's configuration cannot be read. */
