@@ -192,7 +192,11 @@ final class PathBench {
                             + "            probes sent %d (expected %.0f), answers received %d (veth counters); not counted: the simulated%n"
                             + "            kernel's threads %.3f %%; the whole process by /proc/PID/stat: %d ticks of 1/%d s%s%n",
                     intervalMs, percent(), hadCpuS, wallS, 100.0 * proberCpuS / wallS, 100.0 * (hadCpuS - proberCpuS) / wallS,
-                    probes, expected, answers, 100.0 * simCpuS / wallS, statTicks, ticksPerS, note);
+                    probes, expected, answers, 100.0 * simCpuS / wallS, statTicks, ticksPerS, note)
+                    + (probes < expected * 0.98 ? String.format(Locale.ROOT, "            check: %.0f rounds (%.1f %%) skipped: the"
+                    + " prober's thread woke more than an interval late (a loaded host), so the figure covers fewer rounds%n",
+                    expected - probes, 100.0 * (expected - probes) / expected) : "")
+                    + (answers < probes ? String.format(Locale.ROOT, "            check: %d probes unanswered%n", probes - answers) : "");
         }
     }
 
