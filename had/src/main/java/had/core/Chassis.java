@@ -97,7 +97,8 @@ public final class Chassis {
      * of events (a chassis powering up) is reconciled once, not once per event.
      */
     public void settle() {
-        if (dirty) {
+        // Twice at most: a reconcile that restarted probes plans once more without their verdicts.
+        for (int i = 0; i < 2 && dirty; i++) {
             dirty = false;
             reconcile();
         }
@@ -466,14 +467,15 @@ public final class Chassis {
             if (plan.isEmpty()) {
                 recordPathDecisions(desired);
                 applied = desired;
-                paths.sync(applied.probed(), this::record);
+                // Restarted probes start undecided: plan again without their old verdicts.
+                if (paths.sync(applied.probed(), this::record)) dirty = true;
                 return;
             }
             apply(plan);
             if (round == 0) recordPathDecisions(desired);
             applied = desired;
         }
-        paths.sync(applied.probed(), this::record);
+        if (paths.sync(applied.probed(), this::record)) dirty = true;
         log.warn("the network did not settle after {} rounds of changes", MAX_ROUNDS);
     }
 
