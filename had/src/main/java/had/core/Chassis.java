@@ -97,7 +97,8 @@ public final class Chassis {
      * of events (a chassis powering up) is reconciled once, not once per event.
      */
     public void settle() {
-        if (dirty) {
+        // Twice at most: a reconcile that restarted probes plans once more without their verdicts.
+        for (int i = 0; i < 2 && dirty; i++) {
             dirty = false;
             reconcile();
         }
@@ -407,12 +408,16 @@ public final class Chassis {
     }
 
     private void pathChanged(BackplaneEvent.PathChanged e) {
-        if (!paths.take(e)) return;
         int[] where = whereIs(e.ifname());
+        Slot owner = where[0] == 0 ? null : slots.get(where[0]);
+        // A verdict on a port whose card has left service (it was on its way when the card went)
+        // says nothing about a path had still uses.
+        if (owner == null || !owner.state.inService() || !paths.take(e)) return;
         Paths.Watch w = applied.probed().get(e.ifname());
-        record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where[0] == 0 ? null : where[0])
-                .with("port", where[1] < 0 ? null : where[1]).with("bond", w == null ? null : w.bond())
-                .with("up", e.up()).with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
+        NetworkState.Link link = network.read().link(e.ifname());
+        record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where[0]).with("port", where[1])
+                .with("bond", w == null ? null : w.bond()).with("up", e.up()).with("carrier", link != null && link.carrier())
+                .with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
                 .with("since", e.since()).with("cause", e.up() ? null : paths.loss(e.ifname())));
         if (!e.up() && inventoryDone) for (AuditEvent a : services.pathLost(e.ifname(), e.since())) record(a);
         dirty = true;
@@ -462,14 +467,15 @@ public final class Chassis {
             if (plan.isEmpty()) {
                 recordPathDecisions(desired);
                 applied = desired;
-                paths.sync(applied.probed(), this::record);
+                // Restarted probes start undecided: plan again without their old verdicts.
+                if (paths.sync(applied.probed(), this::record)) dirty = true;
                 return;
             }
             apply(plan);
             if (round == 0) recordPathDecisions(desired);
             applied = desired;
         }
-        paths.sync(applied.probed(), this::record);
+        if (paths.sync(applied.probed(), this::record)) dirty = true;
         log.warn("the network did not settle after {} rounds of changes", MAX_ROUNDS);
     }
 

@@ -69,12 +69,15 @@ final class Paths {
     /**
      * Probes exactly the ports in {@code wanted}: starts the new ones, restarts those whose bond or
      * spec changed (their verdict starts over), stops the others and forgets their verdicts.
+     *
+     * @return whether a verdict was forgotten (what was planned from it no longer holds)
      */
-    void sync(Map<String, Watch> wanted, Consumer<AuditEvent> record) {
+    boolean sync(Map<String, Watch> wanted, Consumer<AuditEvent> record) {
+        boolean forgot = false;
         for (String ifname : new ArrayList<>(watched.keySet())) {
             if (wanted.containsKey(ifname)) continue;
             watched.remove(ifname);
-            verdicts.remove(ifname);
+            forgot |= verdicts.remove(ifname) != null;
             probes.unwatch(ifname);
             record.accept(AuditEvent.of("path.unwatch").with("ifname", ifname).build());
         }
@@ -85,7 +88,7 @@ final class Paths {
             try {
                 probes.watch(ifname, want.bond(), want.spec());
                 watched.put(ifname, want);
-                verdicts.remove(ifname);
+                forgot |= verdicts.remove(ifname) != null;
                 record.accept(AuditEvent.of("path.watch").with("ifname", ifname).with("bond", want.bond())
                         .with("targets", want.spec().targetList()).with("interval_ms", want.spec().intervalMs())
                         .with("missed", want.spec().missed()).with("answered", want.spec().answered()).build());
@@ -94,6 +97,7 @@ final class Paths {
                         .with("error", e.getMessage()).build());
             }
         }
+        return forgot;
     }
 
     /** The prober's current figures, for status output. */

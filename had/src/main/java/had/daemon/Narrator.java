@@ -61,7 +61,8 @@ public final class Narrator implements Consumer<Map<String, Object>> {
             case "bond.enslave" -> r.get("bond") + ": enslaved " + r.get("ifname");
             case "bond.release" -> r.get("bond") + ": released " + r.get("ifname");
             case "path.state" -> where + r.get("ifname") + " path " + (Boolean.TRUE.equals(r.get("up"))
-                    ? "up (" + r.get("target") + " answers, rtt " + r.get("rtt_us") + " us)" : "DOWN: " + r.get("cause") + ", link still up");
+                    ? "up (" + r.get("target") + " answers, rtt " + r.get("rtt_us") + " us)"
+                    : "DOWN: " + r.get("cause") + (Boolean.TRUE.equals(r.get("carrier")) ? ", link still up" : ", link down too"));
             case "path.all-down" -> r.get("bond") + ": every path is dead (" + r.get("ports") + "): " + r.get("outcome");
             case "path.error" -> r.get("ifname") + ": path supervision FAILED: " + r.get("error");
             case "bond.no-successor" -> r.get("bond") + ": no working slave outside slot " + r.get("slot") + " to take over";

@@ -1,5 +1,6 @@
 package had.sim;
 
+import had.backplane.PathState;
 import had.backplane.PciId;
 import had.backplane.bridge.SimChassisControl;
 import had.core.SlotState;
@@ -15,7 +16,8 @@ import java.util.function.Predicate;
 /**
  * The scenario `make run` plays on the simulated chassis (seed 004's Motorola 8216): cards into
  * slots 2, 12 and 16; a planned extraction of the card carrying bond0's active port; that card
- * pulled and put back; the same card yanked without a request; put back again. Each step acts on
+ * pulled and put back; the same card yanked without a request; put back again; the path behind
+ * bond0's active port cut with its link kept, then restored. Each step acts on
  * the chassis through the backplane's control socket, as a person at the chassis would, and waits
  * until had has done its part.
  */
@@ -35,7 +37,9 @@ public final class DemoScenario {
         PULLED("pull the card out of slot 2"),
         REINSERTED("put a card back into slot 2"),
         YANKED("yank the card out of slot 2 without opening its handle"),
-        RESTORED("put a card back into slot 2 once more");
+        RESTORED("put a card back into slot 2 once more"),
+        PATH_CUT("the switch behind slot 2 port 0, bond0's active port, stops forwarding; the link stays up"),
+        PATH_BACK("the switch forwards again");
 
         public final String what;
 
@@ -93,7 +97,20 @@ public final class DemoScenario {
             ctl.insert(2, CARD, 2);
             awaitSlot(2, SlotState.ACTIVE);
             awaitBond(b -> b.workingSlaves() == 4, "bond0 has 4 working slaves");
+            String primary = port(2, 0);
+            awaitPaths(4);
             done(Step.RESTORED, observer);
+
+            step(Step.PATH_CUT);
+            ctl.path(2, 0, false);
+            awaitBond(b -> b.activeSlave() != null && !b.activeSlave().equals(primary),
+                    "had moved bond0 off " + primary + ", whose path is dead");
+            done(Step.PATH_CUT, observer);
+
+            step(Step.PATH_BACK);
+            ctl.path(2, 0, true);
+            awaitBond(b -> primary.equals(b.activeSlave()), "bond0 is back on its primary " + primary);
+            done(Step.PATH_BACK, observer);
         }
     }
 
@@ -108,6 +125,18 @@ public final class DemoScenario {
                 + b.activeSlave());
         if (observer != null) observer.after(s, chassis);
         Thread.sleep(pauseMs);
+    }
+
+    /** The interface of a slot's port, as had knows it. */
+    private String port(int slot, int subdevice) {
+        return slotView(slot).ports().get(subdevice);
+    }
+
+    /** Waits until {@code n} of bond0's ports have a path the probes found working. */
+    private void awaitPaths(int n) throws Exception {
+        Condition enough = () -> chassis.daemon().loop().call(c -> c.bonds().get(0).slaves().stream()
+                .filter(s -> s.path() == PathState.UP).count()).get(5, TimeUnit.SECONDS) >= n;
+        await(enough, "bond0 has " + n + " ports with a working path", () -> "fewer");
     }
 
     private NetworkState.Bond bond0() {

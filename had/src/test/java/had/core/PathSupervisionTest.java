@@ -227,4 +227,30 @@ class PathSupervisionTest {
         f.path(f.port(12, 1), false);
         assertEquals("accepted", f.chassis.requestExtraction(12, false, "test"), "every path is dead already");
     }
+
+    @Test
+    void aReloadThatChangesOrEndsSupervisionRestartsOrStopsTheProbesAndPutsReleasedPortsBack() {
+        chassis(BondOptions.defaults(BondMode.BALANCE_XOR));
+        allPathsUp();
+        String p = f.port(12, 1);
+        f.path(p, false);
+        assertFalse(bond0().slaves().contains(p));
+        // A new interval: every port is probed again with it, and its verdict starts over.
+        var c = Configs.supervised(BondOptions.defaults(BondMode.BALANCE_XOR));
+        var b = c.bonds().get("bond0");
+        var faster = new java.util.LinkedHashMap<>(c.bonds());
+        faster.put("bond0", new had.config.BondConfig(b.name(), b.addresses(), b.mtu(), b.options(), b.primary(),
+                new had.config.PathSupervision(b.paths().targets(), 10, 3, 2), b.line()));
+        f.chassis.reload(new had.config.ChassisConfig(c.hadConf(), c.driversConf(), c.domains(), faster, c.configs(), c.slots(), c.drivers()));
+        f.advance(20);
+        assertEquals(10, f.probes.watched.get(p).intervalMs());
+        assertTrue(bond0().slaves().contains(p), "its dead verdict was for the old probes: back in until they say otherwise");
+        // No more supervision: no probes, and every port in the bond.
+        f.path(p, false);
+        assertFalse(bond0().slaves().contains(p));
+        f.chassis.reload(Configs.motorola8216(BondOptions.defaults(BondMode.BALANCE_XOR)));
+        f.advance(20);
+        assertEquals(Set.of(), f.probes.watched.keySet());
+        assertEquals(4, bond0().slaves().size());
+    }
 }

@@ -54,9 +54,17 @@ class DemoScenarioTest {
         records.forEach(a::accept);
         Availability.ServiceReport bond0 = a.finish().services().stream()
                 .filter(s -> s.service().equals("bond0")).findFirst().orElseThrow();
-        // Only the yank may cost anything, and no more than the MII monitor's period plus one tick.
-        assertTrue(bond0.outages().size() <= 1, bond0.outages().toString());
-        assertTrue(bond0.downNanos() <= 110_000_000L, "bond0 down " + bond0.downNanos() + " ns");
+        // Only the yank and the dead path may cost anything: the yank no more than the MII monitor's
+        // period plus one tick, the dead path no more than path_missed + 1 probe rounds of 20 ms
+        // plus a few ticks of the loop (it starts at the first unanswered probe).
+        List<Availability.Outage> path = bond0.outages().stream().filter(o -> o.cause().startsWith("path to 10.0.1.100 lost on ")).toList();
+        List<Availability.Outage> other = bond0.outages().stream().filter(o -> !path.contains(o)).toList();
+        assertEquals(1, path.size(), bond0.outages().toString());
+        assertTrue(path.get(0).cause().endsWith(" (slot 2 port 0), carrier up"), path.get(0).cause());
+        assertTrue(path.get(0).durationNanos() <= 150_000_000L, path.get(0).toString());
+        assertTrue(other.size() <= 1, other.toString());
+        long yank = other.stream().mapToLong(Availability.Outage::durationNanos).sum();
+        assertTrue(yank <= 110_000_000L, "bond0 down for the yank " + yank + " ns");
         assertEquals(1, records.stream().filter(r -> "card.removed".equals(r.get("type"))
                 && Boolean.TRUE.equals(r.get("improper"))).count());
         assertEquals(1, records.stream().filter(r -> "card.removed".equals(r.get("type"))
@@ -98,6 +106,12 @@ class DemoScenarioTest {
                 assertEquals(4, bond0.slaves().size());
                 assertEquals(s2.ports().get(0), bond0.activeSlave(), "the primary takes over again");
             }
+            case PATH_CUT -> {
+                assertEquals(4, bond0.slaves().size(), "active-backup: a dead path stays enslaved, as a backup");
+                assertTrue(!s2.ports().get(0).equals(bond0.activeSlave()), "off the dead path");
+                assertTrue(c.network().read().link(s2.ports().get(0)).carrier(), "the link never went down");
+            }
+            case PATH_BACK -> assertEquals(s2.ports().get(0), bond0.activeSlave(), "back on the primary");
             case YANKED -> {
                 assertEquals(SlotState.EMPTY, s2.state());
                 assertEquals(List.of(s12.ports().get(0), s12.ports().get(1)).stream().sorted().toList(),
