@@ -94,7 +94,8 @@ public final class Chassis {
     /**
      * Brings the network in line with everything handled since the last call, then records what
      * changed for the services. The event loop calls it whenever its queue is empty, so a storm
-     * of events (a chassis powering up) is reconciled once, not once per event.
+     * of events (a chassis powering up) is reconciled once, not once per event. Everything
+     * recorded is durable when this returns.
      */
     public void settle() {
         if (dirty) {
@@ -103,6 +104,7 @@ public final class Chassis {
         }
         if (inventoryDone && !readyTold && onReady != null) {
             readyTold = true;
+            audit.commit();
             onReady.run();
         }
         for (Slot s : slots.values()) {
@@ -113,6 +115,7 @@ public final class Chassis {
             }
         }
         observe();
+        audit.commit();
     }
 
     /** Runs what is due: port timeouts and the end of quiesce windows. */
@@ -124,6 +127,7 @@ public final class Chassis {
             if (s.state == SlotState.INSERTING) portsTimedOut(s);
             else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
         }
+        audit.commit();
     }
 
     /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */
@@ -170,6 +174,7 @@ public final class Chassis {
         for (String m : s.modules) {
             if (drivers.isLoaded(m)) continue;
             try {
+                beforeActing();
                 drivers.load(m);
                 record(AuditEvent.of("driver.load").with("slot", n).with("module", m));
             } catch (DriverException e) {
@@ -289,6 +294,7 @@ public final class Chassis {
         reconcile(); // the slot is no longer in service: its ports leave their bonds, addresses go
         unloadUnusedDrivers(s);
         try {
+            beforeActing();
             backplane.powerOff(s.number);
             record(AuditEvent.of("slot.power").with("slot", s.number).with("on", false));
         } catch (BackplaneException e) {
@@ -351,6 +357,7 @@ public final class Chassis {
     public void powerOn(int n, String source) {
         Slot s = slot(n);
         try {
+            beforeActing();
             backplane.powerOn(n);
             record(AuditEvent.of("slot.power").with("slot", n).with("on", true).with("source", source));
         } catch (BackplaneException e) {
@@ -499,7 +506,12 @@ public final class Chassis {
         return true;
     }
 
+    /**
+     * One plan, one group in the log: what led to it is durable before its first change, and its
+     * changes are durable together before anything else is done or reported.
+     */
     private void apply(List<Action> plan) {
+        beforeActing();
         for (Action a : plan) {
             try {
                 a.apply(network);
@@ -513,6 +525,7 @@ public final class Chassis {
                 }
             }
         }
+        audit.commit();
     }
 
     private void observe() {
@@ -553,6 +566,7 @@ public final class Chassis {
     }
 
     private void setLed(Slot s, boolean on) {
+        beforeActing();
         try {
             backplane.setHotSwapLed(s.number, on);
             s.led = on;
@@ -564,6 +578,7 @@ public final class Chassis {
 
     private void setAttention(Slot s, boolean on) {
         if (s.attention == on) return;
+        beforeActing();
         try {
             backplane.setAttention(s.number, on);
             s.attention = on;
@@ -579,6 +594,7 @@ public final class Chassis {
         for (String m : leaving.modules) {
             if (inUse.contains(m) || !drivers.isLoaded(m)) continue;
             try {
+                beforeActing();
                 drivers.unload(m);
                 record(AuditEvent.of("driver.unload").with("slot", leaving.number).with("module", m));
             } catch (DriverException e) {
@@ -631,6 +647,16 @@ public final class Chassis {
         List<String> parts = new ArrayList<>();
         for (PciFunction f : functions) parts.add(f.address() + " " + f.id());
         return String.join(", ", parts);
+    }
+
+    /**
+     * Makes what had recorded so far durable before it changes anything outside itself (the
+     * network, modules, power, the LEDs an operator reads): the log says why before it says what.
+     * Events that change nothing share the commit that follows them, so a storm of insertions costs
+     * a few fsyncs, not one per event.
+     */
+    private void beforeActing() {
+        audit.commit();
     }
 
     private void record(AuditEvent.Builder b) {
