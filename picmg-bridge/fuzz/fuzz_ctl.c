@@ -19,14 +19,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memset(err, 'X', sizeof err);
     int rc = pb_ctl_parse(line, size, &c, err, sizeof err);
     if (rc == 0) {
-        if (c.op < PB_CTL_INSERT || c.op > PB_CTL_QUIT) abort();
+        if (c.op < PB_CTL_INSERT || c.op > PB_CTL_PATH) abort();
         if ((c.op == PB_CTL_INSERT || c.op == PB_CTL_HANDLE || c.op == PB_CTL_REMOVE || c.op == PB_CTL_LINK ||
-             c.op == PB_CTL_LEDS) && (c.slot < 1 || c.slot > 255))
+             c.op == PB_CTL_LEDS || c.op == PB_CTL_PATH) && (c.slot < 1 || c.slot > 255))
             abort();
         if (c.op == PB_CTL_INSERT && (c.ports < 1 || c.ports > PB_CTL_MAX_PORTS || c.vendor < 0 || c.vendor > 0xffff ||
                                       c.device < 0 || c.device > 0xffff || c.subvendor < -1 || c.subvendor > 0xffff))
             abort();
-        if (c.op == PB_CTL_LINK && (c.port < 0 || c.port >= PB_CTL_MAX_PORTS)) abort();
+        if ((c.op == PB_CTL_LINK || c.op == PB_CTL_PATH) && (c.port < 0 || c.port >= PB_CTL_MAX_PORTS || (c.on != 0 && c.on != 1)))
+            abort();
         if (size > PB_CTL_MAX_LINE + 1) abort();
     } else {
         if (rc != -EINVAL) abort();

@@ -123,8 +123,8 @@ void pb_path_answer(pb_ctx *ctx, struct pb_path_watch *w, int t, uint64_t now);
 #define PB_ANSWER_SNAP 128  /* bytes of an answer the filter copies: an NA with options fits */
 
 /* The probe address of a port: its permanent address (else its current one when the permanent
- * one is all zero), locally administered, unicast, the low 16 bits of ifindex XORed into the last
- * two bytes. */
+ * one is all zero), locally administered, unicast, the low 16 bits of ifindex XORed into its
+ * second and third bytes (never into the last ones, where the ports of one card differ). */
 void pb_probe_mac(const uint8_t perm[PB_MAC_LEN], const uint8_t cur[PB_MAC_LEN], int ifindex,
                   uint8_t out[PB_MAC_LEN]);
 /* An RFC 5227 ARP probe for target (IPv4) from mac. Returns PB_ARP_PROBE_LEN, or 0 if cap is short. */

@@ -69,8 +69,13 @@ void pb_probe_mac(const uint8_t perm[PB_MAC_LEN], const uint8_t cur[PB_MAC_LEN],
     static const uint8_t zero[PB_MAC_LEN];
     memcpy(out, memcmp(perm, zero, PB_MAC_LEN) ? perm : cur, PB_MAC_LEN);
     out[0] = (uint8_t)((out[0] | MAC_LOCAL) & ~MAC_MULTICAST);
-    out[4] ^= (uint8_t)((unsigned)ifindex >> 8);
-    out[5] ^= (uint8_t)ifindex;
+    /* The index goes into the manufacturer's bytes, not the last ones: the ports of one card have
+     * consecutive addresses and usually consecutive indexes, and XORed into the same bytes the two
+     * differences can cancel out (…:00 at index 15 and …:01 at index 14 gave one probe address to
+     * both ports, so one port's answers counted for the other). With the local bit set those bytes
+     * name no manufacturer, and ports that share them still differ in their last three. */
+    out[1] ^= (uint8_t)((unsigned)ifindex >> 8);
+    out[2] ^= (uint8_t)ifindex;
 }
 
 static void eth_header(uint8_t *f, const uint8_t dst[PB_MAC_LEN], const uint8_t src[PB_MAC_LEN], unsigned type) {

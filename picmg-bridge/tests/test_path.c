@@ -41,11 +41,19 @@ TEST(path_probe_mac) {
     const uint8_t zero[6] = {0};
     uint8_t out[6];
     pb_probe_mac(perm, cur, 0x10203, out); /* only the low 16 bits of the index count */
-    CHECK(memcmp(out, probe_mac, 6) == 0);
+    const uint8_t mixed[6] = {0x02, 0x19, 0x22, 0xaa, 0xbb, 0xcc};
+    CHECK(memcmp(out, mixed, 6) == 0);
+    /* Two ports of one card: consecutive addresses at consecutive indexes keep their own. */
+    const uint8_t p0[6] = {0x52, 0x54, 0x00, 0x00, 0x02, 0x00}, p1[6] = {0x52, 0x54, 0x00, 0x00, 0x02, 0x01};
+    uint8_t m0[6], m1[6];
+    pb_probe_mac(p0, p0, 15, m0);
+    pb_probe_mac(p1, p1, 14, m1);
+    CHECK(memcmp(m0, m1, 6) != 0);
+    CHECK(memcmp(m0, p0, 6) != 0 && memcmp(m0, p1, 6) != 0 && memcmp(m1, p0, 6) != 0 && memcmp(m1, p1, 6) != 0);
     /* No permanent address (veth): the current one; the group bit goes, the local bit comes. */
     const uint8_t mcast[6] = {0x03, 0x00, 0x00, 0x00, 0x00, 0x10};
     pb_probe_mac(zero, mcast, 1, out);
-    const uint8_t want[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x11};
+    const uint8_t want[6] = {0x02, 0x00, 0x01, 0x00, 0x00, 0x10};
     CHECK(memcmp(out, want, 6) == 0);
 }
 

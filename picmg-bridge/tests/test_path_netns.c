@@ -176,7 +176,10 @@ static void child(int *pb_failed_) {
     CHECK(reaped(pid));
     CHECK_STR(ev.target, "fd00::100");
     CHECK(ev.since_ns >= back);
-    CHECK(ev.monotonic_ns - ev.since_ns >= (ANSWERED - 1) * INTERVAL * MS - 5 * MS);
+    /* Two answers of consecutive rounds may be closer than an interval (the first late in its
+     * round, the next early in its own): only the order is certain here; the hysteresis itself is
+     * tested with injected time in test_path.c. */
+    CHECK(ev.monotonic_ns >= ev.since_ns);
 
     /* The interface goes and comes back under the same name (another ifindex): reopened. */
     sh("ip link del a0");

@@ -98,7 +98,8 @@ public final class Chassis {
      * recorded is durable when this returns.
      */
     public void settle() {
-        if (dirty) {
+        // Twice at most: a reconcile that restarted probes plans once more without their verdicts.
+        for (int i = 0; i < 2 && dirty; i++) {
             dirty = false;
             reconcile();
         }
@@ -127,6 +128,10 @@ public final class Chassis {
             if (s.state == SlotState.INSERTING) portsTimedOut(s);
             else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
         }
+        for (String ifname : paths.endHolds(now)) {
+            record(AuditEvent.of("path.trusted").with("ifname", ifname).with("reason", "up through its hold after flapping"));
+            dirty = true;
+        }
         audit.commit();
     }
 
@@ -134,7 +139,8 @@ public final class Chassis {
     public long nextDeadline() {
         long next = Long.MAX_VALUE;
         for (Slot s : slots.values()) if (s.deadline != 0 && s.deadline - next < 0) next = s.deadline;
-        return next;
+        long hold = paths.nextHoldEnd();
+        return hold - next < 0 ? hold : next;
     }
 
     // ---- insertion ----------------------------------------------------------------------
@@ -424,6 +430,7 @@ public final class Chassis {
         record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where[0]).with("port", where[1])
                 .with("bond", w == null ? null : w.bond()).with("up", e.up()).with("carrier", link != null && link.carrier())
                 .with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
+                .with("held_ms", paths.holdOf(e.ifname()) == 0 ? null : paths.holdOf(e.ifname()) / 1_000_000)
                 .with("since", e.since()).with("cause", e.up() ? null : paths.loss(e.ifname())));
         if (!e.up() && inventoryDone) for (AuditEvent a : services.pathLost(e.ifname(), e.since())) record(a);
         dirty = true;
@@ -463,24 +470,25 @@ public final class Chassis {
         if (!inventoryDone) return;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Map<Integer, String> problems = new HashMap<>();
-            DesiredState desired = DesiredState.of(config, slots.values(), problems, paths::state, applied);
+            DesiredState desired = DesiredState.of(config, slots.values(), problems, paths, applied);
             for (Map.Entry<Integer, String> p : problems.entrySet()) {
                 Slot s = slots.get(p.getKey());
                 if (s != null && s.state == SlotState.ACTIVE) transition(s, SlotState.FAILED, p.getValue());
             }
-            if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths::state, applied);
+            if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied);
             List<Action> plan = Reconciler.plan(desired, applied, network.read(), knownInterfaces());
             if (plan.isEmpty()) {
                 recordPathDecisions(desired);
                 applied = desired;
-                paths.sync(applied.probed(), this::record);
+                // Restarted probes start undecided: plan again without their old verdicts.
+                if (paths.sync(applied.probed(), this::record)) dirty = true;
                 return;
             }
             apply(plan);
             if (round == 0) recordPathDecisions(desired);
             applied = desired;
         }
-        paths.sync(applied.probed(), this::record);
+        if (paths.sync(applied.probed(), this::record)) dirty = true;
         log.warn("the network did not settle after {} rounds of changes", MAX_ROUNDS);
     }
 

@@ -5,6 +5,7 @@ import had.config.ChassisConfig;
 import had.config.PortConfig;
 import had.config.SlotPort;
 import had.backplane.PathState;
+import had.network.BondMode;
 import had.network.BondOptions;
 import had.network.PrimaryReselect;
 import had.network.IfAddress;
@@ -16,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * What the network should look like, derived from the configuration and the cards in service.
@@ -57,6 +57,26 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
 
     static final DesiredState NOTHING = new DesiredState(Map.of(), Map.of(), Map.of());
 
+    /**
+     * What the probes say of each port's path: its verdict, and whether a path that came back is
+     * still held off after flapping ({@link Paths}).
+     */
+    interface PathView {
+        PathState state(String ifname);
+
+        boolean held(String ifname);
+
+        PathView NONE = new PathView() {
+            public PathState state(String ifname) {
+                return PathState.UNKNOWN;
+            }
+
+            public boolean held(String ifname) {
+                return false;
+            }
+        };
+    }
+
     /** Longest interface name Linux accepts (IFNAMSIZ - 1). */
     static final int IFNAME_MAX = 15;
 
@@ -66,16 +86,17 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
 
     /** Builds the desired state; problems that make a port unusable are reported to {@code problems}. */
     static DesiredState of(ChassisConfig config, Collection<Slot> slots, Map<Integer, String> problems) {
-        return of(config, slots, problems, ifname -> PathState.UNKNOWN, NOTHING);
+        return of(config, slots, problems, PathView.NONE, NOTHING);
     }
 
     /**
      * The same, knowing what the probes say of each port's path ({@code path}): a dead path is
      * avoided as had/doc/path-supervision.md says, but a bond never loses its last port whose path
      * might still work: when every path of a bond is dead, it stays as it was ({@code previous}).
+     * A path held off after flapping is not given traffic, as if it were still dead.
      */
     static DesiredState of(ChassisConfig config, Collection<Slot> slots, Map<Integer, String> problems,
-                           Function<String, PathState> path, DesiredState previous) {
+                           PathView path, DesiredState previous) {
         Map<String, Link> links = new LinkedHashMap<>();
         for (Slot slot : slots) {
             if (!slot.state.inService()) continue;
@@ -93,24 +114,30 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
             if (bc.supervised()) {
                 List<String> members = new ArrayList<>();
                 for (Link l : links.values()) if (bc.name().equals(l.master())) members.add(l.name());
+                Set<String> avoid = new LinkedHashSet<>();
                 for (String m : members) {
                     probed.put(m, new Paths.Watch(bc.name(), bc.paths()));
-                    PathState p = path.apply(m);
+                    PathState p = path.state(m);
                     if (p == PathState.DOWN) dead.add(m);
-                    else if (p == PathState.UP) live.add(m);
+                    else if (p == PathState.UP && !path.held(m)) live.add(m);
+                    if (p == PathState.DOWN || path.held(m)) avoid.add(m);
                 }
                 boolean hasActive = bc.options().mode().hasActiveSlave();
+                // Only active-backup sends on one slave alone: balance-tlb and balance-alb send on
+                // every slave and receive on the active one, so a dead path must leave those bonds
+                // as it leaves the ones that spread everything.
+                boolean oneSends = bc.options().mode() == BondMode.ACTIVE_BACKUP;
                 if (hasActive && bc.options().primaryReselect() == PrimaryReselect.ALWAYS) {
                     // Writing primary makes the driver switch to it whatever primary_reselect says,
                     // so it moves only where the driver would move anyway: with "always".
-                    primary = pathPrimary(primary, members, dead, live);
+                    primary = pathPrimary(primary, members, avoid, live);
                 }
-                if (!hasActive && !dead.isEmpty()) {
-                    if (dead.size() < members.size()) {
-                        out.addAll(dead);
+                if (!oneSends && !avoid.isEmpty()) {
+                    if (avoid.size() < members.size()) {
+                        out.addAll(avoid);
                     } else {
                         Bond before = previous.bonds().get(bc.name());
-                        if (before != null) for (String o : before.outOfBond()) if (dead.contains(o)) out.add(o);
+                        if (before != null) for (String o : before.outOfBond()) if (avoid.contains(o)) out.add(o);
                     }
                     for (String o : out) links.put(o, links.get(o).outOfBond());
                 }
@@ -128,8 +155,8 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
      * path is not dead, else the first port whose path works (none: the configured one still).
      * The driver then does not go back to a dead primary at its next reselection.
      */
-    private static String pathPrimary(String configured, List<String> members, Set<String> dead, Set<String> live) {
-        if (configured == null || !dead.contains(configured)) return configured;
+    private static String pathPrimary(String configured, List<String> members, Set<String> avoid, Set<String> live) {
+        if (configured == null || !avoid.contains(configured)) return configured;
         for (String m : members) if (live.contains(m)) return m;
         return configured;
     }

@@ -16,23 +16,42 @@ import java.util.function.Consumer;
 /**
  * What the core knows of supervised paths: which ports are probed, for which bond and how, and
  * the last verdict the probes gave on each. Owned by the core's thread, like everything in it.
+ *
+ * <p>Flap damping: a path that fails again within {@link #REPEAT_WINDOW_NS} of coming back is
+ * not trusted with traffic when it next comes back until it has stayed up for a hold time, which
+ * starts at {@link #FIRST_HOLD_NS} and doubles with each repeat up to {@link #MAX_HOLD_NS}; a
+ * path that stays up for the window starts afresh. Without it, a path flapping just slower than
+ * the probes' hysteresis would move the traffic away and back on every flap.
  */
-final class Paths {
+final class Paths implements DesiredState.PathView {
+    static final long REPEAT_WINDOW_NS = 10_000_000_000L;
+    static final long FIRST_HOLD_NS = 1_000_000_000L;
+    static final long MAX_HOLD_NS = 60_000_000_000L;
+
     /** A port had wants probed: the bond it belongs to in the configuration, and the bond's spec. */
     record Watch(String bond, PathSupervision spec) {}
 
     /** The probes' last word on a port. {@code since}: when it began to be true (monotonic ns). */
     record Verdict(boolean up, String target, long rttNanos, long since) {}
 
+    /** A port's flap history: when its path last came back, its current hold, and until when. */
+    private static final class Flap {
+        long lastUp;
+        long hold;
+        long until;
+    }
+
     private final PathProbes probes;
     private final Map<String, Watch> watched = new HashMap<>();
     private final Map<String, Verdict> verdicts = new HashMap<>();
+    private final Map<String, Flap> flaps = new HashMap<>();
 
     Paths(PathProbes probes) {
         this.probes = probes;
     }
 
-    PathState state(String ifname) {
+    @Override
+    public PathState state(String ifname) {
         Verdict v = verdicts.get(ifname);
         return v == null ? PathState.UNKNOWN : v.up() ? PathState.UP : PathState.DOWN;
     }
@@ -52,6 +71,38 @@ final class Paths {
         return watched.containsKey(ifname);
     }
 
+    /** Up, but not trusted with traffic yet: it failed again soon after it last came back. */
+    @Override
+    public boolean held(String ifname) {
+        Flap f = flaps.get(ifname);
+        return f != null && f.until != 0 && state(ifname) == PathState.UP;
+    }
+
+    /** The hold (ns) an up verdict just began, 0 if none. */
+    long holdOf(String ifname) {
+        Flap f = flaps.get(ifname);
+        return f == null || f.until == 0 ? 0 : f.hold;
+    }
+
+    /** The monotonic time the next hold ends, or Long.MAX_VALUE. */
+    long nextHoldEnd() {
+        long next = Long.MAX_VALUE;
+        for (Flap f : flaps.values()) if (f.until != 0 && f.until - next < 0) next = f.until;
+        return next;
+    }
+
+    /** Ends the holds due at {@code now}; the ports they end, so the caller can say so and plan again. */
+    List<String> endHolds(long now) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Flap> e : flaps.entrySet()) {
+            Flap f = e.getValue();
+            if (f.until == 0 || now - f.until < 0) continue;
+            f.until = 0;
+            out.add(e.getKey());
+        }
+        return out;
+    }
+
     /**
      * Takes a verdict. One for a port no longer probed (it was on its way when the watch ended)
      * is dropped: it would describe a port had no longer answers for.
@@ -63,18 +114,36 @@ final class Paths {
         Verdict before = verdicts.get(e.ifname());
         Verdict now = new Verdict(e.up(), e.target(), e.rttNanos(), e.since());
         verdicts.put(e.ifname(), now);
-        return before == null || before.up() != now.up();
+        boolean changed = before == null || before.up() != now.up();
+        // The first verdict is no recovery: only a path that came back can fail again soon.
+        if (changed && before != null) damp(flaps.computeIfAbsent(e.ifname(), k -> new Flap()), e.up(), e.at());
+        return changed;
+    }
+
+    private static void damp(Flap f, boolean up, long at) {
+        if (up) {
+            f.until = f.hold == 0 ? 0 : at + f.hold;
+            f.lastUp = at;
+            return;
+        }
+        f.until = 0;
+        boolean repeat = f.lastUp != 0 && at - f.lastUp < REPEAT_WINDOW_NS;
+        f.hold = !repeat ? 0 : f.hold == 0 ? FIRST_HOLD_NS : Math.min(MAX_HOLD_NS, 2 * f.hold);
     }
 
     /**
      * Probes exactly the ports in {@code wanted}: starts the new ones, restarts those whose bond or
      * spec changed (their verdict starts over), stops the others and forgets their verdicts.
+     *
+     * @return whether a verdict was forgotten (what was planned from it no longer holds)
      */
-    void sync(Map<String, Watch> wanted, Consumer<AuditEvent> record) {
+    boolean sync(Map<String, Watch> wanted, Consumer<AuditEvent> record) {
+        boolean forgot = false;
         for (String ifname : new ArrayList<>(watched.keySet())) {
             if (wanted.containsKey(ifname)) continue;
             watched.remove(ifname);
-            verdicts.remove(ifname);
+            flaps.remove(ifname);
+            forgot |= verdicts.remove(ifname) != null;
             probes.unwatch(ifname);
             record.accept(AuditEvent.of("path.unwatch").with("ifname", ifname).build());
         }
@@ -85,7 +154,8 @@ final class Paths {
             try {
                 probes.watch(ifname, want.bond(), want.spec());
                 watched.put(ifname, want);
-                verdicts.remove(ifname);
+                flaps.remove(ifname);
+                forgot |= verdicts.remove(ifname) != null;
                 record.accept(AuditEvent.of("path.watch").with("ifname", ifname).with("bond", want.bond())
                         .with("targets", want.spec().targetList()).with("interval_ms", want.spec().intervalMs())
                         .with("missed", want.spec().missed()).with("answered", want.spec().answered()).build());
@@ -94,6 +164,7 @@ final class Paths {
                         .with("error", e.getMessage()).build());
             }
         }
+        return forgot;
     }
 
     /** The prober's current figures, for status output. */

@@ -45,6 +45,15 @@ public final class SimulatedChassis implements AutoCloseable {
     /** The same, with the audit log's rotation and heartbeat settings. */
     public static SimulatedChassis start(ChassisConfig config, Settings settings, Path runDir, Path auditFile,
                                          AuditLog.Settings auditSettings) {
+        return start(config, settings, runDir, auditFile, auditSettings, "");
+    }
+
+    /**
+     * The same, with more options for the simulated backplane ({@code "paths=packet"}: the real
+     * packet prober on interfaces of the same names, next to the simulated slots).
+     */
+    public static SimulatedChassis start(ChassisConfig config, Settings settings, Path runDir, Path auditFile,
+                                         AuditLog.Settings auditSettings, String bridgeOptions) {
         try {
             Files.createDirectories(runDir);
         } catch (IOException e) {
@@ -52,7 +61,8 @@ public final class SimulatedChassis implements AutoCloseable {
         }
         Path socket = runDir.resolve("sim.sock");
         String slots = config.slots().keySet().stream().map(String::valueOf).collect(Collectors.joining(","));
-        BridgeBackplane bridge = BridgeBackplane.openSim("slots=" + slots + ";socket=" + socket + ";probe_ms=" + PROBE_MS);
+        BridgeBackplane bridge = BridgeBackplane.openSim("slots=" + slots + ";socket=" + socket + ";probe_ms=" + PROBE_MS
+                + (bridgeOptions.isEmpty() ? "" : ";" + bridgeOptions));
         SimNetwork network = new SimNetwork(Clock.SYSTEM);
         SimulatedKernel kernel = new SimulatedKernel(bridge, network, UNREGISTER_DELAY_MS, MONITOR_TICK_MS);
         SimDrivers drivers = new SimDrivers(config.drivers(), kernel);

@@ -13,5 +13,9 @@ public final class Bench {
         System.out.print(AuditBench.report());
         System.out.println();
         System.out.print(FootprintBench.report());
+        System.out.println();
+        System.out.print(PathBench.report());
+        System.out.println();
+        System.out.print(FlapBench.report());
     }
 }

@@ -227,4 +227,89 @@ class PathSupervisionTest {
         f.path(f.port(12, 1), false);
         assertEquals("accepted", f.chassis.requestExtraction(12, false, "test"), "every path is dead already");
     }
+
+    @Test
+    void aReloadThatChangesOrEndsSupervisionRestartsOrStopsTheProbesAndPutsReleasedPortsBack() {
+        chassis(BondOptions.defaults(BondMode.BALANCE_XOR));
+        allPathsUp();
+        String p = f.port(12, 1);
+        f.path(p, false);
+        assertFalse(bond0().slaves().contains(p));
+        // A new interval: every port is probed again with it, and its verdict starts over.
+        var c = Configs.supervised(BondOptions.defaults(BondMode.BALANCE_XOR));
+        var b = c.bonds().get("bond0");
+        var faster = new java.util.LinkedHashMap<>(c.bonds());
+        faster.put("bond0", new had.config.BondConfig(b.name(), b.addresses(), b.mtu(), b.options(), b.primary(),
+                new had.config.PathSupervision(b.paths().targets(), 10, 3, 2), b.line()));
+        f.chassis.reload(new had.config.ChassisConfig(c.hadConf(), c.driversConf(), c.domains(), faster, c.configs(), c.slots(), c.drivers()));
+        f.advance(20);
+        assertEquals(10, f.probes.watched.get(p).intervalMs());
+        assertTrue(bond0().slaves().contains(p), "its dead verdict was for the old probes: back in until they say otherwise");
+        // No more supervision: no probes, and every port in the bond.
+        f.path(p, false);
+        assertFalse(bond0().slaves().contains(p));
+        f.chassis.reload(Configs.motorola8216(BondOptions.defaults(BondMode.BALANCE_XOR)));
+        f.advance(20);
+        assertEquals(Set.of(), f.probes.watched.keySet());
+        assertEquals(4, bond0().slaves().size());
+    }
+
+    @Test
+    void aFlappingPathMovesTheTrafficAwayOnceAndBackOnlyAfterItsHold() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        allPathsUp();
+        String primary = f.port(2, 0);
+        String last = bond0().activeSlave();
+        int moves = 0;
+        // 100 cycles of 50 ms dead, 50 ms answering: the probes' verdicts follow every cycle.
+        for (int i = 0; i < 100; i++) {
+            f.path(primary, false);
+            f.advance(50);
+            if (!bond0().activeSlave().equals(last)) { moves++; last = bond0().activeSlave(); }
+            f.path(primary, true);
+            f.advance(50);
+            if (!bond0().activeSlave().equals(last)) { moves++; last = bond0().activeSlave(); }
+        }
+        // Away, back once (the first recovery is trusted), away again: then held off while it flaps.
+        assertEquals(3, moves, "moves of the active slave during 100 flaps");
+        assertNotEquals(primary, bond0().activeSlave());
+        assertTrue(f.audits("path.state").stream().anyMatch(e -> e.fields().containsKey("held_ms")));
+        // Once it stays up through its hold (doubled with each repeat, at most 60 s), it is trusted again.
+        f.advance(61_000);
+        assertEquals(primary, bond0().activeSlave());
+        assertEquals(1, f.audits("path.trusted").size());
+    }
+
+    @Test
+    void aHeldPathStaysOutOfABondWithoutAnActiveSlave() {
+        chassis(BondOptions.defaults(BondMode.BALANCE_XOR));
+        allPathsUp();
+        String p = f.port(12, 1);
+        f.path(p, false);
+        f.path(p, true); // back within the repeat window of its first up: trusted (no hold yet)
+        assertTrue(bond0().slaves().contains(p));
+        f.path(p, false);
+        f.path(p, true); // a repeat: held for 1 s
+        assertFalse(bond0().slaves().contains(p), "held off after flapping");
+        f.advance(1_100);
+        assertTrue(bond0().slaves().contains(p), "trusted again after its hold");
+    }
+
+    @Test
+    void inBalanceAlbWhereEverySlaveSendsADeadPathLeavesTheBondAndTheActiveSlaveMoves() {
+        chassis(BondOptions.defaults(BondMode.BALANCE_ALB));
+        allPathsUp();
+        String primary = f.port(2, 0);
+        assertEquals(primary, bond0().activeSlave());
+        f.path(primary, false);
+        NetworkState.Bond b = bond0();
+        assertFalse(b.slaves().contains(primary), "released: balance-alb sends on every slave");
+        assertNotEquals(primary, b.activeSlave());
+        assertTrue(f.net.read().link(primary).up(), "still up, still probed");
+        assertTrue(f.probes.watched.containsKey(primary));
+        f.path(primary, true);
+        assertTrue(bond0().slaves().contains(primary), "back once it answers");
+        f.advance(200);
+        assertEquals(primary, bond0().activeSlave(), "and the primary again (primary_reselect always)");
+    }
 }
