@@ -305,7 +305,7 @@ else
     # (b) planned extraction of the card with the active slave
     say "(b) planned extraction of slot 2 (bond0's active slave) while the peer pings bond0 every 10 ms"
     lab_insert 12 2
-    gq "until_true 40 '[ \$(nslaves bond0) = 4 ]'"
+    gq "until_true 40 '[ \$(nslaves bond0) = 4 ] && [ \$(nworking bond0) = 4 ]'"
     act=$(g 'active bond0')
     am=$(audit_mark)
     ktrace_clear
