@@ -46,9 +46,11 @@ test-native:
 	$(MAKE) -C picmg-bridge test
 	$(MAKE) -C picmg-bridge fuzz FUZZ_SECONDS=5
 
-# Not quiet: Surefire's summary ("Tests run: N, Failures: 0, ...") is the proof tests ran.
+# Not quiet: Surefire's summary ("Tests run: N, Failures: 0, ...") is the proof tests ran. A test
+# skipped without a reason in had/src/test/skips/allowed fails the stage.
 test-java: native
 	mvn -B --no-transfer-progress verify
+	had/src/test/skips/check target/surefire-reports had/src/test/skips/allowed
 
 # The virtual chassis (had/lab/README.md): a real kernel with bonding and PCI hot-plug under QEMU.
 lab: all

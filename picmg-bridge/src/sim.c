@@ -281,15 +281,22 @@ static int do_remove(pb_ctx *ctx, int slot, char *msg) {
     return 0;
 }
 
-static int do_link(pb_ctx *ctx, int slot, int port, int up, char *msg) {
-    struct sim_slot *s;
-    int rc = present_slot(sim_of(ctx), slot, &s, msg);
+/* The card in slot whose port is PORT: 0, or -errno with the reason in msg. */
+static int present_port(struct sim *sim, int slot, int port, struct sim_slot **out, char *msg) {
+    int rc = present_slot(sim, slot, out, msg);
     if (rc < 0) return rc;
-    if (port < 0 || port >= s->ports) {
-        snprintf(msg, SIM_MSG_LEN, "slot %d has %d port%s (0..%d)", slot, s->ports, s->ports == 1 ? "" : "s",
-                 s->ports - 1);
+    if (port < 0 || port >= (*out)->ports) {
+        int n = (*out)->ports;
+        snprintf(msg, SIM_MSG_LEN, "slot %d has %d port%s (0..%d)", slot, n, n == 1 ? "" : "s", n - 1);
         return -EINVAL;
     }
+    return 0;
+}
+
+static int do_link(pb_ctx *ctx, int slot, int port, int up, char *msg) {
+    struct sim_slot *s;
+    int rc = present_port(sim_of(ctx), slot, port, &s, msg);
+    if (rc < 0) return rc;
     if (s->link[port] == up) return 0;
     s->link[port] = up;
     if (s->eth[port] >= 0) emit_port(ctx, PB_EV_LINK, s, port, up, pb_now_ns());
@@ -300,13 +307,8 @@ static int do_link(pb_ctx *ctx, int slot, int port, int up, char *msg) {
  * of the card; a new card starts uncut, as its links start up. */
 static int do_path(pb_ctx *ctx, int slot, int port, int up, char *msg) {
     struct sim_slot *s;
-    int rc = present_slot(sim_of(ctx), slot, &s, msg);
+    int rc = present_port(sim_of(ctx), slot, port, &s, msg);
     if (rc < 0) return rc;
-    if (port < 0 || port >= s->ports) {
-        snprintf(msg, SIM_MSG_LEN, "slot %d has %d port%s (0..%d)", slot, s->ports, s->ports == 1 ? "" : "s",
-                 s->ports - 1);
-        return -EINVAL;
-    }
     if (s->path_cut[port] == !up) return 0;
     s->path_cut[port] = !up;
     if (s->eth[port] >= 0) emit_port(ctx, PB_EV_SIM_PATH, s, port, up, pb_now_ns());

@@ -346,3 +346,56 @@ TEST(attrib_classify) {
     CHECK_STR(pb_kev_kind_name((enum pb_kev_kind)42), "unknown");
     fakesys_destroy(root);
 }
+
+/* A slot behind a slot: a carrier board in slot 7 (its bridge 08:00.0) with a hot-swap slot of
+ * its own, slot 8, on the carrier's secondary bus (09:01), holding a NIC. Both slots match the
+ * NIC's path; the NIC is the inner slot's, the carrier's bridge the outer one's. */
+#define RP7 "/devices/pci0000:00/0000:00:1b.0"
+#define CARRIER RP7 "/0000:08:00.0"
+#define NIC CARRIER "/0000:09:01.0"
+
+static int build_nested(char *root, size_t cap) {
+    int r = fakesys_create(root, cap);
+    if (r < 0) return r;
+    static const char *const eth7[] = {"eth7", NULL};
+    r |= fakesys_slot(root, "7", "0000:08:00\n");
+    r |= fakesys_slot(root, "8", "0000:09:01\n");
+    r |= fakesys_func(root, RP7, "0x8086", "0x2940", "0x0000", "0x0000", "0x060400", "pcieport", NULL);
+    r |= fakesys_func(root, CARRIER, "0x10b5", "0x8112", "0x0000", "0x0000", "0x060400", "pcieport", NULL);
+    r |= fakesys_func(root, NIC, "0x8086", "0x10d3", "0x8086", "0xa01f", "0x020000", "e1000e", eth7);
+    return r;
+}
+
+TEST(attrib_nested_slots_take_the_deepest) {
+    char root[256];
+    CHECK_INT(build_nested(root, sizeof root), 0);
+    struct pb_slot_table t;
+    CHECK_INT(pb_attrib_scan_slots(root, &t), 0);
+    int s7 = slot_named(&t, "7"), s8 = slot_named(&t, "8");
+    CHECK(s7 >= 0 && s8 >= 0 && s7 != s8);
+    struct pb_pci_addr fn, in;
+
+    CHECK_INT(pb_attrib_slot_of_devpath(&t, NIC "/net/eth7", &fn, &in), s8);
+    CHECK_INT(in.bus, 9);
+    CHECK_INT(in.dev, 1);
+    CHECK_INT(pb_attrib_slot_of_devpath(&t, CARRIER, &fn, &in), s7);
+
+    struct pb_pci_func f[8];
+    size_t n = 0;
+    CHECK_INT(pb_attrib_scan_functions(root, &t, f, 8, &n), 0);
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_STR(f[1].name, "0000:08:00.0");
+        CHECK_INT(f[1].slot, s7);
+        CHECK_STR(f[2].name, "0000:09:01.0");
+        CHECK_INT(f[2].slot, s8);
+    }
+
+    struct pb_uevent ev;
+    struct pb_kev k;
+    CHECK_INT(pb_uevent_parse(UEV("add@" NIC "/net/eth7\0SUBSYSTEM=net\0INTERFACE=eth7\0IFINDEX=7\0"), &ev), 0);
+    CHECK_INT(pb_attrib_classify(&t, &ev, &k), 0);
+    CHECK_INT(k.kind, PB_KEV_NETDEV_ADD);
+    CHECK_INT(k.slot, s8);
+    fakesys_destroy(root);
+}

@@ -8,6 +8,8 @@ ifn() {
 slaves() { cat /sys/class/net/${1:-bond0}/bonding/slaves 2>/dev/null; }
 active() { cat /sys/class/net/${1:-bond0}/bonding/active_slave 2>/dev/null; }
 nslaves() { set -- $(slaves "$@"); echo $#; }
+# slaves the bond counts up (MII), not only enslaved: a port's link comes up after it joins
+nworking() { awk '/^Slave Interface/ { s = 1 } s && /^MII Status: up/ { n++; s = 0 } END { print n + 0 }' /proc/net/bonding/${1:-bond0} 2>/dev/null; }
 # until_true SECONDS SHELL-CONDITION: polls every 50 ms for SECONDS of wall time (not a count of
 # polls: under a slow emulation a poll may take far longer than 50 ms)
 until_true() {

@@ -1,9 +1,16 @@
 package had.audit;
 
 /**
- * The append-only audit log that availability reports are computed from. {@link #record}
- * returns only once the record is durable: callers report an action done after that.
+ * The append-only audit log that availability reports are computed from.
+ *
+ * <p>Records are durable in groups: {@link #record} adds one to the current group, {@link #commit}
+ * writes the group and forces it to disk, one write and one fsync however many records it holds.
+ * Whoever owns the core commits before anything the records describe is reported done: before the
+ * next event is acted on, before a reply to a client, before the blue LED or READY.
  */
 public interface Audit {
     void record(AuditEvent event);
+
+    /** Makes every record so far durable; returns at once when there is none to write. */
+    default void commit() { }
 }

@@ -2,6 +2,8 @@ package had.audit;
 
 import had.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,17 +32,30 @@ public final class AuditChain {
         return line.substring(0, at) + "}";
     }
 
-    /** A record as stored: its line (with the trailing newline) and its hash. */
-    public record Sealed(String line, String hash) {}
+    /** A record as stored: its line's bytes (UTF-8, with the trailing newline) and its hash. */
+    public record Sealed(byte[] bytes, String hash) {
+        public String line() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
 
     /**
      * Seals a record whose fields end with {@code prev}: the hash covers the JSON text of every
      * field up to and including {@code prev}; the stored line is that text with the hash appended.
      */
     public static Sealed seal(Map<String, Object> recordWithPrev) {
-        String body = Json.write(recordWithPrev);
-        String hash = hashOf(body);
-        return new Sealed(body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}\n", hash);
+        return seal(recordWithPrev, AuditLog.sha256());
+    }
+
+    /** {@link #seal(Map)} with a digest the writer keeps: looking one up for every record costs. */
+    static Sealed seal(Map<String, Object> recordWithPrev, MessageDigest sha256) {
+        byte[] body = Json.write(recordWithPrev).getBytes(StandardCharsets.UTF_8);
+        sha256.reset();
+        String hash = AuditLog.hex(sha256.digest(body));
+        byte[] tail = (",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] line = Arrays.copyOf(body, body.length - 1 + tail.length);
+        System.arraycopy(tail, 0, line, body.length - 1, tail.length);
+        return new Sealed(line, hash);
     }
 
     public static String hashField(String line) {

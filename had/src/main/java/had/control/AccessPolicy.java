@@ -1,9 +1,7 @@
 package had.control;
 
-import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
-import jnr.posix.Group;
-import jnr.posix.POSIXFactory;
 
 /**
  * Who may use the control socket: the users in {@code uids}, and the members of {@code group}
@@ -11,11 +9,15 @@ import jnr.posix.POSIXFactory;
  * is {@link #standard()}: root and the {@value #GROUP} group. The socket file's mode (0660, group
  * had) keeps others out too, but this check is what decides: it sees the kernel's word on the peer.
  */
-public record AccessPolicy(Set<Integer> uids, String group) {
+public record AccessPolicy(Set<Integer> uids, String group, GroupDatabase groups) {
     public static final String GROUP = "had";
 
     public AccessPolicy {
         uids = Set.copyOf(uids);
+    }
+
+    public AccessPolicy(Set<Integer> uids, String group) {
+        this(uids, group, GroupDatabase.SYSTEM);
     }
 
     public static AccessPolicy standard() {
@@ -30,11 +32,10 @@ public record AccessPolicy(Set<Integer> uids, String group) {
     public boolean allows(PeerCredentials peer) {
         if (peer.uid() >= 0 && uids.contains(peer.uid())) return true;
         if (group == null) return false;
-        Group g = POSIXFactory.getNativePOSIX().getgrnam(group);
-        if (g == null) return false;
-        if (peer.gid() >= 0 && peer.gid() == g.getGID()) return true;
-        String[] members = g.getMembers();
-        return members != null && Arrays.asList(members).contains(peer.user());
+        Optional<GroupDatabase.Entry> g = groups.lookup(group);
+        if (g.isEmpty()) return false;
+        if (peer.gid() >= 0 && peer.gid() == g.get().gid()) return true;
+        return g.get().members().contains(peer.user());
     }
 
     /** What a refused peer is told. */

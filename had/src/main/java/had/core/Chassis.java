@@ -94,7 +94,8 @@ public final class Chassis {
     /**
      * Brings the network in line with everything handled since the last call, then records what
      * changed for the services. The event loop calls it whenever its queue is empty, so a storm
-     * of events (a chassis powering up) is reconciled once, not once per event.
+     * of events (a chassis powering up) is reconciled once, not once per event. Everything
+     * recorded is durable when this returns.
      */
     public void settle() {
         // Twice at most: a reconcile that restarted probes plans once more without their verdicts.
@@ -104,6 +105,7 @@ public final class Chassis {
         }
         if (inventoryDone && !readyTold && onReady != null) {
             readyTold = true;
+            audit.commit();
             onReady.run();
         }
         for (Slot s : slots.values()) {
@@ -114,6 +116,7 @@ public final class Chassis {
             }
         }
         observe();
+        audit.commit();
     }
 
     /** Runs what is due: port timeouts and the end of quiesce windows. */
@@ -129,6 +132,7 @@ public final class Chassis {
             record(AuditEvent.of("path.trusted").with("ifname", ifname).with("reason", "up through its hold after flapping"));
             dirty = true;
         }
+        audit.commit();
     }
 
     /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */
@@ -176,6 +180,7 @@ public final class Chassis {
         for (String m : s.modules) {
             if (drivers.isLoaded(m)) continue;
             try {
+                beforeActing();
                 drivers.load(m);
                 record(AuditEvent.of("driver.load").with("slot", n).with("module", m));
             } catch (DriverException e) {
@@ -295,6 +300,7 @@ public final class Chassis {
         reconcile(); // the slot is no longer in service: its ports leave their bonds, addresses go
         unloadUnusedDrivers(s);
         try {
+            beforeActing();
             backplane.powerOff(s.number);
             record(AuditEvent.of("slot.power").with("slot", s.number).with("on", false));
         } catch (BackplaneException e) {
@@ -357,6 +363,7 @@ public final class Chassis {
     public void powerOn(int n, String source) {
         Slot s = slot(n);
         try {
+            beforeActing();
             backplane.powerOn(n);
             record(AuditEvent.of("slot.power").with("slot", n).with("on", true).with("source", source));
         } catch (BackplaneException e) {
@@ -507,7 +514,12 @@ public final class Chassis {
         return true;
     }
 
+    /**
+     * One plan, one group in the log: what led to it is durable before its first change, and its
+     * changes are durable together before anything else is done or reported.
+     */
     private void apply(List<Action> plan) {
+        beforeActing();
         for (Action a : plan) {
             try {
                 a.apply(network);
@@ -521,6 +533,7 @@ public final class Chassis {
                 }
             }
         }
+        audit.commit();
     }
 
     private void observe() {
@@ -561,6 +574,7 @@ public final class Chassis {
     }
 
     private void setLed(Slot s, boolean on) {
+        beforeActing();
         try {
             backplane.setHotSwapLed(s.number, on);
             s.led = on;
@@ -572,6 +586,7 @@ public final class Chassis {
 
     private void setAttention(Slot s, boolean on) {
         if (s.attention == on) return;
+        beforeActing();
         try {
             backplane.setAttention(s.number, on);
             s.attention = on;
@@ -587,6 +602,7 @@ public final class Chassis {
         for (String m : leaving.modules) {
             if (inUse.contains(m) || !drivers.isLoaded(m)) continue;
             try {
+                beforeActing();
                 drivers.unload(m);
                 record(AuditEvent.of("driver.unload").with("slot", leaving.number).with("module", m));
             } catch (DriverException e) {
@@ -639,6 +655,16 @@ public final class Chassis {
         List<String> parts = new ArrayList<>();
         for (PciFunction f : functions) parts.add(f.address() + " " + f.id());
         return String.join(", ", parts);
+    }
+
+    /**
+     * Makes what had recorded so far durable before it changes anything outside itself (the
+     * network, modules, power, the LEDs an operator reads): the log says why before it says what.
+     * Events that change nothing share the commit that follows them, so a storm of insertions costs
+     * a few fsyncs, not one per event.
+     */
+    private void beforeActing() {
+        audit.commit();
     }
 
     private void record(AuditEvent.Builder b) {

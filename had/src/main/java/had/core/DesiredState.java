@@ -5,6 +5,7 @@ import had.config.ChassisConfig;
 import had.config.PortConfig;
 import had.config.SlotPort;
 import had.backplane.PathState;
+import had.network.BondMode;
 import had.network.BondOptions;
 import had.network.PrimaryReselect;
 import had.network.IfAddress;
@@ -122,12 +123,16 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
                     if (p == PathState.DOWN || path.held(m)) avoid.add(m);
                 }
                 boolean hasActive = bc.options().mode().hasActiveSlave();
+                // Only active-backup sends on one slave alone: balance-tlb and balance-alb send on
+                // every slave and receive on the active one, so a dead path must leave those bonds
+                // as it leaves the ones that spread everything.
+                boolean oneSends = bc.options().mode() == BondMode.ACTIVE_BACKUP;
                 if (hasActive && bc.options().primaryReselect() == PrimaryReselect.ALWAYS) {
                     // Writing primary makes the driver switch to it whatever primary_reselect says,
                     // so it moves only where the driver would move anyway: with "always".
                     primary = pathPrimary(primary, members, avoid, live);
                 }
-                if (!hasActive && !avoid.isEmpty()) {
+                if (!oneSends && !avoid.isEmpty()) {
                     if (avoid.size() < members.size()) {
                         out.addAll(avoid);
                     } else {

@@ -171,12 +171,4 @@ final class Paths implements DesiredState.PathView {
     Map<String, PathProbes.Status> status() {
         return probes.paths();
     }
-
-    List<String> watchedPorts() {
-        return List.copyOf(watched.keySet());
-    }
-
-    static Map<String, Watch> none() {
-        return new HashMap<>();
-    }
 }

@@ -138,14 +138,7 @@ final class ServiceWatch {
      * fails over and whenever had gets to look: the record says so with {@code since}.
      */
     List<AuditEvent> carrierLost(String ifname, long at) {
-        List<AuditEvent> out = new ArrayList<>();
-        for (Map.Entry<String, View> e : new ArrayList<>(last.entrySet())) {
-            View v = e.getValue();
-            if (!"bond".equals(kinds.get(e.getKey())) || !v.up() || !ifname.equals(v.active())) continue;
-            View down = new View(false, Math.max(0, v.working() - 1), v.slaves(), v.active(), v.expected());
-            report(e.getKey(), "bond", down, at, "active slave " + where.apply(ifname) + " lost its link", out);
-        }
-        return out;
+        return activeLost(ifname, at, "active slave " + where.apply(ifname) + " lost its link");
     }
 
     /**
@@ -154,12 +147,17 @@ final class ServiceWatch {
      * had does next: the record says so with {@code since}.
      */
     List<AuditEvent> pathLost(String ifname, long since) {
+        return activeLost(ifname, since, pathCause(ifname));
+    }
+
+    /** Every bond carried by {@code ifname} as its active slave is down since {@code since}, for {@code cause}. */
+    private List<AuditEvent> activeLost(String ifname, long since, String cause) {
         List<AuditEvent> out = new ArrayList<>();
         for (Map.Entry<String, View> e : new ArrayList<>(last.entrySet())) {
             View v = e.getValue();
             if (!"bond".equals(kinds.get(e.getKey())) || !v.up() || !ifname.equals(v.active())) continue;
             View down = new View(false, Math.max(0, v.working() - 1), v.slaves(), v.active(), v.expected());
-            report(e.getKey(), "bond", down, since, pathCause(ifname), out);
+            report(e.getKey(), "bond", down, since, cause, out);
         }
         return out;
     }

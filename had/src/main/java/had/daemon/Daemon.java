@@ -34,13 +34,14 @@ public final class Daemon implements AutoCloseable {
         this.clock = clock;
         this.chassis = new Chassis(config, settings, backplane,
                 backplane instanceof PathProbes probes ? probes : PathProbes.NONE, network, drivers, audit, clock);
-        this.loop = new EventLoop(chassis, clock, HOUSEKEEPING_MS);
+        this.loop = new EventLoop(chassis, audit, clock, HOUSEKEEPING_MS);
         this.startedAt = clock.nanos();
         this.heartbeat = new Heartbeat(audit, loop, audit.settings().heartbeatMillis());
     }
 
     public void start(String mode) {
         audit.record(AuditEvent.of("daemon.start").with("mode", mode).with("pid", ProcessHandle.current().pid()).build());
+        audit.commit();
         loop.start();
         backplane.start(event -> loop.post(() -> chassis.handle(event)));
         heartbeat.start();

@@ -1,5 +1,6 @@
 package had.daemon;
 
+import had.audit.Audit;
 import had.core.Chassis;
 import had.time.Clock;
 import java.util.concurrent.BlockingQueue;
@@ -15,20 +16,27 @@ import org.slf4j.LoggerFactory;
  * runs the core's timers when due, and looks at the network now and then in case a change went
  * unreported. A failure in one task is logged and the loop goes on: the daemon never dies on
  * one bad event.
+ *
+ * <p>The core commits its audit records before it acts and when it has settled; the loop commits
+ * whatever else was recorded (heartbeats, drill steps) before it waits, and a {@link #call}'s
+ * answer is handed back only after its records are durable: no client hears of an action the log
+ * could still lose.
  */
 public final class EventLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final Runnable STOP = () -> { };
 
     private final Chassis chassis;
+    private final Audit audit;
     private final Clock clock;
     private final long housekeepingNanos;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean stopping;
 
-    public EventLoop(Chassis chassis, Clock clock, long housekeepingMillis) {
+    public EventLoop(Chassis chassis, Audit audit, Clock clock, long housekeepingMillis) {
         this.chassis = chassis;
+        this.audit = audit;
         this.clock = clock;
         this.housekeepingNanos = housekeepingMillis * 1_000_000L;
         this.thread = new Thread(this::run, "had-core");
@@ -46,11 +54,22 @@ public final class EventLoop implements AutoCloseable {
     public <T> CompletableFuture<T> call(Function<Chassis, T> f) {
         CompletableFuture<T> result = new CompletableFuture<>();
         post(() -> {
+            T answer;
             try {
-                result.complete(f.apply(chassis));
+                answer = f.apply(chassis);
             } catch (RuntimeException e) {
+                safely(audit::commit);
                 result.completeExceptionally(e);
+                return;
             }
+            try {
+                audit.commit();
+            } catch (RuntimeException e) {
+                result.completeExceptionally(new RuntimeException("carried out, but the audit log could not record it: "
+                        + e.getMessage(), e));
+                return;
+            }
+            result.complete(answer);
         });
         if (stopping) result.completeExceptionally(new IllegalStateException("had is stopping"));
         return result;
@@ -76,6 +95,7 @@ public final class EventLoop implements AutoCloseable {
                 nextLook = now + housekeepingNanos;
                 safely(chassis::settle);
             }
+            if (queue.isEmpty()) safely(audit::commit);
         }
     }
 

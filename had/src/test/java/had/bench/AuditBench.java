@@ -40,6 +40,12 @@ import java.util.stream.Stream;
  */
 public final class AuditBench {
     static final int RECORDS = 1_000_000;
+    /**
+     * The most heap a report of the year may use at its peak. The report keeps a small state per
+     * service and slot, so its peak is young-generation garbage plus that state (about 24 MiB);
+     * 16 bytes kept per record would add 15 MiB and break it.
+     */
+    static final long PEAK_HEAP_LIMIT = 32L << 20;
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -66,7 +72,7 @@ public final class AuditBench {
 
     static String measure() throws Exception {
         StringBuilder sb = new StringBuilder();
-        Path dir = Files.createTempDirectory("had-audit-bench");
+        Path dir = BenchDisk.newDir("audit-");
         try {
             Path live = dir.resolve("audit.log");
             long t0 = System.nanoTime();
@@ -88,34 +94,42 @@ public final class AuditBench {
                             + " %d runs, %s availability %.5f %%, page %d KiB%n",
                     rep / 1e9, r.records(), r.records() / (rep / 1e9), r.runs(), r.services().get(0).service(),
                     r.services().get(0).availability() * 100, html.length() / 1024));
-            sb.append(String.format(Locale.ROOT, "report peak heap: %.1f MiB used of %.0f MiB usable (-Xmx64m): memory does"
-                    + " not grow with the log%n", peak / 1048576.0, max / 1048576.0));
+            sb.append(String.format(Locale.ROOT, "report peak heap: %.1f MiB (limit %.0f MiB; %.0f MiB usable with -Xmx64m)%n",
+                    peak / 1048576.0, PEAK_HEAP_LIMIT / 1048576.0, max / 1048576.0));
             long v0 = System.nanoTime();
             int rc = new AuditVerify().run(List.of(live), quiet, quiet);
             sb.append(String.format(Locale.ROOT, "audit verify: %.2f s for %d records (%s)%n", (System.nanoTime() - v0) / 1e9,
                     RECORDS, rc == 0 ? "intact" : "BROKEN?"));
             sb.append(append(dir.resolve("append").resolve("audit.log"), 2000));
-            sb.append(String.format(Locale.ROOT, "goal: a year reported in under 10 s with bounded memory: %s%n",
-                    rep < 10_000_000_000L && peak < max ? "met" : "MISSED"));
+            List<String> missed = new java.util.ArrayList<>();
+            if (rep >= 10_000_000_000L) missed.add(String.format(Locale.ROOT, "%.1f s", rep / 1e9));
+            if (peak >= PEAK_HEAP_LIMIT) missed.add(String.format(Locale.ROOT, "peak heap %.1f MiB", peak / 1048576.0));
+            if (rc != 0) missed.add("the log did not verify");
+            sb.append(String.format(Locale.ROOT, "goal: a year reported in under 10 s with a peak heap under %.0f MiB: %s%n",
+                    PEAK_HEAP_LIMIT / 1048576.0, missed.isEmpty() ? "met" : "NOT met (" + String.join(", ", missed) + ")"));
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchDisk.delete(dir);
         }
         return sb.toString();
     }
 
-    /** Appends through the real log: each record written and forced to disk before the next. */
+    /** Appends through the real log, one record a commit: each written and forced to disk before the next. */
     static String append(Path file, int n) {
         try (AuditLog log = new AuditLog(file, Clock.SYSTEM)) {
             AuditEvent e = AuditEvent.of("service.state").with("service", "bond0").with("kind", "bond").with("up", true)
                     .with("working", 4).with("slaves", 4).with("expected", 4).with("active", "eth1").build();
-            for (int i = 0; i < 100; i++) log.record(e);
+            for (int i = 0; i < 100; i++) {
+                log.record(e);
+                log.commit();
+            }
             long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) log.record(e);
+            for (int i = 0; i < n; i++) {
+                log.record(e);
+                log.commit();
+            }
             double s = (System.nanoTime() - t0) / 1e9;
             return String.format(Locale.ROOT, "append with fsync: %.0f records/s (%.2f ms a record) on %s%n", n / s,
-                    s * 1000 / n, file.getParent());
+                    s * 1000 / n, BenchDisk.describe(file.getParent()));
         }
     }
 

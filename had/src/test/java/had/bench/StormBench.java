@@ -1,6 +1,8 @@
 package had.bench;
 
 import had.audit.Audit;
+import had.audit.AuditEvent;
+import had.audit.AuditLog;
 import had.backplane.Backplane;
 import had.backplane.BackplaneEvent;
 import had.backplane.PciFunction;
@@ -37,14 +39,18 @@ import java.util.Set;
  * The insertion storm: every slot of a 21-slot chassis receives a 4-port card at once (a chassis
  * powering up, or a backplane rescan after an overflow). Measures the CPU time of had's own
  * thread from the first event to every slot ACTIVE, on the simulated network and modules, cold
- * (the first storm a fresh JVM sees) and warm.
+ * (the first storm a fresh JVM sees) and warm. The audit log is the one had ships, on the disk the
+ * build runs from: every record written and forced to disk as the core commits them.
  */
 public final class StormBench {
     static final int SLOTS = 21;
     static final int PORTS = 4;
     static final PciId CARD = new PciId(0x8086, 0x10d3);
 
-    public record Result(long cpuNanos, long kernelNanos, long wallNanos, int events) {
+    static final long CPU_GOAL_NANOS = 50_000_000L;
+    static final long WALL_GOAL_NANOS = 100_000_000L;
+
+    public record Result(long cpuNanos, long kernelNanos, long wallNanos, int events, int records, int fsyncs) {
         long ownNanos() {
             return cpuNanos - kernelNanos;
         }
@@ -54,6 +60,11 @@ public final class StormBench {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "storm: %d slots x %d ports inserted at once (%d bonds, %d ports)%n",
                 SLOTS, PORTS, PORTS, SLOTS * PORTS));
+        Path probe = BenchDisk.newDir("storm-");
+        String fs = BenchDisk.fsType(probe);
+        sb.append("  audit log: had's AuditLog, each commit written and forced to disk, on ").append(BenchDisk.describe(probe))
+                .append('\n');
+        BenchDisk.delete(probe);
         Result cold = run();
         sb.append(line("cold (first storm after start)", cold));
         for (int i = 0; i < 20; i++) run();
@@ -61,19 +72,34 @@ public final class StormBench {
         for (int i = 0; i < 10; i++) warm.add(run());
         warm.sort((a, b) -> Long.compare(a.ownNanos(), b.ownNanos()));
         sb.append(line("warm (median of 10)", warm.get(warm.size() / 2)));
-        sb.append(String.format(Locale.ROOT, "goal: storm under 50 ms of had CPU time: %s%n",
-                cold.ownNanos() < 50_000_000L ? "met (cold)" : warm.get(5).ownNanos() < 50_000_000L
-                        ? "met warm, not cold" : "NOT met"));
+        List<String> missed = new ArrayList<>();
+        if (cold.ownNanos() >= CPU_GOAL_NANOS) missed.add(String.format(Locale.ROOT, "had's CPU %.1f ms", cold.ownNanos() / 1e6));
+        if (cold.wallNanos() >= WALL_GOAL_NANOS) missed.add(String.format(Locale.ROOT, "wall %.1f ms", cold.wallNanos() / 1e6));
+        if (!BenchDisk.onDisk(fs)) missed.add("the log was not on a disk (" + fs + ")");
+        sb.append(String.format(Locale.ROOT, "goal: cold storm under %d ms of had's CPU and %d ms wall, audit log on disk: %s%n",
+                CPU_GOAL_NANOS / 1_000_000, WALL_GOAL_NANOS / 1_000_000,
+                missed.isEmpty() ? "met" : "NOT met (" + String.join(", ", missed) + ")"));
         return sb.toString();
     }
 
     private static String line(String what, Result r) {
         return String.format(Locale.ROOT,
-                "  %-30s had's own CPU %6.2f ms (+ %6.2f ms in the simulated kernel), wall %7.2f ms; %d events, %5.1f us own CPU per event%n",
-                what, r.ownNanos() / 1e6, r.kernelNanos() / 1e6, r.wallNanos() / 1e6, r.events(), r.ownNanos() / 1e3 / r.events());
+                "  %-30s had's own CPU %6.2f ms (+ %6.2f ms in the simulated kernel), wall %7.2f ms; %d events,"
+                        + " %5.1f us own CPU per event; %d records in %d fsyncs%n",
+                what, r.ownNanos() / 1e6, r.kernelNanos() / 1e6, r.wallNanos() / 1e6, r.events(), r.ownNanos() / 1e3 / r.events(),
+                r.records(), r.fsyncs());
     }
 
     static Result run() throws Exception {
+        Path dir = BenchDisk.newDir("storm-");
+        try (AuditLog log = new AuditLog(dir.resolve("audit.log"), Clock.SYSTEM)) {
+            return run(log);
+        } finally {
+            BenchDisk.delete(dir);
+        }
+    }
+
+    private static Result run(AuditLog log) throws Exception {
         ChassisConfig config = config();
         SimNetwork net = new SimNetwork(Clock.SYSTEM);
         SimDrivers drivers = new SimDrivers(config.drivers(), new SimDrivers.Kernel() {
@@ -85,13 +111,14 @@ public final class StormBench {
                 return Optional.empty();
             }
         });
-        Audit audit = e -> { };
+        Counted audit = new Counted(log);
         KernelTimedNetwork timed = new KernelTimedNetwork(net);
         Chassis chassis = new Chassis(config, new Settings(10_000, 0), new NoBackplane(), timed, drivers, audit, Clock.SYSTEM);
         // had is up and READY on an empty chassis (its start-up inventory done); then the storm.
         chassis.handle(new BackplaneEvent.Resync(Set.of(), 0));
         chassis.settle();
         timed.kernelNanos = 0;
+        audit.records = audit.fsyncs = 0;
         List<BackplaneEvent> events = new ArrayList<>();
         int eth = 0;
         for (int slot = 1; slot <= SLOTS; slot++) {
@@ -120,7 +147,7 @@ public final class StormBench {
             int slaves = net.read().bond("bond" + b).slaves().size();
             if (slaves != SLOTS) throw new IllegalStateException("bond" + b + " has " + slaves + " slaves");
         }
-        return new Result(cpu, timed.kernelNanos, wall, events.size());
+        return new Result(cpu, timed.kernelNanos, wall, events.size(), audit.records, audit.fsyncs);
     }
 
     /** 21 slots, port N of every card in bondN. */
@@ -141,6 +168,31 @@ public final class StormBench {
         }
         return new ChassisConfig(Path.of("storm.conf"), Path.of("pcidrivers.conf"), Set.of(), bonds, configs, slots,
                 new DriverTable(List.of(new DriverTable.Entry(CARD, "e1000e", 1))));
+    }
+
+    /** Counts records and the commits that had records to write: each of those is one fsync. */
+    private static final class Counted implements Audit {
+        final Audit log;
+        int records, fsyncs;
+        private boolean pending;
+
+        Counted(Audit log) {
+            this.log = log;
+        }
+
+        @Override
+        public void record(AuditEvent e) {
+            log.record(e);
+            records++;
+            pending = true;
+        }
+
+        @Override
+        public void commit() {
+            log.commit();
+            if (pending) fsyncs++;
+            pending = false;
+        }
     }
 
     private static final class NoBackplane implements Backplane {

@@ -2,13 +2,15 @@ package had.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Files that cannot be read, and errors from both files at once. */
@@ -32,13 +34,50 @@ class LoaderFilesTest extends ConfigTestSupport {
                 loadErrors(sub, write("pcidrivers.conf", DRIVERS)));
     }
 
+    /** Root reads any file: as root, `had --check` runs as nobody (setpriv), as a user it is this JVM. */
     @Test
-    void unreadableFile() throws IOException {
-        assumeFalse("root".equals(System.getProperty("user.name")), "root reads any file");
+    void unreadableFile() throws Exception {
         Path had = write("had.conf", VALID);
+        Path drivers = write("pcidrivers.conf", DRIVERS);
         Files.setPosixFilePermissions(had, PosixFilePermissions.fromString("---------"));
-        assertEquals(List.of("had.conf: permission denied: make it readable by the user running had (root)"),
-                loadErrors(had, write("pcidrivers.conf", DRIVERS)));
+        String error = "had.conf: permission denied: make it readable by the user running had (root)";
+        if (!"root".equals(System.getProperty("user.name"))) {
+            assertEquals(List.of(error), loadErrors(had, drivers));
+            return;
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(drivers, PosixFilePermissions.fromString("rw-r--r--"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java,
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPathForNobody(),
+                "had.daemon.Main", "--check", "-c", had.toString(), "-d", drivers.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(2, p.exitValue(), "as nobody: " + out);
+        assertTrue(out.contains(error), out);
+    }
+
+    /** had's classes and libraries copied where nobody can read them (a build tree under /root is not). */
+    private String classPathForNobody() throws IOException {
+        Path cp = Files.createDirectory(dir.resolve("cp"));
+        List<String> out = new java.util.ArrayList<>();
+        int i = 0;
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path from = Path.of(e);
+            if (e.endsWith("test-classes") || !Files.exists(from)) continue;
+            Path to = cp.resolve(i++ + "-" + from.getFileName());
+            try (var walk = Files.walk(from)) {
+                for (Path f : walk.toList()) Files.copy(f, to.resolve(from.relativize(f).toString()));
+            }
+            out.add(to.toString());
+        }
+        try (var walk = Files.walk(cp)) {
+            for (Path f : walk.toList()) {
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return String.join(java.io.File.pathSeparator, out);
     }
 
     @Test

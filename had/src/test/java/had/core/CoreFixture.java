@@ -2,6 +2,7 @@ package had.core;
 
 import static org.mockito.Mockito.mock;
 
+import had.audit.Audit;
 import had.audit.AuditEvent;
 import had.backplane.Backplane;
 import had.backplane.BackplaneEvent;
@@ -31,6 +32,10 @@ final class CoreFixture {
     final SimNetwork net = new SimNetwork(clock);
     final Backplane backplane = mock(Backplane.class);
     final List<AuditEvent> audit = new ArrayList<>();
+    /** How many of {@link #audit} the core has committed (made durable). */
+    private int committed;
+    /** Modules loaded or unloaded while records were not yet durable. */
+    final List<String> actedUncommitted = new ArrayList<>();
     final List<String> moduleChanges = new ArrayList<>();
     final Map<String, String> bound = new HashMap<>();
     final Map<Integer, List<String>> portsBySlot = new TreeMap<>();
@@ -48,6 +53,8 @@ final class CoreFixture {
             @Override
             public void moduleChanged(String module, List<PciId> ids, boolean loaded) {
                 moduleChanges.add((loaded ? "+" : "-") + module);
+                if (uncommitted() > 0) actedUncommitted.add((loaded ? "load " : "unload ") + module + " with " + uncommitted()
+                        + " records not durable");
             }
 
             @Override
@@ -55,7 +62,22 @@ final class CoreFixture {
                 return Optional.ofNullable(bound.get(pciAddress));
             }
         });
-        chassis = new Chassis(config, settings, backplane, probes, net, drivers, audit::add, clock);
+        Audit log = new Audit() {
+            @Override
+            public void record(AuditEvent e) {
+                audit.add(e);
+            }
+
+            @Override
+            public void commit() {
+                committed = audit.size();
+            }
+        };
+        chassis = new Chassis(config, settings, backplane, probes, net, drivers, log, clock);
+    }
+
+    int uncommitted() {
+        return audit.size() - committed;
     }
 
     static List<PciFunction> card(int slot, PciId id, int ports) {

@@ -294,4 +294,22 @@ class PathSupervisionTest {
         f.advance(1_100);
         assertTrue(bond0().slaves().contains(p), "trusted again after its hold");
     }
+
+    @Test
+    void inBalanceAlbWhereEverySlaveSendsADeadPathLeavesTheBondAndTheActiveSlaveMoves() {
+        chassis(BondOptions.defaults(BondMode.BALANCE_ALB));
+        allPathsUp();
+        String primary = f.port(2, 0);
+        assertEquals(primary, bond0().activeSlave());
+        f.path(primary, false);
+        NetworkState.Bond b = bond0();
+        assertFalse(b.slaves().contains(primary), "released: balance-alb sends on every slave");
+        assertNotEquals(primary, b.activeSlave());
+        assertTrue(f.net.read().link(primary).up(), "still up, still probed");
+        assertTrue(f.probes.watched.containsKey(primary));
+        f.path(primary, true);
+        assertTrue(bond0().slaves().contains(primary), "back once it answers");
+        f.advance(200);
+        assertEquals(primary, bond0().activeSlave(), "and the primary again (primary_reselect always)");
+    }
 }

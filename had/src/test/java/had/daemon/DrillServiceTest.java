@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import had.audit.AuditVerify;
 import had.core.SlotState;
+import had.network.sim.ChangeLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,15 @@ class DrillServiceTest {
             long steps = had.audit(m -> "drill.step".equals(m.get("type")) || "drill.verdict".equals(m.get("type"))).size();
             assertEquals(had.audit(m -> "drill.start".equals(m.get("type"))).get(0).get("steps"), steps);
             assertEquals(AuditVerify.EXIT_INTACT, verify(had));
+            // A drill that ends proving no outage over its whole run: the switch must agree, no
+            // frame lost on a port released from bond0 (its active slave handed over first, and
+            // kept until the switch learned the new one).
+            List<String> lines = Files.readAllLines(drill).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            if (lines.get(lines.size() - 1).equals("expect no outage on bond0 since start")) {
+                assertEquals(List.of(), had.chassis.network().changeLog().losses("bond0").stream()
+                        .filter(l -> l.where() == ChangeLog.Loss.Where.RELEASED).toList());
+            }
         }
     }
 

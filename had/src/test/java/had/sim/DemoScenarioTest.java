@@ -91,6 +91,8 @@ class DemoScenarioTest {
                 assertEquals(s12.ports().get(0), bond0.activeSlave());
                 long now = System.nanoTime();
                 assertEquals(0, c.network().changeLog().nanosWithoutWorkingSlave("bond0", extractionStart, now));
+                assertEquals(List.of(), c.network().changeLog().losses("bond0").stream()
+                        .filter(l -> l.until() - extractionStart > 0).toList(), "the handover cost bond0 no traffic");
                 assertTrue(c.network().changeLog().minWorkingSlaves("bond0", extractionStart, now) >= 1);
                 try (SimChassisControl ctl = SimChassisControl.connect(c.controlSocket())) {
                     SimChassisControl.Leds leds = ctl.leds(2);

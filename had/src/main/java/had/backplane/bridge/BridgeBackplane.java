@@ -274,26 +274,14 @@ public final class BridgeBackplane implements Backplane, PathProbes {
 
     @Override
     public Map<String, PathProbes.Status> paths() {
-        synchronized (commandLock) {
-            Pointer c = live();
-            int n = lib.pb_path_list(c, null, 0);
-            if (n < 0) throw failure("list paths", c, n);
-            PicmgBridge.PbPathInfo probe = new PicmgBridge.PbPathInfo(runtime);
-            int size = Struct.size(probe);
-            Pointer mem = Memory.allocateDirect(runtime, (long) size * Math.max(n, 1), true);
-            int total = lib.pb_path_list(c, mem, n);
-            if (total < 0) throw failure("list paths", c, total);
-            Map<String, PathProbes.Status> out = new LinkedHashMap<>();
-            for (int i = 0; i < Math.min(n, total); i++) {
-                PicmgBridge.PbPathInfo p = new PicmgBridge.PbPathInfo(runtime);
-                p.useMemory(mem.slice((long) i * size, size));
-                int st = p.state.get();
-                PathState state = st > 0 ? PathState.UP : st == 0 ? PathState.DOWN : PathState.UNKNOWN;
-                out.put(p.ifname.get(), new PathProbes.Status(p.ifname.get(), p.group.get(), state, p.rttNs.longValue(),
-                        p.rounds.longValue(), p.answered.longValue(), p.target.get()));
-            }
-            return out;
+        Map<String, PathProbes.Status> out = new LinkedHashMap<>();
+        for (PicmgBridge.PbPathInfo p : listed("list paths", lib::pb_path_list, PicmgBridge.PbPathInfo::new)) {
+            int st = p.state.get();
+            PathState state = st > 0 ? PathState.UP : st == 0 ? PathState.DOWN : PathState.UNKNOWN;
+            out.put(p.ifname.get(), new PathProbes.Status(p.ifname.get(), p.group.get(), state, p.rttNs.longValue(),
+                    p.rounds.longValue(), p.answered.longValue(), p.target.get()));
         }
+        return out;
     }
 
     /** Simulated backend only: {@code listener} hears of each wire cut (false) and repair (true) by port. */
@@ -303,27 +291,43 @@ public final class BridgeBackplane implements Backplane, PathProbes {
 
     /** Every slot of the chassis, with its card's functions, drivers and interfaces. */
     public List<SlotInfo> slots() {
+        List<SlotInfo> out = new ArrayList<>();
+        for (PicmgBridge.PbSlotInfo s : listed("list slots", lib::pb_list_slots, PicmgBridge.PbSlotInfo::new)) {
+            List<SlotFunction> fns = new ArrayList<>();
+            int nf = Math.max(0, Math.min(s.nfunctions.get(), PicmgBridge.MAX_FUNCTIONS));
+            for (int f = 0; f < nf; f++) {
+                PicmgBridge.PbSlotFunction sf = s.functions[f];
+                fns.add(new SlotFunction(function(sf.fn), sf.driver.get(), sf.ifname.get()));
+            }
+            out.add(new SlotInfo(s.slot.get(), s.present.get() != 0, s.powered.get() != 0, s.led.get() != 0,
+                    s.attention.get() != 0, s.latchOpen.get() != 0, fns));
+        }
+        return out;
+    }
+
+    /** A pb_list_* function: fills up to max entries at out (none when out is null), returns how many there are. */
+    private interface Lister {
+        int list(Pointer ctx, Pointer out, int max);
+    }
+
+    /**
+     * Asks a lister how many entries there are, then for them, and gives each as its structure,
+     * backed by one block of native memory.
+     */
+    private <S extends Struct> List<S> listed(String what, Lister lister, java.util.function.Function<Runtime, S> entry) {
         synchronized (commandLock) {
             Pointer c = live();
-            int n = lib.pb_list_slots(c, null, 0);
-            if (n < 0) throw failure("list slots", c, n);
-            PicmgBridge.PbSlotInfo probe = new PicmgBridge.PbSlotInfo(runtime);
-            int size = Struct.size(probe);
+            int n = lister.list(c, null, 0);
+            if (n < 0) throw failure(what, c, n);
+            int size = Struct.size(entry.apply(runtime));
             Pointer mem = Memory.allocateDirect(runtime, (long) size * Math.max(n, 1), true);
-            int total = lib.pb_list_slots(c, mem, n);
-            if (total < 0) throw failure("list slots", c, total);
-            List<SlotInfo> out = new ArrayList<>(n);
+            int total = lister.list(c, mem, n);
+            if (total < 0) throw failure(what, c, total);
+            List<S> out = new ArrayList<>(n);
             for (int i = 0; i < Math.min(n, total); i++) {
-                PicmgBridge.PbSlotInfo s = new PicmgBridge.PbSlotInfo(runtime);
+                S s = entry.apply(runtime);
                 s.useMemory(mem.slice((long) i * size, size));
-                List<SlotFunction> fns = new ArrayList<>();
-                int nf = Math.max(0, Math.min(s.nfunctions.get(), PicmgBridge.MAX_FUNCTIONS));
-                for (int f = 0; f < nf; f++) {
-                    PicmgBridge.PbSlotFunction sf = s.functions[f];
-                    fns.add(new SlotFunction(function(sf.fn), sf.driver.get(), sf.ifname.get()));
-                }
-                out.add(new SlotInfo(s.slot.get(), s.present.get() != 0, s.powered.get() != 0, s.led.get() != 0,
-                        s.attention.get() != 0, s.latchOpen.get() != 0, fns));
+                out.add(s);
             }
             return out;
         }

@@ -15,9 +15,44 @@ import java.util.Map;
  */
 public final class ChangeLog {
     private final List<NetworkChange> changes = new ArrayList<>();
+    private final List<Loss> losses = new ArrayList<>();
+
+    /** Traffic the switch sent to {@code port} of {@code bond} in [from, until) that nothing received. */
+    public record Loss(String bond, String port, long from, long until, Where where) {
+        public enum Where {
+            /** the port had left the bond (released, or the active slave released without a handover) */
+            RELEASED,
+            /** the port was a backup slave that drops what it receives (all_slaves_active off, or down) */
+            BACKUP
+        }
+    }
 
     synchronized void add(NetworkChange change) {
         changes.add(change);
+    }
+
+    synchronized void lost(Loss loss) {
+        losses.add(loss);
+    }
+
+    public synchronized List<Loss> losses(String bond) {
+        return losses.stream().filter(l -> l.bond().equals(bond)).toList();
+    }
+
+    /** How long within [from, to] traffic to {@code bond} was lost on a port it had just left, in nanoseconds. */
+    public synchronized long nanosTrafficLost(String bond, long from, long to) {
+        long sum = 0;
+        long covered = from;
+        List<Loss> mine = new ArrayList<>(losses(bond));
+        mine.sort(java.util.Comparator.comparingLong(Loss::from));
+        for (Loss l : mine) {
+            long a = Math.max(Math.max(l.from(), covered), from), b = Math.min(l.until(), to);
+            if (b > a) {
+                sum += b - a;
+                covered = b;
+            }
+        }
+        return sum;
     }
 
     public synchronized List<NetworkChange> all() {

@@ -8,4 +8,7 @@ interface Kernel {
     long now();
 
     void emit(NetworkChange change);
+
+    /** Traffic lost while the switch learned a bond's new port ({@link SwitchLearning}). */
+    void lost(ChangeLog.Loss loss);
 }

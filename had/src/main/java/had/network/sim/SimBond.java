@@ -29,8 +29,9 @@ final class SimBond {
     SimSlave primary;
     /** Set when the primary is (re)named: the next selection takes it whatever primary_reselect says. */
     boolean forcePrimary;
-    /** all_slaves_active: frames are not modelled, so only what sysfs would show. */
+    /** all_slaves_active: whether an inactive slave passes what it receives to the bond. */
     boolean allSlavesActive;
+    final SwitchLearning learning = new SwitchLearning(this);
     boolean carrierOn;
     long miiNext = NEVER;
     long arpNext = NEVER;
@@ -116,6 +117,7 @@ final class SimBond {
         if (primary == s) primary = null; // the name stays recorded for a later enslave
         boolean wasActive = active == s;
         if (wasActive) changeActive(null);
+        learning.released(s, kernel.now());
         kernel.emit(new NetworkChange.SlaveRemoved(kernel.now(), name, s.name(), s.link));
         if (wasActive) selectActive();
         updateCarrier();
@@ -195,7 +197,9 @@ final class SimBond {
             }
         }
         String previous = active == null ? null : active.name();
+        SimSlave old = active;
         active = next;
+        learning.activeChanged(old, now);
         kernel.emit(new NetworkChange.ActiveSlave(now, name, previous, next == null ? null : next.name()));
     }
 
@@ -212,6 +216,11 @@ final class SimBond {
                     + ifname + " is down or the link is down");
         }
         changeActive(s);
+    }
+
+    void setAllSlavesActive(boolean on) {
+        allSlavesActive = on;
+        if (!on) learning.allSlavesActiveOff(kernel.now());
     }
 
     // ---- carrier ----------------------------------------------------------------------------

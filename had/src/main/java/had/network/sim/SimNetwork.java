@@ -60,6 +60,11 @@ public final class SimNetwork implements Network {
             log.add(change);
             undelivered.add(change);
         }
+
+        @Override
+        public void lost(ChangeLog.Loss loss) {
+            log.lost(loss);
+        }
     };
 
     public SimNetwork(Clock clock) {
@@ -204,7 +209,7 @@ public final class SimNetwork implements Network {
 
     @Override
     public void setAllSlavesActive(String bond, boolean on) {
-        act(() -> bond(bond).allSlavesActive = on);
+        act(() -> bond(bond).setAllSlavesActive(on));
     }
 
     @Override

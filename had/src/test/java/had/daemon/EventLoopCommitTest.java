@@ -1,0 +1,78 @@
+package had.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mockito.Mockito.mock;
+
+import had.audit.Audit;
+import had.audit.AuditEvent;
+import had.backplane.Backplane;
+import had.config.ChassisConfig;
+import had.config.DriverTable;
+import had.core.Chassis;
+import had.core.Settings;
+import had.drivers.Drivers;
+import had.network.sim.SimNetwork;
+import had.time.Clock;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A caller hears the answer only once what the call recorded is durable. */
+class EventLoopCommitTest {
+    /** Tells recorded from committed. */
+    static final class Groups implements Audit {
+        final List<AuditEvent> pending = new ArrayList<>();
+        final List<AuditEvent> durable = new ArrayList<>();
+
+        @Override
+        public synchronized void record(AuditEvent e) {
+            pending.add(e);
+        }
+
+        @Override
+        public synchronized void commit() {
+            durable.addAll(pending);
+            pending.clear();
+        }
+
+        synchronized int uncommitted() {
+            return pending.size();
+        }
+    }
+
+    @Test
+    void aCallIsAnsweredOnlyAfterItsRecordsAreDurable() throws Exception {
+        Groups audit = new Groups();
+        ChassisConfig config = new ChassisConfig(Path.of("had.conf"), Path.of("pcidrivers.conf"), Set.of(), Map.of(), Map.of(),
+                Map.of(), new DriverTable(List.of()));
+        Chassis chassis = new Chassis(config, new Settings(1_000, 0), mock(Backplane.class), new SimNetwork(Clock.SYSTEM),
+                mock(Drivers.class), audit, Clock.SYSTEM);
+        EventLoop loop = new EventLoop(chassis, audit, Clock.SYSTEM, 60_000);
+        CountDownLatch hold = new CountDownLatch(1);
+        loop.post(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        loop.start();
+        try {
+            // Registered before the call runs, so it runs on the loop's thread the moment the answer is given.
+            CompletableFuture<Integer> uncommittedAtAnswer = loop.call(c -> {
+                audit.record(AuditEvent.of("drill.step").with("step", 1).build());
+                return null;
+            }).thenApply(v -> audit.uncommitted());
+            hold.countDown();
+            assertEquals(0, uncommittedAtAnswer.get(5, TimeUnit.SECONDS));
+        } finally {
+            loop.close();
+        }
+    }
+}
