@@ -78,6 +78,9 @@ static int grow_queue(pb_ctx *ctx) {
 }
 
 void pb_emit(pb_ctx *ctx, const struct pb_event *ev) {
+    /* Every carrier change passes here, from whichever backend: the probe rounds follow it even
+     * when the queue is full. */
+    if (ev->type == PB_EV_LINK) pb_paths_link(ctx, ev->ifname, ev->carrier);
     if (ctx->qlen == ctx->qcap && !(ctx->snapshotting && grow_queue(ctx) == 0)) {
         ctx->overflowed = 1;
         return;

@@ -434,5 +434,6 @@ const struct pb_backend_ops pb_kernel_ops = {
     .list_slots = k_list_slots,
     .sim_driver = NULL,
     .port_of = k_port_of,
+    .carrier_of = k_carrier_of,
     .probers = (const struct pb_prober_ops *const[]){&pb_prober_packet, NULL},
 };

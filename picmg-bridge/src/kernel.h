@@ -81,6 +81,7 @@ void k_timers(pb_ctx *ctx, uint64_t now);
 uint64_t k_next_timer(const struct kernel *k);
 /* Slot and PCI function of a port, as its LINK events have them (backend op port_of). */
 void k_port_of(pb_ctx *ctx, const char *ifname, struct pb_event *ev);
+int k_carrier_of(pb_ctx *ctx, const char *ifname);
 /* Slot index of a chassis slot number, -1 if none. */
 int k_slot_index(const struct kernel *k, int number);
 

@@ -143,6 +143,7 @@ static void net_function(struct kernel *k, const struct knet *n, struct pb_funct
 }
 
 static struct knet *net_by_name(struct kernel *k, const char *name);
+static int read_carrier(const struct kernel *k, const struct knet *n);
 
 void k_port_of(pb_ctx *ctx, const char *ifname, struct pb_event *ev) {
     struct kernel *k = kernel_of(ctx);
@@ -153,6 +154,13 @@ void k_port_of(pb_ctx *ctx, const char *ifname, struct pb_event *ev) {
         ev->nfunctions = 1;
         net_function(k, n, &ev->functions[0]);
     }
+}
+
+int k_carrier_of(pb_ctx *ctx, const char *ifname) {
+    struct kernel *k = kernel_of(ctx);
+    const struct knet *n = net_by_name(k, ifname);
+    if (n == NULL) return -1;
+    return n->carrier >= 0 ? n->carrier : read_carrier(k, n);
 }
 
 static void emit_net(pb_ctx *ctx, int type, const struct knet *n, uint64_t now) {

@@ -52,6 +52,7 @@ void pb_path_answer(pb_ctx *ctx, struct pb_path_watch *w, int t, uint64_t now) {
 static uint64_t interval_ns(const struct pb_path_watch *w) { return (uint64_t)w->a.interval_ms * MS; }
 
 static void run_round(pb_ctx *ctx, struct pb_path_watch *w, uint64_t now) {
+    if (w->link == 0) return;
     if (pb_verdict_round(&w->v, now)) emit_verdict(ctx, w, now);
     (void)paths_of(ctx)->ops->send(ctx, w, now); /* a failure leaves the round unanswered */
 }
@@ -70,6 +71,16 @@ static void run_due_rounds(pb_ctx *ctx, uint64_t now) {
         advance_grid(w, now);
         run_round(ctx, w, now);
     }
+}
+
+void pb_paths_link(pb_ctx *ctx, const char *ifname, int carrier) {
+    struct pb_paths *p = paths_of(ctx);
+    int i = p ? find(p, ifname) : -1;
+    if (i < 0) return;
+    struct pb_path_watch *w = p->w[i];
+    if (w->link == (carrier != 0)) return;
+    w->link = carrier != 0;
+    if (!w->link) pb_verdict_pause(&w->v);
 }
 
 /* ---------- with the wait loop ---------- */
@@ -204,6 +215,7 @@ static int parse_args(pb_ctx *ctx, const char *ifname, const char *group, const 
 static int start_watch(pb_ctx *ctx, struct pb_path_watch *w, const struct pb_path_args *a) {
     w->a = *a;
     pb_verdict_init(&w->v, a->missed, a->answered);
+    w->link = ctx->ops->carrier_of ? ctx->ops->carrier_of(ctx, a->ifname) : -1;
     w->next_round_ns = pb_now_ns();
     return paths_of(ctx)->ops->attach(ctx, w);
 }

@@ -49,6 +49,9 @@ void pb_verdict_sent(struct pb_verdict *v, int t, uint64_t now);
 int pb_verdict_answer(struct pb_verdict *v, int t, uint64_t now);
 /* When the current verdict began to be true (0 while undecided). */
 uint64_t pb_verdict_since(const struct pb_verdict *v);
+/* The port lost its carrier: the round in progress is dropped and the runs start over, so what
+ * the link's absence did to the probes counts neither way; the verdict stands. */
+void pb_verdict_pause(struct pb_verdict *v);
 
 /* ---------- targets and watches ---------- */
 
@@ -73,6 +76,7 @@ struct pb_path_args {
 struct pb_path_watch {
     struct pb_path_args a;
     struct pb_verdict v;
+    int link; /* the port's carrier: 1, 0 (no rounds), -1 not known (rounds as if it had one) */
     uint64_t next_round_ns;
     void *probe; /* the prober's per-port state */
 };

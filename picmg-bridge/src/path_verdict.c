@@ -67,6 +67,12 @@ int pb_verdict_answer(struct pb_verdict *v, int t, uint64_t now) {
     return v->round_answered ? 0 : count_answered_round(v, now);
 }
 
+void pb_verdict_pause(struct pb_verdict *v) {
+    v->round_open = 0;
+    v->run_missed = 0;
+    v->run_answered = 0;
+}
+
 uint64_t pb_verdict_since(const struct pb_verdict *v) {
     if (v->state == 1) return v->answered_since_ns;
     if (v->state == 0) return v->missed_since_ns;

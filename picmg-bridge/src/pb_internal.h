@@ -68,6 +68,8 @@ struct pb_backend_ops {
     /* Fills slot, nfunctions and functions[0] of ev for interface ifname, as for its PB_EV_LINK;
      * leaves them 0 for an interface not on a card. */
     void (*port_of)(pb_ctx *ctx, const char *ifname, struct pb_event *ev);
+    /* The carrier of interface ifname as its PB_EV_LINK would tell it: 1, 0, or -1 when not known. */
+    int (*carrier_of)(pb_ctx *ctx, const char *ifname);
     /* The path probers it takes (option paths=NAME), the default first; NULL-terminated. */
     const struct pb_prober_ops *const *probers;
 };
@@ -109,6 +111,11 @@ int pb_paths_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadlin
 void pb_paths_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now);
 /* A PB_EV_PATH for every decided watch (part of an inventory). */
 void pb_paths_snapshot(pb_ctx *ctx, uint64_t now);
+/* A port's carrier as a PB_EV_LINK tells it. Without carrier no probe leaves or comes back: the rounds of a port with
+ * no carrier are not run, and count neither way. The carrier is the verdict of that time; the
+ * path's verdict stands until rounds on a live link decide again. So taking a port down and up
+ * (enslaving it, or the bonding driver closing a released slave) does not make its path flap. */
+void pb_paths_link(pb_ctx *ctx, const char *ifname, int carrier);
 
 /* sim: 1 when a probe sent from ifname would be answered: it is an ethN of the simulated
  * backplane, its link is up and its path not cut. */

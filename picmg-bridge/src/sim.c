@@ -674,6 +674,12 @@ static void sim_port_of(pb_ctx *ctx, const char *ifname, struct pb_event *ev) {
     fill_function(s, f, &ev->functions[0]);
 }
 
+static int sim_carrier_of(pb_ctx *ctx, const char *ifname) {
+    struct sim_slot *s;
+    int f;
+    return find_eth(sim_of(ctx), ifname, &s, &f) ? s->link[f] != 0 : -1;
+}
+
 int pb_sim_path_ok(pb_ctx *ctx, const char *ifname) {
     struct sim_slot *s;
     int f;
@@ -832,5 +838,6 @@ const struct pb_backend_ops pb_sim_ops = {
     .list_slots = sim_list_slots,
     .sim_driver = sim_driver,
     .port_of = sim_port_of,
+    .carrier_of = sim_carrier_of,
     .probers = (const struct pb_prober_ops *const[]){&pb_prober_sim, &pb_prober_packet, NULL},
 };

@@ -381,6 +381,30 @@ TEST(path_verdict_first_verdict_down) {
     CHECK_INT(v.last_target, -1);
 }
 
+TEST(path_verdict_pause) {
+    struct pb_verdict v;
+    pb_verdict_init(&v, 3, 2);
+    round_at(&v, 0, 50);
+    round_at(&v, 10, 50);
+    CHECK_INT(v.state, 1);
+    CHECK_INT(round_at(&v, 20, -1), '-');
+    CHECK_INT(round_at(&v, 30, -1), '-'); /* two missed */
+    pb_verdict_pause(&v);                 /* the carrier went: round 30 is dropped, the run too */
+    CHECK_INT(round_at(&v, 100, -1), '-'); /* the carrier is back: round 100 ends nothing */
+    CHECK_INT(round_at(&v, 110, -1), '-'); /* one missed */
+    CHECK_INT(round_at(&v, 120, -1), '-'); /* two */
+    CHECK_INT(v.state, 1);
+    CHECK_INT(round_at(&v, 130, -1), 'd');
+    CHECK_INT(pb_verdict_since(&v), 100 * MS); /* from the first round on the live link */
+    /* and answers: a pause between two answered rounds makes the run start over */
+    CHECK_INT(round_at(&v, 140, 50), '-');
+    pb_verdict_pause(&v);
+    CHECK_INT(pb_verdict_answer(&v, 0, 141 * MS), 0); /* the dropped round's answer counts for nothing */
+    CHECK_INT(round_at(&v, 200, 50), '-');
+    CHECK_INT(v.state, 0);
+    CHECK_INT(round_at(&v, 210, 50), 'a');
+}
+
 TEST(path_verdict_answers_that_do_not_count) {
     struct pb_verdict v;
     pb_verdict_init(&v, 1, 1);
@@ -573,12 +597,29 @@ TEST(path_sim_cut_and_link) {
     up = await(&r, PB_EV_PATH, 500);
     CHECK(up != NULL && up->carrier == 1);
     CHECK_STR(rig_events(&r), "SIMPATH 2 eth0 fn1 up; PATH 2 eth0 fn1 up");
-    /* the link down takes the path with it */
+    /* the link down pauses the rounds: its carrier tells, the path's verdict stands */
     CHECK_INT(rig_ctl(&r, fd, "link 2 1 down", reply, sizeof reply), 0);
+    CHECK(await(&r, PB_EV_PATH, 100) == NULL);
+    CHECK_STR(rig_events(&r), "LINK 2 eth0 fn1 down");
+    CHECK_INT(pb_path_list(r.ctx, &info, 1), 1);
+    uint64_t paused = info.rounds;
+    rig_drain(&r, 50);
+    CHECK_INT(pb_path_list(r.ctx, &info, 1), 1);
+    CHECK_INT(info.state, 1);
+    CHECK(info.rounds == paused); /* five rounds' time: none run */
+    /* a cut while the link is down is found once the link is back, after `missed` rounds of it */
+    CHECK_INT(rig_ctl(&r, fd, "path 2 1 down", reply, sizeof reply), 0);
+    rig_drain(&r, 50);
+    CHECK_INT(pb_path_list(r.ctx, &info, 1), 1);
+    CHECK_INT(info.state, 1);
+    rig_events(&r);
+    uint64_t back_at = mono_ns(); /* no round runs between this and the link's return */
+    CHECK_INT(rig_ctl(&r, fd, "link 2 1 up", reply, sizeof reply), 0);
     down = await(&r, PB_EV_PATH, 500);
     CHECK(down != NULL && down->carrier == 0);
-    CHECK_STR(rig_events(&r), "LINK 2 eth0 fn1 down; PATH 2 eth0 fn1 down");
-    CHECK_INT(rig_ctl(&r, fd, "link 2 1 up", reply, sizeof reply), 0);
+    if (down) CHECK(down->since_ns >= back_at); /* the misses counted are the live link's only */
+    CHECK_STR(rig_events(&r), "LINK 2 eth0 fn1 up; PATH 2 eth0 fn1 down");
+    CHECK_INT(rig_ctl(&r, fd, "path 2 1 up", reply, sizeof reply), 0);
     CHECK(await(&r, PB_EV_PATH, 500) != NULL);
     rig_events(&r);
     /* the same watch again: nothing changes; another interval: it starts over */
@@ -595,12 +636,17 @@ TEST(path_sim_cut_and_link) {
     CHECK_INT(info.state, -1);
     CHECK_INT(info.rounds, 0);
     CHECK_INT(info.interval_ms, 20);
-    /* a pulled card's ports have no path */
+    /* a pulled card's ports lose their carrier first: no more rounds, no verdict of their own */
     CHECK(await(&r, PB_EV_PATH, 500) != NULL);
     rig_events(&r);
     CHECK_INT(rig_ctl(&r, fd, "remove 2", reply, sizeof reply), 0);
-    down = await(&r, PB_EV_PATH, 500);
-    CHECK(down != NULL && down->carrier == 0 && down->slot == 0); /* eth0 is no port of a card any more */
+    CHECK(await(&r, PB_EV_PATH, 100) == NULL);
+    CHECK_STR(rig_events(&r), "LINK 2 eth0 fn1 down; NETDEV- 2 eth0 fn1; LINK 2 eth1 fn0 down; NETDEV- 2 eth1 fn0; REMOVED 2");
+    CHECK_INT(pb_path_list(r.ctx, &info, 1), 1);
+    paused = info.rounds;
+    rig_drain(&r, 50);
+    CHECK_INT(pb_path_list(r.ctx, &info, 1), 1);
+    CHECK(info.rounds == paused);
 out:
     close(fd);
     rig_close(&r);
@@ -633,6 +679,37 @@ TEST(path_sim_missing_port_and_resync) {
     rig_drain(&r, 5);
     CHECK_STR(rig_events(&r), "INSERTED 2 [0000:02:00.0]; NETDEV+ 2 eth0 fn0; LINK 2 eth0 fn0 up; "
                               "SIMPATH 2 eth0 fn0 down; PATH 2 eth0 fn0 down; RESYNC");
+    close(fd);
+    rig_close(&r);
+}
+
+/* Misses counted before the carrier went do not count after it is back: the run starts over. */
+TEST(path_sim_link_loss_restarts_the_count) {
+    struct rig r;
+    char reply[512];
+    CHECK_INT(rig_open(&r, NULL), 0);
+    if (!r.ctx) return;
+    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
+    int fd = rig_connect(&r);
+    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 1", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    CHECK_INT(pb_path_watch(r.ctx, "eth0", "bond0", "10.0.1.100", 50, 3, 1), 0);
+    CHECK(await(&r, PB_EV_PATH, 500) != NULL);
+    rig_events(&r);
+    /* one or two rounds missed (a round ends 50 to 100 ms after the cut; three take 150) */
+    CHECK_INT(rig_ctl(&r, fd, "path 2 0 down", reply, sizeof reply), 0);
+    rig_drain(&r, 110);
+    CHECK_INT(rig_ctl(&r, fd, "link 2 0 down", reply, sizeof reply), 0);
+    rig_drain(&r, 120);
+    uint64_t back_at = mono_ns();
+    CHECK_INT(rig_ctl(&r, fd, "link 2 0 up", reply, sizeof reply), 0);
+    const struct pb_event *down = await(&r, PB_EV_PATH, 500);
+    CHECK(down != NULL);
+    if (down) {
+        CHECK_INT(down->carrier, 0);
+        CHECK(down->since_ns >= back_at);
+        CHECK(down->monotonic_ns - back_at >= 100 * MS); /* three rounds of the live link */
+    }
     close(fd);
     rig_close(&r);
 }

@@ -36,7 +36,7 @@ final class Reconciler {
             NetworkState.Bond a = actual.bond(b.name());
             if (a == null) {
                 out.add(new Action.CreateBond(b.name(), b.options()));
-            } else if (!sameOptions(a.options(), b.options())) {
+            } else if (!sameOptions(a.options(), shown(b.options(), a))) {
                 if (a.options().mode() != b.options().mode()) {
                     // The driver changes mode only on a bond without slaves.
                     for (String s : a.slaves()) {
@@ -176,6 +176,18 @@ final class Reconciler {
     static boolean containsAddress(List<IfAddress> list, IfAddress x) {
         for (IfAddress a : list) if (a.address().equals(x.address()) && a.prefix() == x.prefix()) return true;
         return false;
+    }
+
+    /**
+     * The options as the driver would show them once they are written: it shows a primary only
+     * while that port is its slave, and keeps the name of one that is not (yet) for when it is
+     * enslaved. Without this, a primary out of its bond (a port released for its dead path, or
+     * not enslaved yet) would be written again at every reconciliation.
+     */
+    static BondOptions shown(BondOptions want, NetworkState.Bond actual) {
+        String p = blankToNull(want.primary());
+        if (p == null || actual.slaves().contains(p)) return want;
+        return want.withPrimary(actual.options().primary());
     }
 
     /** Options compare as the driver would: target order and an empty primary do not matter. */

@@ -83,6 +83,31 @@ class ReconcilerTest {
     }
 
     @Test
+    void aPrimaryOutOfItsBondIsNotWrittenAgainAndAgain() {
+        // The driver shows a primary only while it is a slave, and keeps the name of one that is
+        // not for its enslavement: written once, it reads back as none until then.
+        Slot s2 = activeSlot(2, "eth0", "eth1");
+        DesiredState d = desired(s2);
+        BondOptions opts = d.bonds().get("bond0").options();
+        assertEquals("eth0", opts.primary());
+        IfAddress bondAddr = new IfAddress(Configs.ip("10.0.1.1"), 24);
+        NetworkState actual = new NetworkState(Map.of(
+                "eth0", eth("eth0", true, null), "eth1", eth("eth1", true, "bond0"), "bond0", bondLink("bond0", bondAddr)),
+                Map.of("bond0", new NetworkState.Bond("bond0", opts.withPrimary(null), List.of("eth1"), "eth1",
+                        Map.of("eth1", true))));
+        List<Action> plan = Reconciler.plan(d, DesiredState.NOTHING, actual, Set.of("eth0", "eth1"));
+        assertTrue(plan.stream().noneMatch(a -> a instanceof Action.SetBondOptions), plan.toString());
+        assertTrue(plan.contains(new Action.Enslave("bond0", "eth0")), plan.toString());
+        // once it is a slave, a primary that differs is written
+        NetworkState enslaved = new NetworkState(Map.of(
+                "eth0", eth("eth0", true, "bond0"), "eth1", eth("eth1", true, "bond0"), "bond0", bondLink("bond0", bondAddr)),
+                Map.of("bond0", new NetworkState.Bond("bond0", opts.withPrimary("eth1"), List.of("eth0", "eth1"), "eth1",
+                        Map.of("eth0", true, "eth1", true))));
+        assertTrue(Reconciler.plan(d, DesiredState.NOTHING, enslaved, Set.of("eth0", "eth1")).stream()
+                .anyMatch(a -> a instanceof Action.SetBondOptions), "primary eth1 -> eth0");
+    }
+
+    @Test
     void aSlaveSomeoneTookDownIsBroughtUpWithoutLeavingItsBond() {
         Slot s2 = activeSlot(2, "eth0", "eth1");
         DesiredState d = desired(s2);
