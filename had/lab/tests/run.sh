@@ -298,7 +298,7 @@ fig "kernel alone, surprise removal of slot $aslot (active $act): $LOST of $SENT
 
 say "kernel alone: the switch side of the active slave's port stops forwarding (carrier kept), miimon 100"
 act=$(g 'active bond0'); aslot=$(g "for s in 2 12; do for f in 0 1; do [ \"\$(ifn \$s \$f)\" = $act ] && echo \$s \$f; done; done" | head -1)
-ping_start 10.0.1.1 4
+ping_start 10.0.1.1 6
 lab_cut $aslot; sleep 2
 act2=$(g 'active bond0')
 ping_stop
@@ -312,7 +312,7 @@ say "kernel alone: the same failure once bond0 is switched to the ARP monitor (a
 gq 'b=/sys/class/net/bond0/bonding; echo 0 > $b/miimon; echo +10.0.1.100 > $b/arp_ip_target; echo all > $b/arp_validate; echo 100 > $b/arp_interval'
 sleep 2
 act=$(g 'active bond0'); aslot=$(g "for s in 2 12; do for f in 0 1; do [ \"\$(ifn \$s \$f)\" = $act ] && echo \$s \$f; done; done" | head -1)
-ping_start 10.0.1.1 4
+ping_start 10.0.1.1 6
 lab_cut $aslot; sleep 2
 act2=$(g 'active bond0')
 ping_stop
@@ -445,7 +445,7 @@ else
     gq "until_true 20 'bin/hadctl --socket /run/lab/had.sock bonds | grep -qE \"^ +$s2f0 .* up \"'"   # its path answered
     frames_start bond0 d
     am=$(audit_mark)
-    ping_start 10.0.1.1 4
+    ping_start 10.0.1.1 8
     lab_cut 2 0; sleep 2
     act2=$(g 'active bond0'); carrier=$(g "cat /sys/class/net/$s2f0/carrier")
     ping_stop
@@ -519,7 +519,7 @@ else
     say "(d) the same switch failure on an ARP-monitored bond0 (arp_interval 100, target 10.0.1.100)"
     lab_yank 12; lab_insert 12 2 2>/dev/null || { sleep 7; lab_insert 12 2; }
     gq "until_true 40 '[ \$(nslaves bond0) = 4 ] && [ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
-    ping_start 10.0.1.1 4
+    ping_start 10.0.1.1 6
     lab_cut 2 0; sleep 2
     act2=$(g 'active bond0'); ping_stop; lab_restore 2 0
     fig "(d) ARP bond, switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2$PING_NOTE"
@@ -583,7 +583,7 @@ else
         eval '! gq "echo 100 > /sys/class/net/bondalb/bonding/arp_interval" && [ "$(g "cat /sys/class/net/bondalb/bonding/arp_interval")" = 0 ]'
     frames_start bondalb h
     am=$(audit_mark)
-    ping_start 10.0.3.1 4
+    ping_start 10.0.3.1 8
     lab_cut 2 0; sleep 0.5; tx0=$(g "cat /sys/class/net/$ap/statistics/tx_packets"); sleep 1.5
     act2=$(g 'active bondalb'); carrier=$(g "cat /sys/class/net/$ap/carrier")
     tx1=$(g "cat /sys/class/net/$ap/statistics/tx_packets")
@@ -603,7 +603,7 @@ else
     say "(i) balance-xor bondxor: switch side of the slave carrying the peer's traffic stops forwarding, carrier kept"
     xmac=$(g 'cat /sys/class/net/bondxor/address')
     am=$(audit_mark)
-    ping_start 10.0.4.1 8
+    ping_start 10.0.4.1 12
     xtap=$(fdb_port "$xmac" swA); case $xtap in s12p0 | s16p0) ;; *) say "  (i) the bond's MAC is learned on ${xtap:-no port}: cutting slot 12 port 0"; xtap=s12p0 ;; esac
     xs=${xtap#s}; xs=${xs%p0}; xp=$(g "ifn $xs 0"); xother=$(g "ifn $([ "$xs" = 12 ] && echo 16 || echo 12) 0")
     lab_cut "$xs" 0
@@ -627,7 +627,7 @@ else
     vp=$(g 'ifn 2 1')
     gq "until_true 20 '[ \"\$(active bondv6)\" = $vp ]'"
     am=$(audit_mark)
-    ping_start 10.0.5.1 4
+    ping_start 10.0.5.1 8
     lab_cut 2 1; sleep 2
     act2=$(g 'active bondv6'); carrier=$(g "cat /sys/class/net/$vp/carrier")
     ping_stop

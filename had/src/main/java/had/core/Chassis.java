@@ -538,8 +538,9 @@ public final class Chassis {
 
     private void observe() {
         if (!inventoryDone) return;
+        long readAt = clock.nanos();
         NetworkState actual = network.read();
-        for (AuditEvent e : services.observe(config, actual, this::portInService)) record(e);
+        for (AuditEvent e : services.observe(config, actual, this::portInService, readAt)) record(e);
     }
 
     private String describeInterface(String ifname) {

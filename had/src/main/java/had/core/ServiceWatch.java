@@ -46,8 +46,12 @@ final class ServiceWatch {
 
     /**
      * @param portOf resolves (slot, subdevice) to the interface in service there, or null
+     * @param readAt when the read of {@code actual} began: a change it shows had happened by then,
+     *               however long the read took (reading every bond under load takes a while), so
+     *               the records carry it as {@code since}
      */
-    List<AuditEvent> observe(ChassisConfig config, NetworkState actual, BiFunction<Integer, Integer, String> portOf) {
+    List<AuditEvent> observe(ChassisConfig config, NetworkState actual, BiFunction<Integer, Integer, String> portOf,
+                             long readAt) {
         List<AuditEvent> out = new ArrayList<>();
         for (BondConfig bc : config.bonds().values()) {
             NetworkState.Bond b = actual.bond(bc.name());
@@ -63,7 +67,7 @@ final class ServiceWatch {
                     : working > 0 ? "fewer working slaves than min_links" : noWorkingCause(b, actual);
             View v = new View(up, working, b == null ? 0 : b.slaves().size(), b == null ? null : b.activeSlave(),
                     expectedSlaves(config, bc.name()));
-            report(bc.name(), "bond", v, null, cause, out);
+            report(bc.name(), "bond", v, readAt, cause, out);
         }
         for (SlotConfig sc : config.slots().values()) {
             for (Map.Entry<Integer, List<String>> port : sc.ports().entrySet()) {
@@ -74,7 +78,8 @@ final class ServiceWatch {
                     if (ifname != null && pc.vlan() > 0) ifname = DesiredState.vlanName(ifname, pc.vlan());
                     NetworkState.Link l = ifname == null ? null : actual.link(ifname);
                     boolean up = l != null && l.up() && l.carrier() && Reconciler.containsAddress(l.addresses(), pc.address());
-                    report(serviceName(pc.address()), "address", new View(up, up ? 1 : 0, 1, up ? ifname : null, 1), out);
+                    report(serviceName(pc.address()), "address", new View(up, up ? 1 : 0, 1, up ? ifname : null, 1),
+                            readAt, null, out);
                 }
             }
         }
@@ -117,10 +122,6 @@ final class ServiceWatch {
         int n = 0;
         for (String s : b.slaves()) if (working(b, s, actual)) n++;
         return n;
-    }
-
-    private void report(String service, String kind, View v, List<AuditEvent> out) {
-        report(service, kind, v, null, null, out);
     }
 
     private void report(String service, String kind, View v, Long since, String cause, List<AuditEvent> out) {
