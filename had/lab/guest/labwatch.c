@@ -15,6 +15,11 @@
  *   labwatch wait FILE VALUE MS
  *                             polls FILE every millisecond until its first line is VALUE; prints
  *                             the time it was seen; exit 1 after MS milliseconds
+ *   labwatch killon FILE TEXT PID MS
+ *                             follows FILE from its end (every millisecond) until a line holding
+ *                             TEXT is appended, then sends SIGKILL to PID at once; prints
+ *                             "NS ready" once it follows, then the time and that line; exit 1
+ *                             after MS milliseconds (PID left alone)
  *
  * The clock is the one had's audit records carry in "mono" (Java's System.nanoTime()), so a
  * kernel event and had's reaction to it can be subtracted.
@@ -28,6 +33,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +156,41 @@ static int wait_value(const char *file, const char *value, long ms) {
     }
 }
 
+/* A line of FILE written after the start that holds text: a process killed right after it wrote
+ * a record, as a crash at that step would. Lines are read whole (a record is one line). */
+static int kill_on(const char *file, const char *text, int pid, long ms) {
+    long long deadline = now_ns() + ms * 1000000LL;
+    FILE *f = fopen(file, "r");
+    if (!f || fseek(f, 0, SEEK_END) < 0) {
+        perror("labwatch: killon");
+        return 2;
+    }
+    long pos = ftell(f);
+    printf("%lld ready\n", now_ns()); /* from here on every appended line is seen */
+    fflush(stdout);
+    static char line[65536];
+    for (;;) {
+        clearerr(f);
+        fseek(f, pos, SEEK_SET);
+        while (fgets(line, sizeof line, f)) {
+            size_t n = strlen(line);
+            if (n == 0 || line[n - 1] != '\n') break; /* not whole yet: read again from pos */
+            pos += (long)n;
+            if (strstr(line, text)) {
+                kill(pid, SIGKILL);
+                printf("%lld %s", now_ns(), line);
+                fclose(f);
+                return 0;
+            }
+        }
+        if (now_ns() > deadline) {
+            fclose(f);
+            return 1;
+        }
+        usleep(1000);
+    }
+}
+
 /* The kernel's receive timestamp (CLOCK_REALTIME) moved to CLOCK_MONOTONIC with the offset
  * between the two read now: a frame is timed when the driver handed it over, not when this
  * process got to read it. */
@@ -217,6 +258,7 @@ int main(int argc, char **argv) {
     }
     if (argc == 3 && !strcmp(argv[1], "frames")) return frames(argv[2]);
     if (argc == 5 && !strcmp(argv[1], "wait")) return wait_value(argv[2], argv[3], atol(argv[4]));
-    fprintf(stderr, "usage: labwatch watch | now | frames MAC | wait FILE VALUE MS\n");
+    if (argc == 6 && !strcmp(argv[1], "killon")) return kill_on(argv[2], argv[3], atoi(argv[4]), atol(argv[5]));
+    fprintf(stderr, "usage: labwatch watch | now | frames MAC | wait FILE VALUE MS | killon FILE TEXT PID MS\n");
     return 2;
 }

@@ -6,14 +6,15 @@
 # A FAILED or BLOCKED check (a scenario whose had cannot start) fails the stage. For a person
 # exploring, never for make test:
 #   LAB_LENIENT=1 ...               exit 0 whatever failed or was blocked (the report says what)
-#   LAB_BOOTS="had vlan" ...        only these of the boots baseline, had, arp, vlan, paths (RESULTS.md
+#   LAB_BOOTS="had vlan" ...        only these of the boots baseline, had, arp, vlan, paths, crash (RESULTS.md
 #                                   is then left alone: its figures are a whole run's)
 #   LAB_CYCLES=N ...                insertion cycles per kind (default 5, the least the checks take)
 #
-# Five boots: the baseline (a busybox uevent rule, no had), had on conf/had.conf (scenarios a,
+# Six boots: the baseline (a busybox uevent rule, no had), had on conf/had.conf (scenarios a,
 # b, c, d-miimon, e), had on conf/examples/lab-arp.conf with the lab's bad-card pcidrivers.conf
 # (f, d-arp), had on had/lab/conf/lab-vlan.conf (g: bonds of VLAN interfaces), had on
-# had/lab/conf/lab-paths.conf (h, i, j: path supervision in balance-alb, balance-xor, IPv6). A scenario whose
+# had/lab/conf/lab-paths.conf (h, i, j: path supervision in balance-alb, balance-xor, IPv6), had on
+# conf/had.conf killed at each step of an insertion and an extraction (k). A scenario whose
 # had cannot start is reported BLOCKED with had's own words; what the kernel alone can show is
 # still run on the baseline boot.
 set -uo pipefail
@@ -24,7 +25,7 @@ for t in qemu-system-x86_64 socat cpio depmod ping ip gcc apt-get dpkg-deb; do
     command -v $t >/dev/null || lab_die "$t missing (.ci/run installs the lab's packages)"
 done
 [ -x /bin/busybox ] || lab_die "/bin/busybox missing (busybox-static)"
-ALL_BOOTS="baseline had arp vlan paths"
+ALL_BOOTS="baseline had arp vlan paths crash"
 BOOTS=${LAB_BOOTS:-$ALL_BOOTS}
 booted() { case " $BOOTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -142,6 +143,33 @@ ping_stop() {
     PING_NOTE=${PING_ERR:+ (NOT TRUSTED: $PING_ERR; $(basename "$PING_FILE"))}
 }
 pinged() { [ -z "$PING_ERR" ]; }   # the last ping_stop's count can be trusted
+# ping_loop_start ADDR / ping_loop_stop: for an event of unknown length, the peer pings ADDR every
+# 10 ms in runs of 100 (one second each), each run complete and counted whole, until ping_loop_stop,
+# which lets the run in progress finish. Sets SENT, LOST, EDGE (summed over the runs), GAP (the
+# longest within a run), PING_ERR and PING_NOTE as ping_stop does. The few milliseconds between two
+# runs are not covered.
+ping_loop_start() {
+    PL_DIR=$(mktemp -d "$OUT/pingloop.XXXX")
+    ( i=0; while [ ! -e "$PL_DIR/stop" ] && [ $i -lt 3600 ]; do
+          i=$((i + 1)); ip netns exec "$LAB_NS-peer" ping -D -n -i 0.01 -W 1 -c 100 "$1" > "$PL_DIR/run-$(printf %05d $i).txt" 2>&1
+      done ) &
+    PL_PID=$!
+    sleep 0.5
+}
+ping_loop_stop() {
+    local f s r l g e err runs=0
+    touch "$PL_DIR/stop"; wait "$PL_PID"
+    SENT=0 LOST=0 GAP=-1 EDGE=0 PING_ERR=
+    for f in "$PL_DIR"/run-*.txt; do
+        [ -e "$f" ] || continue
+        read -r s r l g e err < <(awk -v expect=100 -f "$LAB_DIR/tests/pingstat.awk" "$f")
+        SENT=$((SENT + s)) LOST=$((LOST + l)) EDGE=$((EDGE + e)) runs=$((runs + 1))
+        [ "$g" -gt "$GAP" ] && GAP=$g
+        [ "$err" = - ] || PING_ERR="${PING_ERR:+$PING_ERR; }$(basename "$f"): $err"
+    done
+    [ $runs -gt 0 ] || PING_ERR="no ping ran"
+    PING_NOTE=${PING_ERR:+ (NOT TRUSTED: $PING_ERR)}
+}
 # pings_ok ADDR: answers within 10 s, then 10 of 10 pings answered
 pings_ok() {
     lab_ping -c 1 -w 10 -q "$1" >/dev/null &&
@@ -645,6 +673,71 @@ else
     fig "(h, j) availability report (hadctl report --format json): bondalb's path outage ${H_REP:-none} ms vs longest ping gap $H_GAP ms; bondv6's ${J_REP:-none} ms vs $J_GAP ms"
     check "(h, j) each path outage in the report lasts its longest ping gap within one probe interval + 20 ms (40 ms): bondalb ${H_REP:-none}/$H_GAP ms, bondv6 ${J_REP:-none}/$J_GAP ms" \
         eval 'near "$H_REP" "$H_GAP" && near "$J_REP" "$J_GAP"'
+fi
+fi
+
+# --- boot 6: had killed (SIGKILL) at each step of an insertion and of an extraction -------------
+# The card in slot 12 (an e1000 dual-port card: its driver is loaded for it, unloaded after it)
+# goes in and out while slot 2 (bond0) and slot 16 (config1) carry on. At each step labwatch
+# killon sends SIGKILL the moment had's audit log gains the step's record; had is started again.
+if booted crash; then
+say "boot 6: had on conf/had.conf, killed with SIGKILL at each step of slot 12's insertion and extraction, started again"
+boot crash
+if ! had_start "$HAD_CONF" conf/pcidrivers.conf; then
+    blocked "(k) $HAD_BLOCK"
+else
+    lab_insert 2 2 && lab_insert 16 1
+    gq "until_true 40 '[ \$(nslaves bond0) = 2 ] && ip -br addr | grep -q 10.0.2.1/24'"
+    k_s2=$(g 'slaves bond0'); k_s16=$(g 'ifn 16 0')
+    k_mark=$(mark)
+    # config1 on the untouched card, pinged through every crash
+    ping_loop_start 10.0.2.1
+    # k_state: "in" (slot 12 ACTIVE, both ports in bond0), "out" (no card in slot 12, none of its
+    # ports in bond0), else what was found
+    k_state() {
+        local slaves n
+        slaves=$(g 'slaves bond0'); n=$(wc -w <<<"$slaves")
+        if [ "$n" = 4 ] && g "bin/hadctl --socket /run/lab/had.sock slots" | grep -qE '^ *12 +ACTIVE '; then echo in
+        elif [ "$n" = 2 ] && [ -z "$(lab_present 12)" ]; then echo out
+        else echo "bond0: $slaves; slot 12: $(g "bin/hadctl --socket /run/lab/had.sock slots" | awk '$1 == 12')"
+        fi
+    }
+    k_settled() { local i s; for i in $(seq 1 60); do s=$(k_state); case $s in in | out) echo "$s"; return 0 ;; esac; sleep 1; done; echo "$s"; return 1; }
+    k_extract() { gq "bin/hadctl --socket /run/lab/had.sock extract 12"; }
+    k_insert() { lab_insert 12 2 e1000; }
+    # crash STEP TEXT ACTION...: SIGKILL when the audit log gains a line holding TEXT while ACTION runs
+    crash() {
+        local step=$1 text=$2 old=$HAD_PID killed st n=0; shift 2
+        gq "rm -f /run/lab/state/killon.log; setsid $LAB_CACHE/bin/labwatch killon /run/lab/state/audit.log '$text' $HAD_PID 90000 > /run/lab/state/killon.log 2>&1 < /dev/null &"
+        until grep -q ' ready$' "$LAB_RUN/state/killon.log" 2>/dev/null || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+        "$@"
+        n=0; while gq "kill -0 $old" && [ $n -lt 450 ]; do sleep 0.2; n=$((n + 1)); done
+        killed=$(grep -v ' ready$' "$LAB_RUN/state/killon.log" 2>/dev/null | head -1 | sed -n 's/.*"type":"\([^"]*\)".*/\1/p')
+        had_start "$HAD_CONF" conf/pcidrivers.conf || say "  (k) $step: $HAD_BLOCK"
+        st=$(k_settled)
+        g "bin/hadctl audit verify /run/lab/state/audit.log" > "$OUT/k-verify.txt" 2>&1; local v=$?
+        check "(k) $step: killed right after its '${killed:-?}' record, started again: slot 12 $st (finished or rolled back), audit chain verified" \
+            eval '[ -n "$killed" ] && ! gq "kill -0 $old" && [ -n "$HAD_PID" ] && { [ "$st" = in ] || [ "$st" = out ]; } && [ $v = 0 ]'
+        K_LAST=$st
+    }
+    crash "insertion, before its driver is loaded" '"type":"card.inserted","slot":12' k_insert
+    [ "$K_LAST" = in ] && k_extract && k_settled > /dev/null
+    crash "insertion, after its driver is loaded" '"type":"driver.load","slot":12' k_insert
+    [ "$K_LAST" = in ] && k_extract && k_settled > /dev/null
+    crash "insertion, while its ports are enslaved" '"type":"bond.enslave","bond":"bond0"' k_insert
+    [ "$K_LAST" = out ] && k_insert && k_settled > /dev/null
+    crash "extraction, in its quiesce window" '"type":"extraction.requested","slot":12' k_extract
+    [ "$K_LAST" = out ] && k_insert && k_settled > /dev/null
+    crash "extraction, after a port's release" '"type":"bond.release","bond":"bond0"' k_extract
+    [ "$K_LAST" = out ] && k_insert && k_settled > /dev/null
+    crash "extraction, after the slot's power-off" '"type":"slot.power","slot":12,"on":false' k_extract
+    ping_loop_stop
+    since "$k_mark" > "$OUT/k-events.txt"
+    k_flaps=$(grep -cE " link ($k_s16|${k_s2// /|}) .*(master=- |carrier=0)" "$OUT/k-events.txt")
+    fig "(k) kill -9 at six steps of slot 12's insertion and extraction: config1 (slot 16) $LOST of $SENT pings lost; carrier losses or releases of slot 2's and 16's ports: $k_flaps$PING_NOTE"
+    check "(k) the untouched ports never flapped (slot 2's $k_s2 stayed in bond0 with carrier, slot 16's $k_s16 kept its carrier): $k_flaps events" \
+        eval '[ "$k_flaps" = 0 ] && [ "$(g "slaves bond0" | tr " " "\n" | grep -cxE "${k_s2// /|}")" = 2 ]'
+    check "(k) no ping lost on the untouched card (config1, slot 16)" eval 'pinged && [ "$LOST" = 0 ]'
 fi
 fi
 
