@@ -145,13 +145,15 @@ ping_stop() {
 pinged() { [ -z "$PING_ERR" ]; }   # the last ping_stop's count can be trusted
 # ping_loop_start ADDR / ping_loop_stop: for an event of unknown length, the peer pings ADDR every
 # 10 ms in runs of 100 (one second each), each run complete and counted whole, until ping_loop_stop,
-# which lets the run in progress finish. Sets SENT, LOST, EDGE (summed over the runs), GAP (the
+# which lets the run in progress finish. Each run waits up to 5 s (-w) for its last replies: ping
+# alone stops waiting 2x the longest round trip after its last request, and a guest busy for
+# longer than that at a run's end (a JVM starting under TCG) would turn late replies into losses. Sets SENT, LOST, EDGE (summed over the runs), GAP (the
 # longest within a run), PING_ERR and PING_NOTE as ping_stop does. The few milliseconds between two
 # runs are not covered.
 ping_loop_start() {
     PL_DIR=$(mktemp -d "$OUT/pingloop.XXXX")
     ( i=0; while [ ! -e "$PL_DIR/stop" ] && [ $i -lt 3600 ]; do
-          i=$((i + 1)); ip netns exec "$LAB_NS-peer" ping -D -n -i 0.01 -W 1 -c 100 "$1" > "$PL_DIR/run-$(printf %05d $i).txt" 2>&1
+          i=$((i + 1)); ip netns exec "$LAB_NS-peer" ping -D -n -i 0.01 -w 5 -c 100 "$1" > "$PL_DIR/run-$(printf %05d $i).txt" 2>&1
       done ) &
     PL_PID=$!
     sleep 0.5
