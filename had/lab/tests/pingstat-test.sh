@@ -49,5 +49,12 @@ expect "summary disagrees with the replies" 300 '300 299 1 * ping*s summary says
 expect "a duplicate reply is one reply" 300 '300 300 0 13 0 -' < <(out 300 $(seq 1 300) |
     sed 's/^\(.*icmp_seq=7 .*\)$/\1\n\1 (DUP!)/; s/received,/received, +1 duplicates,/')
 
+# ping -w 5 -c 100: a late reply made it send 101 and stop at its 100th reply, the 101st unawaited
+expect_upto() { local got; got=$(awk -v expect="$2" -v upto="$2" -f "$AWK"); n=$((n + 1))
+    if [[ $got == $3 ]]; then echo "pingstat-test: ok   $1: $got"
+    else echo "pingstat-test: FAIL $1: got '$got', want '$3'"; fails=$((fails + 1)); fi; }
+expect_upto "-w: 101 sent for 100 replies, the extra one unawaited" 100 '100 100 0 13 0 -' < <(out 101 $(seq 1 100))
+expect_upto "-w: request 50 lost, 101 answered instead" 100 '100 99 1 26 0 -' < <(out 101 $(seq 1 49) $(seq 51 101))
+expect_upto "-w: the deadline came with 100 sent, 97 answered" 100 '100 97 3 13 3 -' < <(out 100 $(seq 1 97))
 echo "pingstat-test: $((n - fails)) of $n cases right"
 [ "$fails" = 0 ]

@@ -3,6 +3,10 @@
 #   SENT RECEIVED LOST GAP_MS EDGE PROBLEM
 #
 #   awk -v expect=COUNT -f pingstat.awk PING-OUTPUT
+#   awk -v expect=COUNT -v upto=COUNT -f pingstat.awk PING-OUTPUT     (ping -w DEADLINE -c COUNT)
+#
+# With upto, only requests 1..upto count: ping -w sends until it has COUNT replies, so when a reply
+# came late it sent more than COUNT and stopped before awaiting the extra ones.
 #
 # SENT is ping's own "N packets transmitted"; RECEIVED the distinct icmp_seq of "bytes from"
 # lines (a reply), and ping's summary must say the same; LOST = SENT - RECEIVED. GAP_MS is the
@@ -16,9 +20,12 @@ function fail(why) { if (problem == "") problem = why }
     if (!match($0, /icmp_seq=[0-9]+/)) { fail("a reply without icmp_seq"); next }
     seq = substr($0, RSTART + 9, RLENGTH - 9) + 0
     if (seq in seen) next                      # (DUP!): one request, one reply
-    seen[seq] = 1; received++
-    if (first == "" || seq < first) first = seq
-    if (seq > top) top = seq
+    seen[seq] = 1; replies++
+    if (!upto || seq <= upto) {
+        received++
+        if (first == "" || seq < first) first = seq
+        if (seq > top) top = seq
+    }
     if (!match($0, /^\[[0-9]+\.[0-9]+\]/)) { fail("a reply without a -D timestamp"); next }
     t = substr($0, 2, RLENGTH - 2) * 1000
     if (timed++ && t - last > gap) gap = t - last
@@ -28,7 +35,8 @@ function fail(why) { if (problem == "") problem = why }
 /^[0-9]+ packets transmitted, [0-9]+ received/ { sent = $1 + 0; said = $4 + 0; summary = 1 }
 END {
     if (!summary) fail("no summary line: ping did not run, or did not finish")
-    else if (said != received) fail("ping's summary says " said " received, " received + 0 " replies counted")
+    else if (said != replies) fail("ping's summary says " said " received, " replies + 0 " replies counted")
+    if (upto && sent > upto) sent = upto
     if (sent < expect + 0) fail("sent " sent + 0 " of the " expect + 0 " expected")
     if (top > sent) fail("a reply to request " top " of " sent + 0 " sent")
     lost = sent - received

@@ -164,7 +164,7 @@ ping_loop_stop() {
     SENT=0 LOST=0 GAP=-1 EDGE=0 PING_ERR=
     for f in "$PL_DIR"/run-*.txt; do
         [ -e "$f" ] || continue
-        read -r s r l g e err < <(awk -v expect=100 -f "$LAB_DIR/tests/pingstat.awk" "$f")
+        read -r s r l g e err < <(awk -v expect=100 -v upto=100 -f "$LAB_DIR/tests/pingstat.awk" "$f")
         SENT=$((SENT + s)) LOST=$((LOST + l)) EDGE=$((EDGE + e)) runs=$((runs + 1))
         [ "$g" -gt "$GAP" ] && GAP=$g
         [ "$err" = - ] || PING_ERR="${PING_ERR:+$PING_ERR; }$(basename "$f"): $err"
