@@ -366,15 +366,13 @@ public final class AuditLog implements Audit, AutoCloseable {
     private void pickUp(Path from) throws IOException {
         String last = AuditFiles.lastWholeLine(from);
         if (last == null) return;
-        try {
-            Map<String, Object> rec = Json.parseObject(last);
-            seq = ((Number) rec.get("seq")).longValue();
-            prev = (String) rec.get("hash");
-            if (prev == null) throw new JsonException("no hash");
-        } catch (JsonException | ClassCastException | NullPointerException e) {
-            throw new IOException("the last record of " + from + " is not a valid audit record ("
-                    + e.getMessage() + "); run 'hadctl audit verify' and move the file aside");
+        Map<String, Object> rec = AuditLines.record(last);
+        if (rec == null || !(rec.get("seq") instanceof Number n) || !(rec.get("hash") instanceof String hash)) {
+            throw new IOException("the last record of " + from + " is not a valid audit record; run 'hadctl audit"
+                    + " verify' and move the file aside");
         }
+        seq = n.longValue();
+        prev = hash;
     }
 
     @Override
