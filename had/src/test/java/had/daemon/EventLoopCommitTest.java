@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 
 import had.audit.Audit;
 import had.audit.AuditEvent;
+import had.audit.Commit;
 import had.backplane.Backplane;
 import had.config.ChassisConfig;
 import had.config.DriverTable;
@@ -36,9 +37,10 @@ class EventLoopCommitTest {
         }
 
         @Override
-        public synchronized void commit() {
+        public synchronized Commit commit() {
             durable.addAll(pending);
             pending.clear();
+            return Commit.DURABLE;
         }
 
         synchronized int uncommitted() {
@@ -53,7 +55,7 @@ class EventLoopCommitTest {
                 Map.of(), new DriverTable(List.of()));
         Chassis chassis = new Chassis(config, new Settings(1_000, 0), mock(Backplane.class), new SimNetwork(Clock.SYSTEM),
                 mock(Drivers.class), audit, Clock.SYSTEM);
-        EventLoop loop = new EventLoop(chassis, audit, Clock.SYSTEM, 60_000);
+        EventLoop loop = new EventLoop(chassis, Clock.SYSTEM, 60_000);
         CountDownLatch hold = new CountDownLatch(1);
         loop.post(() -> {
             try {
