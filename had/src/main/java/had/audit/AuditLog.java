@@ -116,6 +116,26 @@ public final class AuditLog implements Audit, AutoCloseable {
             /** The disk does not take records: they are held in memory, in order, until it does. */
             BEHIND
         }
+
+        /** Whether an operator should hear of it: anything but writing with nothing lost. */
+        public boolean troubled() {
+            return state != State.WRITING || lostRecords > 0;
+        }
+
+        /** One line for people: status, systemd's STATUS. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder();
+            switch (state) {
+                case WRITING -> sb.append("writing");
+                case NO_RESERVE -> sb.append("writing, with no reserve set aside since ").append(since).append(" (")
+                        .append(reason).append(')');
+                case BEHIND -> sb.append("BEHIND since ").append(since).append(": ").append(reason).append("; ")
+                        .append(heldRecords).append(" record(s) (").append(heldBytes)
+                        .append(" bytes) held in memory until the disk takes them");
+            }
+            if (lostRecords > 0) sb.append("; ").append(lostRecords).append(" record(s) lost since had started (audit.lost)");
+            return sb.toString();
+        }
     }
 
     /** Opens the log's files; the tests' opener counts what is forced to disk, or fills the disk. */
