@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import had.os.FileModes;
+import had.report.Availability;
+import had.report.ReportCommand;
 import had.time.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +169,10 @@ class AuditDiskFullTest {
         assertEquals("eth99", recs.get(recs.size() - 1).get("ifname"));
         String v = verify();
         assertTrue(v.startsWith("0 ") && !v.contains("torn"), v);
+        Availability.Result r = ReportCommand.compute(List.of(dir.resolve("audit.log")), null, null, 0,
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        assertEquals(List.of(new Availability.Lost(java.time.Instant.parse(lostTimes.get(0)),
+                java.time.Instant.parse(lostTimes.get(1)), 6)), r.lost());
     }
 
     @Test
