@@ -16,11 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,7 +180,7 @@ public final class AuditLog implements Audit, AutoCloseable {
     private int unwrittenCount;
     /** The same records, for the followers, kept only when there are followers. */
     private final List<Map<String, Object>> unwrittenRecords = new ArrayList<>();
-    private final MessageDigest digest = sha256();
+    private final MessageDigest digest = AuditChain.sha256();
     /** Since when, and why, the disk refuses the records; null while it takes them. */
     private Instant behindSince;
     private String behindReason;
@@ -669,17 +667,5 @@ public final class AuditLog implements Audit, AutoCloseable {
         } catch (IOException e) {
             // already failing
         }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }

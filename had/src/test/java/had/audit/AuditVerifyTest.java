@@ -46,6 +46,21 @@ class AuditVerifyTest {
         Files.writeString(f, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     }
 
+    /** hadctl runs with had's own classes only (bin/hadctl): verify and report need nothing else. */
+    @Test
+    void hadctlVerifiesAndReportsWithHadsOwnClassesOnly() throws Exception {
+        for (String cmd : new String[] {"audit verify", "report"}) {
+            List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", Path.of("target/classes").toAbsolutePath().toString(), "had.ctl.HadCtl"));
+            argv.addAll(List.of(cmd.split(" ")));
+            argv.add(log.toString());
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String got = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), cmd + ": " + got);
+        }
+    }
+
     @Test
     void anIntactLogPasses() {
         assertEquals(0, verify(log), out);
