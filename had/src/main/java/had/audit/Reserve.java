@@ -65,6 +65,11 @@ final class Reserve {
 
     /** Sets the room aside when it is not; tried at most once every {@link AuditLog#RETRY_NANOS}. */
     void tend() {
+        if (bytes == 0 && !tried) {
+            // Set aside by a run that wanted one: room nobody will use.
+            tried = true;
+            deleteQuietly();
+        }
         if (bytes == 0 || held || (tried && clock.nanos() - nextTry < 0)) return;
         tried = true;
         nextTry = clock.nanos() + AuditLog.RETRY_NANOS;

@@ -206,6 +206,8 @@ class AuditDiskFullTest {
             assertNull(log.health().reason());
         }
         assertTrue(verify().startsWith("0 "), verify());
+        open(NO_RESERVE).close();
+        assertFalse(Files.exists(reserve), "a reserve no longer wanted is given back");
     }
 
     @Test
