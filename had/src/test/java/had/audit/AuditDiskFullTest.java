@@ -125,13 +125,13 @@ class AuditDiskFullTest {
     void whatMemoryCannotHoldIsCountedByAnAuditLostRecordChainedWhereItWasLost() throws Exception {
         AuditLog.Settings small = NO_RESERVE.withSpace(4096, 0);
         List<String> lostTimes = new ArrayList<>();
-        long lost;
         try (AuditLog log = open(small)) {
             log.record(link(0));
             log.commit();
             disk.fill(0);
             int i = 1;
             while (log.health().lostRecords() == 0) {
+                assertTrue(i < 1000, "records are lost once the memory for them is full");
                 clock.advanceMillis(100);
                 log.record(link(i++));
                 log.commit();
@@ -152,8 +152,7 @@ class AuditDiskFullTest {
 
             disk.capacity = Long.MAX_VALUE;
             clock.advanceMillis(1000);
-            lost = ((Commit.Resumed) log.commit()).lost();
-            assertEquals(6, lost);
+            assertEquals(new Commit.Resumed(6), log.commit(), "written, with a record of what was lost");
             assertEquals(Commit.DURABLE, log.commit());
             log.record(link(99));
             assertEquals(Commit.DURABLE, log.commit(), "the lost records are told once");
@@ -192,6 +191,7 @@ class AuditDiskFullTest {
             int written = 1;
             Commit c;
             do {
+                assertTrue(written < 1000, "the reserve's room runs out");
                 log.record(link(++written));
                 c = log.commit();
             } while (c instanceof Commit.Durable);
