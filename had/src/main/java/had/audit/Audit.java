@@ -5,12 +5,16 @@ package had.audit;
  *
  * <p>Records are durable in groups: {@link #record} adds one to the current group, {@link #commit}
  * writes the group and forces it to disk, one write and one fsync however many records it holds.
- * Whoever owns the core commits before anything the records describe is reported done: before the
- * next event is acted on, before a reply to a client, before the blue LED or READY.
+ * Whoever owns the core commits before anything the records describe is done or reported done:
+ * before the next event is acted on, before a reply to a client, before the blue LED or READY.
+ * When the disk does not take them, the records are held in memory, in order, and written as soon
+ * as it does; the chassis acts all the same (see {@link Commit}).
  */
 public interface Audit {
     void record(AuditEvent event);
 
-    /** Makes every record so far durable; returns at once when there is none to write. */
-    default void commit() { }
+    /** Makes every record so far durable if the disk takes them; returns at once when there is none to write. */
+    default Commit commit() {
+        return Commit.DURABLE;
+    }
 }

@@ -3,11 +3,16 @@ package had.audit;
 import had.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 
-/** How records are chained: shared by the writer and by every reader that verifies. */
+/**
+ * How records are chained: shared by the writer and by every reader that verifies. Readers
+ * (hadctl) run with had's own classes only, so nothing here may reach the writer's logging.
+ */
 public final class AuditChain {
     public static final String GENESIS = "0".repeat(64);
     /** Fields the log itself sets; events may not use these names. */
@@ -17,7 +22,7 @@ public final class AuditChain {
 
     /** SHA-256 (hex) of a record's text without its hash field: {@code {...,"prev":"..."}}. */
     public static String hashOf(String bodyWithoutHash) {
-        return AuditLog.hex(AuditLog.sha256().digest(bodyWithoutHash.getBytes(StandardCharsets.UTF_8)));
+        return hex(sha256().digest(bodyWithoutHash.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -44,18 +49,30 @@ public final class AuditChain {
      * field up to and including {@code prev}; the stored line is that text with the hash appended.
      */
     public static Sealed seal(Map<String, Object> recordWithPrev) {
-        return seal(recordWithPrev, AuditLog.sha256());
+        return seal(recordWithPrev, sha256());
     }
 
     /** {@link #seal(Map)} with a digest the writer keeps: looking one up for every record costs. */
     static Sealed seal(Map<String, Object> recordWithPrev, MessageDigest sha256) {
         byte[] body = Json.write(recordWithPrev).getBytes(StandardCharsets.UTF_8);
         sha256.reset();
-        String hash = AuditLog.hex(sha256.digest(body));
+        String hash = hex(sha256.digest(body));
         byte[] tail = (",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
         byte[] line = Arrays.copyOf(body, body.length - 1 + tail.length);
         System.arraycopy(tail, 0, line, body.length - 1, tail.length);
         return new Sealed(line, hash);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
     }
 
     public static String hashField(String line) {

@@ -1,7 +1,5 @@
 package had.audit;
 
-import had.json.Json;
-import had.json.JsonException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -157,7 +155,7 @@ public final class AuditFiles {
                 line.write(buf, 0, n);
                 if (line.size() > MAX_LINE) return null;
             }
-            return parse(line.toString(StandardCharsets.UTF_8));
+            return AuditLines.record(line.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             return null;
         }
@@ -189,13 +187,5 @@ public final class AuditFiles {
             pos = from;
         }
         return -1;
-    }
-
-    static Map<String, Object> parse(String line) {
-        try {
-            return Json.parseObject(line);
-        } catch (JsonException e) {
-            return null;
-        }
     }
 }

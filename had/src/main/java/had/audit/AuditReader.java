@@ -1,11 +1,6 @@
 package had.audit;
 
-import had.json.Json;
-import had.json.JsonException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +11,16 @@ public final class AuditReader {
     private AuditReader() {}
 
     /**
-     * Feeds every record to {@code sink}.
+     * Feeds every record to {@code sink}; torn records (see {@link AuditLines}) are passed over.
      *
      * @throws IOException naming the file and line of the first line that is not a record
      */
     public static void read(Path file, Consumer<Map<String, Object>> sink) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            long n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                try {
-                    sink.accept(Json.parseObject(line));
-                } catch (JsonException e) {
-                    throw new IOException(file + ":" + n + ": not an audit record: " + e.getMessage());
-                }
-            }
-        }
+        AuditLines.read(file, AuditLines.Parser.FULL, e -> {
+            if (e instanceof AuditLines.Record r) sink.accept(r.fields());
+            else if (e instanceof AuditLines.Bad b) throw new IOException(file + ":" + b.line() + ": not an audit record: " + b.error());
+            return true;
+        });
     }
 
     /** Feeds the records of several files, one after the other (a log and its rotated files). */

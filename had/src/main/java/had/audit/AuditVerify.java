@@ -1,10 +1,6 @@
 package had.audit;
 
-import had.json.Json;
-import had.json.JsonException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +13,8 @@ import java.util.Set;
 
 /**
  * {@code hadctl audit verify [FILE...]}: proves an audit log is whole, or names the first record
- * that is not. Every line must parse; its hash must be the SHA-256 of its text up to its
+ * that is not. Every line must be a record (a torn record, see {@link AuditLines}, is noted and
+ * passed over: the chain is checked across it); its hash must be the SHA-256 of its text up to its
  * {@code prev}; {@code prev} must be the hash of the record before it and {@code seq} one more
  * than that record's; each rotated file must be linked to the one before it by an
  * {@code audit.rotated} record; torn records kept aside must still be there.
@@ -38,6 +35,8 @@ public final class AuditVerify {
               FILE is a live log (default /var/lib/had/audit.log), which stands for it and the files
               it was rotated into, or a rotated file (NAME.<UTC time>). Several FILEs are checked as
               one chain, in the order given; a live log after other FILEs stands only for itself.
+              A torn record (one had never finished writing: at the end of a file, or glued before
+              the next record) is not part of the chain: it is noted, and the chain checked across it.
             exit status: 0 intact, 1 broken (the first broken record is named as FILE:LINE (seq N)),
                          2 usage error or a FILE that does not exist""";
 
@@ -106,9 +105,8 @@ public final class AuditVerify {
                 c.fail(u, 1, null, "this rotated file is not linked into the chain of " + chain.get(chain.size() - 1)
                         + ": a file after it is missing");
             }
-            for (Path f : chain) {
-                if (c.broken != null) break;
-                c.file(f);
+            for (int i = 0; i < chain.size() && c.broken == null; i++) {
+                c.file(chain.get(i), i == chain.size() - 1);
             }
         } catch (IOException e) {
             err.println("hadctl audit verify: " + e.getMessage());
@@ -139,12 +137,8 @@ public final class AuditVerify {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (!line.contains("\"type\":\"audit.pruned\"")) continue;
-                    try {
-                        Object name = Json.parseObject(line).get("file");
-                        if (name != null) out.add(name.toString());
-                    } catch (JsonException e) {
-                        // the chain check names it
-                    }
+                    Map<String, Object> rec = AuditLines.record(line);
+                    if (rec != null && rec.get("file") != null) out.add(rec.get("file").toString());
                 }
             }
         }
@@ -171,73 +165,53 @@ public final class AuditVerify {
             if (broken == null) broken = file + ":" + line + (seq == null ? "" : " (seq " + seq + ")") + ": " + what;
         }
 
-        void file(Path f) throws IOException {
-            long lineNo = 0;
-            long count = 0;
-            Long fileFirst = null;
-            try (InputStream in = Files.newInputStream(f)) {
-                byte[] buf = new byte[1 << 16];
-                ByteArrayOutputStream carry = new ByteArrayOutputStream(512);
-                int n;
-                boolean stop = false;
-                while (!stop && (n = in.read(buf)) > 0) {
-                    int from = 0;
-                    for (int i = 0; i < n && !stop; i++) {
-                        if (buf[i] != '\n') continue;
-                        String line;
-                        if (carry.size() > 0) {
-                            carry.write(buf, from, i - from);
-                            line = carry.toString(StandardCharsets.UTF_8);
-                            carry.reset();
-                        } else {
-                            line = new String(buf, from, i - from, StandardCharsets.UTF_8);
-                        }
-                        from = i + 1;
-                        lineNo++;
-                        Map<String, Object> rec = check(f, lineNo, line, count == 0);
-                        if (rec == null) return;
-                        count++;
-                        total++;
-                        long seq = ((Number) rec.get("seq")).longValue();
-                        if (fileFirst == null) fileFirst = seq;
-                        if (firstSeq == null) firstSeq = seq;
-                        if ("audit.torn-tail".equals(rec.get("type")) && rec.get("kept_as") != null) {
-                            Path side = f.resolveSibling(rec.get("kept_as").toString());
-                            if (!Files.isRegularFile(side)) {
-                                fail(f, lineNo, seq, "the torn record it kept aside, " + side.getFileName() + ", is missing");
-                                return;
-                            }
-                            notes.add(side + ": a torn record kept aside at seq " + seq + " (not part of the chain)");
-                        }
-                        lastSeq = seq;
-                        lastHash = (String) rec.get("hash");
+        void file(Path f, boolean last) throws IOException {
+            long[] count = {0};
+            Long[] fileFirst = {null};
+            AuditLines.read(f, AuditLines.Parser.FULL, e -> {
+                if (e instanceof AuditLines.Torn t) {
+                    notes.add(f + ":" + t.line() + ": a torn record " + (t.where() == AuditLines.Where.END_OF_FILE
+                            ? "at the end of the file" : "before the record on the same line")
+                            + " (had stopped, or its disk refused the write, while writing it): not part of the chain"
+                            + (last && t.where() == AuditLines.Where.END_OF_FILE ? "; had sets it aside at its next start" : ""));
+                    return true;
+                }
+                if (e instanceof AuditLines.Bad b) {
+                    fail(f, b.line(), null, "not a JSON record (" + b.error() + ")");
+                    return false;
+                }
+                AuditLines.Record r = (AuditLines.Record) e;
+                Map<String, Object> rec = check(f, r.line(), r.text(), r.fields(), count[0] == 0);
+                if (rec == null) return false;
+                count[0]++;
+                total++;
+                long seq = ((Number) rec.get("seq")).longValue();
+                if (fileFirst[0] == null) fileFirst[0] = seq;
+                if (firstSeq == null) firstSeq = seq;
+                if ("audit.torn-tail".equals(rec.get("type")) && rec.get("kept_as") != null) {
+                    Path side = f.resolveSibling(rec.get("kept_as").toString());
+                    if (!Files.isRegularFile(side)) {
+                        fail(f, r.line(), seq, "the torn record it kept aside, " + side.getFileName() + ", is missing");
+                        return false;
                     }
-                    carry.write(buf, from, n - from);
+                    notes.add(side + ": a torn record kept aside at seq " + seq + " (not part of the chain)");
                 }
-                if (carry.size() > 0) {
-                    fail(f, lineNo + 1, null, "torn record: the last line is incomplete (had stopped while writing"
-                            + " it); had keeps it aside at its next start");
-                    return;
-                }
-            }
-            if (count == 0) {
+                lastSeq = seq;
+                lastHash = (String) rec.get("hash");
+                return true;
+            });
+            if (broken != null) return;
+            if (count[0] == 0) {
                 if (filesSeen > 0 || lastFile != null) fail(f, 1, null, "empty file");
                 else notes.add(f + ": empty");
             }
-            out.println(f + ": " + count + " record(s)" + (fileFirst == null ? "" : ", seq " + fileFirst + ".." + lastSeq));
+            out.println(f + ": " + count[0] + " record(s)" + (fileFirst[0] == null ? "" : ", seq " + fileFirst[0] + ".." + lastSeq));
             lastFile = f;
             filesSeen++;
         }
 
-        /** Checks one line; returns its record, or null after naming what is wrong. */
-        Map<String, Object> check(Path f, long lineNo, String line, boolean firstOfFile) {
-            Map<String, Object> rec;
-            try {
-                rec = Json.parseObject(line);
-            } catch (JsonException e) {
-                fail(f, lineNo, null, "not a JSON record (" + e.getMessage() + ")");
-                return null;
-            }
+        /** Checks one record; returns it, or null after naming what is wrong. */
+        Map<String, Object> check(Path f, long lineNo, String line, Map<String, Object> rec, boolean firstOfFile) {
             Object seqV = rec.get("seq");
             if (!(rec.get("v") instanceof Number v) || v.longValue() != AuditLog.SCHEMA) {
                 fail(f, lineNo, seqV, "schema version " + rec.get("v") + " is not one this hadctl reads (1)");

@@ -2,6 +2,7 @@ package had.core;
 
 import had.audit.Audit;
 import had.audit.AuditEvent;
+import had.audit.Commit;
 import had.backplane.Backplane;
 import had.backplane.BackplaneEvent;
 import had.backplane.BackplaneException;
@@ -53,6 +54,8 @@ public final class Chassis {
     private boolean inventoryDone;
     /** Something changed that the network has not been reconciled with yet. */
     private boolean dirty;
+    /** Audit records were lost: what they would have said is recorded again at the next settle. */
+    private boolean restate;
     /** Told once, when the first inventory has been reconciled (the daemon is then ready). */
     private Runnable onReady;
     private boolean readyTold;
@@ -105,7 +108,7 @@ public final class Chassis {
         }
         if (inventoryDone && !readyTold && onReady != null) {
             readyTold = true;
-            audit.commit();
+            commit();
             onReady.run();
         }
         for (Slot s : slots.values()) {
@@ -115,8 +118,9 @@ public final class Chassis {
                         .with("ms", (clock.nanos() - s.insertedAt) / 1_000_000));
             }
         }
+        if (restate) restate();
         observe();
-        audit.commit();
+        commit();
     }
 
     /** Runs what is due: port timeouts and the end of quiesce windows. */
@@ -132,7 +136,7 @@ public final class Chassis {
             record(AuditEvent.of("path.trusted").with("ifname", ifname).with("reason", "up through its hold after flapping"));
             dirty = true;
         }
-        audit.commit();
+        commit();
     }
 
     /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */
@@ -528,12 +532,12 @@ public final class Chassis {
                 Slot owner = ownerOf(a.subject());
                 record(AuditEvent.of("net.error").with("action", a.describe()).with("error", e.getMessage())
                         .with("slot", owner == null ? null : owner.number));
-                if (owner != null && owner.state == SlotState.ACTIVE) {
+                if (owner != null && owner.state == SlotState.ACTIVE && a.failureFailsTheSlot()) {
                     transition(owner, SlotState.FAILED, a.describe() + " failed: " + e.getMessage());
                 }
             }
         }
-        audit.commit();
+        commit();
     }
 
     private void observe() {
@@ -662,10 +666,32 @@ public final class Chassis {
      * Makes what had recorded so far durable before it changes anything outside itself (the
      * network, modules, power, the LEDs an operator reads): the log says why before it says what.
      * Events that change nothing share the commit that follows them, so a storm of insertions costs
-     * a few fsyncs, not one per event.
+     * a few fsyncs, not one per event. When the disk refuses the records had acts all the same:
+     * they are held, in order, and written before anything recorded after them (see {@link Commit}),
+     * because a card an operator pulls, or a port that dies, does not wait for a disk.
      */
     private void beforeActing() {
-        audit.commit();
+        commit();
+    }
+
+    /**
+     * Commits what was recorded (the event loop commits through here too). After records were
+     * lost, the next {@link #settle} records every service and slot again: a reader does not know
+     * them from the records before the loss.
+     */
+    public Commit commit() {
+        Commit c = audit.commit();
+        if (c instanceof Commit.Resumed) restate = true;
+        return c;
+    }
+
+    private void restate() {
+        restate = false;
+        services.forget();
+        for (Slot s : slots.values()) {
+            record(AuditEvent.of("slot.state").with("slot", s.number).with("from", s.state.name()).with("to", s.state.name())
+                    .with("reason", "restated: audit records were lost"));
+        }
     }
 
     private void record(AuditEvent.Builder b) {

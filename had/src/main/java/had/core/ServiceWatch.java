@@ -181,6 +181,11 @@ final class ServiceWatch {
         return a.address().getHostAddress();
     }
 
+    /** Forgets what was reported, so that the next {@link #observe} reports every service again. */
+    void forget() {
+        last.clear();
+    }
+
     View view(String service) {
         return last.get(service);
     }

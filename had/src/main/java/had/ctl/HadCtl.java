@@ -190,6 +190,7 @@ public final class HadCtl {
         ctx.out.println("had " + r.get("version") + ", " + r.get("mode") + ", pid " + r.get("pid") + ", up "
                 + Tables.duration(num(r.get("uptime_s"))) + " (since " + r.get("started") + ")");
         ctx.out.println("slots: " + r.get("slots_active") + " of " + r.get("slots_configured") + " active");
+        if (r.get("audit_log_state") instanceof Map<?, ?> a) ctx.out.println("audit log: " + a.get("summary"));
         Tables t = new Tables("WHAT", "PATH", "SHA-256");
         if (r.get("config") instanceof List<?> files) {
             for (Object o : files) {
@@ -296,6 +297,7 @@ public final class HadCtl {
         Map<String, Object> r = ctx.call(cmd, req);
         if (ctx.json) ctx.printJson(r);
         else ctx.out.println("slot " + r.get("slot") + ": " + r.get("outcome") + " (now " + r.get("state") + ")");
+        if (!ctx.json && r.get("audit_log") != null) ctx.err.println("hadctl: warning: audit log " + r.get("audit_log"));
         return EXIT_OK;
     }
 

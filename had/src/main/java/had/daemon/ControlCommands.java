@@ -1,6 +1,7 @@
 package had.daemon;
 
 import had.audit.AuditEvent;
+import had.audit.AuditLog;
 import had.backplane.PciFunction;
 import had.control.ControlException;
 import had.control.ControlServer;
@@ -89,10 +90,25 @@ final class ControlCommands implements ControlServer.Handler {
         }
         m.put("config", files);
         m.put("audit_log", daemon.audit().file().toAbsolutePath().toString());
+        m.put("audit_log_state", auditState(daemon.audit().health()));
         m.put("control_socket", settings.socket().toAbsolutePath().toString());
         if (settings.simSocket() != null) m.put("sim_control_socket", settings.simSocket().toAbsolutePath().toString());
         m.put("slots_configured", slots.size());
         m.put("slots_active", slots.stream().filter(s -> s.state() == SlotState.ACTIVE).count());
+        return m;
+    }
+
+    /** The audit log's health; its numbers are counters and gauges a monitor can graph. */
+    static Map<String, Object> auditState(AuditLog.Health h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", h.state().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        m.put("since", h.since() == null ? null : h.since().toString());
+        m.put("reason", h.reason());
+        m.put("held_records", h.heldRecords());
+        m.put("held_bytes", h.heldBytes());
+        m.put("lost_records", h.lostRecords());
+        m.put("reserve_bytes", h.reserveBytes());
+        m.put("summary", h.describe());
         return m;
     }
 
@@ -223,11 +239,14 @@ final class ControlCommands implements ControlServer.Handler {
         return actionResult(n, "powered on", s);
     }
 
-    private static Map<String, Object> actionResult(int n, String outcome, SlotView after) {
+    private Map<String, Object> actionResult(int n, String outcome, SlotView after) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("slot", n);
         m.put("outcome", outcome);
         m.put("state", after.state().name());
+        AuditLog.Health h = daemon.audit().health();
+        // Carried out all the same; the operator hears that its record is not on disk yet.
+        if (h.state() == AuditLog.Health.State.BEHIND) m.put("audit_log", h.describe());
         return m;
     }
 

@@ -34,7 +34,7 @@ public final class Daemon implements AutoCloseable {
         this.clock = clock;
         this.chassis = new Chassis(config, settings, backplane,
                 backplane instanceof PathProbes probes ? probes : PathProbes.NONE, network, drivers, audit, clock);
-        this.loop = new EventLoop(chassis, audit, clock, HOUSEKEEPING_MS);
+        this.loop = new EventLoop(chassis, clock, HOUSEKEEPING_MS);
         this.startedAt = clock.nanos();
         this.heartbeat = new Heartbeat(audit, loop, audit.settings().heartbeatMillis());
     }

@@ -1,6 +1,5 @@
 package had.daemon;
 
-import had.audit.Audit;
 import had.core.Chassis;
 import had.time.Clock;
 import java.util.concurrent.BlockingQueue;
@@ -19,24 +18,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The core commits its audit records before it acts and when it has settled; the loop commits
  * whatever else was recorded (heartbeats, drill steps) before it waits, and a {@link #call}'s
- * answer is handed back only after its records are durable: no client hears of an action the log
- * could still lose.
+ * answer is handed back only after its records were committed: no client hears of an action
+ * before the log had its chance to make it durable. When the disk refuses them the records are
+ * held and the answer is given all the same (the action was carried out); status says the log is
+ * behind until they are written. Every commit goes through {@link Chassis#commit}, so the core
+ * learns when records were lost.
  */
 public final class EventLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     private static final Runnable STOP = () -> { };
 
     private final Chassis chassis;
-    private final Audit audit;
     private final Clock clock;
     private final long housekeepingNanos;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean stopping;
 
-    public EventLoop(Chassis chassis, Audit audit, Clock clock, long housekeepingMillis) {
+    public EventLoop(Chassis chassis, Clock clock, long housekeepingMillis) {
         this.chassis = chassis;
-        this.audit = audit;
         this.clock = clock;
         this.housekeepingNanos = housekeepingMillis * 1_000_000L;
         this.thread = new Thread(this::run, "had-core");
@@ -58,17 +58,11 @@ public final class EventLoop implements AutoCloseable {
             try {
                 answer = f.apply(chassis);
             } catch (RuntimeException e) {
-                safely(audit::commit);
+                safely(chassis::commit);
                 result.completeExceptionally(e);
                 return;
             }
-            try {
-                audit.commit();
-            } catch (RuntimeException e) {
-                result.completeExceptionally(new RuntimeException("carried out, but the audit log could not record it: "
-                        + e.getMessage(), e));
-                return;
-            }
+            safely(chassis::commit);
             result.complete(answer);
         });
         if (stopping) result.completeExceptionally(new IllegalStateException("had is stopping"));
@@ -95,7 +89,7 @@ public final class EventLoop implements AutoCloseable {
                 nextLook = now + housekeepingNanos;
                 safely(chassis::settle);
             }
-            if (queue.isEmpty()) safely(audit::commit);
+            if (queue.isEmpty()) safely(chassis::commit);
         }
     }
 

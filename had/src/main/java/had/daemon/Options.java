@@ -28,6 +28,10 @@ final class Options {
                                      16777216; suffixes k, M, G)
                   --audit-keep N     rotated audit files to keep, oldest deleted first (default 32;
                                      0 keeps all)
+                  --audit-hold N     bytes of audit records to hold in memory while the disk refuses
+                                     them (default 1M); beyond, they are counted by audit.lost
+                  --audit-reserve N  room set aside next to the audit log and given to it when its
+                                     file system fills (default 64k; 0: none)
                   --heartbeat SECONDS  record daemon.heartbeat this often (default 60; 0: never)
               -h, --help             this text
             exit status: 0 stopped cleanly, 1 could not run, 2 usage or configuration error""";
@@ -52,6 +56,8 @@ final class Options {
     boolean help;
     long auditMaxBytes = AuditLog.Settings.DEFAULT.maxBytes();
     int auditKeep = AuditLog.Settings.DEFAULT.keep();
+    long auditHoldBytes = AuditLog.Settings.DEFAULT.holdBytes();
+    long auditReserveBytes = AuditLog.Settings.DEFAULT.reserveBytes();
     long heartbeatMillis = AuditLog.Settings.DEFAULT.heartbeatMillis();
 
     static Options parse(String[] args) throws UsageException {
@@ -70,7 +76,9 @@ final class Options {
                 case "--sysfs-root" -> o.sysfsRoot = Path.of(value(args, ++i, a));
                 case "--port-timeout" -> o.portTimeoutMs = millis(value(args, ++i, a), a, 1);
                 case "--quiesce" -> o.quiesceMs = millis(value(args, ++i, a), a, 0);
-                case "--audit-max-bytes" -> o.auditMaxBytes = bytes(value(args, ++i, a), a);
+                case "--audit-max-bytes" -> o.auditMaxBytes = bytes(value(args, ++i, a), a, 4096);
+                case "--audit-hold" -> o.auditHoldBytes = bytes(value(args, ++i, a), a, 4096);
+                case "--audit-reserve" -> o.auditReserveBytes = bytes(value(args, ++i, a), a, 0);
                 case "--audit-keep" -> o.auditKeep = (int) number(value(args, ++i, a), a, 0, 100_000);
                 case "--heartbeat" -> o.heartbeatMillis = number(value(args, ++i, a), a, 0, 86_400) * 1000;
                 case "-h", "--help" -> o.help = true;
@@ -91,7 +99,7 @@ final class Options {
     }
 
     AuditLog.Settings auditSettings() {
-        return new AuditLog.Settings(auditMaxBytes, auditKeep, heartbeatMillis);
+        return new AuditLog.Settings(auditMaxBytes, auditKeep, heartbeatMillis, auditHoldBytes, auditReserveBytes);
     }
 
     private static long number(String v, String option, long min, long max) throws UsageException {
@@ -104,7 +112,7 @@ final class Options {
         throw new UsageException(option + " takes a number from " + min + " to " + max + ", not '" + v + "'");
     }
 
-    private static long bytes(String v, String option) throws UsageException {
+    private static long bytes(String v, String option, long min) throws UsageException {
         long unit = 1;
         String digits = v;
         if (!v.isEmpty()) {
@@ -118,11 +126,11 @@ final class Options {
         }
         try {
             long n = Math.multiplyExact(Long.parseLong(digits), unit);
-            if (n >= 4096) return n;
+            if (n >= min) return n;
         } catch (NumberFormatException | ArithmeticException e) {
             // fall through to the message
         }
-        throw new UsageException(option + " takes a size of at least 4096 bytes (e.g. 16M), not '" + v + "'");
+        throw new UsageException(option + " takes a size of at least " + min + " bytes (e.g. 16M), not '" + v + "'");
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

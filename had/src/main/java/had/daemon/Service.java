@@ -1,5 +1,6 @@
 package had.daemon;
 
+import had.audit.AuditLog;
 import had.control.AccessPolicy;
 import had.control.ControlServer;
 import had.core.BondView;
@@ -108,7 +109,7 @@ public final class Service implements AutoCloseable {
                 notify.watchdogIntervalMillis() > 0 ? ", watchdog every " + notify.watchdogIntervalMillis() + " ms" : "");
         daemon.loop().call(c -> {
             c.onReady(() -> {
-                lastStatus = statusLine(c);
+                lastStatus = statusLine(c, daemon.audit().health());
                 notify.send("READY=1\nSTATUS=" + lastStatus);
             });
             return null;
@@ -127,7 +128,7 @@ public final class Service implements AutoCloseable {
             tickPending.set(false);
             StringBuilder msg = new StringBuilder();
             if (notify.watchdogIntervalMillis() > 0) msg.append("WATCHDOG=1");
-            String status = statusLine(c);
+            String status = statusLine(c, daemon.audit().health());
             if (lastStatus != null && !status.equals(lastStatus)) {
                 if (msg.length() > 0) msg.append('\n');
                 msg.append("STATUS=").append(status);
@@ -138,8 +139,11 @@ public final class Service implements AutoCloseable {
         });
     }
 
-    /** "3 of 3 slots active; bonds: 1 up, 0 degraded, 0 down": what systemctl status shows. */
-    static String statusLine(Chassis c) {
+    /**
+     * "3 of 3 slots active; bonds: 1 up, 0 degraded, 0 down": what systemctl status shows, and the
+     * audit log's trouble when it has some.
+     */
+    static String statusLine(Chassis c, AuditLog.Health audit) {
         long active = c.slots().stream().filter(s -> s.state() == SlotState.ACTIVE).count();
         int up = 0, degraded = 0, down = 0;
         for (BondView b : c.bonds()) {
@@ -148,7 +152,7 @@ public final class Service implements AutoCloseable {
             else up++;
         }
         return active + " of " + c.slots().size() + " slots active; bonds: " + up + " up, " + degraded + " degraded, "
-                + down + " down";
+                + down + " down" + (audit.troubled() ? "; audit log " + audit.describe() : "");
     }
 
     private static Thread thread(Runnable r, String name) {

@@ -1,10 +1,9 @@
 package had.drill;
 
+import had.audit.AuditLines;
 import had.audit.AuditReader;
 import had.ctl.ControlClient;
 import had.ctl.HadCtl;
-import had.json.Json;
-import had.json.JsonException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -480,23 +479,18 @@ public final class DrillRunner {
         private static List<Map<String, Object>> read(List<Path> files) throws StepFailed {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Path f : files) {
-                String text;
+                List<AuditLines.Bad> bad = new ArrayList<>();
                 try {
-                    text = Files.readString(f, StandardCharsets.UTF_8);
+                    AuditLines.read(f, AuditLines.Parser.FULL, e -> {
+                        if (e instanceof AuditLines.Record r) out.add(r.fields());
+                        else if (e instanceof AuditLines.Bad b && !b.text().isBlank()) bad.add(b);
+                        return bad.isEmpty();
+                    });
                 } catch (IOException e) {
                     throw new StepFailed("cannot read the audit log " + f + " (" + e.getMessage() + "); run the drill as a"
                             + " user who may read it (root or the had group)");
                 }
-                int end = text.lastIndexOf('\n');
-                if (end < 0) continue;
-                for (String line : text.substring(0, end).split("\n")) {
-                    if (line.isBlank()) continue;
-                    try {
-                        out.add(Json.parseObject(line));
-                    } catch (JsonException e) {
-                        throw new StepFailed(f + ": not an audit record: " + e.getMessage());
-                    }
-                }
+                if (!bad.isEmpty()) throw new StepFailed(f + ":" + bad.get(0).line() + ": not an audit record: " + bad.get(0).error());
             }
             return out;
         }

@@ -25,7 +25,10 @@ import java.util.TreeMap;
  * the last record of a run (a heartbeat, or anything else: heartbeats only make sure there is a
  * recent one) to the first record of the next, had was not running; each service stays unknown
  * from then until the new run first records its state. Time after the last record, when the
- * report is asked to run later ({@code --until}), is unknown too. Unknown time counts against
+ * report is asked to run later ({@code --until}), is unknown too. So is the time audit records
+ * were lost (an {@code audit.lost} record: the log could not write them and had no more memory to
+ * hold them): from the first lost record, each service and slot is unknown until a record says its
+ * state again (had records them all once it writes again). Unknown time counts against
  * availability, as if the service had been down; the known figures are given beside it.
  *
  * <h2>What counts</h2>
@@ -56,7 +59,7 @@ public final class Availability {
      */
     public static final java.util.Set<String> FIELDS_USED = java.util.Set.of("service.state", "slot.state",
             "card.inserted", "card.removed", "extraction.requested", "slot.in-service", "port.link", "port.lost",
-            "backplane.resync");
+            "backplane.resync", "audit.lost");
 
     /**
      * @param durationNanos from the start to the record that saw the service working again (or to
@@ -121,16 +124,38 @@ public final class Availability {
         }
     }
 
+    /**
+     * Audit records lost while had ran: {@code records} of them, recorded from {@code from} to
+     * {@code to}; what they said is unknown from {@code from} on.
+     */
+    public record Lost(Instant from, Instant to, long records) {}
+
     /** Everything a report shows. */
     public record Result(Instant from, Instant to, long records, int runs, List<ServiceReport> services,
                          List<SlotReport> slots, int gapCount, List<Gap> gaps, long daemonAwayNanos,
-                         Timeline timeline) {}
+                         List<Lost> lost, Timeline timeline) {}
+
+    /** Why a service was not seen for a while, in an outage's words. */
+    private enum Unseen {
+        AWAY("had was not running", "when had started", "spans a restart of had"),
+        LOST("audit records were lost", "when had could write its log again", "spans a time audit records were lost");
+
+        final String while_;
+        final String foundWhen;
+        final String spans;
+
+        Unseen(String while_, String foundWhen, String spans) {
+            this.while_ = while_;
+            this.foundWhen = foundWhen;
+            this.spans = spans;
+        }
+    }
 
     private static final class Open {
         long start;
         long unknown;
         String cause;
-        boolean sawRestart;
+        Unseen saw;
         boolean beganUnseen;
     }
 
@@ -140,6 +165,8 @@ public final class Availability {
         long firstUp = Long.MIN_VALUE;
         int state = -1;
         long since;
+        /** Why it is unknown, while it is. */
+        Unseen unseen;
         long up, degraded, down, unknown;
         Open open;
         int outageCount;
@@ -168,6 +195,7 @@ public final class Availability {
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<Integer, SlotStats> slots = new TreeMap<>();
     private final List<Gap> gaps = new ArrayList<>();
+    private final List<Lost> lost = new ArrayList<>();
     private final Set<Integer> inventory = new HashSet<>();
     private int gapCount;
     private long away;
@@ -218,6 +246,7 @@ public final class Availability {
             lastCause = null;
             heartbeatMillis = 0;
         }
+        long before = lastT;
         long t = Math.max(offset + mono, lastT);
         if (firstT == Long.MIN_VALUE) firstT = t;
         lastT = t;
@@ -283,6 +312,7 @@ public final class Availability {
                 if (rec.get("interval_ms") instanceof Number n) heartbeatMillis = n.longValue();
             }
             case "daemon.stop" -> lastWasStop = true;
+            case "audit.lost" -> lost(rec, before, t);
             default -> { }
         }
     }
@@ -291,7 +321,7 @@ public final class Availability {
 
     /** had stopped (or died) after its last record at {@code lastT}; it is back at {@code next}. */
     private void endRun(long next) {
-        for (Service s : services.values()) if (s.state >= 0) serviceTo(s, UNKNOWN, lastT);
+        for (Service s : services.values()) if (s.state >= 0) unknown(s, Unseen.AWAY, lastT);
         for (Map.Entry<Integer, SlotStats> e : slots.entrySet()) {
             SlotStats s = e.getValue();
             if (s.state >= 0 && s.state != SLOT_UNKNOWN) s.lastKnown = s.state;
@@ -326,6 +356,24 @@ public final class Availability {
         }
     }
 
+    /**
+     * Records were lost from {@code from_mono} (the first lost one) on; {@code t} is when had could
+     * write again and said so. Every service and slot is unknown from then until recorded again.
+     */
+    private void lost(Map<String, Object> rec, long before, long t) {
+        long from = rec.get("from_mono") instanceof Number n ? Math.min(t, Math.max(before, offset + n.longValue())) : before;
+        long to = rec.get("to_mono") instanceof Number n ? Math.min(t, Math.max(from, offset + n.longValue())) : from;
+        for (Service s : services.values()) if (s.state >= 0 && s.state != UNKNOWN) unknown(s, Unseen.LOST, from);
+        for (SlotStats s : slots.values()) {
+            if (s.state < 0 || s.state == SLOT_UNKNOWN) continue;
+            s.lastKnown = s.state;
+            slotState(s, SLOT_UNKNOWN, from);
+        }
+        if (lost.size() < MAX_LISTED && to >= clipFrom && from <= clipTo) {
+            lost.add(new Lost(Nanos.instant(from), Nanos.instant(to), rec.get("records") instanceof Number n ? n.longValue() : 0));
+        }
+    }
+
     // ---- services -----------------------------------------------------------------------
 
     private void serviceState(Map<String, Object> rec, long t) {
@@ -348,8 +396,9 @@ public final class Availability {
         serviceTo(s, state, t, rec.get("cause") instanceof String c ? c : null);
     }
 
-    private void serviceTo(Service s, int state, long t) {
-        serviceTo(s, state, t, null);
+    private void unknown(Service s, Unseen why, long t) {
+        serviceTo(s, UNKNOWN, t, null);
+        s.unseen = why;
     }
 
     /** {@code cause}: what the record itself says stopped the service, when it says. */
@@ -358,7 +407,7 @@ public final class Availability {
         account(s, old, s.since, t);
         if (s.open != null && old == UNKNOWN) {
             s.open.unknown += t - s.since;
-            s.open.sawRestart = true;
+            s.open.saw = s.unseen;
         }
         if (state == DOWN && old != DOWN && s.open == null) {
             Open o = new Open();
@@ -366,20 +415,22 @@ public final class Availability {
                 o.start = s.since;
                 o.unknown = t - s.since;
                 o.beganUnseen = true;
-                o.cause = "unknown: began while had was not running (found down when it started)";
+                o.saw = s.unseen;
+                o.cause = "unknown: began while " + s.unseen.while_ + " (found down " + s.unseen.foundWhen + ")";
             } else {
                 o.start = t;
                 o.cause = cause != null ? cause : lastCause == null ? "unknown" : lastCause;
             }
             s.open = o;
         } else if ((state == UP || state == DEGRADED) && s.open != null) {
-            closeOutage(s, t, old == UNKNOWN, false);
+            closeOutage(s, t, old == UNKNOWN ? s.unseen : null, false);
         }
         s.state = state;
         s.since = t;
     }
 
-    private void closeOutage(Service s, long end, boolean endedUnseen, boolean ongoing) {
+    /** {@code endedUnseen}: why the service was not seen when the outage ended, or null when it was. */
+    private void closeOutage(Service s, long end, Unseen endedUnseen, boolean ongoing) {
         Open o = s.open;
         s.open = null;
         if (end < clipFrom || o.start > clipTo) return;
@@ -387,9 +438,12 @@ public final class Availability {
         if (s.outages.size() >= MAX_LISTED) return;
         List<String> notes = new ArrayList<>();
         if (ongoing) notes.add("ongoing at the end of the log");
-        if (o.beganUnseen) notes.add("began while had was not running");
-        if (endedUnseen) notes.add("ended while had was not running: the service was found working when had started");
-        else if (o.sawRestart && !o.beganUnseen) notes.add("spans a restart of had");
+        if (o.beganUnseen) notes.add("began while " + o.saw.while_);
+        if (endedUnseen != null) {
+            notes.add("ended while " + endedUnseen.while_ + ": the service was found working " + endedUnseen.foundWhen);
+        } else if (o.saw != null && !o.beganUnseen) {
+            notes.add(o.saw.spans);
+        }
         if (o.unknown > 0) notes.add(TextReport.duration(o.unknown) + " of it unseen");
         if (o.start < clipFrom) notes.add("began before the period");
         if (end > clipTo) notes.add("ended after the period");
@@ -446,14 +500,14 @@ public final class Availability {
     /** The figures once every record was fed. Call once. */
     public Result finish() {
         if (records == 0) {
-            return new Result(since, until, 0, 0, List.of(), List.of(), 0, List.of(), 0, timeline);
+            return new Result(since, until, 0, 0, List.of(), List.of(), 0, List.of(), 0, List.of(), timeline);
         }
         long end = until == null ? lastT : Math.max(Nanos.of(until), lastT);
         for (Service s : services.values()) {
             if (s.state < 0) continue;
-            serviceTo(s, UNKNOWN, lastT);
+            serviceTo(s, UNKNOWN, lastT, null);
             account(s, UNKNOWN, lastT, end);
-            if (s.open != null) closeOutage(s, lastT, false, true);
+            if (s.open != null) closeOutage(s, lastT, null, true);
         }
         for (SlotStats s : slots.values()) {
             slotState(s, SLOT_UNKNOWN, lastT);
@@ -477,7 +531,7 @@ public final class Availability {
         }
         Instant from = since == null || Nanos.of(since) < firstT ? Nanos.instant(firstT) : since;
         Instant to = Nanos.instant(until == null ? lastT : Math.max(Nanos.of(until), firstT));
-        return new Result(from, to, records, runs, sr, sl, gapCount, List.copyOf(gaps), away, timeline);
+        return new Result(from, to, records, runs, sr, sl, gapCount, List.copyOf(gaps), away, List.copyOf(lost), timeline);
     }
 
     /** Epoch nanoseconds: the report's one time line. */

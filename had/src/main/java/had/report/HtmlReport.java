@@ -62,6 +62,7 @@ public final class HtmlReport {
         outages(h, r);
         slots(h, r);
         gaps(h, r);
+        lost(h, r);
         h.append("<p class=\"meta\">Computed from the audit log alone; run <code>hadctl audit verify</code> to prove the log"
                 + " is whole and unaltered.</p>\n</body></html>\n");
         return h.toString();
@@ -334,6 +335,12 @@ public final class HtmlReport {
         }
         h.append("</tbody></table>\n<p class=\"meta\">MTTR: from the card leaving service (extraction accepted, or surprise"
                 + " removal) to the slot being in service again.</p>\n");
+    }
+
+    private static void lost(StringBuilder h, Availability.Result r) {
+        if (r.lost().isEmpty()) return;
+        h.append("<h2>Audit records lost</h2>\n");
+        for (Availability.Lost l : r.lost()) h.append("<p>").append(esc(TextReport.lostWhat(l, FULL))).append(".</p>\n");
     }
 
     private static void gaps(StringBuilder h, Availability.Result r) {

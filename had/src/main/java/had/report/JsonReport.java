@@ -81,6 +81,15 @@ public final class JsonReport {
         }
         away.put("gaps", gaps);
         o.put("had_not_running", away);
+        List<Object> lost = new ArrayList<>();
+        for (Availability.Lost l : r.lost()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("from", str(l.from()));
+            m.put("to", str(l.to()));
+            m.put("records", l.records());
+            lost.add(m);
+        }
+        o.put("audit_records_lost", lost);
         return Json.write(o);
     }
 

@@ -1,9 +1,8 @@
 package had.report;
 
 import had.audit.AuditFiles;
+import had.audit.AuditLines;
 import had.json.Json;
-import had.json.JsonException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -142,46 +141,46 @@ public final class ReportCommand {
             String lastLine = AuditFiles.lastWholeLine(files.get(files.size() - 1));
             if (first != null && lastLine != null) {
                 Instant a = Instant.parse(String.valueOf(first.get("time")));
-                Instant b = Instant.parse(String.valueOf(Json.parseObject(lastLine).get("time")));
+                Map<String, Object> lastRec = AuditLines.record(lastLine);
+                Instant b = lastRec == null ? a : Instant.parse(String.valueOf(lastRec.get("time")));
                 if (since != null && since.isAfter(a)) a = since;
                 if (until != null) b = until;
                 timeline = new Timeline(Availability.Nanos.of(a), Availability.Nanos.of(b), buckets);
             }
         }
         Availability av = new Availability(since, until, timeline);
-        long lastSeq = -1;
+        long[] lastSeq = {-1};
+        AuditLines.Parser parser = line -> {
+            Map<String, Object> rec = light(line);
+            return rec != null ? rec : Json.parseObject(line);
+        };
         for (Path f : files) {
-            try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                String line;
-                long n = 0;
-                while ((line = r.readLine()) != null) {
-                    n++;
-                    Map<String, Object> rec = light(line);
-                    if (rec == null) try {
-                        rec = Json.parseObject(line);
-                    } catch (JsonException e) {
-                        if (r.ready()) throw new IOException(f + ":" + n + ": not an audit record: " + e.getMessage());
-                        warnings.println("hadctl report: " + f + ":" + n + ": torn last record left out");
-                        break;
-                    }
-                    if (!(rec.get("mono") instanceof Number) || rec.get("time") == null || rec.get("run") == null) {
-                        throw new IOException(f + ":" + n + ": not an audit record (no time, mono or run)");
-                    }
-                    if (rec.get("seq") instanceof Number s) {
-                        long seq = s.longValue();
-                        if (lastSeq >= 0 && seq != lastSeq + 1) {
-                            warnings.println("hadctl report: " + f + ":" + n + ": seq " + seq + " follows " + lastSeq
-                                    + "; run 'hadctl audit verify' to check the log");
-                        }
-                        lastSeq = seq;
-                    }
-                    try {
-                        av.accept(rec);
-                    } catch (RuntimeException e) {
-                        throw new IOException(f + ":" + n + ": cannot use this record: " + e);
-                    }
+            AuditLines.read(f, parser, e -> {
+                if (e instanceof AuditLines.Torn t) {
+                    warnings.println("hadctl report: " + f + ":" + t.line() + ": torn record left out (not part of the chain)");
+                    return true;
                 }
-            }
+                if (e instanceof AuditLines.Bad b) throw new IOException(f + ":" + b.line() + ": not an audit record: " + b.error());
+                long n = e.line();
+                Map<String, Object> rec = ((AuditLines.Record) e).fields();
+                if (!(rec.get("mono") instanceof Number) || rec.get("time") == null || rec.get("run") == null) {
+                    throw new IOException(f + ":" + n + ": not an audit record (no time, mono or run)");
+                }
+                if (rec.get("seq") instanceof Number s) {
+                    long seq = s.longValue();
+                    if (lastSeq[0] >= 0 && seq != lastSeq[0] + 1) {
+                        warnings.println("hadctl report: " + f + ":" + n + ": seq " + seq + " follows " + lastSeq[0]
+                                + "; run 'hadctl audit verify' to check the log");
+                    }
+                    lastSeq[0] = seq;
+                }
+                try {
+                    av.accept(rec);
+                } catch (RuntimeException ex) {
+                    throw new IOException(f + ":" + n + ": cannot use this record: " + ex);
+                }
+                return true;
+            });
         }
         return av.finish();
     }
@@ -201,7 +200,9 @@ public final class ReportCommand {
         int ti = line.lastIndexOf("\"time\":\"", ty);
         int mo = line.lastIndexOf(",\"mono\":", ty);
         int ru = line.lastIndexOf(",\"run\":\"", ty);
-        if (ti < 0 || mo < 0 || ru < 0 || !line.startsWith("{\"v\":")) return null;
+        if (ti < 0 || mo < 0 || ru < 0 || !line.startsWith(AuditLines.RECORD_START)) return null;
+        // A torn record glued before a whole one: its fields are not the record's.
+        if (line.indexOf(AuditLines.RECORD_START, 1) > 0) return null;
         int tiEnd = line.indexOf('"', ti + 8);
         int ruEnd = line.indexOf('"', ru + 8);
         long mono;

@@ -67,6 +67,7 @@ public final class TextReport {
         if (r.gapCount() > r.gaps().size()) {
             sb.append(String.format(Locale.ROOT, "  ... and %d more time(s) had was not running%n", r.gapCount() - r.gaps().size()));
         }
+        for (Availability.Lost l : r.lost()) sb.append("  ").append(lostWhat(l, time)).append(String.format("%n"));
         for (Availability.SlotReport s : r.slots()) {
             sb.append(String.format(Locale.ROOT,
                     "  slot %-2d  %d inserted, %d planned extraction(s), %d surprise removal(s)%s, MTTR %s%n",
@@ -75,6 +76,13 @@ public final class TextReport {
                     s.repairs() == 0 ? "-" : duration(s.repairNanos() / s.repairs())));
         }
         return sb.toString();
+    }
+
+    /** One span of lost audit records, in words. */
+    static String lostWhat(Availability.Lost l, DateTimeFormatter time) {
+        return String.format(Locale.ROOT, "audit records lost from %s to %s: %d record(s) the log could neither write nor"
+                + " hold; every service and slot unknown from then until recorded again", at(time, l.from()), at(time, l.to()),
+                l.records());
     }
 
     static String gapWhy(Availability.Gap g) {

@@ -7,10 +7,10 @@ import had.core.Settings;
 import had.daemon.Daemon;
 import had.drivers.sim.SimDrivers;
 import had.network.sim.SimNetwork;
+import had.os.FileModes;
 import had.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
@@ -54,11 +54,14 @@ public final class SimulatedChassis implements AutoCloseable {
      */
     public static SimulatedChassis start(ChassisConfig config, Settings settings, Path runDir, Path auditFile,
                                          AuditLog.Settings auditSettings, String bridgeOptions) {
-        try {
-            Files.createDirectories(runDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + runDir + ": " + e.getMessage(), e);
-        }
+        createRunDir(runDir);
+        return start(config, settings, runDir, new AuditLog(auditFile, Clock.SYSTEM, auditSettings), bridgeOptions);
+    }
+
+    /** The same with an audit log of the caller's (on a file system a test fills, say). */
+    public static SimulatedChassis start(ChassisConfig config, Settings settings, Path runDir, AuditLog audit,
+                                         String bridgeOptions) {
+        createRunDir(runDir);
         Path socket = runDir.resolve("sim.sock");
         String slots = config.slots().keySet().stream().map(String::valueOf).collect(Collectors.joining(","));
         BridgeBackplane bridge = BridgeBackplane.openSim("slots=" + slots + ";socket=" + socket + ";probe_ms=" + PROBE_MS
@@ -66,12 +69,20 @@ public final class SimulatedChassis implements AutoCloseable {
         SimNetwork network = new SimNetwork(Clock.SYSTEM);
         SimulatedKernel kernel = new SimulatedKernel(bridge, network, UNREGISTER_DELAY_MS, MONITOR_TICK_MS);
         SimDrivers drivers = new SimDrivers(config.drivers(), kernel);
-        AuditLog audit = new AuditLog(auditFile, Clock.SYSTEM, auditSettings);
         Daemon daemon = new Daemon(config, settings, kernel, network, drivers, audit, Clock.SYSTEM);
         // The bonding driver changed something by itself: let the core look.
         network.onChange(change -> daemon.loop().post(() -> { }));
         daemon.start("simulated chassis");
         return new SimulatedChassis(socket, network, drivers, daemon);
+    }
+
+    /** The state directory of the simulated chassis (its sockets, usually its audit log): 0750, as had's own. */
+    private static void createRunDir(Path runDir) {
+        try {
+            FileModes.standard().createDirectories(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + runDir + ": " + e.getMessage(), e);
+        }
     }
 
     public Path controlSocket() {

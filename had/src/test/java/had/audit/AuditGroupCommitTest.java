@@ -1,11 +1,9 @@
 package had.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import had.time.Clock;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,23 +82,5 @@ class AuditGroupCommitTest {
         StringBuilder out = new StringBuilder();
         assertTrue(AuditFiles.rotatedSiblings(dir.resolve("audit.log")).size() >= 3);
         assertEquals(0, AuditLogTest.verify(List.of(dir.resolve("audit.log")), out), out.toString());
-    }
-
-    @Test
-    void aGroupTheDiskRefusedIsTakenBackAndTheChainGoesOnWithoutIt() throws Exception {
-        try (AuditLog log = open(AuditLog.Settings.DEFAULT)) {
-            log.record(link(1));
-            log.commit();
-            log.record(link(2));
-            log.record(link(3));
-            counts.failNextForce = true;
-            assertThrows(UncheckedIOException.class, log::commit);
-            assertEquals(1, lines(), "the refused group is cut from the file");
-            log.record(link(4));
-            log.commit();
-        }
-        StringBuilder out = new StringBuilder();
-        assertEquals(0, AuditLogTest.verify(List.of(dir.resolve("audit.log")), out), out.toString());
-        assertEquals(2, lines());
     }
 }

@@ -7,12 +7,18 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real file channel that counts what reaches the disk: the fsyncs ({@code force}) and the bytes
- * written since the last one, so a test can tell "written" from "durable".
+ * written since the last one, so a test can tell "written" from "durable". It can also play a
+ * small file system that fills up: writes beyond {@link Counts#capacity} are cut short, then
+ * refused with ENOSPC's message, as the kernel does; truncating or deleting a file frees its room.
  */
 final class CountingChannel extends FileChannel {
     /** What every channel opened through {@link #opener} adds to. */
@@ -21,9 +27,47 @@ final class CountingChannel extends FileChannel {
         final AtomicLong unforced = new AtomicLong();
         /** The next force fails, as on a disk that has gone away. */
         volatile boolean failNextForce;
+        /** Bytes the files opened here may hold in all; Long.MAX_VALUE: no limit. */
+        volatile long capacity = Long.MAX_VALUE;
+        /** Writes refused with ENOSPC, and writes cut short by it. */
+        final AtomicInteger refused = new AtomicInteger();
+        final AtomicInteger cutShort = new AtomicInteger();
+        final Set<Path> files = ConcurrentHashMap.newKeySet();
 
         AuditLog.Opener opener() {
-            return (file, options) -> new CountingChannel(FileChannel.open(file, options), this);
+            return (file, options) -> {
+                files.add(file);
+                return new CountingChannel(FileChannel.open(file, options), this);
+            };
+        }
+
+        /** What the files opened here hold now (a deleted one holds nothing). */
+        long used() {
+            long n = 0;
+            for (Path f : files) {
+                try {
+                    n += Files.size(f);
+                } catch (IOException e) {
+                    // deleted
+                }
+            }
+            return n;
+        }
+
+        /** Fills the file system: what is free now is all there will be, plus {@code free}. */
+        void fill(long free) {
+            capacity = used() + free;
+        }
+
+        /** How many of {@code wanted} bytes fit; throws as a full file system does. */
+        int room(int wanted) throws IOException {
+            long free = capacity == Long.MAX_VALUE ? Long.MAX_VALUE : capacity - used();
+            if (wanted > 0 && free <= 0) {
+                refused.incrementAndGet();
+                throw new IOException("No space left on device");
+            }
+            if (free < wanted) cutShort.incrementAndGet();
+            return (int) Math.min(wanted, free);
         }
     }
 
@@ -37,21 +81,33 @@ final class CountingChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        int n = inner.write(src);
+        int room = counts.room(src.remaining());
+        ByteBuffer part = src.duplicate();
+        part.limit(part.position() + room);
+        int n = inner.write(part);
+        src.position(src.position() + n);
         counts.unforced.addAndGet(n);
         return n;
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        long n = inner.write(srcs, offset, length);
-        counts.unforced.addAndGet(n);
+        long n = 0;
+        for (int i = offset; i < offset + length; i++) {
+            if (!srcs[i].hasRemaining()) continue;
+            n += write(srcs[i]);
+            if (srcs[i].hasRemaining()) break;
+        }
         return n;
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
-        int n = inner.write(src, position);
+        int room = counts.room(src.remaining());
+        ByteBuffer part = src.duplicate();
+        part.limit(part.position() + room);
+        int n = inner.write(part, position);
+        src.position(src.position() + n);
         counts.unforced.addAndGet(n);
         return n;
     }

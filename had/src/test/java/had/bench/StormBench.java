@@ -188,10 +188,11 @@ public final class StormBench {
         }
 
         @Override
-        public void commit() {
-            log.commit();
+        public had.audit.Commit commit() {
+            had.audit.Commit c = log.commit();
             if (pending) fsyncs++;
             pending = false;
+            return c;
         }
     }
 

@@ -1,15 +1,18 @@
 package had.core;
 
+import static org.mockito.AdditionalAnswers.delegatesTo;
 import static org.mockito.Mockito.mock;
 
 import had.audit.Audit;
 import had.audit.AuditEvent;
+import had.audit.Commit;
 import had.backplane.Backplane;
 import had.backplane.BackplaneEvent;
 import had.backplane.PciFunction;
 import had.backplane.PciId;
 import had.config.ChassisConfig;
 import had.drivers.sim.SimDrivers;
+import had.network.Network;
 import had.network.sim.SimNetwork;
 import had.time.ManualClock;
 import java.util.ArrayList;
@@ -30,10 +33,18 @@ import java.util.TreeMap;
 final class CoreFixture {
     final ManualClock clock = new ManualClock();
     final SimNetwork net = new SimNetwork(clock);
+    /** What the chassis acts on: {@link #net}, through a mock a test can make refuse a change. */
+    final Network network = mock(Network.class, delegatesTo(net));
     final Backplane backplane = mock(Backplane.class);
     final List<AuditEvent> audit = new ArrayList<>();
-    /** How many of {@link #audit} the core has committed (made durable). */
+    /** How many of {@link #audit} the core has committed (offered to the disk). */
     private int committed;
+    /** How many of {@link #audit} are durable: all committed ones, unless the disk refuses them. */
+    private int durable;
+    /** The disk refuses every commit: its records are held. */
+    boolean diskRefuses;
+    /** Records lost while the disk refused, told by the next commit the disk takes. */
+    long lostOnResume;
     /** Modules loaded or unloaded while records were not yet durable. */
     final List<String> actedUncommitted = new ArrayList<>();
     final List<String> moduleChanges = new ArrayList<>();
@@ -69,15 +80,24 @@ final class CoreFixture {
             }
 
             @Override
-            public void commit() {
+            public Commit commit() {
                 committed = audit.size();
+                if (diskRefuses) return new Commit.Held(committed - durable, "No space left on device");
+                durable = committed;
+                long lost = lostOnResume;
+                lostOnResume = 0;
+                return lost > 0 ? new Commit.Resumed(lost) : Commit.DURABLE;
             }
         };
-        chassis = new Chassis(config, settings, backplane, probes, net, drivers, log, clock);
+        chassis = new Chassis(config, settings, backplane, probes, network, drivers, log, clock);
     }
 
     int uncommitted() {
         return audit.size() - committed;
+    }
+
+    int notDurable() {
+        return audit.size() - durable;
     }
 
     static List<PciFunction> card(int slot, PciId id, int ports) {

@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 
 import had.audit.Audit;
 import had.audit.AuditEvent;
+import had.audit.Commit;
 import had.backplane.Backplane;
 import had.config.ChassisConfig;
 import had.config.DriverTable;
@@ -23,12 +24,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A caller hears the answer only once what the call recorded is durable. */
+/**
+ * A caller hears the answer only once what the call recorded was committed: durable, or, when the
+ * disk refuses it, held by the log to be written as soon as the disk takes it.
+ */
 class EventLoopCommitTest {
-    /** Tells recorded from committed. */
+    /** Tells recorded from committed, and committed from durable. */
     static final class Groups implements Audit {
         final List<AuditEvent> pending = new ArrayList<>();
+        final List<AuditEvent> held = new ArrayList<>();
         final List<AuditEvent> durable = new ArrayList<>();
+        volatile boolean diskRefuses;
 
         @Override
         public synchronized void record(AuditEvent e) {
@@ -36,24 +42,43 @@ class EventLoopCommitTest {
         }
 
         @Override
-        public synchronized void commit() {
-            durable.addAll(pending);
+        public synchronized Commit commit() {
+            held.addAll(pending);
             pending.clear();
+            if (diskRefuses) return new Commit.Held(held.size(), "No space left on device");
+            durable.addAll(held);
+            held.clear();
+            return Commit.DURABLE;
         }
 
         synchronized int uncommitted() {
             return pending.size();
         }
+
+        synchronized int notDurable() {
+            return pending.size() + held.size();
+        }
     }
 
     @Test
     void aCallIsAnsweredOnlyAfterItsRecordsAreDurable() throws Exception {
+        assertEquals(List.of(0, 0), answerSeen(false));
+    }
+
+    @Test
+    void onADiskThatRefusesThemACallIsAnsweredOnceItsRecordsAreHeld() throws Exception {
+        assertEquals(List.of(0, 1), answerSeen(true), "committed, not durable: the answer does not wait for the disk");
+    }
+
+    /** Records not committed and records not durable when the answer was given. */
+    private static List<Integer> answerSeen(boolean diskRefuses) throws Exception {
         Groups audit = new Groups();
+        audit.diskRefuses = diskRefuses;
         ChassisConfig config = new ChassisConfig(Path.of("had.conf"), Path.of("pcidrivers.conf"), Set.of(), Map.of(), Map.of(),
                 Map.of(), new DriverTable(List.of()));
         Chassis chassis = new Chassis(config, new Settings(1_000, 0), mock(Backplane.class), new SimNetwork(Clock.SYSTEM),
                 mock(Drivers.class), audit, Clock.SYSTEM);
-        EventLoop loop = new EventLoop(chassis, audit, Clock.SYSTEM, 60_000);
+        EventLoop loop = new EventLoop(chassis, Clock.SYSTEM, 60_000);
         CountDownLatch hold = new CountDownLatch(1);
         loop.post(() -> {
             try {
@@ -65,12 +90,12 @@ class EventLoopCommitTest {
         loop.start();
         try {
             // Registered before the call runs, so it runs on the loop's thread the moment the answer is given.
-            CompletableFuture<Integer> uncommittedAtAnswer = loop.call(c -> {
+            CompletableFuture<List<Integer>> atAnswer = loop.call(c -> {
                 audit.record(AuditEvent.of("drill.step").with("step", 1).build());
                 return null;
-            }).thenApply(v -> audit.uncommitted());
+            }).thenApply(v -> List.of(audit.uncommitted(), audit.notDurable()));
             hold.countDown();
-            assertEquals(0, uncommittedAtAnswer.get(5, TimeUnit.SECONDS));
+            return atAnswer.get(5, TimeUnit.SECONDS);
         } finally {
             loop.close();
         }

@@ -1,6 +1,8 @@
 package had.daemon;
 
+import had.audit.AuditLog;
 import had.audit.AuditReader;
+import had.audit.TestDisk;
 import had.backplane.bridge.SimChassisControl;
 import had.config.ConfigLoader;
 import had.config.LoadResult;
@@ -12,6 +14,7 @@ import had.ctl.HadCtl;
 import had.os.UnixDatagram;
 import had.sim.DemoScenario;
 import had.sim.SimulatedChassis;
+import had.time.Clock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,6 +52,17 @@ final class ServiceFixture implements AutoCloseable {
 
     /** {@code env}: more of systemd's environment (WATCHDOG_USEC) besides NOTIFY_SOCKET. */
     ServiceFixture(Path dir, String hadConfText, boolean sighup, Map<String, String> env) throws IOException {
+        this(dir, hadConfText, sighup, env, null);
+    }
+
+    /** {@code disk}: where the audit log lives, when not on the test's own file system. */
+    ServiceFixture(Path dir, String hadConfText, boolean sighup, Map<String, String> env, TestDisk disk,
+                   AuditLog.Settings auditSettings) throws IOException {
+        this(dir, hadConfText, sighup, env, disk == null ? null : disk.open(dir.resolve("audit.log"), Clock.SYSTEM, auditSettings));
+    }
+
+    private ServiceFixture(Path dir, String hadConfText, boolean sighup, Map<String, String> env, AuditLog audit)
+            throws IOException {
         this.dir = dir;
         this.hadConf = dir.resolve("had.conf");
         this.driversConf = dir.resolve("pcidrivers.conf");
@@ -59,7 +73,9 @@ final class ServiceFixture implements AutoCloseable {
         if (!loaded.ok()) throw new IllegalArgumentException(loaded.errors().toString());
         Path notify = dir.resolve("notify.sock");
         notifySocket = UnixDatagram.bind(notify.toString());
-        chassis = SimulatedChassis.start(loaded.config(), Settings.DEFAULT, dir.resolve("run"), dir.resolve("audit.log"));
+        chassis = audit == null
+                ? SimulatedChassis.start(loaded.config(), Settings.DEFAULT, dir.resolve("run"), dir.resolve("audit.log"))
+                : SimulatedChassis.start(loaded.config(), Settings.DEFAULT, dir.resolve("run"), audit, "");
         Service.Settings s = Service.Settings.of(socket, hadConf, driversConf, "simulated", chassis.controlSocket())
                 .withAccess(AccessPolicy.onlyUsers(MY_UID))
                 .withEnv(withNotify(env, notify), sighup);

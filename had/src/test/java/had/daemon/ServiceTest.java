@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import had.audit.AuditLog;
 import had.core.SlotState;
 import had.json.Json;
 import java.nio.file.Files;
@@ -132,6 +133,11 @@ class ServiceTest {
         assertEquals(Reloader.sha256(had.hadConf), hadConf.get("sha256"));
         assertEquals(64, String.valueOf(hadConf.get("sha256")).length());
         assertEquals(had.chassis.daemon().audit().file().toAbsolutePath().toString(), r.get("audit_log"));
+        Map<?, ?> audit = (Map<?, ?>) r.get("audit_log_state");
+        assertEquals("writing", audit.get("state"));
+        assertEquals(0L, audit.get("held_records"));
+        assertEquals(0L, audit.get("lost_records"));
+        assertEquals(AuditLog.Settings.DEFAULT_RESERVE_BYTES, audit.get("reserve_bytes"));
         assertEquals(had.chassis.controlSocket().toAbsolutePath().toString(), r.get("sim_control_socket"));
         assertEquals(3L, r.get("slots_active"));
     }

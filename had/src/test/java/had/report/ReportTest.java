@@ -64,6 +64,39 @@ class ReportTest {
         assertEquals("", o.note());
     }
 
+    /** Records the log could neither write nor hold: what they said is unknown until recorded again. */
+    @Test
+    void timeWhoseAuditRecordsWereLostIsUnknown() throws Exception {
+        Path log = dir.resolve("audit.log");
+        new LogScript(log).run(0, 500).start().resync(0)
+                .at(1).bond("bond0", true, 2, 2)
+                .at(10).heartbeat()
+                // The disk full from 11 s; memory full too from 12 s to 35 s; writing again at 40 s.
+                .at(40).rec("audit.lost", "records", 12, "from", at(12).toString(), "to", at(35).toString(),
+                        "from_mono", 512 * S, "to_mono", 535 * S, "reason", "No space left on device")
+                .bond("bond0", false, 0, 2)
+                .at(50).bond("bond0", true, 2, 2)
+                .at(60).stop();
+        Availability.Result r = report(log, null, null);
+        Availability.ServiceReport b = service(r, "bond0");
+        // up 1-12 and 50-60 = 21 s; unknown 12-40 = 28 s (until it was recorded again); down 40-50 = 10 s.
+        assertEquals(21 * S, b.upNanos());
+        assertEquals(28 * S, b.unknownNanos());
+        assertEquals(10 * S, b.downNanos());
+        assertEquals(21.0 / 59, b.availability(), 1e-12);
+        Availability.Outage o = b.outages().get(0);
+        assertEquals(at(12), o.start());
+        assertEquals(38 * S, o.durationNanos());
+        assertEquals(28 * S, o.unknownNanos());
+        assertEquals("unknown: began while audit records were lost (found down when had could write its log again)", o.cause());
+        assertTrue(o.note().startsWith("began while audit records were lost"), o.note());
+        assertEquals(List.of(new Availability.Lost(at(12), at(35), 12)), r.lost());
+        assertEquals(0, r.gapCount(), "had ran throughout");
+        String text = TextReport.render(r, java.time.ZoneOffset.UTC, true);
+        assertTrue(text.contains("audit records lost from 2026-03-01 00:00:12.000Z to 2026-03-01 00:00:35.000Z: 12 record(s)"),
+                text);
+    }
+
     @Test
     void anOutageNoticedLateStartsWhenItsLinkWent() throws Exception {
         Path log = dir.resolve("audit.log");
