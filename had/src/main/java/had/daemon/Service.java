@@ -5,6 +5,8 @@ import had.control.ControlServer;
 import had.core.BondView;
 import had.core.Chassis;
 import had.core.SlotState;
+import had.os.SignalDisposition;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -86,12 +88,30 @@ public final class Service implements AutoCloseable {
         return server.path();
     }
 
-    /** SIGHUP: the signal thread only hands the reload over; the files are read on had-reload. */
+    /**
+     * SIGHUP: the signal thread only hands the reload over; the files are read on had-reload.
+     * Started with SIGHUP ignored (nohup, a supervisor's setting), the JVM installs no handler yet
+     * reports success, and {@code kill -HUP} would do nothing: the disposition is set back to the
+     * default and the handler installed again. For the microseconds in between a SIGHUP would end
+     * had, as one does before any handler is installed in a normal start. When that fails, or the
+     * kernel still has SIGHUP ignored, had says so at start-up and points to hadctl reload.
+     */
     private void installSighup() {
+        sun.misc.Signal hup = new sun.misc.Signal("HUP");
+        sun.misc.SignalHandler handler = sig -> reloads.execute(this::reloadOnSignal);
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reloads.execute(this::reloadOnSignal));
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            log.warn("cannot handle SIGHUP ({}); use hadctl reload", e.getMessage());
+            if (sun.misc.Signal.handle(hup, handler) == sun.misc.SignalHandler.SIG_IGN) {
+                SignalDisposition.reset(hup.getNumber());
+                sun.misc.Signal.handle(hup, handler);
+                log.info("SIGHUP was ignored when had started (nohup?); had handles it again: SIGHUP reloads the configuration");
+            }
+        } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+            log.warn("cannot handle SIGHUP ({}): kill -HUP will not reload the configuration; use hadctl reload",
+                    e.getMessage());
+            return;
+        }
+        if (SignalDisposition.ignored(hup.getNumber()).orElse(false)) {
+            log.warn("SIGHUP stays ignored in this process: kill -HUP will not reload the configuration; use hadctl reload");
         }
     }
 

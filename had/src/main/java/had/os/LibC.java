@@ -4,12 +4,14 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.intptr_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
  * The libc calls had makes itself, for sockets the JDK does not offer (Unix datagrams for
- * sd_notify, netlink for the kernel's network configuration). Loaded once, on first use.
+ * sd_notify, netlink for the kernel's network configuration) and for a signal disposition the
+ * JVM will not change (see {@link SignalDisposition}). Loaded once, on first use.
  */
 public interface LibC {
     @SaveError
@@ -34,6 +36,10 @@ public interface LibC {
     int if_nametoindex(String name);
 
     int close(int fd);
+
+    /** signal(2): the previous disposition, or -1 (SIG_ERR). Handlers 0 (SIG_DFL) and 1 (SIG_IGN) only. */
+    @SaveError
+    @intptr_t long signal(int signum, @intptr_t long handler);
 
     String strerror(int errnum);
 
