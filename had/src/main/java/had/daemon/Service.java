@@ -34,26 +34,25 @@ public final class Service implements AutoCloseable {
      * the SIGHUP handler (once per process: tests leave it off).
      */
     public record Settings(Path socket, AccessPolicy access, Path hadConf, Path driversConf, String mode,
-                           Path simSocket, Map<String, String> env, boolean sighup, int maxClients,
-                           long idleTimeoutMs, long callTimeoutMs) {
+                           Path simSocket, Map<String, String> env, boolean sighup, ControlServer.Limits limits,
+                           long callTimeoutMs) {
         public static Settings of(Path socket, Path hadConf, Path driversConf, String mode, Path simSocket) {
             return new Settings(socket, AccessPolicy.standard(), hadConf, driversConf, mode, simSocket, System.getenv(),
-                    true, 4, 10_000, 5_000);
+                    true, ControlServer.Limits.standard(), 5_000);
         }
 
         public Settings withAccess(AccessPolicy a) {
-            return new Settings(socket, a, hadConf, driversConf, mode, simSocket, env, sighup, maxClients,
-                    idleTimeoutMs, callTimeoutMs);
+            return new Settings(socket, a, hadConf, driversConf, mode, simSocket, env, sighup, limits, callTimeoutMs);
         }
 
         public Settings withEnv(Map<String, String> e, boolean installSighup) {
-            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, e, installSighup, maxClients,
-                    idleTimeoutMs, callTimeoutMs);
+            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, e, installSighup, limits,
+                    callTimeoutMs);
         }
 
         public Settings withTimeouts(long idleMs, long callMs) {
-            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, env, sighup, maxClients,
-                    idleMs, callMs);
+            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, env, sighup,
+                    limits.withIdleTimeout(idleMs), callMs);
         }
     }
 
@@ -71,8 +70,8 @@ public final class Service implements AutoCloseable {
         this.reloader = new Reloader(daemon, s.hadConf(), s.driversConf(), s.callTimeoutMs());
         this.notify = SdNotify.fromEnvironment(s.env());
         this.reloads = Executors.newSingleThreadExecutor(r -> thread(r, "had-reload"));
-        this.server = ControlServer.start(s.socket(), s.access(), new ControlCommands(daemon, s, reloader),
-                s.maxClients(), s.idleTimeoutMs());
+        this.server = ControlServer.start(s.socket(), s.access(), new ControlCommands(daemon, s, reloader, reloads),
+                s.limits());
         this.ticker = notify == null ? null : Executors.newSingleThreadScheduledExecutor(r -> thread(r, "had-notify"));
     }
 
