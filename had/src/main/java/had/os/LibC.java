@@ -10,8 +10,9 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * The libc calls had makes itself, for sockets the JDK does not offer (Unix datagrams for
- * sd_notify, netlink for the kernel's network configuration) and for a signal disposition the
- * JVM will not change (see {@link SignalDisposition}). Loaded once, on first use.
+ * sd_notify, netlink for the kernel's network configuration), for a signal disposition the JVM
+ * will not change (see {@link SignalDisposition}) and for the user database's numbers (see
+ * {@link UserDatabase}). Loaded once, on first use.
  */
 public interface LibC {
     @SaveError
@@ -36,6 +37,12 @@ public interface LibC {
     int if_nametoindex(String name);
 
     int close(int fd);
+
+    /** getpwnam_r(3): 0 (then {@code *result} is the entry, or NULL when there is none) or an errno. */
+    int getpwnam_r(String name, Pointer pwd, Pointer buf, @size_t long buflen, Pointer result);
+
+    /** getgrnam_r(3): as {@link #getpwnam_r}. */
+    int getgrnam_r(String name, Pointer grp, Pointer buf, @size_t long buflen, Pointer result);
 
     /** signal(2): the previous disposition, or -1 (SIG_ERR). Handlers 0 (SIG_DFL) and 1 (SIG_IGN) only. */
     @SaveError
