@@ -1,6 +1,5 @@
 package had.os;
 
-import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,23 +54,39 @@ public final class UserDatabase {
         });
     }
 
-    /** {@code read} applied to the entry, while the buffer its strings are in is still held. */
-    private static <T> Optional<T> lookup(String name, boolean user, Function<Pointer, T> read) {
-        Runtime rt = Runtime.getSystemRuntime();
-        for (int size = FIRST_BUFFER; size <= MAX_BUFFER; size *= 2) {
-            Pointer entry = Memory.allocateDirect(rt, 16L * rt.addressSize());
-            Pointer buf = Memory.allocateDirect(rt, size);
-            Pointer result = Memory.allocateDirect(rt, rt.addressSize());
-            int rc = user ? LibC.get().getpwnam_r(name, entry, buf, size, result)
-                    : LibC.get().getgrnam_r(name, entry, buf, size, result);
-            if (rc == ERANGE) continue; // a group with many members: a larger buffer
-            try {
-                if (rc != 0 || result.getPointer(0) == null) return Optional.empty();
-                return Optional.of(read.apply(entry));
-            } finally {
-                Reference.reachabilityFence(buf); // freed with its Pointer: not before the strings are read
-            }
+    /**
+     * A thread's buffers, kept: memory allocated per lookup is freed only when the collector
+     * finds its Pointer, and a burst of control connections (two lookups each) would pile up
+     * megabytes of it in an idle heap that is rarely collected.
+     */
+    private static final class Buffers {
+        final Pointer entry;
+        final Pointer result;
+        Pointer strings;
+        int size = FIRST_BUFFER;
+
+        Buffers(Runtime rt) {
+            entry = Memory.allocateDirect(rt, 16L * rt.addressSize());
+            result = Memory.allocateDirect(rt, rt.addressSize());
+            strings = Memory.allocateDirect(rt, size);
         }
-        return Optional.empty();
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(() -> new Buffers(Runtime.getSystemRuntime()));
+
+    /** {@code read} applied to the entry, read before the thread's buffers are used again. */
+    private static <T> Optional<T> lookup(String name, boolean user, Function<Pointer, T> read) {
+        Buffers b = BUFFERS.get();
+        while (true) {
+            int rc = user ? LibC.get().getpwnam_r(name, b.entry, b.strings, b.size, b.result)
+                    : LibC.get().getgrnam_r(name, b.entry, b.strings, b.size, b.result);
+            if (rc == ERANGE && b.size < MAX_BUFFER) { // a group with many members: a larger buffer
+                b.size *= 2;
+                b.strings = Memory.allocateDirect(Runtime.getSystemRuntime(), b.size);
+                continue;
+            }
+            if (rc != 0 || b.result.getPointer(0) == null) return Optional.empty();
+            return Optional.of(read.apply(b.entry));
+        }
     }
 }
