@@ -21,7 +21,6 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -58,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * line it sent waits in its own buffer until the answer has been written (into its socket, not
  * necessarily read), so one client's pipelined requests take turns with everyone else's at the
  * event loop instead of queueing in front of them, and a client that does not read its answers
- * stops being read itself: back-pressure through its own socket.
+ * stops being read itself: back-pressure through its own socket. New connections are taken at
+ * most {@value #ACCEPTS_PER_TURN} a turn, between the others' reads and writes. The peer's user and
+ * group are looked up on this thread (a few microseconds with the local files of a chassis
+ * controller; a slow remote directory would delay everybody, and is not what had expects).
  *
  * <p>What protects had itself (had/doc/control-protocol.md, "Limits"): at most
  * {@link Limits#maxConnections} connections; a new one beyond that takes the place of the
@@ -72,6 +74,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    /** Connections accepted in one turn of the loop: a storm of them does not stop the others being served. */
+    private static final int ACCEPTS_PER_TURN = 64;
     /** How long accepting pauses when the process is out of file descriptors. */
     private static final long ACCEPT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** At most one warning about refused or displaced clients this often: an attack must not flood the journal. */
@@ -208,14 +212,69 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection's bytes received and not yet taken as requests: one partial line, or lines
+     * waiting their turn. Taking a line moves an offset and the search for a newline resumes where
+     * it stopped, so neither a buffer of tiny lines nor a line that trickles in a byte at a time
+     * costs more than its length. An idle connection holds no array.
+     */
+    static final class Input {
+        private byte[] buf;
+        private int start;
+        private int end;
+        /** buf[start, scanned) holds no newline. */
+        private int scanned;
+
+        int size() {
+            return end - start;
+        }
+
+        /** How many more bytes may come before the line is longer than a request may be. */
+        int room() {
+            return Protocol.MAX_REQUEST_BYTES + 1 - size();
+        }
+
+        void append(ByteBuffer src) {
+            int n = src.remaining();
+            if (buf == null || end + n > buf.length) {
+                int size = size();
+                byte[] to = buf != null && size + n <= buf.length ? buf : new byte[Math.min(Protocol.MAX_REQUEST_BYTES + 1, Math.max(512, Integer.highestOneBit(size + n) << 1))];
+                if (buf != null) System.arraycopy(buf, start, to, 0, size);
+                buf = to;
+                scanned -= start;
+                start = 0;
+                end = size;
+            }
+            src.get(buf, end, n);
+            end += n;
+        }
+
+        /** The next complete line, without its newline, taken out; null when there is none yet. */
+        String nextLine() {
+            for (int i = Math.max(scanned, start); i < end; i++) {
+                if (buf[i] != '\n') continue;
+                String line = new String(buf, start, i - start, StandardCharsets.UTF_8);
+                start = i + 1;
+                scanned = start;
+                if (start == end) clear();
+                return line;
+            }
+            scanned = end;
+            return null;
+        }
+
+        void clear() {
+            buf = null;
+            start = end = scanned = 0;
+        }
+    }
+
     /** One client connection; touched only on the server's thread. */
     private static final class Conn {
         final SocketChannel ch;
         SelectionKey key;
         PeerCredentials peer;
-        /** Bytes received and not yet taken as a request: at most one partial line, or lines waiting their turn. */
-        byte[] in;
-        int inLen;
+        final Input in = new Input();
         /** The answer being written, or null. */
         ByteBuffer out;
         boolean closeAfterWrite;
@@ -226,13 +285,6 @@ public final class ControlServer implements AutoCloseable {
 
         Conn(SocketChannel ch) {
             this.ch = ch;
-        }
-
-        int newline() {
-            for (int i = 0; i < inLen; i++) {
-                if (in[i] == '\n') return i;
-            }
-            return -1;
         }
     }
 
@@ -280,6 +332,7 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         Conn c = (Conn) k.attachment();
+        if (c.closed) return;
         try {
             if (c.out != null) flush(c, now);
             else if (!c.serving) read(c, now);
@@ -294,7 +347,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void acceptAll(long now) {
-        while (true) {
+        for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
             SocketChannel ch;
             try {
                 ch = server.accept();
@@ -330,7 +383,7 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         if (!policy.allows(peer)) {
-            log.warn("control connection refused: {} (gid {})", peer.describe(), peer.gid());
+            warn("control connection refused: {} (gid {})", peer.describe(), peer.gid());
             tellAndClose(ch, Protocol.error(Protocol.FORBIDDEN, policy.refusal(peer), List.of()));
             return;
         }
@@ -365,7 +418,7 @@ public final class ControlServer implements AutoCloseable {
 
     private void read(Conn c, long now) throws IOException {
         readBuffer.clear();
-        readBuffer.limit(Math.min(readBuffer.capacity(), Protocol.MAX_REQUEST_BYTES + 1 - c.inLen));
+        readBuffer.limit(Math.min(readBuffer.capacity(), c.in.room()));
         int n = c.ch.read(readBuffer);
         if (n < 0) {
             close(c); // the client is done; a partial line at its end is not a request
@@ -373,16 +426,11 @@ public final class ControlServer implements AutoCloseable {
         }
         if (n == 0) return;
         readBuffer.flip();
-        if (c.in == null || c.in.length < c.inLen + n) {
-            int size = Math.max(512, c.in == null ? 0 : c.in.length);
-            while (size < c.inLen + n) size *= 2;
-            c.in = Arrays.copyOf(c.in == null ? new byte[0] : c.in, Math.min(size, Protocol.MAX_REQUEST_BYTES + 1));
-        }
-        readBuffer.get(c.in, c.inLen, n);
-        c.inLen += n;
+        c.in.append(readBuffer);
         held += n;
-        if (!nextRequest(c, now) && c.inLen > Protocol.MAX_REQUEST_BYTES) {
-            drop(c, c.inLen);
+        if (!nextRequest(c, now) && c.in.room() <= 0) {
+            held -= c.in.size();
+            c.in.clear();
             c.closeAfterWrite = true;
             answer(c, Protocol.error(Protocol.BAD_REQUEST, "request longer than " + Protocol.MAX_REQUEST_BYTES
                     + " bytes; closing", List.of()), now);
@@ -397,10 +445,10 @@ public final class ControlServer implements AutoCloseable {
      */
     private boolean nextRequest(Conn c, long now) {
         while (true) {
-            int nl = c.newline();
-            if (nl < 0) return false;
-            String line = new String(c.in, 0, nl, StandardCharsets.UTF_8);
-            drop(c, nl + 1);
+            int before = c.in.size();
+            String line = c.in.nextLine();
+            if (line == null) return false;
+            held -= before - c.in.size();
             if (line.isBlank()) {
                 awaitLine(c, now);
                 continue;
@@ -410,25 +458,18 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void drop(Conn c, int n) {
-        System.arraycopy(c.in, n, c.in, 0, c.inLen - n);
-        c.inLen -= n;
-        held -= n;
-        if (c.inLen == 0) c.in = null; // an idle connection holds no buffer
-    }
-
     /** Too much unfinished input held: the connection holding the most goes. */
     private void shed() {
         while (held > limits.maxHeldBytes()) {
             Conn max = null;
             for (Conn c : conns) {
-                if (max == null || c.inLen > max.inLen) max = c;
+                if (max == null || c.in.size() > max.in.size()) max = c;
             }
-            if (max == null || max.inLen == 0) return;
+            if (max == null || max.in.size() == 0) return;
             warn("control connection closed: {} bytes of unfinished requests held, more than {}", held, limits.maxHeldBytes());
             if (max.out == null) {
                 tell(max, Protocol.error(Protocol.BUSY, "had holds too much unfinished input from control clients; this"
-                        + " connection held the most (" + max.inLen + " bytes); closing", List.of()));
+                        + " connection held the most (" + max.in.size() + " bytes); closing", List.of()));
             }
             close(max);
         }
@@ -584,9 +625,8 @@ public final class ControlServer implements AutoCloseable {
         c.closed = true;
         conns.remove(c);
         deadlines.remove(c);
-        held -= c.inLen;
-        c.inLen = 0;
-        c.in = null;
+        held -= c.in.size();
+        c.in.clear();
         closeQuietly(c.ch);
     }
 

@@ -346,6 +346,41 @@ class ControlServerTest {
         }
     }
 
+    @Test
+    void inputGivesLinesAsTheyCompleteWhateverTheChunks() {
+        ControlServer.Input in = new ControlServer.Input();
+        in.append(ByteBuffer.wrap("{\"a\":1}\n\n{\"b\"".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("{\"a\":1}", in.nextLine());
+        assertEquals("", in.nextLine());
+        assertNull(in.nextLine());
+        assertEquals(4, in.size());
+        for (char ch : ":2}".toCharArray()) {
+            in.append(ByteBuffer.wrap(new byte[] {(byte) ch}));
+            assertNull(in.nextLine());
+        }
+        in.append(ByteBuffer.wrap("\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("{\"b\":2}", in.nextLine());
+        assertEquals(0, in.size());
+        assertEquals(Protocol.MAX_REQUEST_BYTES + 1, in.room());
+        // the limit: a line of the maximum length still fits with its newline, one more byte does not
+        in.append(ByteBuffer.wrap("x".repeat(Protocol.MAX_REQUEST_BYTES).getBytes(StandardCharsets.UTF_8)));
+        assertEquals(1, in.room());
+        in.append(ByteBuffer.wrap("\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Protocol.MAX_REQUEST_BYTES, in.nextLine().length());
+        in.append(ByteBuffer.wrap("\u00e9t\u00e9\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("\u00e9t\u00e9", in.nextLine(), "UTF-8");
+    }
+
+    /** 65,536 blank lines in one go, then a request: skipped at the cost of their length, and answered. */
+    @Test
+    void aBufferOfBlankLinesIsSkippedAndTheRequestAfterItAnswered() throws Exception {
+        Path sock = start(AccessPolicy.onlyUsers(me().uid()), 60_000);
+        try (Conn c = new Conn(sock)) {
+            c.send("\n".repeat(65_536) + "{\"v\":1,\"cmd\":\"echo\",\"text\":\"after\"}\n");
+            assertEquals(Map.of("said", "after"), c.response().get("result"));
+        }
+    }
+
     /** The next line of {@code c} if one comes within {@code ms}; null if none. */
     private static Map<String, Object> responseWithin(Conn c, long ms) throws Exception {
         ExecutorService one = Executors.newSingleThreadExecutor();
