@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -257,7 +258,15 @@ final class ControlCommands implements ControlServer.Handler {
         return m;
     }
 
-    private CompletionStage<?> reload() {
+    private CompletionStage<?> reload() throws ControlException {
+        try {
+            return reloadOnItsThread();
+        } catch (RejectedExecutionException e) {
+            throw new ControlException(Protocol.UNAVAILABLE, "had is stopping");
+        }
+    }
+
+    private CompletionStage<?> reloadOnItsThread() {
         return CompletableFuture.supplyAsync(() -> {
             Reloader.Outcome o;
             try {
