@@ -470,7 +470,7 @@ static int client_line(pb_ctx *ctx, struct sim_client *cl, uint64_t now) {
         if (pb_ctl_parse(cl->buf, linelen, &cmd, err, sizeof err) < 0) snprintf(reply, sizeof reply, "err %s", err);
         else ctl_exec(ctx, &cmd, reply, sizeof reply);
         client_reply(cl, reply);
-        if (cmd.op == PB_CTL_QUIT && reply[0] == 'o') cl->quitting = 1;
+        if (reply[0] == 'o' && cmd.op == PB_CTL_QUIT) cl->quitting = 1; /* "ok": cmd was parsed */
     }
     cl->len -= linelen + 1;
     memmove(cl->buf, nl + 1, cl->len);
