@@ -28,6 +28,10 @@
 #define SIM_PCI_CLASS_ETHERNET 0x020000
 #define SIM_PROBE_MS_DEFAULT 20
 #define SIM_PROBE_MS_MAX 60000
+#define SIM_IDLE_MS_DEFAULT 30000
+#define SIM_IDLE_MS_MIN 10
+#define SIM_IDLE_MS_MAX 3600000
+#define SIM_LINES_PER_PASS 64
 
 struct sim_slot {
     int number;
@@ -54,7 +58,11 @@ struct sim_client {
     int fd;
     size_t len;
     int discarding; /* an oversized line is being skipped up to its '\n' */
+    int quitting;   /* closed once its "ok bye" is taken */
+    uint64_t deadline; /* closed as idle at this time unless it makes progress first */
+    size_t outlen, outoff; /* the reply it has not taken yet: out[outoff..outlen) */
     char buf[PB_CTL_MAX_LINE + 1];
+    char out[SIM_REPLY_LEN + 1];
 };
 
 struct sim {
@@ -63,6 +71,7 @@ struct sim {
     int ndrivers;
     struct sim_driver drivers[SIM_MAX_DRIVERS];
     uint64_t probe_ns;
+    uint64_t idle_ns;
     int listen_fd;
     char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
     int nclients;
@@ -401,7 +410,14 @@ int pb_sim_ctl_line(pb_ctx *ctx, const char *line, size_t len, char *reply, size
     return reply[0] == 'o' ? 0 : -EINVAL;
 }
 
-/* ---------- control socket ---------- */
+/* ---------- control socket ----------
+ * Every line gets its reply, however many a client pipelines: a reply the socket cannot take at
+ * once waits in the client's out buffer, and nothing more is read from that client until it has
+ * taken it (back-pressure through its own socket, never a dropped line). A client that makes no
+ * progress for idle_ns (no complete line while nothing is owed to it, or none of its reply taken)
+ * is told and closed: otherwise a few forgotten connections would hold every place for ever.
+ * One pass serves at most SIM_LINES_PER_PASS lines of a client, so a client that keeps its pipe
+ * full cannot starve the others or the event reader. */
 
 static void client_close(struct sim *sim, int i) {
     close(sim->clients[i].fd);
@@ -409,64 +425,108 @@ static void client_close(struct sim *sim, int i) {
     sim->nclients--;
 }
 
-/* 0, or -1 when the client must be dropped (it does not read its replies). */
-static int client_send(int fd, const char *line) {
-    char buf[SIM_REPLY_LEN + 1];
-    size_t n = strnlen(line, SIM_REPLY_LEN - 1);
+/* Best effort, for a client about to be closed: one line if the socket takes it whole. */
+static void client_notice(int fd, const char *line) {
+    char buf[SIM_MSG_LEN + 1];
+    size_t n = strnlen(line, SIM_MSG_LEN - 1);
     memcpy(buf, line, n);
     buf[n++] = '\n';
-    ssize_t w = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-    return w == (ssize_t)n ? 0 : -1;
+    (void)send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
-/* Returns -1 when the client is to be closed. */
-static int client_line(pb_ctx *ctx, struct sim_client *cl, const char *line, size_t len) {
-    struct pb_ctl_cmd cmd;
-    char err[SIM_MSG_LEN];
-    char reply[SIM_REPLY_LEN];
-    if (pb_ctl_parse(line, len, &cmd, err, sizeof err) < 0) snprintf(reply, sizeof reply, "err %s", err);
-    else ctl_exec(ctx, &cmd, reply, sizeof reply);
-    if (client_send(cl->fd, reply) < 0) return -1;
-    return cmd.op == PB_CTL_QUIT && reply[0] == 'o' ? -1 : 0;
+/* Hands the client as much of its reply as its socket takes: 0, or -1 when it is gone. */
+static int client_flush(struct sim *sim, struct sim_client *cl, uint64_t now) {
+    while (cl->outoff < cl->outlen) {
+        ssize_t w = send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (w < 0) return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -1;
+        cl->outoff += (size_t)w;
+        cl->deadline = now + sim->idle_ns;
+    }
+    cl->outoff = cl->outlen = 0;
+    return 0;
 }
 
-static int client_read(pb_ctx *ctx, struct sim_client *cl) {
+static void client_reply(struct sim_client *cl, const char *line) {
+    size_t n = strnlen(line, SIM_REPLY_LEN - 1);
+    memcpy(cl->out, line, n);
+    cl->out[n++] = '\n';
+    cl->outlen = n;
+    cl->outoff = 0;
+}
+
+/* Runs the first complete line of the client's buffer, its reply queued: 1, or 0 when the buffer
+ * holds no complete line. */
+static int client_line(pb_ctx *ctx, struct sim_client *cl, uint64_t now) {
+    char *nl = memchr(cl->buf, '\n', cl->len);
+    if (nl == NULL) return 0;
+    size_t linelen = (size_t)(nl - cl->buf);
+    cl->deadline = now + sim_of(ctx)->idle_ns;
+    if (cl->discarding) {
+        cl->discarding = 0; /* the end of an oversized line, already answered */
+    } else {
+        struct pb_ctl_cmd cmd;
+        char err[SIM_MSG_LEN];
+        char reply[SIM_REPLY_LEN];
+        if (pb_ctl_parse(cl->buf, linelen, &cmd, err, sizeof err) < 0) snprintf(reply, sizeof reply, "err %s", err);
+        else ctl_exec(ctx, &cmd, reply, sizeof reply);
+        client_reply(cl, reply);
+        if (reply[0] == 'o' && cmd.op == PB_CTL_QUIT) cl->quitting = 1; /* "ok": cmd was parsed */
+    }
+    cl->len -= linelen + 1;
+    memmove(cl->buf, nl + 1, cl->len);
+    return 1;
+}
+
+/* Reads what the client sent: 0, or -1 at its end (or an error). */
+static int client_read(struct sim_client *cl) {
     ssize_t r = recv(cl->fd, cl->buf + cl->len, sizeof cl->buf - cl->len, MSG_DONTWAIT);
     if (r == 0) return -1;
     if (r < 0) return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -1;
     cl->len += (size_t)r;
-    for (;;) {
-        char *nl = memchr(cl->buf, '\n', cl->len);
-        if (nl == NULL) break;
-        size_t linelen = (size_t)(nl - cl->buf);
-        int rc = 0;
-        if (cl->discarding) cl->discarding = 0;
-        else rc = client_line(ctx, cl, cl->buf, linelen);
-        if (rc < 0) return -1;
-        cl->len -= linelen + 1;
-        memmove(cl->buf, nl + 1, cl->len);
-    }
-    if (cl->len == sizeof cl->buf) {
+    if (cl->len == sizeof cl->buf && memchr(cl->buf, '\n', cl->len) == NULL) {
         /* No '\n' within PB_CTL_MAX_LINE + 1 bytes: refuse once, skip to the end of the line. */
-        if (!cl->discarding && client_send(cl->fd, "err line too long (max 255 bytes)") < 0) return -1;
+        if (!cl->discarding) client_reply(cl, "err line too long (max 255 bytes)");
         cl->discarding = 1;
         cl->len = 0;
     }
-    return 0;
+    return r > 0 ? 1 : 0;
 }
 
-static void accept_clients(struct sim *sim) {
+/* Serves one client as far as it takes its replies: 0, or -1 when it is to be closed. */
+static int client_serve(pb_ctx *ctx, struct sim_client *cl, uint64_t now) {
+    struct sim *sim = sim_of(ctx);
+    for (int lines = 0;;) {
+        if (client_flush(sim, cl, now) < 0) return -1;
+        if (cl->outlen > 0) return 0; /* back-pressure: wait until the client reads */
+        if (cl->quitting) return -1;
+        if (lines == SIM_LINES_PER_PASS) return 0;
+        if (client_line(ctx, cl, now)) {
+            lines++;
+            continue;
+        }
+        int rc = client_read(cl);
+        if (rc <= 0) return rc;
+    }
+}
+
+/* A client is served at once when it has a complete line waiting and nothing owed to it. */
+static int client_ready(const struct sim_client *cl) {
+    return cl->outlen == 0 && memchr(cl->buf, '\n', cl->len) != NULL;
+}
+
+static void accept_clients(struct sim *sim, uint64_t now) {
     for (int k = 0; k < SIM_MAX_CLIENTS; k++) {
         int fd = accept4(sim->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) return;
         if (sim->nclients == SIM_MAX_CLIENTS) {
-            (void)client_send(fd, "err too many clients");
+            client_notice(fd, "err too many clients");
             close(fd);
             continue;
         }
         struct sim_client *cl = &sim->clients[sim->nclients++];
         memset(cl, 0, sizeof *cl);
         cl->fd = fd;
+        cl->deadline = now + sim->idle_ns;
     }
 }
 
@@ -581,6 +641,14 @@ static int sim_open(pb_ctx *ctx, struct pb_opts *opts, char *err, size_t errlen)
         goto fail;
     }
     sim->probe_ns = (uint64_t)probe_ms * 1000000u;
+    unsigned long idle_ms = SIM_IDLE_MS_DEFAULT;
+    const char *im = pb_opts_get(opts, "idle_ms");
+    if (im && (pb_parse_uint(im, strlen(im), SIM_IDLE_MS_MAX, &idle_ms) < 0 || idle_ms < SIM_IDLE_MS_MIN)) {
+        snprintf(err, errlen, "option idle_ms: milliseconds from %d to %d", SIM_IDLE_MS_MIN, SIM_IDLE_MS_MAX);
+        rc = -EINVAL;
+        goto fail;
+    }
+    sim->idle_ns = (uint64_t)idle_ms * 1000000u;
     const char *sock = pb_opts_get(opts, "socket");
     if (sock && (rc = listen_on(sim, sock, err, errlen)) < 0) goto fail;
     return 0;
@@ -603,8 +671,11 @@ static int sim_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadl
         n++;
     }
     for (int i = 0; i < sim->nclients && n < max; i++) {
-        fds[n].fd = sim->clients[i].fd;
-        fds[n].events = POLLIN;
+        const struct sim_client *cl = &sim->clients[i];
+        uint64_t t = client_ready(cl) ? 1 : cl->deadline;
+        if (t < *deadline_ns) *deadline_ns = t;
+        fds[n].fd = cl->fd;
+        fds[n].events = cl->outlen > 0 ? POLLOUT : POLLIN;
         fds[n].revents = 0;
         n++;
     }
@@ -622,13 +693,28 @@ static void sim_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t 
         }
         for (int i = 0; i < sim->nclients; i++) {
             if (sim->clients[i].fd != fds[k].fd) continue;
-            if (client_read(ctx, &sim->clients[i]) < 0) client_close(sim, i);
+            if (client_serve(ctx, &sim->clients[i], now) < 0) client_close(sim, i);
             break;
         }
     }
-    /* Accept last: a client closed above may free an fd number a new client would reuse. */
-    if (accept_ready) accept_clients(sim);
     now = pb_now_ns() > now ? pb_now_ns() : now;
+    for (int i = sim->nclients - 1; i >= 0; i--) {
+        struct sim_client *cl = &sim->clients[i];
+        if (client_ready(cl)) {
+            if (client_serve(ctx, cl, now) < 0) client_close(sim, i);
+        } else if (cl->deadline <= now) {
+            /* Told only when no reply of its own is half sent: the notice must be a line of its own. */
+            if (cl->outlen == 0) {
+                char notice[SIM_MSG_LEN];
+                snprintf(notice, sizeof notice, "err idle: no complete line for %llu ms; closing",
+                         (unsigned long long)(sim->idle_ns / 1000000u));
+                client_notice(cl->fd, notice);
+            }
+            client_close(sim, i);
+        }
+    }
+    /* Accept last: a client closed above may free an fd number a new client would reuse. */
+    if (accept_ready) accept_clients(sim, now);
     for (int i = 0; i < sim->nslots; i++) {
         struct sim_slot *s = &sim->slots[i];
         if (s->probe_at && s->probe_at <= now) probe(ctx, s, now);

@@ -51,6 +51,9 @@ TEST(sim_open_errors) {
     CHECK_INT(pb_open_err("sim", "slots=2,", &ctx, err, sizeof err), -EINVAL);
     CHECK_INT(pb_open_err("sim", "slots=2;probe_ms=-1", &ctx, err, sizeof err), -EINVAL);
     CHECK_INT(pb_open_err("sim", "slots=2;queue=3", &ctx, err, sizeof err), -EINVAL);
+    CHECK_INT(pb_open_err("sim", "slots=2;idle_ms=9", &ctx, err, sizeof err), -EINVAL);
+    CHECK_STR(err, "option idle_ms: milliseconds from 10 to 3600000");
+    CHECK_INT(pb_open_err("sim", "slots=2;idle_ms=3600001", &ctx, err, sizeof err), -EINVAL);
     CHECK_INT(pb_open_err("sim", "slots=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,"
                                  "30,31,32,33", &ctx, err, sizeof err), -EINVAL);
     CHECK_INT(pb_open_err("pci", "", &ctx, err, sizeof err), -EINVAL);
@@ -377,6 +380,102 @@ TEST(sim_two_clients_and_client_limit) {
     CHECK_STR(reply, "ok power=0 led=0 attention=0 latch=closed present=0");
     for (int i = 0; i < 17; i++) close(extra[i]);
     close(b);
+    rig_close(&r);
+}
+
+/* Forgotten connections do not hold the simulator's places for ever: 16 clients, idle or stuck
+ * half-way through a line, are told and closed after idle_ms; a client that keeps sending lines
+ * is not, and a newcomer is served once the idle ones are gone. */
+TEST(sim_idle_clients_time_out_and_free_their_places) {
+    struct rig r;
+    char reply[256];
+    CHECK_INT(rig_open(&r, "idle_ms=200"), 0);
+    int fds[16];
+    for (int i = 0; i < 16; i++) fds[i] = rig_connect(&r);
+    CHECK_INT(rig_send(fds[1], "lea", 3), 0); /* half a line, never finished */
+    rig_drain(&r, 20);
+    int late = rig_connect(&r);
+    CHECK_INT(rig_reply(&r, late, reply, sizeof reply), 0);
+    CHECK_STR(reply, "err too many clients");
+    close(late);
+    uint64_t t0 = now_ns();
+    while (now_ns() - t0 < 600000000u) { /* 3 idle times: fds[0] makes progress, the others not */
+        CHECK_INT(rig_ctl(&r, fds[0], "leds 2", reply, sizeof reply), 0);
+        CHECK_STR(reply, "ok power=0 led=0 attention=0 latch=closed present=0");
+        rig_drain(&r, 40);
+    }
+    CHECK_INT(rig_ctl(&r, fds[0], "leds 12", reply, sizeof reply), 0);
+    CHECK_STR(reply, "ok power=0 led=0 attention=0 latch=closed present=0");
+    close(fds[0]);
+    for (int i = 1; i < 16; i++) {
+        CHECK_INT(rig_reply(&r, fds[i], reply, sizeof reply), 0);
+        CHECK_STR(reply, "err idle: no complete line for 200 ms; closing");
+        CHECK_INT(rig_reply(&r, fds[i], reply, sizeof reply), -1);
+        close(fds[i]);
+    }
+    int fresh = rig_connect(&r);
+    CHECK_INT(rig_ctl(&r, fresh, "leds 16", reply, sizeof reply), 0);
+    CHECK_STR(reply, "ok power=0 led=0 attention=0 latch=closed present=0");
+    close(fresh);
+    rig_close(&r);
+}
+
+/* One reply for every line, however many are pipelined: 10,000 lines written as fast as the
+ * socket takes them, the replies first left unread until both directions are full (the simulator
+ * must hold back, not drop the client), then read while the rest is written. */
+TEST(sim_pipelined_lines_each_get_one_reply) {
+    enum { LINES = 10000 };
+    static const char line[] = "leds 2\n";
+    static const char expect[] = "ok power=0 led=0 attention=0 latch=closed present=0";
+    struct rig r;
+    CHECK_INT(rig_open(&r, ""), 0);
+    int fd = rig_connect(&r);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    size_t total = (size_t)LINES * (sizeof line - 1), sent = 0;
+    char *all = malloc(total);
+    CHECK(all != NULL);
+    if (all == NULL) return;
+    for (size_t i = 0; i < LINES; i++) memcpy(all + i * (sizeof line - 1), line, sizeof line - 1);
+    int replies = 0, wrong = 0, broken = 0, stalled = 0;
+    char got[128];
+    size_t gotlen = 0;
+    uint64_t t0 = now_ns();
+    struct pb_event ev;
+    while (replies < LINES && !broken && now_ns() - t0 < 20000000000u) {
+        (void)pb_next_event(r.ctx, &ev, 1);
+        if (sent < total) {
+            ssize_t w = send(fd, all + sent, total - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (w > 0) {
+                sent += (size_t)w;
+                stalled = 0;
+            } else if (w < 0 && errno != EAGAIN) {
+                broken = 1;
+            } else {
+                stalled++;
+            }
+        }
+        if (stalled < 50 && sent < total) continue; /* not reading yet: let both directions fill */
+        char buf[65536];
+        ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN)) broken = 1;
+        for (ssize_t k = 0; k < n; k++) {
+            if (buf[k] != '\n') {
+                if (gotlen + 1 < sizeof got) got[gotlen++] = buf[k];
+                continue;
+            }
+            got[gotlen] = '\0';
+            if (strcmp(got, expect) != 0) wrong++;
+            gotlen = 0;
+            replies++;
+        }
+    }
+    CHECK_INT(broken, 0);
+    CHECK_INT(sent, total);
+    CHECK_INT(replies, LINES);
+    CHECK_INT(wrong, 0);
+    free(all);
+    close(fd);
     rig_close(&r);
 }
 

@@ -2,14 +2,16 @@ package had.control;
 
 import had.json.Json;
 import had.json.JsonException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,61 +20,132 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * had's control socket: a Unix stream socket served by its own threads (one accepting, a small
- * bounded pool serving), never by the core's. Each connection is checked against the
- * {@link AccessPolicy} with the kernel's credentials of the peer before anything is read; then
- * it carries requests, one JSON line each, answered in order. A request line longer than
- * {@link Protocol#MAX_REQUEST_BYTES} is answered with an error and the connection closed; so is a
- * connection that sends no complete line for {@code idleTimeoutMs}.
+ * had's control socket: a Unix stream socket served by one thread of its own with a selector,
+ * never by the core's. Each connection is checked against the {@link AccessPolicy} with the
+ * kernel's credentials of the peer before anything is read; then it carries requests, one JSON
+ * line each, answered in order.
+ *
+ * <p>Why one selector thread and not a pool of threads that each serve a connection: a thread
+ * blocked on a client that sends nothing, half a line or never reads its answer is a thread no one
+ * else gets, so any bounded pool can be filled by that many idle clients (with 4 threads, four were
+ * enough to make {@code hadctl status} wait for their idle timeout), and a pool that grows with the
+ * clients costs a thread stack each, which 500 held connections would take out of had's memory
+ * budget. Here a connection costs about 2 KiB while it waits (500 held: 1.3 MiB of RSS), and the
+ * thread only ever waits in {@code select}: every read and write is non-blocking, a request is handed to the
+ * {@link Handler}, which must not block either (had's commands go to the core's event loop and
+ * come back as a completed stage), and its answer is written back on this thread. So no client's
+ * silence, slowness or volume delays another's request by more than the time it takes to serve.
+ *
+ * <p>Fairness between busy clients: a connection has at most one request being served; the next
+ * line it sent waits in its own buffer until the answer has been written (into its socket, not
+ * necessarily read), so one client's pipelined requests take turns with everyone else's at the
+ * event loop instead of queueing in front of them, and a client that does not read its answers
+ * stops being read itself: back-pressure through its own socket. New connections are taken at
+ * most {@value #ACCEPTS_PER_TURN} a turn, between the others' reads and writes. The peer's user and
+ * group are looked up on this thread (a few microseconds with the local files of a chassis
+ * controller; a slow remote directory would delay everybody, and is not what had expects).
+ *
+ * <p>What protects had itself (had/doc/control-protocol.md, "Limits"): at most
+ * {@link Limits#maxConnections} connections; a new one beyond that takes the place of the
+ * connection that has waited longest without a request being served (it is told {@code busy}),
+ * and is refused only when every place is serving a request. A request line is at most
+ * {@link Protocol#MAX_REQUEST_BYTES}. A connection that sends no complete line for
+ * {@link Limits#idleTimeoutMs}, or does not take any of its answer for as long, is closed (told
+ * {@code timeout} in the first case). Unfinished lines of all connections together are held up
+ * to {@link Limits#maxHeldBytes}; past that the connection holding the most is told {@code busy}
+ * and closed, so the heap stays bounded whatever the clients do.
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    /** Connections accepted in one turn of the loop: a storm of them does not stop the others being served. */
+    private static final int ACCEPTS_PER_TURN = 64;
+    /** How long accepting pauses when the process is out of file descriptors. */
+    private static final long ACCEPT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** At most one warning about refused or displaced clients this often: an attack must not flood the journal. */
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-    /** What the server serves: one request in, a result out (or a {@link ControlException}). */
+    /**
+     * What the server serves: one request in, a stage that completes with the result (or with a
+     * {@link ControlException}). Called on the control socket's thread: it must not block.
+     */
     public interface Handler {
-        Object handle(String cmd, Map<String, Object> request, PeerCredentials peer) throws ControlException;
+        CompletionStage<?> handle(String cmd, Map<String, Object> request, PeerCredentials peer) throws ControlException;
+    }
+
+    /** The limits that protect had from its clients (had/doc/control-protocol.md, "Limits"). */
+    public record Limits(int maxConnections, long idleTimeoutMs, long maxHeldBytes) {
+        public static final int MAX_CONNECTIONS = 1024;
+        public static final long IDLE_TIMEOUT_MS = 10_000;
+        public static final long MAX_HELD_BYTES = 4L << 20;
+
+        public Limits {
+            if (maxConnections < 1 || idleTimeoutMs < 1 || maxHeldBytes < Protocol.MAX_REQUEST_BYTES + 1) {
+                throw new IllegalArgumentException("control socket limits out of range: " + maxConnections + " connections, "
+                        + idleTimeoutMs + " ms idle, " + maxHeldBytes + " bytes held");
+            }
+        }
+
+        public static Limits standard() {
+            return new Limits(MAX_CONNECTIONS, IDLE_TIMEOUT_MS, MAX_HELD_BYTES);
+        }
+
+        public Limits withIdleTimeout(long ms) {
+            return new Limits(maxConnections, ms, maxHeldBytes);
+        }
     }
 
     private final Path path;
     private final AccessPolicy policy;
     private final Handler handler;
-    private final long idleTimeoutMs;
+    private final Limits limits;
+    private final long idleNanos;
     private final ServerSocketChannel server;
-    private final ThreadPoolExecutor workers;
-    private final ScheduledExecutorService timer;
-    private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
-    private final Thread acceptor;
+    private final Selector selector;
+    private final SelectionKey acceptKey;
+    private final Thread thread;
+    /** Answers completed on other threads, to be written on this server's thread. */
+    private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
+    // Owned by the server's thread:
+    private final Set<Conn> conns = new HashSet<>();
+    /** Connections with a deadline (waiting for a line, or for the client to take its answer), earliest first. */
+    private final LinkedHashSet<Conn> deadlines = new LinkedHashSet<>();
+    private long held;
+    private long acceptPausedUntil;
+    private long lastWarn;
+    private int unwarned;
     private volatile boolean closing;
 
-    private ControlServer(Path path, AccessPolicy policy, Handler handler, int maxClients, long idleTimeoutMs,
-                          ServerSocketChannel server) {
+    private ControlServer(Path path, AccessPolicy policy, Handler handler, Limits limits, ServerSocketChannel server)
+            throws IOException {
         this.path = path;
         this.policy = policy;
         this.handler = handler;
-        this.idleTimeoutMs = idleTimeoutMs;
+        this.limits = limits;
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMs());
         this.server = server;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(maxClients, maxClients, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(maxClients), r -> daemonThread(r, "had-control-" + n.incrementAndGet()));
-        this.workers.allowCoreThreadTimeOut(true);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "had-control-timer"));
-        this.acceptor = daemonThread(this::accept, "had-control");
+        this.selector = Selector.open();
+        server.configureBlocking(false);
+        this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+        this.thread = new Thread(this::run, "had-control");
+        thread.setDaemon(true);
     }
 
     /**
@@ -80,7 +153,7 @@ public final class ControlServer implements AutoCloseable {
      * serving. A socket file nobody listens on is a leftover and replaced; one a live process
      * answers on means another had runs, and is an error.
      */
-    public static ControlServer start(Path path, AccessPolicy policy, Handler handler, int maxClients, long idleTimeoutMs) {
+    public static ControlServer start(Path path, AccessPolicy policy, Handler handler, Limits limits) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
@@ -94,10 +167,11 @@ public final class ControlServer implements AutoCloseable {
                 Files.delete(path);
             }
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path), 16);
+            // A backlog that holds a burst of connections while the thread is busy elsewhere.
+            server.bind(UnixDomainSocketAddress.of(path), 128);
             restrict(path);
-            ControlServer s = new ControlServer(path, policy, handler, maxClients, idleTimeoutMs, server);
-            s.acceptor.start();
+            ControlServer s = new ControlServer(path, policy, handler, limits, server);
+            s.thread.start();
             log.info("control socket {}", path);
             return s;
         } catch (IOException e) {
@@ -138,181 +212,443 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private static Thread daemonThread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+    /**
+     * A connection's bytes received and not yet taken as requests: one partial line, or lines
+     * waiting their turn. Taking a line moves an offset and the search for a newline resumes where
+     * it stopped, so neither a buffer of tiny lines nor a line that trickles in a byte at a time
+     * costs more than its length. An idle connection holds no array.
+     */
+    static final class Input {
+        private byte[] buf;
+        private int start;
+        private int end;
+        /** buf[start, scanned) holds no newline. */
+        private int scanned;
+
+        int size() {
+            return end - start;
+        }
+
+        /** How many more bytes may come before the line is longer than a request may be. */
+        int room() {
+            return Protocol.MAX_REQUEST_BYTES + 1 - size();
+        }
+
+        void append(ByteBuffer src) {
+            int n = src.remaining();
+            if (buf == null || end + n > buf.length) {
+                int size = size();
+                byte[] to = buf != null && size + n <= buf.length ? buf : new byte[Math.min(Protocol.MAX_REQUEST_BYTES + 1, Math.max(512, Integer.highestOneBit(size + n) << 1))];
+                if (buf != null) System.arraycopy(buf, start, to, 0, size);
+                buf = to;
+                scanned -= start;
+                start = 0;
+                end = size;
+            }
+            src.get(buf, end, n);
+            end += n;
+        }
+
+        /** The next complete line, without its newline, taken out; null when there is none yet. */
+        String nextLine() {
+            for (int i = Math.max(scanned, start); i < end; i++) {
+                if (buf[i] != '\n') continue;
+                String line = new String(buf, start, i - start, StandardCharsets.UTF_8);
+                start = i + 1;
+                scanned = start;
+                if (start == end) clear();
+                return line;
+            }
+            scanned = end;
+            return null;
+        }
+
+        void clear() {
+            buf = null;
+            start = end = scanned = 0;
+        }
     }
 
-    private void accept() {
-        while (!closing) {
-            SocketChannel c;
-            try {
-                c = server.accept();
-            } catch (IOException e) {
-                if (!closing) log.warn("control socket accept failed: {}", e.getMessage());
-                return;
+    /** One client connection; touched only on the server's thread. */
+    private static final class Conn {
+        final SocketChannel ch;
+        SelectionKey key;
+        PeerCredentials peer;
+        final Input in = new Input();
+        /** The answer being written, or null. */
+        ByteBuffer out;
+        boolean closeAfterWrite;
+        /** A request of this connection is being served. */
+        boolean serving;
+        long deadline;
+        boolean closed;
+
+        Conn(SocketChannel ch) {
+            this.ch = ch;
+        }
+    }
+
+    // ---- the thread ---------------------------------------------------------------------------
+
+    private void run() {
+        try {
+            while (!closing) {
+                selector.select(this::ready, selectTimeoutMs());
+                long now = System.nanoTime();
+                for (Runnable r; (r = completions.poll()) != null; ) r.run();
+                expire(now);
+                if (acceptPausedUntil != 0 && now - acceptPausedUntil >= 0) {
+                    acceptPausedUntil = 0;
+                    acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+                }
             }
-            open.add(c);
+        } catch (IOException | ClosedSelectorException e) {
+            if (!closing) log.error("control socket stopped serving: {}", e.toString());
+        } finally {
+            for (Conn c : new ArrayList<>(conns)) close(c);
             try {
-                workers.execute(() -> serve(c));
-            } catch (RejectedExecutionException e) {
-                reply(c, Protocol.error(Protocol.BUSY, "had is serving too many control clients; try again", List.of()));
-                close(c);
+                server.close();
+                selector.close();
+            } catch (IOException e) {
+                // closing anyway
             }
         }
     }
 
-    /** One connection: credentials, then requests until EOF, an error that ends it, or a timeout. */
-    private void serve(SocketChannel c) {
+    /** Until the earliest deadline: 0 (no deadline) waits until something happens. */
+    private long selectTimeoutMs() {
+        long next = Long.MAX_VALUE;
+        if (!deadlines.isEmpty()) next = deadlines.iterator().next().deadline;
+        if (acceptPausedUntil != 0 && acceptPausedUntil - next < 0) next = acceptPausedUntil;
+        if (next == Long.MAX_VALUE) return 0;
+        long ms = TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1;
+        return Math.max(1, ms);
+    }
+
+    private void ready(SelectionKey k) {
+        long now = System.nanoTime();
+        if (k == acceptKey) {
+            acceptAll(now);
+            return;
+        }
+        Conn c = (Conn) k.attachment();
+        if (c.closed) return;
         try {
-            PeerCredentials peer;
-            try {
-                peer = PeerCredentials.of(c);
-            } catch (IOException | RuntimeException e) {
-                reply(c, Protocol.error(Protocol.FORBIDDEN, "cannot tell who is connecting: " + e.getMessage(), List.of()));
-                return;
-            }
-            if (!policy.allows(peer)) {
-                log.warn("control connection refused: {} (gid {})", peer.describe(), peer.gid());
-                reply(c, Protocol.error(Protocol.FORBIDDEN, policy.refusal(peer), List.of()));
-                return;
-            }
-            LineReader in = new LineReader(c);
-            while (!closing) {
-                Deadline d = new Deadline(c);
-                String line;
-                try {
-                    line = in.next();
-                } finally {
-                    d.cancel();
-                }
-                if (d.expired) return;
-                if (line == null) return; // the client is done
-                if (line == LineReader.TOO_LONG) {
-                    reply(c, Protocol.error(Protocol.BAD_REQUEST, "request longer than " + Protocol.MAX_REQUEST_BYTES
-                            + " bytes; closing", List.of()));
-                    return;
-                }
-                if (line.isBlank()) continue;
-                if (!reply(c, answer(line, peer))) return;
-            }
-        } catch (IOException e) {
+            if (c.out != null) flush(c, now);
+            else if (!c.serving) read(c, now);
+        } catch (IOException | CancelledKeyException e) {
             log.debug("control connection ended: {}", e.toString());
-        } finally {
+            close(c);
+        } catch (RuntimeException e) {
+            // A bug must cost one connection, never the socket.
+            log.error("control connection dropped after an unexpected error", e);
             close(c);
         }
     }
 
-    private Map<String, Object> answer(String line, PeerCredentials peer) {
+    private void acceptAll(long now) {
+        for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                if (closing) return;
+                // Out of file descriptors, typically: the pending connection stays in the backlog
+                // and would wake the selector at once, again and again.
+                warn("control socket cannot accept ({}); pausing {} ms", e.getMessage(),
+                        TimeUnit.NANOSECONDS.toMillis(ACCEPT_PAUSE_NANOS));
+                acceptPausedUntil = now + ACCEPT_PAUSE_NANOS;
+                if (acceptPausedUntil == 0) acceptPausedUntil = 1;
+                acceptKey.interestOps(0);
+                return;
+            }
+            if (ch == null) return;
+            try {
+                admit(ch, now);
+            } catch (IOException | RuntimeException e) {
+                log.debug("control connection not admitted: {}", e.toString());
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    /** Credentials first: a peer that may not connect must not take anybody's place either. */
+    private void admit(SocketChannel ch, long now) throws IOException {
+        ch.configureBlocking(false);
+        PeerCredentials peer;
+        try {
+            peer = PeerCredentials.of(ch);
+        } catch (IOException | RuntimeException e) {
+            tellAndClose(ch, Protocol.error(Protocol.FORBIDDEN, "cannot tell who is connecting: " + e.getMessage(), List.of()));
+            return;
+        }
+        if (!policy.allows(peer)) {
+            warn("control connection refused: {} (gid {})", peer.describe(), peer.gid());
+            tellAndClose(ch, Protocol.error(Protocol.FORBIDDEN, policy.refusal(peer), List.of()));
+            return;
+        }
+        if (conns.size() >= limits.maxConnections() && !displaceLongestWaiting()) {
+            warn("control connection refused: all {} places are serving a request", limits.maxConnections());
+            tellAndClose(ch, Protocol.error(Protocol.BUSY, "had is serving " + limits.maxConnections()
+                    + " control connections, each with a request in progress; try again", List.of()));
+            return;
+        }
+        Conn c = new Conn(ch);
+        c.peer = peer;
+        c.key = ch.register(selector, SelectionKey.OP_READ, c);
+        conns.add(c);
+        awaitLine(c, now);
+    }
+
+    /** At capacity: the connection that has waited longest makes room, if any is waiting at all. */
+    private boolean displaceLongestWaiting() {
+        Iterator<Conn> it = deadlines.iterator();
+        if (!it.hasNext()) return false;
+        Conn oldest = it.next();
+        warn("control connection closed to make room: {} places taken", limits.maxConnections());
+        if (oldest.out == null) {
+            tell(oldest, Protocol.error(Protocol.BUSY, "closed to make room for another client: had keeps at most "
+                    + limits.maxConnections() + " control connections and this one had waited longest", List.of()));
+        }
+        close(oldest);
+        return true;
+    }
+
+    // ---- reading ------------------------------------------------------------------------------
+
+    private void read(Conn c, long now) throws IOException {
+        readBuffer.clear();
+        readBuffer.limit(Math.min(readBuffer.capacity(), c.in.room()));
+        int n = c.ch.read(readBuffer);
+        if (n < 0) {
+            close(c); // the client is done; a partial line at its end is not a request
+            return;
+        }
+        if (n == 0) return;
+        readBuffer.flip();
+        c.in.append(readBuffer);
+        held += n;
+        if (!nextRequest(c, now) && c.in.room() <= 0) {
+            held -= c.in.size();
+            c.in.clear();
+            c.closeAfterWrite = true;
+            answer(c, Protocol.error(Protocol.BAD_REQUEST, "request longer than " + Protocol.MAX_REQUEST_BYTES
+                    + " bytes; closing", List.of()), now);
+            return;
+        }
+        if (held > limits.maxHeldBytes()) shed();
+    }
+
+    /**
+     * Takes the next complete line of {@code c} as its request, if it has one; blank lines are
+     * skipped (and count as a sign of life). True when a request was taken.
+     */
+    private boolean nextRequest(Conn c, long now) {
+        while (true) {
+            int before = c.in.size();
+            String line = c.in.nextLine();
+            if (line == null) return false;
+            held -= before - c.in.size();
+            if (line.isBlank()) {
+                awaitLine(c, now);
+                continue;
+            }
+            serve(c, line);
+            return true;
+        }
+    }
+
+    /** Too much unfinished input held: the connection holding the most goes. */
+    private void shed() {
+        while (held > limits.maxHeldBytes()) {
+            Conn max = null;
+            for (Conn c : conns) {
+                if (max == null || c.in.size() > max.in.size()) max = c;
+            }
+            if (max == null || max.in.size() == 0) return;
+            warn("control connection closed: {} bytes of unfinished requests held, more than {}", held, limits.maxHeldBytes());
+            if (max.out == null) {
+                tell(max, Protocol.error(Protocol.BUSY, "had holds too much unfinished input from control clients; this"
+                        + " connection held the most (" + max.in.size() + " bytes); closing", List.of()));
+            }
+            close(max);
+        }
+    }
+
+    // ---- serving ------------------------------------------------------------------------------
+
+    /**
+     * Hands the request on; its answer comes back through {@link #completions}, also when it is
+     * known at once: a client's pipelined lines then take one turn of the loop each, never a
+     * recursion as deep as its buffer is long.
+     */
+    private void serve(Conn c, String line) {
+        c.serving = true;
+        deadlines.remove(c);
+        c.key.interestOps(0);
         Map<String, Object> request;
         try {
             request = Json.parseObject(line);
         } catch (JsonException e) {
-            return Protocol.error(Protocol.BAD_REQUEST, "not a JSON object: " + e.getMessage(), List.of());
+            deliver(c, Protocol.error(Protocol.BAD_REQUEST, "not a JSON object: " + e.getMessage(), List.of()));
+            return;
         }
         Object v = request.get("v");
         if (!(v instanceof Long n) || n != Protocol.VERSION) {
-            return Protocol.error(v == null ? Protocol.BAD_REQUEST : Protocol.UNSUPPORTED_VERSION,
+            deliver(c, Protocol.error(v == null ? Protocol.BAD_REQUEST : Protocol.UNSUPPORTED_VERSION,
                     v == null ? "the request has no \"v\" (protocol version); this had speaks version " + Protocol.VERSION
                             : "protocol version " + Json.write(v) + " is not spoken here; this had speaks version "
-                            + Protocol.VERSION, List.of());
+                            + Protocol.VERSION, List.of()));
+            return;
         }
         if (!(request.get("cmd") instanceof String cmd) || cmd.isEmpty()) {
-            return Protocol.error(Protocol.BAD_REQUEST, "the request has no \"cmd\"", List.of());
+            deliver(c, Protocol.error(Protocol.BAD_REQUEST, "the request has no \"cmd\"", List.of()));
+            return;
         }
+        CompletionStage<?> stage;
         try {
-            return Protocol.ok(handler.handle(cmd, request, peer));
+            stage = handler.handle(cmd, request, c.peer);
         } catch (ControlException e) {
-            return Protocol.error(e);
+            deliver(c, Protocol.error(e));
+            return;
         } catch (RuntimeException e) {
-            log.error("control command {} failed", cmd, e);
-            return Protocol.error(Protocol.FAILED, cmd + " failed: " + e, List.of());
+            deliver(c, failed(cmd, e));
+            return;
+        }
+        stage.whenComplete((result, error) -> deliver(c, error == null ? Protocol.ok(result) : failure(cmd, error)));
+    }
+
+    /** From any thread: the answer is written on the server's. */
+    private void deliver(Conn c, Map<String, Object> response) {
+        completions.add(() -> complete(c, response));
+        selector.wakeup();
+    }
+
+    private static Map<String, Object> failure(String cmd, Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+        if (e instanceof ControlException ce) return Protocol.error(ce);
+        return failed(cmd, e);
+    }
+
+    private static Map<String, Object> failed(String cmd, Throwable e) {
+        log.error("control command {} failed", cmd, e);
+        return Protocol.error(Protocol.FAILED, cmd + " failed: " + e, List.of());
+    }
+
+    /** A request's answer: written now, as far as the client's socket takes it. */
+    private void complete(Conn c, Map<String, Object> response) {
+        if (c.closed) return;
+        c.serving = false;
+        try {
+            answer(c, response, System.nanoTime());
+        } catch (IOException | CancelledKeyException e) {
+            log.debug("control connection ended: {}", e.toString());
+            close(c);
         }
     }
 
-    /** Writes one response line; false when the client is gone. */
-    private static boolean reply(SocketChannel c, Map<String, Object> response) {
-        ByteBuffer b = ByteBuffer.wrap((Json.write(response) + "\n").getBytes(StandardCharsets.UTF_8));
-        try {
-            synchronized (c) {
-                while (b.hasRemaining()) c.write(b);
+    private void answer(Conn c, Map<String, Object> response, long now) throws IOException {
+        c.out = ByteBuffer.wrap((Json.write(response) + "\n").getBytes(StandardCharsets.UTF_8));
+        deadlines.remove(c);
+        c.deadline = now + idleNanos;
+        deadlines.add(c);
+        flush(c, now);
+    }
+
+    private void flush(Conn c, long now) throws IOException {
+        if (c.ch.write(c.out) > 0 && c.out.hasRemaining()) {
+            deadlines.remove(c); // it took some: its time starts again
+            c.deadline = now + idleNanos;
+            deadlines.add(c);
+        }
+        if (c.out.hasRemaining()) {
+            c.key.interestOps(SelectionKey.OP_WRITE);
+            return;
+        }
+        c.out = null;
+        if (c.closeAfterWrite) {
+            close(c);
+            return;
+        }
+        if (!nextRequest(c, now)) awaitLine(c, now);
+    }
+
+    private void awaitLine(Conn c, long now) {
+        deadlines.remove(c);
+        c.deadline = now + idleNanos;
+        deadlines.add(c);
+        c.key.interestOps(SelectionKey.OP_READ);
+    }
+
+    /** Deadlines are set {@code idleNanos} ahead, so insertion order is deadline order. */
+    private void expire(long now) {
+        Iterator<Conn> it = deadlines.iterator();
+        List<Conn> due = new ArrayList<>();
+        while (it.hasNext()) {
+            Conn c = it.next();
+            if (c.deadline - now > 0) break;
+            due.add(c);
+        }
+        for (Conn c : due) {
+            if (c.out == null) {
+                tell(c, Protocol.error(Protocol.TIMEOUT, "no complete request line within " + limits.idleTimeoutMs()
+                        + " ms; closing", List.of()));
             }
-            return true;
-        } catch (IOException e) {
-            return false;
+            // one that does not take its answer has a full socket: nothing more can be said to it
+            close(c);
         }
     }
 
-    private void close(SocketChannel c) {
-        open.remove(c);
+    // ---- closing ------------------------------------------------------------------------------
+
+    /** A last word for a connection about to be closed: only what its socket takes at once. */
+    private static void tell(Conn c, Map<String, Object> response) {
+        tellQuietly(c.ch, response);
+    }
+
+    private static void tellAndClose(SocketChannel ch, Map<String, Object> response) {
+        tellQuietly(ch, response);
+        closeQuietly(ch);
+    }
+
+    private static void tellQuietly(SocketChannel ch, Map<String, Object> response) {
         try {
-            c.close();
+            ch.write(ByteBuffer.wrap((Json.write(response) + "\n").getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+
+    private void close(Conn c) {
+        if (c.closed) return;
+        c.closed = true;
+        conns.remove(c);
+        deadlines.remove(c);
+        held -= c.in.size();
+        c.in.clear();
+        closeQuietly(c.ch);
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
         } catch (IOException e) {
             // already gone
         }
     }
 
-    /**
-     * The time a connection has to send its next complete line. When it runs out the client is
-     * told, and the connection closed under the blocked reader.
-     */
-    private final class Deadline {
-        private final ScheduledFuture<?> future;
-        private boolean done;
-        volatile boolean expired;
-
-        Deadline(SocketChannel c) {
-            future = timer.schedule(() -> {
-                synchronized (this) {
-                    if (done) return;
-                    expired = true;
-                }
-                reply(c, Protocol.error(Protocol.TIMEOUT, "no complete request line within " + idleTimeoutMs
-                        + " ms; closing", List.of()));
-                ControlServer.this.close(c);
-            }, idleTimeoutMs, TimeUnit.MILLISECONDS);
+    /** Rate-limited: a flood of clients must not become a flood of log lines. */
+    private void warn(String format, Object... args) {
+        long now = System.nanoTime();
+        if (lastWarn != 0 && now - lastWarn < WARN_EVERY_NANOS) {
+            unwarned++;
+            return;
         }
-
-        synchronized void cancel() {
-            done = true;
-            future.cancel(false);
-        }
-    }
-
-    /** Reads newline-terminated UTF-8 lines, never holding more than the request limit. */
-    static final class LineReader {
-        static final String TOO_LONG = new String("(too long)");
-        private final SocketChannel c;
-        private final ByteBuffer buf = ByteBuffer.allocate(8192);
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-        LineReader(SocketChannel c) {
-            this.c = c;
-            buf.flip();
-        }
-
-        /** The next line without its newline; null at EOF; {@link #TOO_LONG} past the limit. */
-        String next() throws IOException {
-            line.reset();
-            while (true) {
-                while (buf.hasRemaining()) {
-                    byte b = buf.get();
-                    if (b == '\n') return line.toString(StandardCharsets.UTF_8);
-                    if (line.size() >= Protocol.MAX_REQUEST_BYTES) return TOO_LONG;
-                    line.write(b);
-                }
-                buf.clear();
-                int n;
-                try {
-                    n = c.read(buf);
-                } catch (SocketException e) {
-                    n = -1;
-                }
-                buf.flip();
-                if (n < 0) return null; // a partial line at EOF is not a request
-            }
-        }
+        lastWarn = now;
+        if (unwarned > 0) log.warn("{} more such control socket warning(s) in the last minute", unwarned);
+        unwarned = 0;
+        log.warn(format, args);
     }
 
     /** Stops accepting, ends every connection, removes the socket file. */
@@ -320,17 +656,9 @@ public final class ControlServer implements AutoCloseable {
     public void close() {
         if (closing) return;
         closing = true;
+        selector.wakeup();
         try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-        for (SocketChannel c : open) close(c);
-        workers.shutdownNow();
-        timer.shutdownNow();
-        try {
-            acceptor.join(2000);
-            workers.awaitTermination(2, TimeUnit.SECONDS);
+            thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

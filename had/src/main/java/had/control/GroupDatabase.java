@@ -1,13 +1,11 @@
 package had.control;
 
-import java.util.Arrays;
+import had.os.UserDatabase;
 import java.util.List;
 import java.util.Optional;
-import jnr.posix.Group;
-import jnr.posix.POSIXFactory;
 
 /**
- * Where {@link AccessPolicy} looks a group up. The system's database (getgrnam) on a chassis;
+ * Where {@link AccessPolicy} looks a group up. The system's database (getgrnam_r) on a chassis;
  * tests give their own, because the group had names ({@code had}) exists on no test machine.
  */
 @FunctionalInterface
@@ -21,10 +19,5 @@ public interface GroupDatabase {
 
     Optional<Entry> lookup(String group);
 
-    GroupDatabase SYSTEM = name -> {
-        Group g = POSIXFactory.getNativePOSIX().getgrnam(name);
-        if (g == null) return Optional.empty();
-        String[] members = g.getMembers();
-        return Optional.of(new Entry(g.getGID(), members == null ? List.of() : Arrays.asList(members)));
-    };
+    GroupDatabase SYSTEM = name -> UserDatabase.group(name).map(g -> new Entry(g.gid(), g.members()));
 }

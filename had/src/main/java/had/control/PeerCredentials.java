@@ -2,12 +2,9 @@ package had.control;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import had.os.UserDatabase;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
-import jnr.posix.Group;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
-import jnr.posix.Passwd;
 
 /**
  * Who is at the other end of a control connection, as the kernel says (SO_PEERCRED, taken when
@@ -16,8 +13,6 @@ import jnr.posix.Passwd;
  * {@code uid} or {@code gid} is -1 when a name could not be mapped back to a number.
  */
 public record PeerCredentials(int uid, int gid, String user, String group) {
-    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
-
     /** The credentials of the process that connected {@code channel}. */
     public static PeerCredentials of(SocketChannel channel) throws IOException {
         UnixDomainPrincipal p = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
@@ -27,15 +22,12 @@ public record PeerCredentials(int uid, int gid, String user, String group) {
     }
 
     static int uidOf(String user) {
-        Passwd pw = POSIX.getpwnam(user);
-        if (pw != null) return (int) pw.getUID();
-        return number(user);
+        var uid = UserDatabase.uid(user);
+        return uid.isPresent() ? (int) uid.getAsLong() : number(user);
     }
 
     static int gidOf(String group) {
-        Group gr = POSIX.getgrnam(group);
-        if (gr != null) return (int) gr.getGID();
-        return number(group);
+        return UserDatabase.group(group).map(g -> (int) g.gid()).orElseGet(() -> number(group));
     }
 
     private static int number(String s) {

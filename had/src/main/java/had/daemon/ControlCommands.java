@@ -22,21 +22,37 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The commands of the control protocol (had/doc/control-protocol.md), served on the control
- * socket's threads. Whatever needs the core's state is asked of the event loop, with a time limit,
- * so a slow core costs a client an error, never the other way round.
+ * The commands of the control protocol (had/doc/control-protocol.md), started on the control
+ * socket's thread, which must never wait: whatever needs the core's state is asked of the event
+ * loop and answered when the loop has run it, with a time limit, so a slow core costs a client an
+ * error, never the other way round; a reload, which reads files, runs on the reload thread that
+ * SIGHUP uses too.
  */
 final class ControlCommands implements ControlServer.Handler {
-    /** One command: the request's fields in, a result object out. */
+    /** One command: the request's fields in, the result object to come out. */
     interface Command {
-        Object run(Map<String, Object> request, PeerCredentials peer) throws ControlException;
+        CompletionStage<?> run(Map<String, Object> request, PeerCredentials peer) throws ControlException;
+    }
+
+    /** A refusal decided on the core thread, carried out of it through the future. */
+    private static final class Refusal extends RuntimeException {
+        final ControlException reason;
+
+        Refusal(ControlException reason) {
+            super(reason.getMessage(), reason, false, false);
+            this.reason = reason;
+        }
     }
 
     private static final Pattern DRILL_TYPE = Pattern.compile("drill\\.[a-z0-9][a-z0-9._-]{0,63}");
@@ -44,13 +60,15 @@ final class ControlCommands implements ControlServer.Handler {
     private final Daemon daemon;
     private final Service.Settings settings;
     private final Reloader reloader;
+    private final Executor reloads;
     private final Instant startedAt = Instant.now();
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
-    ControlCommands(Daemon daemon, Service.Settings settings, Reloader reloader) {
+    ControlCommands(Daemon daemon, Service.Settings settings, Reloader reloader, Executor reloads) {
         this.daemon = daemon;
         this.settings = settings;
         this.reloader = reloader;
+        this.reloads = reloads;
         commands.put("status", (r, p) -> status());
         commands.put("slots", (r, p) -> slots());
         commands.put("bonds", (r, p) -> bonds());
@@ -62,7 +80,8 @@ final class ControlCommands implements ControlServer.Handler {
     }
 
     @Override
-    public Object handle(String cmd, Map<String, Object> request, PeerCredentials peer) throws ControlException {
+    public CompletionStage<?> handle(String cmd, Map<String, Object> request, PeerCredentials peer)
+            throws ControlException {
         Command c = commands.get(cmd);
         if (c == null) {
             throw new ControlException(Protocol.UNKNOWN_COMMAND, "unknown command '" + cmd + "'; this had knows: "
@@ -73,8 +92,11 @@ final class ControlCommands implements ControlServer.Handler {
 
     // ---- read-only ----------------------------------------------------------------------
 
-    private Object status() throws ControlException {
-        List<SlotView> slots = core(Chassis::slots);
+    private CompletionStage<?> status() {
+        return core(Chassis::slots).thenApply(this::status);
+    }
+
+    private Object status(List<SlotView> slots) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", Service.VERSION);
         m.put("mode", settings.mode());
@@ -112,10 +134,12 @@ final class ControlCommands implements ControlServer.Handler {
         return m;
     }
 
-    private Object slots() throws ControlException {
-        List<Object> out = new ArrayList<>();
-        for (SlotView s : core(Chassis::slots)) out.add(slot(s));
-        return Map.of("slots", out);
+    private CompletionStage<?> slots() {
+        return core(Chassis::slots).thenApply(views -> {
+            List<Object> out = new ArrayList<>();
+            for (SlotView s : views) out.add(slot(s));
+            return Map.of("slots", out);
+        });
     }
 
     static Map<String, Object> slot(SlotView s) {
@@ -141,9 +165,13 @@ final class ControlCommands implements ControlServer.Handler {
         return m;
     }
 
-    private Object bonds() throws ControlException {
+    private CompletionStage<?> bonds() {
+        return core(Chassis::bonds).thenApply(ControlCommands::bonds);
+    }
+
+    private static Object bonds(List<BondView> views) {
         List<Object> out = new ArrayList<>();
-        for (BondView b : core(Chassis::bonds)) {
+        for (BondView b : views) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("bond", b.name());
             m.put("exists", b.exists());
@@ -197,46 +225,45 @@ final class ControlCommands implements ControlServer.Handler {
 
     // ---- actions ------------------------------------------------------------------------
 
-    private Object extract(Map<String, Object> r, PeerCredentials peer) throws ControlException {
-        int n = slotOf(r);
+    private CompletionStage<?> extract(Map<String, Object> r, PeerCredentials peer) throws ControlException {
+        int n = slotNumber(r);
         boolean force = bool(r, "force");
         String source = source(peer);
-        Object[] out = core(c -> {
+        return core(c -> {
+            configured(c, n);
             SlotState before = c.slotView(n).state();
             String outcome = c.requestExtraction(n, force, source);
-            return new Object[] {before, outcome, c.slotView(n)};
+            if (outcome.startsWith("refused")) {
+                throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + ": extraction " + outcome));
+            }
+            if (before == SlotState.EMPTY) throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + " is empty"));
+            return actionResult(n, "extraction " + outcome, c.slotView(n));
         });
-        String outcome = (String) out[1];
-        SlotView after = (SlotView) out[2];
-        if (outcome.startsWith("refused")) {
-            throw new ControlException(Protocol.REFUSED, "slot " + n + ": extraction " + outcome);
-        }
-        if (out[0] == SlotState.EMPTY) throw new ControlException(Protocol.REFUSED, "slot " + n + " is empty");
-        return actionResult(n, "extraction " + outcome, after);
     }
 
-    private Object cancel(Map<String, Object> r, PeerCredentials peer) throws ControlException {
-        int n = slotOf(r);
+    private CompletionStage<?> cancel(Map<String, Object> r, PeerCredentials peer) throws ControlException {
+        int n = slotNumber(r);
         String source = source(peer);
-        Object[] out = core(c -> new Object[] {c.cancelExtraction(n, source), c.slotView(n)});
-        String outcome = (String) out[0];
-        if (outcome.startsWith("ignored")) {
-            throw new ControlException(Protocol.REFUSED, "slot " + n + ": " + outcome);
-        }
-        return actionResult(n, "extraction cancelled: " + outcome, (SlotView) out[1]);
+        return core(c -> {
+            configured(c, n);
+            String outcome = c.cancelExtraction(n, source);
+            if (outcome.startsWith("ignored")) throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + ": " + outcome));
+            return actionResult(n, "extraction cancelled: " + outcome, c.slotView(n));
+        });
     }
 
-    private Object insert(Map<String, Object> r, PeerCredentials peer) throws ControlException {
-        int n = slotOf(r);
+    private CompletionStage<?> insert(Map<String, Object> r, PeerCredentials peer) throws ControlException {
+        int n = slotNumber(r);
         String source = source(peer);
-        SlotView s = core(c -> {
+        return core(c -> {
+            configured(c, n);
             c.powerOn(n, source);
-            return c.slotView(n);
+            SlotView s = c.slotView(n);
+            if (s.state() == SlotState.FAILED && s.reason() != null && s.reason().startsWith("power-on failed")) {
+                throw new Refusal(new ControlException(Protocol.FAILED, "slot " + n + ": " + s.reason()));
+            }
+            return actionResult(n, "powered on", s);
         });
-        if (s.state() == SlotState.FAILED && s.reason() != null && s.reason().startsWith("power-on failed")) {
-            throw new ControlException(Protocol.FAILED, "slot " + n + ": " + s.reason());
-        }
-        return actionResult(n, "powered on", s);
     }
 
     private Map<String, Object> actionResult(int n, String outcome, SlotView after) {
@@ -250,26 +277,36 @@ final class ControlCommands implements ControlServer.Handler {
         return m;
     }
 
-    private Object reload() throws ControlException {
-        Reloader.Outcome o;
+    private CompletionStage<?> reload() throws ControlException {
         try {
-            o = reloader.reload("control socket");
-        } catch (IllegalStateException e) {
-            throw new ControlException(Protocol.TIMEOUT, e.getMessage());
+            return reloadOnItsThread();
+        } catch (RejectedExecutionException e) {
+            throw new ControlException(Protocol.UNAVAILABLE, "had is stopping");
         }
-        if (!o.applied()) {
-            throw new ControlException(Protocol.REFUSED, "configuration refused (" + o.errors().size()
-                    + " error(s)); the running configuration stays", o.errors());
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("applied", true);
-        m.put("files", o.files());
-        m.put("warnings", o.warnings());
-        return m;
+    }
+
+    private CompletionStage<?> reloadOnItsThread() {
+        return CompletableFuture.supplyAsync(() -> {
+            Reloader.Outcome o;
+            try {
+                o = reloader.reload("control socket");
+            } catch (IllegalStateException e) {
+                throw new Refusal(new ControlException(Protocol.TIMEOUT, e.getMessage()));
+            }
+            if (!o.applied()) {
+                throw new Refusal(new ControlException(Protocol.REFUSED, "configuration refused (" + o.errors().size()
+                        + " error(s)); the running configuration stays", o.errors()));
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("applied", true);
+            m.put("files", o.files());
+            m.put("warnings", o.warnings());
+            return m;
+        }, reloads).handle(this::unwrap);
     }
 
     /** A drill's step, written to the audit log by the daemon, its single writer. */
-    private Object record(Map<String, Object> r, PeerCredentials peer) throws ControlException {
+    private CompletionStage<?> record(Map<String, Object> r, PeerCredentials peer) throws ControlException {
         if (!(r.get("type") instanceof String type) || !DRILL_TYPE.matcher(type).matches()) {
             throw new ControlException(Protocol.BAD_REQUEST, "\"type\" must be a drill record type: \"drill.\" followed by"
                     + " lower-case letters, digits, '.', '_' or '-' (e.g. drill.step)");
@@ -286,43 +323,50 @@ final class ControlCommands implements ControlServer.Handler {
         }
         b.with("by", peer.user());
         AuditEvent event = b.build();
-        core(c -> {
+        return core(c -> {
             daemon.audit().record(event);
-            return null;
+            return Map.of("recorded", type);
         });
-        return Map.of("recorded", type);
     }
 
     // ---- helpers ------------------------------------------------------------------------
 
-    private <T> T core(Function<Chassis, T> f) throws ControlException {
-        try {
-            return daemon.loop().call(f).get(settings.callTimeoutMs(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new ControlException(Protocol.TIMEOUT, "had's event loop did not answer within "
-                    + settings.callTimeoutMs() + " ms; the request may still be carried out: check the status");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IllegalStateException) throw new ControlException(Protocol.UNAVAILABLE, c.getMessage());
-            throw new ControlException(Protocol.FAILED, String.valueOf(c.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ControlException(Protocol.UNAVAILABLE, "had is stopping");
-        }
+    /**
+     * Runs {@code f} on the core thread; its answer, or the {@link ControlException} that says why
+     * there is none, completes the stage. {@code f} refuses by throwing a {@link Refusal}.
+     */
+    private <T> CompletionStage<T> core(Function<Chassis, T> f) {
+        return daemon.loop().call(f).orTimeout(settings.callTimeoutMs(), TimeUnit.MILLISECONDS)
+                .handle(this::unwrap);
     }
 
-    private int slotOf(Map<String, Object> r) throws ControlException {
+    private <T> T unwrap(T answer, Throwable error) {
+        if (error == null) return answer;
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof Refusal r) throw new CompletionException(r.reason);
+        if (e instanceof TimeoutException) {
+            throw new CompletionException(new ControlException(Protocol.TIMEOUT, "had's event loop did not answer within "
+                    + settings.callTimeoutMs() + " ms; the request may still be carried out: check the status"));
+        }
+        if (e instanceof IllegalStateException) throw new CompletionException(new ControlException(Protocol.UNAVAILABLE, e.getMessage()));
+        throw new CompletionException(new ControlException(Protocol.FAILED, String.valueOf(e.getMessage())));
+    }
+
+    private static int slotNumber(Map<String, Object> r) throws ControlException {
         Object v = r.get("slot");
         if (!(v instanceof Long n) || n < 1 || n > 255) {
             throw new ControlException(Protocol.BAD_REQUEST, "\"slot\" must be a slot number");
         }
-        int slot = n.intValue();
-        java.util.Set<Integer> known = core(c -> c.config().slots().keySet());
+        return n.intValue();
+    }
+
+    /** Refuses a slot had.conf does not have: asked of the core, in the same turn as the action. */
+    private void configured(Chassis c, int slot) {
+        java.util.Set<Integer> known = c.config().slots().keySet();
         if (!known.contains(slot)) {
-            throw new ControlException(Protocol.BAD_REQUEST, "slot " + slot + " is not in " + configName() + " (slots: "
-                    + String.join(", ", known.stream().map(String::valueOf).toList()) + ")");
+            throw new Refusal(new ControlException(Protocol.BAD_REQUEST, "slot " + slot + " is not in " + configName()
+                    + " (slots: " + String.join(", ", known.stream().map(String::valueOf).toList()) + ")"));
         }
-        return slot;
     }
 
     private String configName() {

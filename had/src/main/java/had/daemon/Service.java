@@ -6,6 +6,8 @@ import had.control.ControlServer;
 import had.core.BondView;
 import had.core.Chassis;
 import had.core.SlotState;
+import had.os.SignalDisposition;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -33,26 +35,25 @@ public final class Service implements AutoCloseable {
      * the SIGHUP handler (once per process: tests leave it off).
      */
     public record Settings(Path socket, AccessPolicy access, Path hadConf, Path driversConf, String mode,
-                           Path simSocket, Map<String, String> env, boolean sighup, int maxClients,
-                           long idleTimeoutMs, long callTimeoutMs) {
+                           Path simSocket, Map<String, String> env, boolean sighup, ControlServer.Limits limits,
+                           long callTimeoutMs) {
         public static Settings of(Path socket, Path hadConf, Path driversConf, String mode, Path simSocket) {
             return new Settings(socket, AccessPolicy.standard(), hadConf, driversConf, mode, simSocket, System.getenv(),
-                    true, 4, 10_000, 5_000);
+                    true, ControlServer.Limits.standard(), 5_000);
         }
 
         public Settings withAccess(AccessPolicy a) {
-            return new Settings(socket, a, hadConf, driversConf, mode, simSocket, env, sighup, maxClients,
-                    idleTimeoutMs, callTimeoutMs);
+            return new Settings(socket, a, hadConf, driversConf, mode, simSocket, env, sighup, limits, callTimeoutMs);
         }
 
         public Settings withEnv(Map<String, String> e, boolean installSighup) {
-            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, e, installSighup, maxClients,
-                    idleTimeoutMs, callTimeoutMs);
+            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, e, installSighup, limits,
+                    callTimeoutMs);
         }
 
         public Settings withTimeouts(long idleMs, long callMs) {
-            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, env, sighup, maxClients,
-                    idleMs, callMs);
+            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, env, sighup,
+                    limits.withIdleTimeout(idleMs), callMs);
         }
     }
 
@@ -70,8 +71,8 @@ public final class Service implements AutoCloseable {
         this.reloader = new Reloader(daemon, s.hadConf(), s.driversConf(), s.callTimeoutMs());
         this.notify = SdNotify.fromEnvironment(s.env());
         this.reloads = Executors.newSingleThreadExecutor(r -> thread(r, "had-reload"));
-        this.server = ControlServer.start(s.socket(), s.access(), new ControlCommands(daemon, s, reloader),
-                s.maxClients(), s.idleTimeoutMs());
+        this.server = ControlServer.start(s.socket(), s.access(), new ControlCommands(daemon, s, reloader, reloads),
+                s.limits());
         this.ticker = notify == null ? null : Executors.newSingleThreadScheduledExecutor(r -> thread(r, "had-notify"));
     }
 
@@ -87,12 +88,30 @@ public final class Service implements AutoCloseable {
         return server.path();
     }
 
-    /** SIGHUP: the signal thread only hands the reload over; the files are read on had-reload. */
+    /**
+     * SIGHUP: the signal thread only hands the reload over; the files are read on had-reload.
+     * Started with SIGHUP ignored (nohup, a supervisor's setting), the JVM installs no handler yet
+     * reports success, and {@code kill -HUP} would do nothing: the disposition is set back to the
+     * default and the handler installed again. For the microseconds in between a SIGHUP would end
+     * had, as one does before any handler is installed in a normal start. When that fails, or the
+     * kernel still has SIGHUP ignored, had says so at start-up and points to hadctl reload.
+     */
     private void installSighup() {
+        sun.misc.Signal hup = new sun.misc.Signal("HUP");
+        sun.misc.SignalHandler handler = sig -> reloads.execute(this::reloadOnSignal);
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reloads.execute(this::reloadOnSignal));
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            log.warn("cannot handle SIGHUP ({}); use hadctl reload", e.getMessage());
+            if (sun.misc.Signal.handle(hup, handler) == sun.misc.SignalHandler.SIG_IGN) {
+                SignalDisposition.reset(hup.getNumber());
+                sun.misc.Signal.handle(hup, handler);
+                log.info("SIGHUP was ignored when had started (nohup?); had handles it again: SIGHUP reloads the configuration");
+            }
+        } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+            log.warn("cannot handle SIGHUP ({}): kill -HUP will not reload the configuration; use hadctl reload",
+                    e.getMessage());
+            return;
+        }
+        if (SignalDisposition.ignored(hup.getNumber()).orElse(false)) {
+            log.warn("SIGHUP stays ignored in this process: kill -HUP will not reload the configuration; use hadctl reload");
         }
     }
 

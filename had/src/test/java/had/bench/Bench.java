@@ -14,6 +14,8 @@ public final class Bench {
         System.out.println();
         System.out.print(FootprintBench.report());
         System.out.println();
+        System.out.print(ControlBench.report());
+        System.out.println();
         System.out.print(PathBench.report());
         System.out.println();
         System.out.print(FlapBench.report());

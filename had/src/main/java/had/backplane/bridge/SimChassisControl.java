@@ -20,24 +20,31 @@ import had.backplane.PciId;
  * (line protocol, see picmg-bridge/README.md). The socket is served by the thread that waits for
  * backplane events, so a {@link BridgeBackplane} on that simulator must have been started.
  * Not thread-safe: one command at a time per instance.
+ *
+ * <p>The simulator closes a connection that stays idle (a drill waiting a minute between two
+ * steps): its notice, which comes only for a line it never read, makes this client connect again
+ * and send the command once more, so a long pause is no failed step.
  */
 public final class SimChassisControl implements AutoCloseable {
     /** Longest command line the simulator accepts, without its newline. */
     public static final int MAX_LINE = 255;
     private static final int MAX_REPLY = 8192;
+    /** The simulator's word for a connection it closes unread (picmg-bridge/README.md). */
+    private static final String IDLE_NOTICE = "err idle:";
 
     /** What {@code leds SLOT} tells. */
     public record Leds(boolean power, boolean led, boolean attention, boolean latchOpen, boolean present) {}
 
-    private final SocketChannel channel;
-    private final Selector selector;
+    private final Path socket;
+    private SocketChannel channel;
+    private Selector selector;
     private final Duration timeout;
     private final ByteBuffer in = ByteBuffer.allocate(MAX_REPLY);
 
-    private SimChassisControl(SocketChannel channel, Selector selector, Duration timeout) {
-        this.channel = channel;
-        this.selector = selector;
+    private SimChassisControl(Path socket, Duration timeout) {
+        this.socket = socket;
         this.timeout = timeout;
+        open();
     }
 
     public static SimChassisControl connect(Path socket) {
@@ -46,6 +53,10 @@ public final class SimChassisControl implements AutoCloseable {
 
     /** Connects; every command then waits at most {@code timeout} for its reply. */
     public static SimChassisControl connect(Path socket, Duration timeout) {
+        return new SimChassisControl(socket, timeout);
+    }
+
+    private void open() {
         SocketChannel ch = null;
         try {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -53,7 +64,9 @@ public final class SimChassisControl implements AutoCloseable {
             ch.configureBlocking(false);
             Selector sel = Selector.open();
             ch.register(sel, SelectionKey.OP_READ);
-            return new SimChassisControl(ch, sel, timeout);
+            channel = ch;
+            selector = sel;
+            in.clear();
         } catch (IOException e) {
             if (ch != null) {
                 try {
@@ -117,12 +130,13 @@ public final class SimChassisControl implements AutoCloseable {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.US_ASCII);
         if (bytes.length - 1 > MAX_LINE) throw new IllegalArgumentException("command longer than " + MAX_LINE + " bytes");
         try {
-            ByteBuffer out = ByteBuffer.wrap(bytes);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.hasRemaining()) {
-                if (channel.write(out) == 0) waitFor(deadline, line);
+            if (closedWhileIdle()) reopen();
+            String reply = exchange(bytes, line);
+            if (reply == null || reply.startsWith(IDLE_NOTICE)) {
+                reopen();
+                reply = exchange(bytes, line);
+                if (reply == null) throw new SimControlException(line + ": the simulated chassis closed the connection");
             }
-            String reply = readLine(deadline, line);
             if (reply.equals("ok")) return "";
             if (reply.startsWith("ok ")) return reply.substring(3);
             if (reply.startsWith("err ")) throw new SimControlException(line + ": " + reply.substring(4));
@@ -130,6 +144,34 @@ public final class SimChassisControl implements AutoCloseable {
         } catch (IOException e) {
             throw new SimControlException(line + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The reply to {@code bytes}; null when they could not be written, so were never read. */
+    private String exchange(byte[] bytes, String line) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(bytes);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (out.hasRemaining()) {
+                if (channel.write(out) == 0) waitFor(deadline, line);
+            }
+        } catch (IOException e) {
+            return null; // a line without its newline is no command to the simulator
+        }
+        return readLine(deadline, line);
+    }
+
+    /** Anything the simulator sent unasked (its idle notice), or its end: the connection is over. */
+    private boolean closedWhileIdle() {
+        try {
+            return channel.read(in) != 0 || in.position() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private void reopen() {
+        close();
+        open();
     }
 
     private String readLine(long deadline, String line) throws IOException {

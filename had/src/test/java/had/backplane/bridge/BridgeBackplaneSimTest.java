@@ -270,6 +270,22 @@ class BridgeBackplaneSimTest {
         assertThrows(SimControlException.class, () -> SimChassisControl.connect(dir.resolve("nobody.sock")));
     }
 
+    /** A drill may wait longer between two steps than the simulator keeps an idle client. */
+    @Test
+    void aConnectionTheSimulatorClosedAsIdleIsOpenedAgain() throws InterruptedException {
+        bp.close();
+        ctl.close();
+        bp = BridgeBackplane.openSim("slots=2,12,16;probe_ms=5;idle_ms=100;socket=" + socket);
+        bp.start(events::add);
+        ctl = SimChassisControl.connect(socket);
+        assertEquals(new SimChassisControl.Leds(false, false, false, false, false), ctl.leds(2));
+        Thread.sleep(400);
+        assertEquals(new SimChassisControl.Leds(false, false, false, false, false), ctl.leds(2));
+        ctl.insert(2, SINGLE, 1);
+        Thread.sleep(400);
+        assertEquals(new SimChassisControl.Leds(true, false, false, false, true), ctl.leds(2));
+    }
+
     @Test
     void twoControlClientsShareTheChassis() throws InterruptedException {
         try (SimChassisControl second = SimChassisControl.connect(socket)) {
