@@ -17,6 +17,15 @@ sealed interface Action {
 
     String describe();
 
+    /**
+     * Whether a failure of this action means the slot owning its subject cannot be configured
+     * (it goes FAILED). Not for a choice among slaves that the kernel's own link monitor can
+     * overtake between had's read and its write: that is a race, not a broken card.
+     */
+    default boolean failureFailsTheSlot() {
+        return true;
+    }
+
     default AuditEvent audit() {
         return AuditEvent.of("net.change").with("action", describe()).with("ifname", subject()).build();
     }
@@ -84,6 +93,8 @@ sealed interface Action {
         public void apply(Network n) { n.setActiveSlave(bond, ifname); }
         public String subject() { return ifname; }
         public String describe() { return "make " + ifname + " the active slave of " + bond; }
+        /** The driver refuses a slave it has just seen go down; the next reconciliation chooses again. */
+        public boolean failureFailsTheSlot() { return false; }
         public AuditEvent audit() {
             return AuditEvent.of("bond.active").with("bond", bond).with("ifname", ifname)
                     .with("reason", reason).build();

@@ -532,7 +532,7 @@ public final class Chassis {
                 Slot owner = ownerOf(a.subject());
                 record(AuditEvent.of("net.error").with("action", a.describe()).with("error", e.getMessage())
                         .with("slot", owner == null ? null : owner.number));
-                if (owner != null && owner.state == SlotState.ACTIVE) {
+                if (owner != null && owner.state == SlotState.ACTIVE && a.failureFailsTheSlot()) {
                     transition(owner, SlotState.FAILED, a.describe() + " failed: " + e.getMessage());
                 }
             }

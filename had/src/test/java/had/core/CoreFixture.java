@@ -1,5 +1,6 @@
 package had.core;
 
+import static org.mockito.AdditionalAnswers.delegatesTo;
 import static org.mockito.Mockito.mock;
 
 import had.audit.Audit;
@@ -11,6 +12,7 @@ import had.backplane.PciFunction;
 import had.backplane.PciId;
 import had.config.ChassisConfig;
 import had.drivers.sim.SimDrivers;
+import had.network.Network;
 import had.network.sim.SimNetwork;
 import had.time.ManualClock;
 import java.util.ArrayList;
@@ -31,6 +33,8 @@ import java.util.TreeMap;
 final class CoreFixture {
     final ManualClock clock = new ManualClock();
     final SimNetwork net = new SimNetwork(clock);
+    /** What the chassis acts on: {@link #net}, through a mock a test can make refuse a change. */
+    final Network network = mock(Network.class, delegatesTo(net));
     final Backplane backplane = mock(Backplane.class);
     final List<AuditEvent> audit = new ArrayList<>();
     /** How many of {@link #audit} the core has committed (offered to the disk). */
@@ -85,7 +89,7 @@ final class CoreFixture {
                 return lost > 0 ? new Commit.Resumed(lost) : Commit.DURABLE;
             }
         };
-        chassis = new Chassis(config, settings, backplane, probes, net, drivers, log, clock);
+        chassis = new Chassis(config, settings, backplane, probes, network, drivers, log, clock);
     }
 
     int uncommitted() {

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doThrow;
 
 import had.audit.AuditEvent;
 import had.backplane.BackplaneEvent;
 import had.backplane.PathState;
 import had.network.BondMode;
 import had.network.BondOptions;
+import had.network.NetworkException;
 import had.network.NetworkState;
 import had.network.PrimaryReselect;
 import java.util.List;
@@ -108,6 +111,22 @@ class PathSupervisionTest {
         assertEquals("bond0", ps.fields().get("bond"));
         AuditEvent moved = f.audits("bond.active").get(f.audits("bond.active").size() - 1);
         assertEquals("path of " + primary + " lost", moved.fields().get("reason"));
+    }
+
+    @Test
+    void aRefusedActiveSlaveChangeIsARaceNotABrokenCard() {
+        // The driver refuses a slave its link monitor saw go down after had's read: the card stays
+        // in service, the refusal is recorded, and the primary had named still moves the traffic.
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        allPathsUp();
+        String primary = f.port(2, 0);
+        doThrow(new NetworkException("bond0: cannot make eth9 active: Could not set as active slave"))
+                .when(f.network).setActiveSlave(anyString(), anyString());
+        f.path(primary, false);
+        assertEquals(SlotState.ACTIVE, f.chassis.slotView(2).state());
+        assertEquals(SlotState.ACTIVE, f.chassis.slotView(12).state());
+        assertFalse(f.audits("net.error").isEmpty());
+        assertNotEquals(primary, bond0().activeSlave(), "traffic left the dead path all the same");
     }
 
     @Test
