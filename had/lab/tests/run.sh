@@ -355,7 +355,7 @@ fi
 
 # --- boot 2: had on conf/had.conf ---------------------------------------------------------------
 if booted had; then
-say "boot 2: had on conf/had.conf (bond0 without path_ keys: miimon alone)"
+say "boot 2: had on conf/had.conf (bond0 on miimon, its paths probed every 20 ms)"
 boot had
 ktrace_on || say "  kprobes on pciehp_sysfs_disable_slot not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
 if ! had_start "$HAD_CONF" conf/pcidrivers.conf; then
