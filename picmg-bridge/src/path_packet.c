@@ -210,8 +210,7 @@ static size_t build_probe(const struct pkt_port *port, const struct pb_path_targ
  * (the kernel hooks the socket in again); anything else (the interface went) reopens it. */
 static int keeps_port(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ENETDOWN; }
 
-static int pk_send(pb_ctx *ctx, struct pb_path_watch *w, uint64_t now) {
-    (void)now;
+static int pk_send_one(pb_ctx *ctx, struct pb_path_watch *w) {
     struct pkt_port *port = port_of(w);
     if (port->fd < 0) {
         int rc = open_port(ctx, w);
@@ -233,6 +232,11 @@ static int pk_send(pb_ctx *ctx, struct pb_path_watch *w, uint64_t now) {
         }
     }
     return rc;
+}
+
+static void pk_send(pb_ctx *ctx, struct pb_path_watch *const *w, int n, uint64_t now) {
+    (void)now;
+    for (int i = 0; i < n; i++) (void)pk_send_one(ctx, w[i]); /* a failure leaves the round unanswered */
 }
 
 /* ---------- answers ---------- */
@@ -358,6 +362,7 @@ const struct pb_prober_ops pb_prober_packet = {
     .attach = pk_attach,
     .detach = pk_detach,
     .send = pk_send,
+    .verdict_changed = NULL,
     .group_changed = pk_group_changed,
     .pollfds = pk_pollfds,
     .dispatch = pk_dispatch,

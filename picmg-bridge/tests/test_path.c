@@ -636,3 +636,43 @@ TEST(path_sim_missing_port_and_resync) {
     close(fd);
     rig_close(&r);
 }
+
+/* Waits up to ms for the PATH events of n ports with that verdict; 1 when all came. */
+static int await_verdicts(struct rig *r, int up, int n, struct pb_event *out, int ms) {
+    int got = 0;
+    for (uint64_t end = mono_ns() + (uint64_t)ms * MS; got < n && mono_ns() < end;) {
+        struct pb_event ev;
+        if (pb_next_event(r->ctx, &ev, 5) == 1 && ev.type == PB_EV_PATH && ev.carrier == up) out[got++] = ev;
+    }
+    return got == n;
+}
+
+/* Ports watched at different times share one grid of rounds once their first round (one to two
+ * intervals long) is over: one wake-up begins the rounds of both, so a card pulled from under
+ * them takes both paths down at the same round. */
+TEST(path_sim_one_grid) {
+    struct rig r;
+    char reply[256];
+    CHECK_INT(rig_open(&r, "path_rtt_us=0"), 0);
+    if (!r.ctx) return;
+    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
+    int fd = rig_connect(&r);
+    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 2", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    CHECK_INT(pb_path_watch(r.ctx, "eth0", "bond0", "10.0.1.100", 20, 2, 2), 0);
+    uint64_t first = mono_ns();
+    usleep(7000);
+    CHECK_INT(pb_path_watch(r.ctx, "eth1", "bond0", "10.0.1.100", 20, 2, 2), 0);
+    uint64_t apart = (mono_ns() - first) % (20 * MS);
+    CHECK(apart >= 5 * MS && apart <= 15 * MS); /* out of step, had each port its own grid */
+    struct pb_event ev[2];
+    /* Up after two answered rounds: the second on the grid, where every later round of both is. */
+    CHECK(await_verdicts(&r, 1, 2, ev, 500));
+    CHECK_INT(rig_ctl(&r, fd, "remove 2", reply, sizeof reply), 0);
+    CHECK(await_verdicts(&r, 0, 2, ev, 500));
+    CHECK(strcmp(ev[0].ifname, ev[1].ifname) != 0);
+    CHECK_INT(ev[0].since_ns, ev[1].since_ns);         /* the same first unanswered round */
+    CHECK_INT(ev[0].monotonic_ns, ev[1].monotonic_ns); /* decided on the same wake-up */
+    close(fd);
+    rig_close(&r);
+}
