@@ -1,7 +1,10 @@
-/* The "packet" prober: ARP probes and Neighbor Solicitations out of an AF_PACKET socket bound to
- * the port itself, so they cross that port's path whatever a bond thinks of it; answers come back
- * on the same sockets through a filter that lets only ARP replies and Neighbor Advertisements in.
- * Every socket sits in one epoll set: the wait loop polls one fd however many ports are watched. */
+/* The "packet" prober: ARP probes and Neighbor Solicitations sent to the port itself (an AF_PACKET
+ * address names its interface), so they cross that port's path whatever a bond thinks of it; the
+ * answers come back on a socket bound to the port, through a filter that lets only ARP replies
+ * and Neighbor Advertisements in. The probes of every round that begins on one wake-up leave
+ * together, in one sendmmsg() on one unbound socket; a port's probe frames are built once, when
+ * its probe address is learnt. The port sockets sit in one epoll set: the wait loop polls one fd
+ * however many ports are watched. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/ethtool.h>
@@ -22,11 +25,22 @@
 #include "path.h"
 
 #define EPOLL_BATCH 64
+#define SEND_BATCH 128 /* probes per sendmmsg() */
+/* Room for the probes in flight on a real NIC (each holds its buffer until the NIC sent it): a
+ * round of 256 ports x 16 targets. Forced when allowed (CAP_NET_ADMIN), else as far as
+ * net.core.wmem_max lets it. */
+#define SEND_BUFFER (4 << 20)
 #define FRAMES_PER_WAKE 32 /* per socket and wake-up: a flood cannot starve the rest of the loop */
 #define FILTER_MAX 32
 
 struct pkt_prober {
     int epfd;
+    int txfd; /* unbound: every probe names its port in its address */
+    /* the batch being sent: message i is probe target[i] of who[i] */
+    struct mmsghdr msg[SEND_BATCH];
+    struct iovec iov[SEND_BATCH];
+    struct pb_path_watch *who[SEND_BATCH];
+    int target[SEND_BATCH];
 };
 
 struct pkt_port {
@@ -36,6 +50,10 @@ struct pkt_port {
     uint8_t mac[PB_MAC_LEN]; /* the probe address, fixed once learnt */
     int nmembers;            /* probe addresses in the port's unicast filter */
     uint8_t members[PB_PATH_MAX_WATCHES][PB_MAC_LEN];
+    /* one probe per target, built when the probe address is learnt, and where it goes */
+    uint8_t probe[PB_MAX_TARGETS][PB_NS_LEN];
+    size_t probe_len[PB_MAX_TARGETS];
+    struct sockaddr_ll to[PB_MAX_TARGETS];
 };
 
 static struct pkt_prober *prober_of(pb_ctx *ctx) { return ctx->paths->prober; }
@@ -139,6 +157,28 @@ static void permanent_mac(int fd, const char *ifname, uint8_t out[PB_MAC_LEN]) {
     if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && epa->size == PB_MAC_LEN) memcpy(out, epa->data, PB_MAC_LEN);
 }
 
+static void build_probes(struct pb_path_watch *w) {
+    struct pkt_port *port = port_of(w);
+    for (int t = 0; t < w->a.ntargets; t++) {
+        const struct pb_path_target *target = &w->a.targets[t];
+        uint8_t *f = port->probe[t];
+        port->probe_len[t] = target->family == AF_INET ? pb_frame_arp_probe(f, PB_NS_LEN, port->mac, target->addr)
+                                                       : pb_frame_ns(f, PB_NS_LEN, port->mac, target->addr);
+    }
+}
+
+/* The probes' addresses: the port (its index may change when it is opened again) and protocol. */
+static void address_probes(struct pb_path_watch *w) {
+    struct pkt_port *port = port_of(w);
+    for (int t = 0; t < w->a.ntargets; t++) {
+        struct sockaddr_ll *to = &port->to[t];
+        memset(to, 0, sizeof *to);
+        to->sll_family = AF_PACKET;
+        to->sll_protocol = htons(w->a.targets[t].family == AF_INET ? ETH_P_ARP : ETH_P_IPV6);
+        to->sll_ifindex = port->ifindex;
+    }
+}
+
 static int learn_port(int fd, struct pb_path_watch *w, int *learnt) {
     struct pkt_port *port = port_of(w);
     struct ifreq ifr;
@@ -153,6 +193,7 @@ static int learn_port(int fd, struct pb_path_watch *w, int *learnt) {
     permanent_mac(fd, w->a.ifname, perm);
     pb_probe_mac(perm, (const uint8_t *)ifr.ifr_hwaddr.sa_data, port->ifindex, port->mac);
     port->have_mac = *learnt = 1;
+    build_probes(w);
     return 0;
 }
 
@@ -194,6 +235,7 @@ static int open_port(pb_ctx *ctx, struct pb_path_watch *w) {
     }
     port->fd = fd;
     port->nmembers = 0;
+    address_probes(w);
     if (learnt) pk_group_changed(ctx, w->a.group);
     else sync_members(ctx, w);
     return 0;
@@ -201,42 +243,61 @@ static int open_port(pb_ctx *ctx, struct pb_path_watch *w) {
 
 /* ---------- probes ---------- */
 
-static size_t build_probe(const struct pkt_port *port, const struct pb_path_target *t, uint8_t *buf, size_t cap) {
-    if (t->family == AF_INET) return pb_frame_arp_probe(buf, cap, port->mac, t->addr);
-    return pb_frame_ns(buf, cap, port->mac, t->addr);
-}
-
 /* A full queue loses one probe, not the port; a port that is down stays open for when it comes up
  * (the kernel hooks the socket in again); anything else (the interface went) reopens it. */
 static int keeps_port(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ENETDOWN; }
 
-static int pk_send_one(pb_ctx *ctx, struct pb_path_watch *w) {
+static void queue_probe(struct pkt_prober *pp, int i, struct pb_path_watch *w, int t) {
     struct pkt_port *port = port_of(w);
-    if (port->fd < 0) {
-        int rc = open_port(ctx, w);
-        if (rc < 0) return rc;
-    }
-    int rc = 0;
-    for (int t = 0; t < w->a.ntargets; t++) {
-        uint8_t buf[PB_NS_LEN];
-        size_t len = build_probe(port, &w->a.targets[t], buf, sizeof buf);
+    pp->iov[i].iov_base = port->probe[t];
+    pp->iov[i].iov_len = port->probe_len[t];
+    memset(&pp->msg[i], 0, sizeof pp->msg[i]);
+    pp->msg[i].msg_hdr.msg_name = &port->to[t];
+    pp->msg[i].msg_hdr.msg_namelen = sizeof port->to[t];
+    pp->msg[i].msg_hdr.msg_iov = &pp->iov[i];
+    pp->msg[i].msg_hdr.msg_iovlen = 1;
+    pp->who[i] = w;
+    pp->target[i] = t;
+}
+
+/* sendmmsg() stops at the first probe that cannot leave and says how many left before it; the
+ * next call, starting with that probe, says why. A port whose interface went is closed (and
+ * reopened at its next round) and its other probes skipped; a full send queue ends the batch. */
+static void send_batch(pb_ctx *ctx, int n) {
+    struct pkt_prober *pp = prober_of(ctx);
+    for (int i = 0; i < n;) {
         uint64_t at = pb_now_ns();
-        if (send(port->fd, buf, len, MSG_DONTWAIT) == (ssize_t)len) {
-            pb_verdict_sent(&w->v, t, at);
+        int sent = sendmmsg(pp->txfd, pp->msg + i, (unsigned)(n - i), MSG_DONTWAIT);
+        if (sent > 0) {
+            for (int k = i; k < i + sent; k++) pb_verdict_sent(&pp->who[k]->v, pp->target[k], at);
+            i += sent;
             continue;
         }
-        rc = -errno;
-        if (!keeps_port(errno)) {
-            close_port(port);
-            return rc;
-        }
+        int err = sent < 0 ? errno : EIO;
+        if (err == EINTR) continue;
+        if (err == EAGAIN || err == EWOULDBLOCK) return;
+        struct pb_path_watch *w = pp->who[i++];
+        if (keeps_port(err)) continue;
+        close_port(port_of(w));
+        while (i < n && pp->who[i] == w) i++;
     }
-    return rc;
 }
 
 static void pk_send(pb_ctx *ctx, struct pb_path_watch *const *w, int n, uint64_t now) {
     (void)now;
-    for (int i = 0; i < n; i++) (void)pk_send_one(ctx, w[i]); /* a failure leaves the round unanswered */
+    struct pkt_prober *pp = prober_of(ctx);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (port_of(w[i])->fd < 0 && open_port(ctx, w[i]) < 0) continue; /* the round stays unanswered */
+        for (int t = 0; t < w[i]->a.ntargets; t++) {
+            if (k == SEND_BATCH) {
+                send_batch(ctx, k);
+                k = 0;
+            }
+            queue_probe(pp, k++, w[i], t);
+        }
+    }
+    send_batch(ctx, k);
 }
 
 /* ---------- answers ---------- */
@@ -322,12 +383,17 @@ static int pk_open(pb_ctx *ctx, struct pb_opts *opts, char *err, size_t errlen) 
         return -ENOMEM;
     }
     pp->epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (pp->epfd < 0) {
+    pp->txfd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (pp->epfd < 0 || pp->txfd < 0) {
         int e = errno;
-        snprintf(err, errlen, "paths: epoll: %s", strerror(e));
+        snprintf(err, errlen, "paths: %s: %s", pp->epfd < 0 ? "epoll" : "packet socket", strerror(e));
+        if (pp->epfd >= 0) close(pp->epfd);
         free(pp);
         return -e;
     }
+    int size = SEND_BUFFER;
+    if (setsockopt(pp->txfd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+        (void)setsockopt(pp->txfd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
     ctx->paths->prober = pp;
     return 0;
 }
@@ -335,6 +401,7 @@ static int pk_open(pb_ctx *ctx, struct pb_opts *opts, char *err, size_t errlen) 
 static void pk_close(pb_ctx *ctx) {
     struct pkt_prober *pp = prober_of(ctx);
     close(pp->epfd);
+    close(pp->txfd);
     free(pp);
     ctx->paths->prober = NULL;
 }
