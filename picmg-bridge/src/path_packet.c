@@ -1,10 +1,18 @@
 /* The "packet" prober: ARP probes and Neighbor Solicitations sent to the port itself (an AF_PACKET
  * address names its interface), so they cross that port's path whatever a bond thinks of it; the
  * answers come back on a socket bound to the port, through a filter that lets only ARP replies
- * and Neighbor Advertisements in. The probes of every round that begins on one wake-up leave
- * together, in one sendmmsg() on one unbound socket; a port's probe frames are built once, when
- * its probe address is learnt. The port sockets sit in one epoll set: the wait loop polls one fd
- * however many ports are watched. */
+ * and Neighbor Advertisements in.
+ *
+ * What a round costs is kept to what the frames themselves cost. The probes of every round that
+ * begins on one wake-up leave together, in one sendmmsg() on one unbound socket; a port's probe
+ * frames are built once, when its probe address is learnt. Answers land in a ring the port's
+ * socket shares with the kernel (PACKET_RX_RING), stamped with their arrival time, and are read
+ * from memory without a system call. A port is read as soon as an answer comes only while an
+ * answer could change a verdict of its group; while every path of the group is up, its answers
+ * wait in the ring until the next round begins (they still count for the round they answered, at
+ * their arrival time), so a healthy chassis wakes the prober once per round, not once per answer.
+ * The sockets of the ports read at once sit in one epoll set: the wait loop polls one fd however
+ * many ports are watched. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/ethtool.h>
@@ -17,8 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,8 +40,13 @@
  * round of 256 ports x 16 targets. Forced when allowed (CAP_NET_ADMIN), else as far as
  * net.core.wmem_max lets it. */
 #define SEND_BUFFER (4 << 20)
-#define FRAMES_PER_WAKE 32 /* per socket and wake-up: a flood cannot starve the rest of the loop */
 #define FILTER_MAX 32
+/* A port's ring: at least RING_BYTES in whole pages, RING_FRAME bytes a frame (the kernel's
+ * header and address, then the answer's first PB_ANSWER_SNAP bytes at an aligned offset). The
+ * filter lets only answers in, so a round brings a port about one frame per target; a ring
+ * that overflowed anyway (TP_STATUS_LOSING) makes its port be read at every answer from then on. */
+#define RING_BYTES 8192
+#define RING_FRAME 256u
 
 struct pkt_prober {
     int epfd;
@@ -54,6 +69,16 @@ struct pkt_port {
     uint8_t probe[PB_MAX_TARGETS][PB_NS_LEN];
     size_t probe_len[PB_MAX_TARGETS];
     struct sockaddr_ll to[PB_MAX_TARGETS];
+    /* the receive ring */
+    uint8_t *ring;
+    size_t ring_len;
+    int ring_frames, head; /* head: the next frame the kernel hands over */
+    int prompt;            /* read at every answer (in the epoll set with EPOLLIN) */
+    int lossy;             /* the ring overflowed once */
+    /* the ports of the group with a probe address: whose answers may come in here */
+    int npeers;
+    struct pb_probe_peer *peers;
+    struct pb_path_watch **owners;
 };
 
 static struct pkt_prober *prober_of(pb_ctx *ctx) { return ctx->paths->prober; }
@@ -116,7 +141,52 @@ static void add_missing_members(pb_ctx *ctx, struct pb_path_watch *w) {
     }
 }
 
-static void sync_members(pb_ctx *ctx, struct pb_path_watch *w) {
+/* The table on_frame() matches this port's frames against. Out of memory: an empty table, so the
+ * port's answers count for nobody and the rounds show it. */
+static void list_peers(pb_ctx *ctx, struct pb_path_watch *w) {
+    struct pkt_port *port = port_of(w);
+    const struct pb_paths *p = ctx->paths;
+    free(port->peers);
+    free(port->owners);
+    port->npeers = 0;
+    port->peers = calloc((size_t)p->n, sizeof *port->peers);
+    port->owners = calloc((size_t)p->n, sizeof *port->owners);
+    if (port->peers == NULL || port->owners == NULL) return;
+    for (int i = 0; i < p->n; i++) {
+        struct pb_path_watch *o = p->w[i];
+        if (!same_group(o, w) || !port_of(o)->have_mac) continue;
+        memcpy(port->peers[port->npeers].mac, port_of(o)->mac, PB_MAC_LEN);
+        port->peers[port->npeers].targets = o->a.targets;
+        port->peers[port->npeers].ntargets = o->a.ntargets;
+        port->owners[port->npeers++] = o;
+    }
+}
+
+/* A port read at the next round is not in the epoll set at all: with nobody waiting on its
+ * socket, an answer costs the kernel no wake-up call either. Its socket errors then go unread
+ * until it is read at once again; meanwhile a port whose interface went is found by the next
+ * send (closed, and reopened at the round after), and one that went down stops answering. */
+static void set_prompt(pb_ctx *ctx, struct pb_path_watch *w, int prompt) {
+    struct pkt_port *port = port_of(w);
+    if (port->fd < 0 || port->prompt == prompt) return;
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
+    if (epoll_ctl(prober_of(ctx)->epfd, prompt ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, port->fd, &ev) == 0)
+        port->prompt = prompt;
+}
+
+/* Every port of the group is read at once while any path of the group is not up (an answer to
+ * one port may come in on another), else at the next round, unless its ring overflowed once. */
+static void sync_prompt(pb_ctx *ctx, const char *group) {
+    const struct pb_paths *p = ctx->paths;
+    int all_up = 1;
+    for (int i = 0; i < p->n && all_up; i++)
+        if (strcmp(p->w[i]->a.group, group) == 0 && p->w[i]->v.state != 1) all_up = 0;
+    for (int i = 0; i < p->n; i++)
+        if (strcmp(p->w[i]->a.group, group) == 0) set_prompt(ctx, p->w[i], !all_up || port_of(p->w[i])->lossy);
+}
+
+static void sync_group(pb_ctx *ctx, struct pb_path_watch *w) {
+    list_peers(ctx, w);
     if (port_of(w)->fd < 0) return;
     drop_stale_members(ctx, w);
     add_missing_members(ctx, w);
@@ -125,13 +195,18 @@ static void sync_members(pb_ctx *ctx, struct pb_path_watch *w) {
 static void pk_group_changed(pb_ctx *ctx, const char *group) {
     const struct pb_paths *p = ctx->paths;
     for (int i = 0; i < p->n; i++)
-        if (strcmp(p->w[i]->a.group, group) == 0) sync_members(ctx, p->w[i]);
+        if (strcmp(p->w[i]->a.group, group) == 0) sync_group(ctx, p->w[i]);
+    sync_prompt(ctx, group);
 }
+
+static void pk_verdict_changed(pb_ctx *ctx, struct pb_path_watch *w) { sync_prompt(ctx, w->a.group); }
 
 /* ---------- opening a port ---------- */
 
 static void close_port(struct pkt_port *port) {
+    if (port->ring) munmap(port->ring, port->ring_len);
     if (port->fd >= 0) close(port->fd); /* leaves the epoll set and the unicast filter with it */
+    port->ring = NULL;
     port->fd = -1;
     port->nmembers = 0;
 }
@@ -205,6 +280,39 @@ static int attach_filter(int fd) {
     return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof fp) < 0 ? -errno : 0;
 }
 
+/* Whole pages of whole frames, at least RING_BYTES. */
+static int map_ring(int fd, struct pkt_port *port) {
+    long page = sysconf(_SC_PAGESIZE);
+    if (page < RING_FRAME) page = RING_FRAME;
+    unsigned blocks = (unsigned)((RING_BYTES + page - 1) / page);
+    unsigned per_block = (unsigned)page / RING_FRAME;
+    int version = TPACKET_V2;
+    struct tpacket_req req = {.tp_block_size = (unsigned)page, .tp_block_nr = blocks, .tp_frame_size = RING_FRAME,
+                              .tp_frame_nr = blocks * per_block};
+    if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &version, sizeof version) < 0 ||
+        setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0)
+        return -errno;
+    size_t len = (size_t)blocks * (size_t)page;
+    void *ring = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (ring == MAP_FAILED) return -errno;
+    port->ring = ring;
+    port->ring_len = len;
+    port->ring_frames = (int)req.tp_frame_nr;
+    port->head = 0;
+    return 0;
+}
+
+/* Our own probes, seen on their way out, would only be dropped by the filter: not even offered
+ * (Linux 4.20 and later; before, the filter drops them). */
+static void ignore_outgoing(int fd) {
+#ifdef PACKET_IGNORE_OUTGOING
+    int one = 1;
+    (void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+#else
+    (void)fd;
+#endif
+}
+
 static int bind_port(int fd, int ifindex) {
     struct sockaddr_ll sll;
     memset(&sll, 0, sizeof sll);
@@ -219,25 +327,32 @@ static int watch_fd(pb_ctx *ctx, int fd, struct pb_path_watch *w) {
     return epoll_ctl(prober_of(ctx)->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-/* Protocol 0 until bound: no frame is queued before the filter is in place. */
+/* Protocol 0 until bound: no frame is queued before the filter is in place. A new port is read at
+ * every answer until sync_prompt() says otherwise. */
 static int open_port(pb_ctx *ctx, struct pb_path_watch *w) {
     struct pkt_port *port = port_of(w);
     int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;
+    port->fd = fd;
+    port->nmembers = 0;
     int learnt = 0;
     int rc = learn_port(fd, w, &learnt);
     if (rc == 0) rc = attach_filter(fd);
+    if (rc == 0) ignore_outgoing(fd);
+    if (rc == 0) rc = map_ring(fd, port);
     if (rc == 0) rc = bind_port(fd, port->ifindex);
     if (rc == 0) rc = watch_fd(ctx, fd, w);
     if (rc < 0) {
-        close(fd);
+        close_port(port);
         return rc;
     }
-    port->fd = fd;
-    port->nmembers = 0;
+    port->prompt = 1;
     address_probes(w);
     if (learnt) pk_group_changed(ctx, w->a.group);
-    else sync_members(ctx, w);
+    else {
+        sync_group(ctx, w);
+        sync_prompt(ctx, w->a.group);
+    }
     return 0;
 }
 
@@ -302,37 +417,51 @@ static void pk_send(pb_ctx *ctx, struct pb_path_watch *const *w, int n, uint64_t
 
 /* ---------- answers ---------- */
 
-static void on_frame(pb_ctx *ctx, const struct pb_path_watch *rx, const uint8_t *f, size_t len, uint64_t now) {
-    struct pb_probe_peer peers[PB_PATH_MAX_WATCHES];
-    struct pb_path_watch *owner[PB_PATH_MAX_WATCHES];
-    const struct pb_paths *p = ctx->paths;
-    int n = 0;
-    for (int i = 0; i < p->n; i++) {
-        struct pb_path_watch *w = p->w[i];
-        const struct pkt_port *port = port_of(w);
-        if (!same_group(w, rx) || !port->have_mac) continue;
-        memcpy(peers[n].mac, port->mac, PB_MAC_LEN);
-        peers[n].targets = w->a.targets;
-        peers[n].ntargets = w->a.ntargets;
-        owner[n++] = w;
-    }
+static void on_frame(pb_ctx *ctx, const struct pb_path_watch *rx, const uint8_t *f, size_t len, uint64_t at) {
+    const struct pkt_port *port = port_of(rx);
     int peer, t;
-    if (pb_answer_match(f, len, peers, n, &peer, &t)) pb_path_answer(ctx, owner[peer], t, now);
+    if (pb_answer_match(f, len, port->peers, port->npeers, &peer, &t)) pb_path_answer(ctx, port->owners[peer], t, at);
 }
 
-static void read_port(pb_ctx *ctx, struct pb_path_watch *w) {
+/* The kernel stamps a frame with the real-time clock when it enters the ring; the verdicts run on
+ * the monotonic one. A stamp that converts to a time not yet come (the clock was set meanwhile)
+ * counts as now. */
+struct clocks {
+    uint64_t mono;
+    int64_t real_minus_mono;
+};
+
+static struct clocks clocks_now(void) {
+    struct timespec m, r;
+    clock_gettime(CLOCK_MONOTONIC, &m);
+    clock_gettime(CLOCK_REALTIME, &r);
+    struct clocks c;
+    c.mono = (uint64_t)m.tv_sec * 1000000000u + (uint64_t)m.tv_nsec;
+    c.real_minus_mono = ((int64_t)r.tv_sec - (int64_t)m.tv_sec) * 1000000000 + ((int64_t)r.tv_nsec - (int64_t)m.tv_nsec);
+    return c;
+}
+
+static uint64_t arrival(const struct tpacket2_hdr *h, const struct clocks *c) {
+    int64_t at = (int64_t)h->tp_sec * 1000000000 + (int64_t)h->tp_nsec - c->real_minus_mono;
+    return at <= 0 || (uint64_t)at > c->mono ? c->mono : (uint64_t)at;
+}
+
+/* Hands each frame the kernel put in the port's ring to on_frame() and the frame back to the
+ * kernel; at most one lap, so a flood cannot hold the loop. */
+static void read_ring(pb_ctx *ctx, struct pb_path_watch *w, const struct clocks *c) {
     struct pkt_port *port = port_of(w);
-    for (int k = 0; k < FRAMES_PER_WAKE && port->fd >= 0; k++) {
-        uint8_t buf[PB_ANSWER_SNAP];
-        ssize_t n = recv(port->fd, buf, sizeof buf, MSG_DONTWAIT);
-        if (n >= 0) {
-            on_frame(ctx, w, buf, (size_t)n, pb_now_ns());
-            continue;
+    for (int k = 0; k < port->ring_frames && port->ring; k++) {
+        struct tpacket2_hdr *h = (struct tpacket2_hdr *)(port->ring + (size_t)port->head * RING_FRAME);
+        uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+        if (!(status & TP_STATUS_USER)) return;
+        if ((status & TP_STATUS_LOSING) && !port->lossy) {
+            port->lossy = 1;
+            set_prompt(ctx, w, 1);
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-        /* The pending socket error (the port went down, or away) is now cleared. */
-        if (!keeps_port(errno)) close_port(port);
-        return;
+        if (h->tp_mac <= RING_FRAME && h->tp_snaplen <= RING_FRAME - h->tp_mac)
+            on_frame(ctx, w, (const uint8_t *)h + h->tp_mac, h->tp_snaplen, arrival(h, c));
+        __atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        port->head = (port->head + 1) % port->ring_frames;
     }
 }
 
@@ -352,13 +481,15 @@ static int pk_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadli
     return 1;
 }
 
+/* The pending socket error (the port went down, or away) is cleared; a port that went is closed. */
 static void read_ready_ports(pb_ctx *ctx) {
     struct epoll_event evs[EPOLL_BATCH];
     int k = epoll_wait(prober_of(ctx)->epfd, evs, EPOLL_BATCH, 0);
+    struct clocks c = clocks_now();
     for (int i = 0; i < k; i++) {
         struct pb_path_watch *w = evs[i].data.ptr;
         if (port_of(w)->fd < 0) continue;
-        if (evs[i].events & EPOLLIN) read_port(ctx, w);
+        if (evs[i].events & EPOLLIN) read_ring(ctx, w, &c);
         if (port_of(w)->fd >= 0 && (evs[i].events & (EPOLLERR | EPOLLHUP))) clear_error(w);
     }
 }
@@ -370,7 +501,9 @@ static void pk_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t n
 
 static void pk_collect(pb_ctx *ctx, uint64_t now) {
     (void)now;
-    read_ready_ports(ctx);
+    struct clocks c = clocks_now();
+    const struct pb_paths *p = ctx->paths;
+    for (int i = 0; i < p->n; i++) read_ring(ctx, p->w[i], &c);
 }
 
 /* ---------- life cycle ---------- */
@@ -418,6 +551,8 @@ static int pk_attach(pb_ctx *ctx, struct pb_path_watch *w) {
 static void pk_detach(pb_ctx *ctx, struct pb_path_watch *w) {
     (void)ctx;
     close_port(port_of(w));
+    free(port_of(w)->peers);
+    free(port_of(w)->owners);
     free(w->probe);
     w->probe = NULL;
 }
@@ -429,7 +564,7 @@ const struct pb_prober_ops pb_prober_packet = {
     .attach = pk_attach,
     .detach = pk_detach,
     .send = pk_send,
-    .verdict_changed = NULL,
+    .verdict_changed = pk_verdict_changed,
     .group_changed = pk_group_changed,
     .pollfds = pk_pollfds,
     .dispatch = pk_dispatch,
