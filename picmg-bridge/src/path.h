@@ -165,9 +165,12 @@ struct pb_probe_peer {
 int pb_answer_match(const uint8_t *frame, size_t len, const struct pb_probe_peer *peers, int n, int *peer,
                     int *target);
 
-/* The socket filter: incoming ARP replies and Neighbor Advertisements without a VLAN tag, nothing
- * else. Fills prog (at most max instructions, of struct sock_filter); returns the count. */
+/* The socket filter: incoming ARP replies and Neighbor Advertisements without a VLAN tag, sent to
+ * the probe address of one of peers[0..n), nothing else (so nothing but the group's answers ever
+ * reaches a port's ring). Fills prog (at most max instructions, of struct sock_filter); returns the
+ * count, PB_PATH_FILTER_LEN(n), or -ENOSPC. */
+#define PB_PATH_FILTER_LEN(n) (15 + 5 * (n))
 struct sock_filter;
-int pb_path_filter(struct sock_filter *prog, int max);
+int pb_path_filter(struct sock_filter *prog, int max, const struct pb_probe_peer *peers, int n);
 
 #endif

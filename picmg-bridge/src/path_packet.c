@@ -40,7 +40,6 @@
  * round of 256 ports x 16 targets. Forced when allowed (CAP_NET_ADMIN), else as far as
  * net.core.wmem_max lets it. */
 #define SEND_BUFFER (4 << 20)
-#define FILTER_MAX 32
 /* A port's ring: at least RING_BYTES in whole pages, RING_FRAME bytes a frame (the kernel's
  * header and address, then the answer's first PB_ANSWER_SNAP bytes at an aligned offset). The
  * filter lets only answers in, so a round brings a port about one frame per target; a ring
@@ -162,6 +161,18 @@ static void list_peers(pb_ctx *ctx, struct pb_path_watch *w) {
     }
 }
 
+/* Only the group's answers pass (pb_path_filter). Replacing a filter is atomic. */
+static int attach_filter(const struct pkt_port *port) {
+    int len = PB_PATH_FILTER_LEN(port->npeers);
+    struct sock_filter *prog = calloc((size_t)len, sizeof *prog);
+    if (prog == NULL) return -ENOMEM;
+    int n = pb_path_filter(prog, len, port->peers, port->npeers);
+    struct sock_fprog fp = {.len = (unsigned short)n, .filter = prog};
+    int rc = n < 0 ? n : setsockopt(port->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof fp) < 0 ? -errno : 0;
+    free(prog);
+    return rc;
+}
+
 /* A port read at the next round is not in the epoll set at all: with nobody waiting on its
  * socket, an answer costs the kernel no wake-up call either. Its socket errors then go unread
  * until it is read at once again; meanwhile a port whose interface went is found by the next
@@ -185,9 +196,12 @@ static void sync_prompt(pb_ctx *ctx, const char *group) {
         if (strcmp(p->w[i]->a.group, group) == 0) set_prompt(ctx, p->w[i], !all_up || port_of(p->w[i])->lossy);
 }
 
+/* A filter that cannot be replaced keeps the old one: answers to a new port of the group do not
+ * pass here, and the rounds show it. */
 static void sync_group(pb_ctx *ctx, struct pb_path_watch *w) {
     list_peers(ctx, w);
     if (port_of(w)->fd < 0) return;
+    (void)attach_filter(port_of(w));
     drop_stale_members(ctx, w);
     add_missing_members(ctx, w);
 }
@@ -272,14 +286,6 @@ static int learn_port(int fd, struct pb_path_watch *w, int *learnt) {
     return 0;
 }
 
-static int attach_filter(int fd) {
-    struct sock_filter prog[FILTER_MAX];
-    int n = pb_path_filter(prog, FILTER_MAX);
-    if (n < 0) return n;
-    struct sock_fprog fp = {.len = (unsigned short)n, .filter = prog};
-    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof fp) < 0 ? -errno : 0;
-}
-
 /* Whole pages of whole frames, at least RING_BYTES. */
 static int map_ring(int fd, struct pkt_port *port) {
     long page = sysconf(_SC_PAGESIZE);
@@ -337,7 +343,10 @@ static int open_port(pb_ctx *ctx, struct pb_path_watch *w) {
     port->nmembers = 0;
     int learnt = 0;
     int rc = learn_port(fd, w, &learnt);
-    if (rc == 0) rc = attach_filter(fd);
+    if (rc == 0) {
+        list_peers(ctx, w);
+        rc = attach_filter(port);
+    }
     if (rc == 0) ignore_outgoing(fd);
     if (rc == 0) rc = map_ring(fd, port);
     if (rc == 0) rc = bind_port(fd, port->ifindex);

@@ -277,13 +277,33 @@ static int bpf_run(const struct sock_filter *p, int n, const uint8_t *f, size_t 
 }
 
 TEST(path_filter) {
-    struct sock_filter p[32];
-    int n = pb_path_filter(p, 32);
-    CHECK(n > 0);
-    CHECK_INT(pb_path_filter(p, 3), -ENOSPC);
+    struct match_rig m;
+    match_rig(&m);
+    struct sock_filter p[PB_PATH_FILTER_LEN(2)];
+    CHECK_INT(pb_path_filter(p, PB_PATH_FILTER_LEN(2) - 1, m.peers, 2), -ENOSPC);
+    CHECK_INT(pb_path_filter(p, PB_PATH_FILTER_LEN(2), m.peers, -1), -ENOSPC);
+    int n = pb_path_filter(p, PB_PATH_FILTER_LEN(2), m.peers, 2);
+    CHECK_INT(n, PB_PATH_FILTER_LEN(2));
     uint8_t f[128];
     size_t len = hex(ARP_REPLY, f, sizeof f);
     CHECK_INT(bpf_run(p, n, f, len, PACKET_OTHERHOST, 0), PB_ANSWER_SNAP);
+    /* sent to the first peer's probe address, to no probe address, to everybody */
+    f[5] = 0xce;
+    CHECK_INT(bpf_run(p, n, f, len, PACKET_OTHERHOST, 0), PB_ANSWER_SNAP);
+    f[5] = 0xcd;
+    CHECK_INT(bpf_run(p, n, f, len, PACKET_OTHERHOST, 0), 0);
+    f[5] = 0xcf;
+    f[1] ^= 1; /* the first four bytes differ */
+    CHECK_INT(bpf_run(p, n, f, len, PACKET_OTHERHOST, 0), 0);
+    memset(f, 0xff, 6);
+    CHECK_INT(bpf_run(p, n, f, len, PACKET_BROADCAST, 0), 0);
+    len = hex(ARP_REPLY, f, sizeof f);
+    /* a port of a group of one hears no answer sent to another port's address */
+    struct sock_filter p1[PB_PATH_FILTER_LEN(1)];
+    int n1 = pb_path_filter(p1, PB_PATH_FILTER_LEN(1), m.peers, 1);
+    CHECK_INT(bpf_run(p1, n1, f, len, PACKET_OTHERHOST, 0), 0);
+    int n0 = pb_path_filter(p1, PB_PATH_FILTER_LEN(1), m.peers, 0);
+    CHECK_INT(bpf_run(p1, n0, f, len, PACKET_OTHERHOST, 0), 0);
     CHECK_INT(bpf_run(p, n, f, len, PACKET_HOST, 0), PB_ANSWER_SNAP);
     CHECK_INT(bpf_run(p, n, f, len, PACKET_OUTGOING, 0), 0); /* our own frames */
     CHECK_INT(bpf_run(p, n, f, len, PACKET_HOST, 1), 0);     /* tagged, the tag taken off by the NIC */
