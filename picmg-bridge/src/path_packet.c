@@ -151,13 +151,17 @@ static void list_peers(pb_ctx *ctx, struct pb_path_watch *w) {
     port->peers = calloc((size_t)p->n, sizeof *port->peers);
     port->owners = calloc((size_t)p->n, sizeof *port->owners);
     if (port->peers == NULL || port->owners == NULL) return;
-    for (int i = 0; i < p->n; i++) {
-        struct pb_path_watch *o = p->w[i];
-        if (!same_group(o, w) || !port_of(o)->have_mac) continue;
-        memcpy(port->peers[port->npeers].mac, port_of(o)->mac, PB_MAC_LEN);
-        port->peers[port->npeers].targets = o->a.targets;
-        port->peers[port->npeers].ntargets = o->a.ntargets;
-        port->owners[port->npeers++] = o;
+    /* The port itself first: most answers it hears are its own, and the filter and the matcher
+     * test the addresses in this order. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < p->n; i++) {
+            struct pb_path_watch *o = p->w[i];
+            if ((o == w) != (pass == 0) || !same_group(o, w) || !port_of(o)->have_mac) continue;
+            memcpy(port->peers[port->npeers].mac, port_of(o)->mac, PB_MAC_LEN);
+            port->peers[port->npeers].targets = o->a.targets;
+            port->peers[port->npeers].ntargets = o->a.ntargets;
+            port->owners[port->npeers++] = o;
+        }
     }
 }
 
@@ -334,15 +338,15 @@ static int watch_fd(pb_ctx *ctx, int fd, struct pb_path_watch *w) {
 }
 
 /* Protocol 0 until bound: no frame is queued before the filter is in place. A new port is read at
- * every answer until sync_prompt() says otherwise. */
-static int open_port(pb_ctx *ctx, struct pb_path_watch *w) {
+ * every answer until sync_prompt() says otherwise. *learnt: the port learnt its probe address, so
+ * the caller must tell its group (pk_group_changed). */
+static int open_port(pb_ctx *ctx, struct pb_path_watch *w, int *learnt) {
     struct pkt_port *port = port_of(w);
     int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;
     port->fd = fd;
     port->nmembers = 0;
-    int learnt = 0;
-    int rc = learn_port(fd, w, &learnt);
+    int rc = learn_port(fd, w, learnt);
     if (rc == 0) {
         list_peers(ctx, w);
         rc = attach_filter(port);
@@ -357,8 +361,7 @@ static int open_port(pb_ctx *ctx, struct pb_path_watch *w) {
     }
     port->prompt = 1;
     address_probes(w);
-    if (learnt) pk_group_changed(ctx, w->a.group);
-    else {
+    if (!*learnt) {
         sync_group(ctx, w);
         sync_prompt(ctx, w->a.group);
     }
@@ -407,12 +410,28 @@ static void send_batch(pb_ctx *ctx, int n) {
     }
 }
 
+/* Opens the ports of the batch that are not open. The groups of those that learnt their probe
+ * address are told once each, not once per port: every port of a group replaces its filter then. */
+static void open_ports(pb_ctx *ctx, struct pb_path_watch *const *w, int n) {
+    const char *told[PB_PATH_MAX_WATCHES];
+    int ntold = 0;
+    for (int i = 0; i < n; i++) {
+        int learnt = 0;
+        if (port_of(w[i])->fd >= 0 || open_port(ctx, w[i], &learnt) < 0 || !learnt) continue;
+        int known = 0;
+        for (int g = 0; g < ntold && !known; g++) known = strcmp(told[g], w[i]->a.group) == 0;
+        if (!known) told[ntold++] = w[i]->a.group;
+    }
+    for (int g = 0; g < ntold; g++) pk_group_changed(ctx, told[g]);
+}
+
 static void pk_send(pb_ctx *ctx, struct pb_path_watch *const *w, int n, uint64_t now) {
     (void)now;
     struct pkt_prober *pp = prober_of(ctx);
+    open_ports(ctx, w, n);
     int k = 0;
     for (int i = 0; i < n; i++) {
-        if (port_of(w[i])->fd < 0 && open_port(ctx, w[i]) < 0) continue; /* the round stays unanswered */
+        if (port_of(w[i])->fd < 0) continue; /* it could not be opened: the round stays unanswered */
         for (int t = 0; t < w[i]->a.ntargets; t++) {
             if (k == SEND_BATCH) {
                 send_batch(ctx, k);
