@@ -67,8 +67,10 @@ test-lab: all
 test-deb: deb
 	packaging/test-deb $(DEB)
 
-# The same JVM settings as the daemon (bin/had), so the figures are the daemon's.
+# The same JVM settings as the daemon (bin/had), so the figures are the daemon's. path-bench sends
+# had's probes without had, to take the peers' answers apart from had's figure.
 bench: all
+	$(MAKE) -C picmg-bridge build/path-bench
 	java @packaging/had.jvm.options \
 	    -Dhad.bridge.lib=$(CURDIR)/$(BRIDGE) -cp "$(JAR):target/lib/*:target/test-classes" had.bench.Bench
 

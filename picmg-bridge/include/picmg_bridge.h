@@ -6,7 +6,8 @@
  *   - errors are returned as a negative errno; pb_last_error() then tells what happened;
  *   - nothing is printed, nothing exits, no state lives outside the context;
  *   - one thread may block in pb_next_event() while other threads call the command functions
- *     (pb_slot_*, pb_request_extraction, pb_list_slots, pb_sim_driver, pb_resync, pb_path_*);
+ *     (pb_slot_*, pb_request_extraction, pb_list_slots, pb_sim_driver, pb_resync, pb_path_*,
+ *     pb_interrupt);
  *   - pb_close() must not race with any other call on the same context.
  * The structures have a fixed layout (only int32_t, uint64_t and char arrays, no padding) so that
  * bindings (jnr-ffi, ctypes) can map them field by field; pb_event_size(), pb_slot_info_size() and
@@ -115,6 +116,10 @@ PB_API int pb_open_err(const char *backend, const char *options, pb_ctx **out, c
 /* Waits up to timeout_ms (-1: forever, 0: just look) for an event.
  * 1: *ev filled; 0: timeout; <0: -errno (-EBUSY if another thread is already waiting). */
 PB_API int pb_next_event(pb_ctx *ctx, struct pb_event *ev, int timeout_ms);
+
+/* Makes the pb_next_event() in progress return 0 at once (after any event it already holds), or
+ * the next call when none is waiting: a thread that waits without a timeout can be stopped. 0. */
+PB_API int pb_interrupt(pb_ctx *ctx);
 
 PB_API int pb_slot_power(pb_ctx *ctx, int slot, int on);
 PB_API int pb_slot_led(pb_ctx *ctx, int slot, int on);

@@ -262,7 +262,8 @@ int pb_next_event(pb_ctx *ctx, struct pb_event *ev, int timeout_ms) {
             rc = 1;
             goto out;
         }
-        if (now >= deadline) {
+        if (now >= deadline || ctx->interrupted) {
+            ctx->interrupted = 0;
             rc = 0;
             goto out;
         }
@@ -336,6 +337,15 @@ int pb_list_slots(pb_ctx *ctx, struct pb_slot_info *out, int max) {
     else rc = ctx->ops->list_slots(ctx, out, max);
     pthread_mutex_unlock(&ctx->lock);
     return rc;
+}
+
+int pb_interrupt(pb_ctx *ctx) {
+    if (check_ctx(ctx) < 0) return -EINVAL;
+    pthread_mutex_lock(&ctx->lock);
+    ctx->interrupted = 1;
+    pthread_mutex_unlock(&ctx->lock);
+    pb_wake(ctx);
+    return 0;
 }
 
 int pb_resync(pb_ctx *ctx) {

@@ -1,8 +1,11 @@
 /* Path supervision, the common part: the table of watched ports, their probe rounds on the wait
  * loop's clock, the verdicts and their events. How probes leave and answers come back is the
- * prober's business (struct pb_prober_ops). Rounds of a port follow a fixed grid
- * (next = previous + interval), so a late wake-up does not shift later rounds; rounds of the grid
- * that passed while nobody was waiting are skipped, never sent, and so counted neither way. */
+ * prober's business (struct pb_prober_ops). A port's first round begins when it is watched; every
+ * later one falls on a grid shared by all ports, the multiples of the interval on the monotonic
+ * clock. One wake-up thus begins the rounds of every port with that interval (and of every port
+ * whose interval divides it) and hands them to the prober together, instead of one wake-up per
+ * port. A late wake-up does not shift later rounds; rounds of the grid that passed while nobody
+ * was waiting are skipped, never sent, and so counted neither way. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +40,12 @@ static void fill_path_event(pb_ctx *ctx, const struct pb_path_watch *w, uint64_t
     pb_strlcpy(ev->target, w->a.targets[t].text, sizeof ev->target);
 }
 
-static void emit_verdict(pb_ctx *ctx, const struct pb_path_watch *w, uint64_t now) {
+static void emit_verdict(pb_ctx *ctx, struct pb_path_watch *w, uint64_t now) {
     struct pb_event ev;
     fill_path_event(ctx, w, now, &ev);
     pb_emit(ctx, &ev);
+    const struct pb_prober_ops *ops = paths_of(ctx)->ops;
+    if (ops->verdict_changed) ops->verdict_changed(ctx, w);
 }
 
 void pb_path_answer(pb_ctx *ctx, struct pb_path_watch *w, int t, uint64_t now) {
@@ -51,26 +56,28 @@ void pb_path_answer(pb_ctx *ctx, struct pb_path_watch *w, int t, uint64_t now) {
 
 static uint64_t interval_ns(const struct pb_path_watch *w) { return (uint64_t)w->a.interval_ms * MS; }
 
-static void run_round(pb_ctx *ctx, struct pb_path_watch *w, uint64_t now) {
-    if (w->link == 0) return;
-    if (pb_verdict_round(&w->v, now)) emit_verdict(ctx, w, now);
-    (void)paths_of(ctx)->ops->send(ctx, w, now); /* a failure leaves the round unanswered */
-}
-
-static void advance_grid(struct pb_path_watch *w, uint64_t now) {
+/* The first grid point after the round that was due at due and began at now, at least an
+ * interval after due: the first round, off the grid, lasts one to two intervals, so that its
+ * answers have at least an interval to come back. */
+static uint64_t next_round(const struct pb_path_watch *w, uint64_t due, uint64_t now) {
     uint64_t step = interval_ns(w);
-    uint64_t late = now - w->next_round_ns;
-    w->next_round_ns += (late / step + 1) * step;
+    uint64_t after = due + step - 1 > now ? due + step - 1 : now;
+    return (after / step + 1) * step;
 }
 
 static void run_due_rounds(pb_ctx *ctx, uint64_t now) {
     struct pb_paths *p = paths_of(ctx);
+    struct pb_path_watch *due[PB_PATH_MAX_WATCHES];
+    int n = 0;
     for (int i = 0; i < p->n; i++) {
         struct pb_path_watch *w = p->w[i];
         if (w->next_round_ns > now) continue;
-        advance_grid(w, now);
-        run_round(ctx, w, now);
+        w->next_round_ns = next_round(w, w->next_round_ns, now);
+        if (w->link == 0) continue;
+        if (pb_verdict_round(&w->v, now)) emit_verdict(ctx, w, now);
+        due[n++] = w;
     }
+    if (n > 0) p->ops->send(ctx, due, n, now);
 }
 
 void pb_paths_link(pb_ctx *ctx, const char *ifname, int carrier) {

@@ -91,7 +91,8 @@ struct pb_paths {
 };
 
 /* A prober: how probes leave and answers come back. The common code owns the rounds and calls
- * send() once per round; the prober reports answers with pb_path_answer(). */
+ * send() once per wake-up with every round that begins then; the prober reports answers with
+ * pb_path_answer(). */
 struct pb_prober_ops {
     const char *name;
     /* Reads the prober's options (unused ones are refused by the caller), sets ctx->paths->prober. */
@@ -101,9 +102,12 @@ struct pb_prober_ops {
     int (*attach)(pb_ctx *ctx, struct pb_path_watch *w);
     /* Closes and frees w->probe. */
     void (*detach)(pb_ctx *ctx, struct pb_path_watch *w);
-    /* One probe per target (pb_verdict_sent for each that left), opening the port first if it
-     * is not open. 0, or -errno: then the round stays unanswered and the port is retried next round. */
-    int (*send)(pb_ctx *ctx, struct pb_path_watch *w, uint64_t now);
+    /* The rounds of w[0..n) begin: one probe per target of each (pb_verdict_sent for each that
+     * left), opening a port first if it is not open. A probe that cannot leave leaves its round
+     * unanswered; a port that cannot be opened is retried at its next round. */
+    void (*send)(pb_ctx *ctx, struct pb_path_watch *const *w, int n, uint64_t now);
+    /* w's verdict changed (its event is queued). May be NULL. */
+    void (*verdict_changed)(pb_ctx *ctx, struct pb_path_watch *w);
     /* The watches of group changed (one came, went, or learnt its probe address). May be NULL. */
     void (*group_changed)(pb_ctx *ctx, const char *group);
     /* As the backend's: fds to poll, its next timer. */
@@ -165,9 +169,12 @@ struct pb_probe_peer {
 int pb_answer_match(const uint8_t *frame, size_t len, const struct pb_probe_peer *peers, int n, int *peer,
                     int *target);
 
-/* The socket filter: incoming ARP replies and Neighbor Advertisements without a VLAN tag, nothing
- * else. Fills prog (at most max instructions, of struct sock_filter); returns the count. */
+/* The socket filter: incoming ARP replies and Neighbor Advertisements without a VLAN tag, sent to
+ * the probe address of one of peers[0..n), nothing else (so nothing but the group's answers ever
+ * reaches a port's ring). Fills prog (at most max instructions, of struct sock_filter); returns the
+ * count, PB_PATH_FILTER_LEN(n), or -ENOSPC. */
+#define PB_PATH_FILTER_LEN(n) (15 + 5 * (n))
 struct sock_filter;
-int pb_path_filter(struct sock_filter *prog, int max);
+int pb_path_filter(struct sock_filter *prog, int max, const struct pb_probe_peer *peers, int n);
 
 #endif

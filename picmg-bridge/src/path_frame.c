@@ -223,13 +223,14 @@ int pb_answer_match(const uint8_t *f, size_t len, const struct pb_probe_peer *pe
 
 /* Classic BPF. Jumps count the instructions to skip, so each test names where it goes. */
 #define LD_ANC(what) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + (what)))
+#define LDW(off) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off))
 #define LDH(off) BPF_STMT(BPF_LD | BPF_H | BPF_ABS, (off))
 #define LDB(off) BPF_STMT(BPF_LD | BPF_B | BPF_ABS, (off))
 #define JEQ(k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (t), (f))
 #define RET(k) BPF_STMT(BPF_RET | BPF_K, (k))
 
-int pb_path_filter(struct sock_filter *prog, int max) {
-    enum { L_ARP = 6, L_IP6 = 8, L_ACCEPT = 13, L_DROP = 14, N = 15 };
+int pb_path_filter(struct sock_filter *prog, int max, const struct pb_probe_peer *peers, int n) {
+    enum { L_ARP = 6, L_IP6 = 8, L_DROP = 13, L_DST = 14, N = 14 };
 #define TO(label, here) (uint8_t)((label) - (here) - 1)
     const struct sock_filter p[N] = {
         /* 0 */ LD_ANC(SKF_AD_PKTTYPE),
@@ -239,19 +240,30 @@ int pb_path_filter(struct sock_filter *prog, int max) {
         /* 4 */ LDH(ETH_TYPE),
         /* 5 */ JEQ(ETHERTYPE_ARP_, 0, TO(L_IP6, 5)),
         /* 6 */ LDH(ARP_OP),
-        /* 7 */ JEQ(ARP_OP_REPLY, TO(L_ACCEPT, 7), TO(L_DROP, 7)),
+        /* 7 */ JEQ(ARP_OP_REPLY, TO(L_DST, 7), TO(L_DROP, 7)),
         /* 8 */ JEQ(ETHERTYPE_IPV6_, 0, TO(L_DROP, 8)),
         /* 9 */ LDB(IP6_NEXT),
         /* 10 */ JEQ(IPPROTO_ICMPV6_, 0, TO(L_DROP, 10)),
         /* 11 */ LDB(ICMP6_TYPE),
-        /* 12 */ JEQ(ND_NA, TO(L_ACCEPT, 12), TO(L_DROP, 12)),
-        /* 13 */ RET(PB_ANSWER_SNAP),
-        /* 14 */ RET(0),
+        /* 12 */ JEQ(ND_NA, TO(L_DST, 12), TO(L_DROP, 12)),
+        /* 13 */ RET(0),
     };
 #undef TO
-    if (max < N) return -ENOSPC;
+    if (n < 0 || max < PB_PATH_FILTER_LEN(n)) return -ENOSPC;
     memcpy(prog, p, sizeof p);
-    return N;
+    /* From L_DST: one test of the destination per probe address, each accepting on its own (a
+     * jump reaches 255 instructions at most), then the drop. */
+    struct sock_filter *q = prog + N;
+    for (int i = 0; i < n; i++) {
+        const uint8_t *m = peers[i].mac;
+        *q++ = (struct sock_filter)LDW(ETH_DST);
+        *q++ = (struct sock_filter)JEQ((uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3], 0, 3);
+        *q++ = (struct sock_filter)LDH(ETH_DST + 4);
+        *q++ = (struct sock_filter)JEQ((uint32_t)m[4] << 8 | m[5], 0, 1);
+        *q++ = (struct sock_filter)RET(PB_ANSWER_SNAP);
+    }
+    *q++ = (struct sock_filter)RET(0);
+    return (int)(q - prog);
 }
 
 static int usable_target(const struct pb_path_target *t) {

@@ -57,14 +57,17 @@ static void sp_detach(pb_ctx *ctx, struct pb_path_watch *w) {
     w->probe = NULL;
 }
 
-static int sp_send(pb_ctx *ctx, struct pb_path_watch *w, uint64_t now) {
+static void sp_send_one(pb_ctx *ctx, struct pb_path_watch *w, uint64_t now) {
     struct sim_port *port = w->probe;
     port->answer_ns = 0;
-    if (!pb_sim_path_ok(ctx, w->a.ifname)) return -ENETUNREACH;
+    if (!pb_sim_path_ok(ctx, w->a.ifname)) return;
     for (int t = 0; t < w->a.ntargets; t++) pb_verdict_sent(&w->v, t, now);
     port->answer_ns = now + prober_of(ctx)->rtt_ns;
     if (port->answer_ns == 0) port->answer_ns = 1;
-    return 0;
+}
+
+static void sp_send(pb_ctx *ctx, struct pb_path_watch *const *w, int n, uint64_t now) {
+    for (int i = 0; i < n; i++) sp_send_one(ctx, w[i], now);
 }
 
 static int sp_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadline_ns) {
@@ -101,6 +104,7 @@ const struct pb_prober_ops pb_prober_sim = {
     .attach = sp_attach,
     .detach = sp_detach,
     .send = sp_send,
+    .verdict_changed = NULL,
     .group_changed = NULL,
     .pollfds = sp_pollfds,
     .dispatch = sp_dispatch,

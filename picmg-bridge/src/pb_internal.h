@@ -87,6 +87,7 @@ struct pb_ctx {
     int overflowed;           /* events were dropped: deliver snapshot + RESYNC next */
     int snapshotting;         /* queueing an inventory: the queue grows rather than drops */
     int waiting;              /* a thread is inside pb_next_event */
+    int interrupted;          /* pb_interrupt: the (next) pb_next_event returns 0 */
     struct pb_paths *paths;   /* path supervision (path.h) */
     /* Failure messages, one per thread that failed (the PB_ERR_THREADS most recent threads):
      * pb_last_error gives a thread its own newest message. */

@@ -277,13 +277,33 @@ static int bpf_run(const struct sock_filter *p, int n, const uint8_t *f, size_t 
 }
 
 TEST(path_filter) {
-    struct sock_filter p[32];
-    int n = pb_path_filter(p, 32);
-    CHECK(n > 0);
-    CHECK_INT(pb_path_filter(p, 3), -ENOSPC);
+    struct match_rig m;
+    match_rig(&m);
+    struct sock_filter p[PB_PATH_FILTER_LEN(2)];
+    CHECK_INT(pb_path_filter(p, PB_PATH_FILTER_LEN(2) - 1, m.peers, 2), -ENOSPC);
+    CHECK_INT(pb_path_filter(p, PB_PATH_FILTER_LEN(2), m.peers, -1), -ENOSPC);
+    int n = pb_path_filter(p, PB_PATH_FILTER_LEN(2), m.peers, 2);
+    CHECK_INT(n, PB_PATH_FILTER_LEN(2));
     uint8_t f[128];
     size_t len = hex(ARP_REPLY, f, sizeof f);
     CHECK_INT(bpf_run(p, n, f, len, PACKET_OTHERHOST, 0), PB_ANSWER_SNAP);
+    /* sent to the first peer's probe address, to no probe address, to everybody */
+    f[5] = 0xce;
+    CHECK_INT(bpf_run(p, n, f, len, PACKET_OTHERHOST, 0), PB_ANSWER_SNAP);
+    f[5] = 0xcd;
+    CHECK_INT(bpf_run(p, n, f, len, PACKET_OTHERHOST, 0), 0);
+    f[5] = 0xcf;
+    f[1] ^= 1; /* the first four bytes differ */
+    CHECK_INT(bpf_run(p, n, f, len, PACKET_OTHERHOST, 0), 0);
+    memset(f, 0xff, 6);
+    CHECK_INT(bpf_run(p, n, f, len, PACKET_BROADCAST, 0), 0);
+    len = hex(ARP_REPLY, f, sizeof f);
+    /* a port of a group of one hears no answer sent to another port's address */
+    struct sock_filter p1[PB_PATH_FILTER_LEN(1)];
+    int n1 = pb_path_filter(p1, PB_PATH_FILTER_LEN(1), m.peers, 1);
+    CHECK_INT(bpf_run(p1, n1, f, len, PACKET_OTHERHOST, 0), 0);
+    int n0 = pb_path_filter(p1, PB_PATH_FILTER_LEN(1), m.peers, 0);
+    CHECK_INT(bpf_run(p1, n0, f, len, PACKET_OTHERHOST, 0), 0);
     CHECK_INT(bpf_run(p, n, f, len, PACKET_HOST, 0), PB_ANSWER_SNAP);
     CHECK_INT(bpf_run(p, n, f, len, PACKET_OUTGOING, 0), 0); /* our own frames */
     CHECK_INT(bpf_run(p, n, f, len, PACKET_HOST, 1), 0);     /* tagged, the tag taken off by the NIC */
@@ -710,6 +730,53 @@ TEST(path_sim_link_loss_restarts_the_count) {
         CHECK(down->since_ns >= back_at);
         CHECK(down->monotonic_ns - back_at >= 100 * MS); /* three rounds of the live link */
     }
+    close(fd);
+    rig_close(&r);
+}
+
+/* Waits up to ms for the PATH events of n ports with that verdict; 1 when all came. */
+static int await_verdicts(struct rig *r, int up, int n, struct pb_event *out, int ms) {
+    int got = 0;
+    for (uint64_t end = mono_ns() + (uint64_t)ms * MS; got < n && mono_ns() < end;) {
+        struct pb_event ev;
+        if (pb_next_event(r->ctx, &ev, 5) == 1 && ev.type == PB_EV_PATH && ev.carrier == up) out[got++] = ev;
+    }
+    return got == n;
+}
+
+/* Ports watched at different times share one grid of rounds once their first round (one to two
+ * intervals long) is over: one wake-up begins the rounds of both, so a card pulled from under
+ * them takes both paths down at the same round. */
+TEST(path_sim_one_grid) {
+    struct rig r;
+    char reply[256];
+    CHECK_INT(rig_open(&r, "path_rtt_us=0"), 0);
+    if (!r.ctx) return;
+    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
+    int fd = rig_connect(&r);
+    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 2", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    CHECK_INT(pb_path_watch(r.ctx, "eth0", "bond0", "10.0.1.100", 100, 2, 2), 0);
+    uint64_t first = mono_ns(), apart = 0;
+    /* Out of step by at least 3 ms, had each port a grid of its own (a loaded host may sleep long). */
+    for (int tries = 0; tries < 10 && (apart < 3 * MS || apart > 97 * MS); tries++) {
+        if (tries > 0) CHECK_INT(pb_path_unwatch(r.ctx, "eth1"), 0);
+        usleep(7000);
+        CHECK_INT(pb_path_watch(r.ctx, "eth1", "bond0", "10.0.1.100", 100, 2, 2), 0);
+        apart = (mono_ns() - first) % (100 * MS);
+    }
+    CHECK(apart >= 3 * MS && apart <= 97 * MS);
+    struct pb_event ev[2];
+    /* Up after two answered rounds: the second on the grid, where every later round of both is. */
+    CHECK(await_verdicts(&r, 1, 2, ev, 1000));
+    /* both paths cut, carrier kept (a pulled card's carrier would pause them), well inside one
+     * 100 ms round: the two lines take a millisecond or so */
+    CHECK_INT(rig_ctl(&r, fd, "path 2 0 down", reply, sizeof reply), 0);
+    CHECK_INT(rig_ctl(&r, fd, "path 2 1 down", reply, sizeof reply), 0);
+    CHECK(await_verdicts(&r, 0, 2, ev, 1000));
+    CHECK(strcmp(ev[0].ifname, ev[1].ifname) != 0);
+    CHECK_INT(ev[0].since_ns, ev[1].since_ns);         /* the same first unanswered round */
+    CHECK_INT(ev[0].monotonic_ns, ev[1].monotonic_ns); /* decided on the same wake-up */
     close(fd);
     rig_close(&r);
 }

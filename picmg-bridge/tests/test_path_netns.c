@@ -151,11 +151,18 @@ static void child(int *pb_failed_) {
     }
     CHECK_STR(up[1].target, "fd00:1::100");
     CHECK_STR(up[2].target, "10.2.0.100");
+    /* Every path up: answers now wait in the ports' rings until the next round begins, and still
+     * count at their arrival time (a round trip of a round's length would be the reading time). */
+    for (uint64_t end = mono() + 5 * INTERVAL * MS; mono() < end;) {
+        struct pb_event ev;
+        CHECK(pb_next_event(ctx, &ev, 10) != 1 || ev.type != PB_EV_PATH || ev.carrier);
+    }
     struct pb_path_info info[4];
     CHECK_INT(pb_path_list(ctx, info, 4), 4);
     for (int i = 0; i < 4; i++) {
         CHECK_INT(info[i].state, 1);
         CHECK(info[i].answered >= ANSWERED && info[i].rounds >= info[i].answered);
+        CHECK(info[i].rtt_ns > 0 && info[i].rtt_ns < INTERVAL * MS / 4);
     }
 
     /* The target's addresses go, carrier stays: down after MISSED rounds. */
@@ -196,6 +203,14 @@ static void child(int *pb_failed_) {
         if (strcmp(info[i].ifname, "a3") == 0) CHECK_INT(info[i].state, 1);
         else if (strcmp(info[i].ifname, "a2") == 0) CHECK_INT(info[i].answered, 0);
     CHECK_INT(pb_path_unwatch(ctx, "a2"), 0);
+
+    /* A path not up yet is read at every answer: its verdict does not wait for the next round
+     * (here the only rounds are 500 ms apart). */
+    CHECK_INT(pb_path_unwatch(ctx, "a0"), 0);
+    CHECK_INT(pb_path_unwatch(ctx, "a3"), 0);
+    CHECK_INT(pb_path_watch(ctx, "a1", "bond1", "fd00:1::100", 500, MISSED, ANSWERED), 0);
+    CHECK(await_path(ctx, "a1", 1, 3000, &ev));
+    CHECK(mono() - ev.monotonic_ns < 100 * MS);
     pb_close(ctx);
 }
 

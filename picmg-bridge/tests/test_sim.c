@@ -575,6 +575,41 @@ TEST(sim_command_from_other_thread_wakes_waiter) {
     rig_close(&r);
 }
 
+static void *long_waiter(void *p) {
+    struct waiter_arg *a = p;
+    a->rc = pb_next_event(a->ctx, &a->ev, 5000);
+    a->woke_at = now_ns();
+    return NULL;
+}
+
+/* A long wait is stopped by pb_interrupt (5 s, not forever, so that a broken interrupt fails the
+ * test instead of hanging it); one asked before anybody waits stops the next wait, and only that. */
+TEST(sim_interrupt_stops_the_waiter) {
+    struct rig r;
+    CHECK_INT(rig_open(&r, ""), 0);
+    rig_drain(&r, 10);
+    struct waiter_arg a = {r.ctx, -1, {0}, 0};
+    pthread_t t;
+    CHECK_INT(pthread_create(&t, NULL, long_waiter, &a), 0);
+    struct timespec ms50 = {0, 50000000};
+    nanosleep(&ms50, NULL);
+    uint64_t asked = now_ns();
+    CHECK_INT(pb_interrupt(r.ctx), 0);
+    pthread_join(t, NULL);
+    CHECK_INT(a.rc, 0);
+    CHECK(a.woke_at - asked < 1000000000u);
+    CHECK_INT(pb_interrupt(r.ctx), 0);
+    struct pb_event ev;
+    uint64_t t0 = now_ns();
+    CHECK_INT(pb_next_event(r.ctx, &ev, 5000), 0);
+    CHECK(now_ns() - t0 < 1000000000u);
+    t0 = now_ns();
+    CHECK_INT(pb_next_event(r.ctx, &ev, 50), 0); /* a timeout again */
+    CHECK(now_ns() - t0 >= 40000000u);
+    CHECK_INT(pb_interrupt(NULL), -EINVAL);
+    rig_close(&r);
+}
+
 struct hammer_arg {
     pb_ctx *ctx;
     int stop;

@@ -35,8 +35,11 @@ import jnr.ffi.byref.PointerByReference;
  */
 public final class BridgeBackplane implements Backplane, PathProbes {
     private static final Logger log = LoggerFactory.getLogger(BridgeBackplane.class);
-    /** How long one pb_next_event call may block: bounds how late close() stops the reader. */
-    static final int WAIT_MS = 200;
+    /**
+     * How long one pb_next_event call may block. close() stops a wait at once (pb_interrupt), so
+     * this only bounds how long a lost interrupt could hold it; the reader does not wake to look.
+     */
+    static final int WAIT_MS = 10_000;
     private static final int ERR_LEN = 256;
     private static final int ENOENT = 2;
 
@@ -355,7 +358,7 @@ public final class BridgeBackplane implements Backplane, PathProbes {
         return c;
     }
 
-    /** Stops the reader thread (within about {@value #WAIT_MS} ms), then closes the context. */
+    /** Stops the reader thread, then closes the context. */
     @Override
     public void close() {
         Thread t;
@@ -363,6 +366,11 @@ public final class BridgeBackplane implements Backplane, PathProbes {
             if (ctx == null) return;
             running = false;
             t = reader;
+        }
+        // The reader sees running only between waits: end the one it is in (or its next).
+        synchronized (commandLock) {
+            Pointer c = ctx;
+            if (t != null && c != null) lib.pb_interrupt(c);
         }
         if (t != null && t != Thread.currentThread()) { // close() from the sink: the loop ends on its own
             boolean interrupted = false;

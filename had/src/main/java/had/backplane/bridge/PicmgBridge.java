@@ -41,6 +41,8 @@ public interface PicmgBridge {
 
     int pb_next_event(Pointer ctx, Pointer event, int timeoutMs);
 
+    int pb_interrupt(Pointer ctx);
+
     int pb_slot_power(Pointer ctx, int slot, int on);
 
     int pb_slot_led(Pointer ctx, int slot, int on);

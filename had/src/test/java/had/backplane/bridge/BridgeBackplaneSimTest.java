@@ -248,7 +248,10 @@ class BridgeBackplaneSimTest {
 
     @Test
     void closeStopsTheReaderAndRefusesCommands() throws InterruptedException {
+        long t0 = System.nanoTime();
         bp.close();
+        // At once, not when the reader's wait of WAIT_MS runs out.
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "close took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         bp.close(); // twice is fine
         Thread.sleep(50);
         assertTrue(Thread.getAllStackTraces().keySet().stream()
