@@ -237,7 +237,7 @@ final class ControlCommands implements ControlServer.Handler {
                 throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + ": extraction " + outcome));
             }
             if (before == SlotState.EMPTY) throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + " is empty"));
-            return actionResult(n, "extraction " + outcome, c.slotView(n));
+            return actionResult(c, n, "extraction " + outcome);
         });
     }
 
@@ -248,7 +248,7 @@ final class ControlCommands implements ControlServer.Handler {
             configured(c, n);
             String outcome = c.cancelExtraction(n, source);
             if (outcome.startsWith("ignored")) throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + ": " + outcome));
-            return actionResult(n, "extraction cancelled: " + outcome, c.slotView(n));
+            return actionResult(c, n, "extraction cancelled: " + outcome);
         });
     }
 
@@ -262,11 +262,16 @@ final class ControlCommands implements ControlServer.Handler {
             if (s.state() == SlotState.FAILED && s.reason() != null && s.reason().startsWith("power-on failed")) {
                 throw new Refusal(new ControlException(Protocol.FAILED, "slot " + n + ": " + s.reason()));
             }
-            return actionResult(n, "powered on", s);
+            return actionResult(c, n, "powered on");
         });
     }
 
-    private Map<String, Object> actionResult(int n, String outcome, SlotView after) {
+    private Map<String, Object> actionResult(Chassis c, int n, String outcome) {
+        // The action's records are committed before the answer is built, so that its warning
+        // tells whether they reached the disk (an action that needed no commit-before-acting
+        // would otherwise be answered with the log's state from before its own records).
+        c.commit();
+        SlotView after = c.slotView(n);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("slot", n);
         m.put("outcome", outcome);

@@ -55,6 +55,19 @@ public final class ChangeLog {
         return sum;
     }
 
+    /**
+     * Whether the switch is still learning where {@code bond}'s frames go at {@code now}: its active
+     * slave changed less than {@link SwitchLearning#LEARN_NANOS} ago. A test that asks whether an
+     * action cost traffic starts once this is false, or it blames the action for the change before.
+     */
+    public synchronized boolean switchLearning(String bond, long now) {
+        for (NetworkChange c : changes) {
+            if (c instanceof NetworkChange.ActiveSlave a && a.bond().equals(bond)
+                    && now - a.nanos() < SwitchLearning.LEARN_NANOS) return true;
+        }
+        return false;
+    }
+
     public synchronized List<NetworkChange> all() {
         return List.copyOf(changes);
     }
