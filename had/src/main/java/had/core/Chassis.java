@@ -279,6 +279,7 @@ public final class Chassis {
         }
         record(req.with("outcome", "accepted"));
         s.extractionForced = force;
+        s.quiesced = false;
         transition(s, SlotState.EXTRACTING, force ? "forced by " + source : null);
         for (NetworkState.Bond b : bondsOf(actual)) {
             if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
@@ -301,6 +302,7 @@ public final class Chassis {
     private void finishExtraction(Slot s) {
         s.leftServiceAt = clock.nanos();
         s.handoverBonds.clear();
+        s.quiesced = true;
         reconcile(); // the slot is no longer in service: its ports leave their bonds, addresses go
         unloadUnusedDrivers(s);
         try {

@@ -99,7 +99,7 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
                            PathView path, DesiredState previous) {
         Map<String, Link> links = new LinkedHashMap<>();
         for (Slot slot : slots) {
-            if (!slot.state.inService()) continue;
+            if (!slot.portsConfigured()) continue;
             for (Map.Entry<Integer, String> port : slot.ports.entrySet()) {
                 addPort(config, slot.number, port.getKey(), port.getValue(), links, problems);
             }
@@ -205,7 +205,7 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
         SlotPort p = bc.primary();
         if (p == null) return null;
         for (Slot s : slots) {
-            if (s.number != p.slot() || !s.state.inService()) continue;
+            if (s.number != p.slot() || !s.portsConfigured()) continue;
             String port = s.ports.get(p.port());
             if (port == null) return null;
             for (PortConfig pc : config.configsFor(p.slot(), p.port())) {

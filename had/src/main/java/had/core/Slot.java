@@ -27,6 +27,8 @@ final class Slot {
     /** Monotonic deadline for the pending stage (ports appearing, quiesce), or 0 when none. */
     long deadline;
     boolean extractionForced;
+    /** EXTRACTING and the quiesce is over: the card's ports leave their bonds. */
+    boolean quiesced;
     /** Bonds whose active slave an extraction moved off this card, until its ports are released. */
     final Set<String> handoverBonds = new HashSet<>();
     boolean attention;
@@ -41,6 +43,15 @@ final class Slot {
 
     Slot(int number) {
         this.number = number;
+    }
+
+    /**
+     * Whether the card's ports keep their configuration: in service, or being extracted and still
+     * quiescing. A reconciliation in the middle of the quiesce (any other card's event causes one)
+     * must not release them early: the switch may still be sending to them.
+     */
+    boolean portsConfigured() {
+        return state == SlotState.ACTIVE || (state == SlotState.EXTRACTING && !quiesced);
     }
 
     /** The card's network functions in function order: index = subdevice. */
@@ -76,6 +87,7 @@ final class Slot {
         ports.clear();
         deadline = 0;
         extractionForced = false;
+        quiesced = false;
         handoverBonds.clear();
         inServicePending = false;
         reason = null;

@@ -16,7 +16,10 @@ public enum SlotState {
     FAILED,
     IGNORED;
 
-    /** The only state in which the card's ports carry configuration. */
+    /**
+     * The card is in service. Its ports carry configuration in this state, and also while an
+     * extraction quiesces ({@link Slot#portsConfigured}).
+     */
     public boolean inService() {
         return this == ACTIVE;
     }

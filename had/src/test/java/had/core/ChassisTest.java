@@ -169,6 +169,27 @@ class ChassisTest {
     }
 
     @Test
+    void aReconciliationDuringTheQuiesceDoesNotReleaseTheLeavingPortsEarly() {
+        insertAll();
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(20);
+        // An operator's reload (a path verdict, another card's coming or going does the same)
+        // makes the core reconcile in the middle of the quiesce.
+        f.chassis.reload(Configs.motorola8216());
+        f.chassis.settle();
+        f.advance(100);
+        assertEquals(SlotState.EXTRACTING, f.state(2));
+        assertEquals(4, bond0().slaves().size(), "slot 2's ports stay until the quiesce is over");
+        assertEquals(f.port(12, 0), bond0().activeSlave());
+        assertTrue(bond0().allSlavesActive());
+        assertEquals(List.of(), f.audits("bond.release"));
+        f.advance(150);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+        assertEquals(2, bond0().slaves().size());
+        assertEquals(0, f.net.changeLog().losses("bond0").size(), f.net.changeLog().losses("bond0").toString());
+    }
+
+    @Test
     void backupSlavesDeliverWhileTheActiveSlaveIsHandedOverAndDropAgainOnceTheCardIsOut() {
         insertAll();
         assertFalse(bond0().allSlavesActive());
