@@ -141,8 +141,11 @@ class ReconcilerTest {
         Slot s2 = activeSlot(2, "eth0", "eth1");
         Slot s16 = activeSlot(16, "eth4");
         DesiredState before = desired(s2, s16);
+        // Extracted, the quiesce over: the cards leave service.
         s2.state = SlotState.EXTRACTING;
+        s2.quiesced = true;
         s16.state = SlotState.EXTRACTING;
+        s16.quiesced = true;
         DesiredState after = desired(s2, s16);
         IfAddress plain = new IfAddress(Configs.ip("10.0.2.1"), 24);
         NetworkState actual = new NetworkState(Map.of(
@@ -168,6 +171,7 @@ class ReconcilerTest {
         Slot s3 = activeSlot(3, "eth0", "eth1");
         DesiredState before = DesiredState.of(vc, List.of(s3), new HashMap<>());
         s3.state = SlotState.EXTRACTING;
+        s3.quiesced = true;
         DesiredState after = DesiredState.of(vc, List.of(s3), new HashMap<>());
         Map<String, NetworkState.Link> links = new HashMap<>();
         for (String p : List.of("eth0", "eth1")) {
