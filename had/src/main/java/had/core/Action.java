@@ -89,6 +89,15 @@ sealed interface Action {
         }
     }
 
+    /** A gratuitous ARP for the bond's addresses out of {@code via}, so the switch learns the port. */
+    record Announce(String bond, String via, String reason) implements Action {
+        public void apply(Network n) { n.announce(bond, via); }
+        public String subject() { return via; }
+        public String describe() { return "announce " + bond + "'s addresses out of " + via + " (" + reason + ")"; }
+        /** A switch that was not told learns at the bond's next frame: nothing to fail a card for. */
+        public boolean failureFailsTheSlot() { return false; }
+    }
+
     record SetActiveSlave(String bond, String ifname, String reason) implements Action {
         public void apply(Network n) { n.setActiveSlave(bond, ifname); }
         public String subject() { return ifname; }

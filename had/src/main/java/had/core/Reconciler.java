@@ -6,6 +6,7 @@ import had.network.NetworkState;
 import java.util.ArrayList;
 import java.lang.reflect.RecordComponent;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.List;
 import java.util.Objects;
@@ -77,6 +78,7 @@ final class Reconciler {
             if (a == null || !a.up()) out.add(new Action.SetUp(b.name(), true));
             NetworkState.Bond ab0 = actual.bond(b.name());
             if (ab0 != null) awayFromDeadPath(b, ab0, out);
+            if (ab0 != null) announceAfterDeadPathRelease(b, ab0, out);
             // Last, so that the leaving ports are released before their frames are dropped again;
             // also what ends a handover that a restart interrupted.
             NetworkState.Bond ab = actual.bond(b.name());
@@ -99,6 +101,25 @@ final class Reconciler {
         if (primary != null && b.livePaths().contains(primary) && takes(a, primary)) next = primary;
         for (String s : a.slaves()) if (next == null && b.livePaths().contains(s) && takes(a, s)) next = s;
         if (next != null) out.add(new Action.SetActiveSlave(b.name(), next, "path of " + a.activeSlave() + " lost"));
+    }
+
+    /**
+     * In the modes without an active slave the driver tells nobody when a slave leaves: a learning
+     * switch keeps sending the bond's frames to the port whose path died until the bond happens to
+     * send something out of another. So when this plan releases a slave for its dead path, each
+     * slave that stays and is up announces the bond's addresses (the switch learns one of them;
+     * which one carries what is the bond's hash, not had's to choose).
+     */
+    private static void announceAfterDeadPathRelease(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
+        if (b.options().mode().hasActiveSlave() || b.outOfBond().isEmpty()) return;
+        Set<String> leaving = new LinkedHashSet<>();
+        for (Action x : out) if (x instanceof Action.Release r && r.bond().equals(b.name())) leaving.add(r.ifname());
+        List<String> dead = leaving.stream().filter(b.outOfBond()::contains).toList();
+        if (dead.isEmpty()) return;
+        String why = "path of " + String.join(", ", dead) + " lost";
+        for (String s : a.slaves()) {
+            if (!leaving.contains(s) && takes(a, s)) out.add(new Action.Announce(b.name(), s, why));
+        }
     }
 
     private static boolean takes(NetworkState.Bond a, String slave) {

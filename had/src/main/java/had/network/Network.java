@@ -37,6 +37,15 @@ public interface Network {
      */
     void setAllSlavesActive(String bond, boolean on);
 
+    /**
+     * Tells the network that {@code bond}'s addresses are reached through its slave {@code via}
+     * now: a gratuitous ARP from the bond's MAC address for each of its IPv4 addresses, sent out of
+     * {@code via}. For the moves the driver announces nothing of (a slave released in the modes
+     * without an active slave): a learning switch would keep the bond's MAC address on the port
+     * that left until the bond happened to send something.
+     */
+    void announce(String bond, String via);
+
     void setUp(String ifname, boolean up);
 
     void setMtu(String ifname, int mtu);

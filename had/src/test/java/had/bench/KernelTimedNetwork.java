@@ -46,6 +46,7 @@ final class KernelTimedNetwork implements Network {
     @Override public void release(String bond, String ifname) { timed(() -> inner.release(bond, ifname)); }
     @Override public void setActiveSlave(String bond, String ifname) { timed(() -> inner.setActiveSlave(bond, ifname)); }
     @Override public void setAllSlavesActive(String bond, boolean on) { timed(() -> inner.setAllSlavesActive(bond, on)); }
+    @Override public void announce(String bond, String via) { timed(() -> inner.announce(bond, via)); }
     @Override public void setUp(String ifname, boolean up) { timed(() -> inner.setUp(ifname, up)); }
     @Override public void setMtu(String ifname, int mtu) { timed(() -> inner.setMtu(ifname, mtu)); }
     @Override public void addAddress(String ifname, IfAddress a) { timed(() -> inner.addAddress(ifname, a)); }

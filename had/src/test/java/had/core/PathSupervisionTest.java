@@ -15,6 +15,7 @@ import had.network.BondMode;
 import had.network.BondOptions;
 import had.network.NetworkException;
 import had.network.NetworkState;
+import had.network.sim.ChangeLog;
 import had.network.PrimaryReselect;
 import java.util.List;
 import java.util.Set;
@@ -182,6 +183,40 @@ class PathSupervisionTest {
         f.path(p, true);
         assertTrue(bond0().slaves().contains(p), "back in the bond once it answers");
         assertEquals(4, bond0().slaves().size());
+    }
+
+    @Test
+    void inModesWithoutAnActiveSlaveTheSlavesThatStayAnnounceTheBondOnceADeadPathIsReleased() {
+        chassis(BondOptions.defaults(BondMode.BALANCE_XOR));
+        allPathsUp();
+        assertEquals(List.of(), f.net.changeLog().announcements("bond0"), "nothing to announce before");
+        String p = f.port(12, 1);
+        long before = f.clock.nanos();
+        f.path(p, false);
+        List<String> stay = bond0().slaves().stream().sorted().toList();
+        assertEquals(3, stay.size());
+        // Out of each slave that stays (the switch learns the bond's MAC on one of them), once.
+        assertEquals(stay, f.net.changeLog().announcements("bond0").stream()
+                .filter(a -> a.nanos() >= before).map(ChangeLog.Announcement::via).sorted().toList());
+        List<String> types = f.audit.stream().map(e -> e.type() + " " + e.fields().getOrDefault("action", "")).toList();
+        int released = types.indexOf("bond.release ");
+        int announced = types.indexOf("net.change announce bond0's addresses out of " + stay.get(0) + " (path of " + p + " lost)");
+        assertTrue(released >= 0 && announced > released, types.toString());
+        f.advance(100);
+        assertEquals(3, f.net.changeLog().announcements("bond0").size(), "not again while nothing changes");
+        // Back in the bond: nothing to announce, the driver sends on it again by itself.
+        f.path(p, true);
+        assertTrue(bond0().slaves().contains(p));
+        assertEquals(3, f.net.changeLog().announcements("bond0").size());
+    }
+
+    @Test
+    void inActiveBackupTheDriverAnnouncesTheNewActiveSlaveItself() {
+        chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
+        allPathsUp();
+        f.path(f.port(2, 0), false);
+        assertTrue(!bond0().activeSlave().equals(f.port(2, 0)));
+        assertEquals(List.of(), f.net.changeLog().announcements("bond0"));
     }
 
     @Test

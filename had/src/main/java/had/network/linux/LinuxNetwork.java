@@ -30,16 +30,23 @@ public final class LinuxNetwork implements Network {
     private final Sysfs sysfs;
     private final BondFiles bondFiles;
     private final Rtnetlink rtnl;
+    private final FrameSender frames;
+
+    /** Whole Ethernet frames out of one interface. */
+    interface FrameSender {
+        void send(String ifname, byte[] frame) throws java.io.IOException;
+    }
 
     /** The network of the process's own kernel and namespace. */
     public LinuxNetwork() {
-        this(Path.of("/"), new KernelRtnetlink(), Sysfs.FILES);
+        this(Path.of("/"), new KernelRtnetlink(), Sysfs.FILES, had.os.PacketSocket::send);
     }
 
-    LinuxNetwork(Path root, Rtnetlink rtnl, Sysfs.Writer writer) {
+    LinuxNetwork(Path root, Rtnetlink rtnl, Sysfs.Writer writer, FrameSender frames) {
         this.sysfs = new Sysfs(root, writer);
         this.bondFiles = new BondFiles(sysfs);
         this.rtnl = rtnl;
+        this.frames = frames;
     }
 
     @Override
@@ -179,6 +186,21 @@ public final class LinuxNetwork implements Network {
     @Override
     public void setAllSlavesActive(String bond, boolean on) {
         sysfs.write(bond, BondFiles.dir(bond) + "all_slaves_active", on ? "1" : "0");
+    }
+
+    @Override
+    public void announce(String bond, String via) {
+        String d = "sys/class/net/" + bond + "/";
+        byte[] mac = GratuitousArp.mac(sysfs.read(d + "address"));
+        int index = Integer.parseInt(sysfs.read(d + "ifindex"));
+        for (IfAddress a : rtnl.addresses().getOrDefault(index, List.of())) {
+            try {
+                frames.send(via, GratuitousArp.frame(mac, a.address()));
+            } catch (java.io.IOException e) {
+                throw new NetworkException(via + ": cannot announce " + a.address().getHostAddress() + " of " + bond
+                        + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override

@@ -27,6 +27,20 @@ public final class ChangeLog {
         }
     }
 
+    /** A gratuitous ARP had sent for {@code bond} out of its slave {@code via} at {@code nanos}. */
+    public record Announcement(long nanos, String bond, String via) {
+    }
+
+    private final List<Announcement> announcements = new ArrayList<>();
+
+    synchronized void announced(Announcement a) {
+        announcements.add(a);
+    }
+
+    public synchronized List<Announcement> announcements(String bond) {
+        return announcements.stream().filter(a -> a.bond().equals(bond)).toList();
+    }
+
     synchronized void add(NetworkChange change) {
         changes.add(change);
     }

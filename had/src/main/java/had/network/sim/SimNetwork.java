@@ -212,6 +212,18 @@ public final class SimNetwork implements Network {
         act(() -> bond(bond).setAllSlavesActive(on));
     }
 
+    /** Checked as the kernel would refuse it (no such bond, a port that is not its slave or is down), then logged. */
+    @Override
+    public void announce(String bond, String via) {
+        act(() -> {
+            SimBond b = bond(bond);
+            SimSlave s = b.slave(via);
+            if (s == null) throw new NetworkException(via + ": cannot announce " + bond + ": not a slave of " + bond);
+            if (!s.deviceUp()) throw new NetworkException(via + ": cannot announce " + bond + ": Network is down");
+            log.announced(new ChangeLog.Announcement(clock.nanos(), bond, via));
+        });
+    }
+
     @Override
     public void setUp(String ifname, boolean up) {
         act(() -> setAdmin(link(ifname), up));

@@ -84,7 +84,15 @@ final class KernelTree {
             Sysfs.FILES.write(file, value);
             afterWrite.accept(root.relativize(file).toString(), value);
         };
-        return new LinuxNetwork(root, rtnl, writer);
+        LinuxNetwork.FrameSender frames = (ifname, frame) -> {
+            StringBuilder hex = new StringBuilder();
+            for (byte b : frame) hex.append(String.format("%02x", b & 0xff));
+            String what = "send " + ifname + " " + hex;
+            trace.add(what);
+            String refusal = failing.get("send " + ifname);
+            if (refusal != null) throw new IOException(refusal);
+        };
+        return new LinuxNetwork(root, rtnl, writer, frames);
     }
 
     KernelTree port(String name, boolean up, boolean carrier, int mtu) {
@@ -120,6 +128,7 @@ final class KernelTree {
         port(name, up, up, 1500);
         String d = "sys/class/net/" + name + "/";
         file(d + "uevent", "DEVTYPE=bond\nINTERFACE=" + name + "\nIFINDEX=" + index(name));
+        file(d + "address", String.format("02:00:00:00:00:%02x", index(name)));
         String b = d + "bonding/";
         String[][] defaults = {{"mode", "balance-rr 0"}, {"miimon", "0"}, {"updelay", "0"}, {"downdelay", "0"},
             {"arp_interval", "0"}, {"arp_ip_target", ""}, {"arp_validate", "none 0"}, {"primary", ""},

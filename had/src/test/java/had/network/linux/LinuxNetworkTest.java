@@ -185,6 +185,28 @@ class LinuxNetworkTest {
     }
 
     @Test
+    void announceSendsOneGratuitousArpPerAddressOfTheBondFromItsMacOutOfTheSlave() {
+        runningBond();
+        tree.addresses.put(tree.index("bond0"), List.of(new IfAddress(IfAddress.fromInt(0x0a000101), 24),
+                new IfAddress(IfAddress.fromInt(0xc0a80a01), 16)));
+        net.announce("bond0", "eth1");
+        // broadcast, from bond0's 02:00:00:00:00:05, ARP request: sender = target = the address
+        assertEquals(List.of(
+                "send eth1 ffffffffffff020000000005" + "0806" + "0001080006040001" + "020000000005" + "0a000101"
+                        + "000000000000" + "0a000101",
+                "send eth1 ffffffffffff020000000005" + "0806" + "0001080006040001" + "020000000005" + "c0a80a01"
+                        + "000000000000" + "c0a80a01"), tree.trace);
+    }
+
+    @Test
+    void anAnnouncementThatCannotBeSentNamesTheSlaveTheAddressAndTheBond() {
+        runningBond();
+        tree.failing.put("send eth1", "Operation not permitted (errno 1)");
+        NetworkException e = assertThrows(NetworkException.class, () -> net.announce("bond0", "eth1"));
+        assertEquals("eth1: cannot announce 10.0.1.1 of bond0: Operation not permitted (errno 1)", e.getMessage());
+    }
+
+    @Test
     void linksAddressesAndVlansGoThroughRtnetlink() throws Exception {
         runningBond();
         IfAddress a = new IfAddress(ip("10.0.2.1"), 24);
