@@ -374,6 +374,14 @@ static int open_port(pb_ctx *ctx, struct pb_path_watch *w, int *learnt) {
  * (the kernel hooks the socket in again); anything else (the interface went) reopens it. */
 static int keeps_port(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ENETDOWN; }
 
+/* A port that is down says nothing about its path: its round is dropped as when its carrier goes
+ * (enslaving a port takes it down, and the link event may come rounds later). */
+static void skip_down_port(struct pkt_prober *pp, int *i, int n) {
+    struct pb_path_watch *w = pp->who[*i];
+    pb_verdict_pause(&w->v);
+    while (*i < n && pp->who[*i] == w) (*i)++;
+}
+
 static void queue_probe(struct pkt_prober *pp, int i, struct pb_path_watch *w, int t) {
     struct pkt_port *port = port_of(w);
     pp->iov[i].iov_base = port->probe[t];
@@ -403,6 +411,10 @@ static void send_batch(pb_ctx *ctx, int n) {
         int err = sent < 0 ? errno : EIO;
         if (err == EINTR) continue;
         if (err == EAGAIN || err == EWOULDBLOCK) return;
+        if (err == ENETDOWN) {
+            skip_down_port(pp, &i, n);
+            continue;
+        }
         struct pb_path_watch *w = pp->who[i++];
         if (keeps_port(err)) continue;
         close_port(port_of(w));
