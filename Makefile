@@ -10,7 +10,7 @@ DEB_DIR  := build/deb
 DEB_VERSION := $(VERSION)-1
 DEB      = $(DEB_DIR)/had_$(DEB_VERSION)_$(shell dpkg --print-architecture).deb
 
-.PHONY: all native java cds run test test-native test-java test-lab test-deb lab deb bench fuzz clean check
+.PHONY: all native java cds run test test-native test-java test-lab test-deb lab deb bench soak fuzz clean check
 
 all: native java cds
 
@@ -73,6 +73,10 @@ bench: all
 	$(MAKE) -C picmg-bridge build/path-bench
 	java @packaging/had.jvm.options \
 	    -Dhad.bridge.lib=$(CURDIR)/$(BRIDGE) -cp "$(JAR):target/lib/*:target/test-classes" had.bench.Bench
+
+# Long: 10,000 slot cycles (SOAK_CYCLES=N for another count); not part of make test or make bench.
+soak: all
+	java @packaging/had.jvm.options -cp "$(JAR):target/lib/*:target/test-classes" had.bench.SoakBench
 
 fuzz:
 	$(MAKE) -C picmg-bridge fuzz

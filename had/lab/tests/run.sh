@@ -12,7 +12,8 @@
 #
 # Six boots: the baseline (a busybox uevent rule, no had), had on conf/had.conf (scenarios a,
 # b, c, d-miimon, e), had on conf/examples/lab-arp.conf with the lab's bad-card pcidrivers.conf
-# (f, d-arp), had on had/lab/conf/lab-vlan.conf (g: bonds of VLAN interfaces), had on
+# (f, d-arp), had on had/lab/conf/lab-vlan.conf (g: bonds of VLAN interfaces; k: killed at VLAN
+# creation), had on
 # had/lab/conf/lab-paths.conf (h, i, j: path supervision in balance-alb, balance-xor, IPv6), had on
 # conf/had.conf killed at each step of an insertion and an extraction (k). A scenario whose
 # had cannot start is reported BLOCKED with had's own words; what the kernel alone can show is
@@ -604,6 +605,34 @@ else
     vlans_deleted() { local p v; for p in "$@"; do for v in 253 254; do audit_has "\"action\":\"delete $p.$v\"" || return 1; done; done; }
     check "(g) extraction of slot 2: had deleted its four VLAN interfaces before power-off; both bonds keep slot 12's" \
         eval 'vlans_deleted $s2f0 $s2f1 && [ "$(g "nslaves bond253")" = 2 ] && [ "$(g "nslaves bond254")" = 2 ] && [ "$(g "active bond253")" = "$(g "ifn 12 0").253" ]'
+
+    # (k) kill -9 in the middle of VLAN creation: slot 2 powered on again (its card stayed in), had
+    # killed (labwatch killon) the moment its audit log gains the first "create VLAN" record, then
+    # started again. Slot 12's VLAN slaves carry on throughout.
+    say "(k) slot 2 powered on again; had killed with SIGKILL at its first VLAN creation, started again"
+    v12=$(g 'slaves bond253; slaves bond254' | tr '\n' ' '); vm=$(mark); old=$HAD_PID; n=0
+    gq "rm -f /run/lab/state/killon.log; setsid $LAB_CACHE/bin/labwatch killon /run/lab/state/audit.log '\"action\":\"create VLAN ' $HAD_PID 90000 > /run/lab/state/killon.log 2>&1 < /dev/null &"
+    until grep -q ' ready$' "$LAB_RUN/state/killon.log" 2>/dev/null || [ $n -ge 100 ]; do sleep 0.1; n=$((n + 1)); done
+    gq "bin/hadctl --socket /run/lab/had.sock insert 2"
+    n=0; while gq "kill -0 $old" && [ $n -lt 300 ]; do sleep 0.2; n=$((n + 1)); done
+    vkilled=$(grep -v ' ready$' "$LAB_RUN/state/killon.log" 2>/dev/null | head -1 | sed -n 's/.*"action":"\(create VLAN [^"]*\)".*/\1/p')
+    had_start had/lab/conf/lab-vlan.conf conf/pcidrivers.conf || say "  (k) VLAN creation: $HAD_BLOCK"
+    gq "until_true 60 '[ \$(nslaves bond253) = 4 ] && [ \$(nslaves bond254) = 4 ]'"
+    g "ip -d -o link show" > "$OUT/k-vlan-links.txt"; g "bin/hadctl --socket /run/lab/had.sock slots" > "$OUT/k-vlan-slots.txt"
+    g "bin/hadctl audit verify /run/lab/state/audit.log" > "$OUT/k-vlan-verify.txt" 2>&1; vv=$?
+    vflaps=$(since "$vm" | grep -cE " link (${v12// /|}) .*(master=- |carrier=0)")
+    # every VLAN of slot 2's ports made, at MTU 9000, in its bond; no other VLAN left behind
+    vlans_whole() {
+        local p v
+        for p in $s2f0 $s2f1; do for v in 253 254; do
+            grep -q ": $p.$v@$p: .* mtu 9000 .* master bond$v .* vlan protocol 802.1Q id $v " "$OUT/k-vlan-links.txt" || return 1
+        done; done
+        [ "$(grep -c '@.* vlan protocol 802.1Q' "$OUT/k-vlan-links.txt")" = 8 ]
+    }
+    check "(k) VLAN creation: killed right after '${vkilled:-no create VLAN record}', started again: slot 2 ACTIVE, its 4 VLANs made at MTU 9000 and enslaved (8 in all, none half-made), audit chain verified" \
+        eval '[ -n "$vkilled" ] && ! gq "kill -0 $old" && [ -n "$HAD_PID" ] && grep -qE "^ *2 +ACTIVE " "$OUT/k-vlan-slots.txt" && vlans_whole && [ $vv = 0 ]'
+    check "(k) VLAN creation: slot 12's VLAN slaves ($v12) never left their bonds nor lost carrier: $vflaps events" \
+        eval '[ -n "$v12" ] && [ "$vflaps" = 0 ]'
 fi
 fi
 # --- boot 5: had on had/lab/conf/lab-paths.conf: path supervision beyond active-backup ----------

@@ -56,6 +56,11 @@ final class HadProcess implements AutoCloseable {
 
     /** Starts {@code bin/had --simulate} on the shipped configuration, its state in {@code dir}, with {@code more} arguments. */
     static HadProcess start(Path top, Path dir, List<String> more) throws Exception {
+        return start(top, dir, more, "");
+    }
+
+    /** The same with {@code javaOptions} added to the JVM's (bin/had's HAD_JAVA_OPTS). */
+    static HadProcess start(Path top, Path dir, List<String> more, String javaOptions) throws Exception {
         Path had = top.resolve("bin/had");
         if (!Files.isExecutable(had)) throw new IllegalStateException(had + " not found: run make bench from the top");
         Files.createDirectories(dir);
@@ -68,6 +73,10 @@ final class HadProcess implements AutoCloseable {
             cmd.addAll(more);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().put("NOTIFY_SOCKET", notify);
+            if (!javaOptions.isEmpty()) {
+                String inherited = pb.environment().getOrDefault("HAD_JAVA_OPTS", "");
+                pb.environment().put("HAD_JAVA_OPTS", (inherited + " " + javaOptions).trim());
+            }
             long t0 = System.nanoTime();
             return new HadProcess(pb.start(), dir, systemd, t0);
         } catch (Exception e) {

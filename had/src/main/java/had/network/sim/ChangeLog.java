@@ -12,9 +12,17 @@ import java.util.Map;
  * replaying them: what availability reports need ("at least one working slave at every instant",
  * "how long without one"). Changes that share an instant are taken together: a slave that is
  * released while another becomes active in the same step leaves no gap.
+ *
+ * <p>Bounded, for a simulated chassis that runs for days: beyond {@link #HELD} x 2 changes the
+ * oldest are folded into the state they leave behind (so intervals still replay from the right
+ * slaves), and beyond {@link #HELD} x 2 losses or announcements the oldest are dropped. Questions
+ * about the last {@link #HELD} of each are answered exactly.
  */
 public final class ChangeLog {
+    static final int HELD = 10_000;
     private final List<NetworkChange> changes = new ArrayList<>();
+    /** Each bond's slaves and their MII state before the oldest change held. */
+    private final Map<String, Map<String, MiiStatus>> base = new LinkedHashMap<>();
     private final List<Loss> losses = new ArrayList<>();
 
     /** Traffic the switch sent to {@code port} of {@code bond} in [from, until) that nothing received. */
@@ -35,6 +43,7 @@ public final class ChangeLog {
 
     synchronized void announced(Announcement a) {
         announcements.add(a);
+        if (announcements.size() > 2 * HELD) announcements.subList(0, announcements.size() - HELD).clear();
     }
 
     public synchronized List<Announcement> announcements(String bond) {
@@ -43,10 +52,16 @@ public final class ChangeLog {
 
     synchronized void add(NetworkChange change) {
         changes.add(change);
+        if (changes.size() > 2 * HELD) {
+            List<NetworkChange> old = changes.subList(0, changes.size() - HELD);
+            for (NetworkChange c : old) apply(base.computeIfAbsent(c.bond(), b -> new LinkedHashMap<>()), c);
+            old.clear();
+        }
     }
 
     synchronized void lost(Loss loss) {
         losses.add(loss);
+        if (losses.size() > 2 * HELD) losses.subList(0, losses.size() - HELD).clear();
     }
 
     public synchronized List<Loss> losses(String bond) {
@@ -112,7 +127,7 @@ public final class ChangeLog {
 
     /** Feeds {@code span} the working-slave count over consecutive pieces of [from, to]. */
     private void replay(String bond, long from, long to, Span span) {
-        Map<String, MiiStatus> slaves = new LinkedHashMap<>();
+        Map<String, MiiStatus> slaves = new LinkedHashMap<>(base.getOrDefault(bond, Map.of()));
         long start = from;
         int i = 0;
         List<NetworkChange> mine = of(bond);

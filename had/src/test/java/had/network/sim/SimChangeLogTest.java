@@ -80,4 +80,20 @@ class SimChangeLogTest extends SimFixture {
         assertEquals(0, log.minWorkingSlaves("bond0", from, nowNanos()));
         assertEquals(2_500_000_000L, log.nanosWithoutWorkingSlave("bond0", from, nowNanos()));
     }
+
+    @Test
+    void aLongRunIsFoldedIntoTheStateItLeftAndStillReplaysRight() {
+        ChangeLog log = new ChangeLog();
+        log.add(new NetworkChange.SlaveAdded(1, "bond0", "eth0", MiiStatus.UP));
+        log.add(new NetworkChange.SlaveAdded(1, "bond0", "eth1", MiiStatus.UP));
+        long t = 2;
+        for (int i = 0; i < 3 * ChangeLog.HELD; i++, t++) {
+            boolean up = i % 2 == 1;
+            log.add(new NetworkChange.SlaveLink(t, "bond0", "eth1", up ? MiiStatus.DOWN : MiiStatus.UP, up ? MiiStatus.UP : MiiStatus.DOWN));
+        }
+        assertTrue(log.all().size() <= 2 * ChangeLog.HELD, "bounded: " + log.all().size());
+        // eth0, enslaved long before the oldest change held, still counts; eth1 flaps
+        assertEquals(1, log.minWorkingSlaves("bond0", t - 10, t));
+        assertEquals(0, log.nanosWithoutWorkingSlave("bond0", t - 10, t));
+    }
 }
