@@ -49,6 +49,12 @@ final class Reconciler {
             }
         }
         releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
+        // Right after the releases: anything between (bringing the released port up again takes
+        // a device open, tens of ms on a slow machine) would keep the switch sending to the dead port.
+        for (DesiredState.Bond b : desired.bonds().values()) {
+            NetworkState.Bond ab = actual.bond(b.name());
+            if (ab != null) announceAfterDeadPathRelease(b, ab, out);
+        }
         deleteStaleVlans(desired, previous, actual, out); // a deleted VLAN leaves its bond too
         out.addAll(options);
         for (DesiredState.Link p : previous.links().values()) {
@@ -78,7 +84,6 @@ final class Reconciler {
             if (a == null || !a.up()) out.add(new Action.SetUp(b.name(), true));
             NetworkState.Bond ab0 = actual.bond(b.name());
             if (ab0 != null) awayFromDeadPath(b, ab0, out);
-            if (ab0 != null) announceAfterDeadPathRelease(b, ab0, out);
             // Last, so that the leaving ports are released before their frames are dropped again;
             // also what ends a handover that a restart interrupted.
             NetworkState.Bond ab = actual.bond(b.name());

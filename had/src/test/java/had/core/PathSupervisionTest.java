@@ -202,6 +202,9 @@ class PathSupervisionTest {
         int released = types.indexOf("bond.release ");
         int announced = types.indexOf("net.change announce bond0's addresses out of " + stay.get(0) + " (path of " + p + " lost)");
         assertTrue(released >= 0 && announced > released, types.toString());
+        // and before anything else: bringing the released port up again (a device open) must not delay it
+        assertTrue(types.subList(released + 1, announced).stream().allMatch(t -> t.startsWith("net.change announce ")),
+                types.subList(released, announced + 1).toString());
         f.advance(100);
         assertEquals(3, f.net.changeLog().announcements("bond0").size(), "not again while nothing changes");
         // Back in the bond: nothing to announce, the driver sends on it again by itself.
