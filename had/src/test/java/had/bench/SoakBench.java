@@ -29,7 +29,10 @@ import java.util.stream.Stream;
  * middle on (end within 2 MiB of the middle), fds and threads flat, every cycle ending with the
  * slot where it should be.
  *
- * <p>Run: {@code make soak} (SOAK_CYCLES=N for another count; 10,000 by default).
+ * <p>Run: {@code make soak} (SOAK_CYCLES=N for another count; 10,000 by default). SOAK_NMT=1 turns
+ * on the JVM's native memory tracking and prints what each of its parts (heap, code, metaspace,
+ * threads, malloc...) committed at the middle and at the end: a diagnosis, not the figure (the
+ * tracking costs memory of its own).
  */
 final class SoakBench {
     static final int SAMPLE_EVERY = 500;
@@ -53,8 +56,11 @@ final class SoakBench {
         StringBuilder r = new StringBuilder();
         String histoMiddle = null, histoEnd = null;
         int planned = 0, yanked = 0;
+        boolean nmt = "1".equals(System.getenv("SOAK_NMT"));
+        String nmtMiddle = null, nmtEnd = null;
         try (HadProcess had = HadProcess.start(top, tmp.resolve("run"), List.of(
-                "--quiesce", "20", "--audit-max-bytes", "262144", "--audit-keep", "4"), "-Dhad.sim.unregister-ms=20")) {
+                "--quiesce", "20", "--audit-max-bytes", "262144", "--audit-keep", "4"),
+                "-Dhad.sim.unregister-ms=20" + (nmt ? " -XX:NativeMemoryTracking=summary" : ""))) {
             Path sim = had.dir.resolve("sim.sock");
             long t0 = System.nanoTime();
             try (SimChassisControl chassis = SimChassisControl.connect(sim, Duration.ofSeconds(10));
@@ -77,20 +83,24 @@ final class SoakBench {
                         yanked++;
                     }
                     await(ctl, 12, "EMPTY");
-                    if (c % SAMPLE_EVERY == 0 || c == cycles) samples.add(sample(had, c, t0));
-                    if (c == cycles / 2) histoMiddle = histogram(had);
+                    if (c % SAMPLE_EVERY == 0 || c == cycles) {
+                        samples.add(sample(had, c, t0));
+                        System.err.println(line(samples.get(samples.size() - 1)).stripTrailing());
+                    }
+                    if (c == cycles / 2) {
+                        histoMiddle = jcmd(had, "GC.class_histogram");
+                        if (nmt) nmtMiddle = jcmd(had, "VM.native_memory", "summary");
+                    }
                 }
-                histoEnd = histogram(had);
+                histoEnd = jcmd(had, "GC.class_histogram");
+                if (nmt) nmtEnd = jcmd(had, "VM.native_memory", "summary");
                 for (int s : new int[] {2, 16}) await(ctl, s, "ACTIVE");
             }
             r.append("Soak: bin/had --simulate --quiesce 20 --audit-max-bytes 262144 --audit-keep 4 (simulated kernel unregistering in 20 ms), ")
                     .append(cycles).append(" cycles of slot 12 (").append(planned).append(" planned extractions, ")
                     .append(yanked).append(" yanks), slots 2 and 16 in service throughout\n");
             r.append("  cycle   time   RSS MiB  peak MiB  threads  fds  audit files\n");
-            for (Sample s : samples) {
-                r.append(String.format(Locale.ROOT, "  %5d  %4d s  %7.1f  %8.1f  %7d  %3d  %d%n", s.cycle(), s.seconds(),
-                        s.rssKib() / 1024.0, s.hwmKib() / 1024.0, s.threads(), s.fds(), s.auditFiles()));
-            }
+            for (Sample s : samples) r.append(line(s));
             Sample first = samples.get(0), mid = samples.get(samples.size() / 2), last = samples.get(samples.size() - 1);
             long max = samples.stream().mapToLong(Sample::rssKib).max().orElse(0);
             double rate = cycles / Math.max(1.0, last.seconds());
@@ -102,6 +112,7 @@ final class SoakBench {
             r.append(String.format(Locale.ROOT, "  threads %d -> %d, fds %d -> %d: %s%n", first.threads(), last.threads(),
                     first.fds(), last.fds(), last.threads() <= first.threads() + 2 && last.fds() <= first.fds() + 2 ? "flat" : "GROWING"));
             if (histoMiddle != null && histoEnd != null) r.append(growth(histoMiddle, histoEnd));
+            if (nmtMiddle != null && nmtEnd != null) r.append(nativeGrowth(nmtMiddle, nmtEnd));
             return r.toString();
         } finally {
             HadProcess.delete(tmp);
@@ -134,11 +145,17 @@ final class SoakBench {
                 had.status("Threads"), had.fds(), files);
     }
 
-    /** jcmd PID GC.class_histogram: a full collection, then the live objects by class. */
-    private static String histogram(HadProcess had) throws Exception {
+    private static String line(Sample s) {
+        return String.format(Locale.ROOT, "  %5d  %4d s  %7.1f  %8.1f  %7d  %3d  %d%n", s.cycle(), s.seconds(),
+                s.rssKib() / 1024.0, s.hwmKib() / 1024.0, s.threads(), s.fds(), s.auditFiles());
+    }
+
+    /** jcmd PID COMMAND... (GC.class_histogram: a full collection, then the live objects by class). */
+    private static String jcmd(HadProcess had, String... command) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(had.process.pid()), "GC.class_histogram")
-                .redirectErrorStream(true).start();
+        List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(had.process.pid())));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out;
@@ -163,6 +180,25 @@ final class SoakBench {
         }
         if (grew.isEmpty()) r.append("    nothing\n");
         return r.toString();
+    }
+
+    /** NMT's "-  Java Heap (reserved=32768KB, committed=20480KB)" lines: committed KiB by part, middle -> end. */
+    static String nativeGrowth(String middle, String end) {
+        Map<String, Long> a = committed(middle), b = committed(end);
+        StringBuilder r = new StringBuilder("  native memory committed (NMT), middle -> end:\n");
+        for (Map.Entry<String, Long> e : b.entrySet()) {
+            long before = a.getOrDefault(e.getKey(), 0L);
+            r.append(String.format(Locale.ROOT, "    %-28s %8d -> %8d KiB (%+d)%n", e.getKey(), before, e.getValue(), e.getValue() - before));
+        }
+        return r.toString();
+    }
+
+    private static Map<String, Long> committed(String nmt) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        java.util.regex.Matcher x = java.util.regex.Pattern
+                .compile("(?m)^(?:-\\s+(.+?) \\(|(Total): )reserved=\\d+KB, committed=(\\d+)KB").matcher(nmt);
+        while (x.find()) m.put(x.group(1) != null ? x.group(1).trim() : x.group(2), Long.parseLong(x.group(3)));
+        return m;
     }
 
     /** " 1:   1234   56789  java.lang.String (java.base@17)" -> class -> {instances, bytes}. */
