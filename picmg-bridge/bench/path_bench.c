@@ -136,17 +136,13 @@ static int send_mode(int argc, char **argv) {
 
 /* ---------- the prober alone, in a namespace of its own ---------- */
 
-static int setup(void) {
+/* Writes lines(f, arg) to a file and gives it to `ip -batch`: one process for every port. */
+static int ip_batch(void (*lines)(FILE *f, int arg), int arg) {
     char path[] = "/tmp/path-bench-XXXXXX";
     int fd = mkstemp(path);
     if (fd < 0) return -1;
     FILE *f = fdopen(fd, "w");
-    fprintf(f, "link set lo up\n");
-    for (int i = 0; i < PORTS; i++) {
-        fprintf(f, "link add p%d type veth peer name q%d\n", i, i);
-        fprintf(f, "addr add 10.3.%d.100/24 dev q%d\n", i, i);
-        fprintf(f, "link set p%d up\nlink set q%d up\n", i, i);
-    }
+    lines(f, arg);
     fclose(f);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "ip -batch %s", path);
@@ -155,20 +151,24 @@ static int setup(void) {
     return rc;
 }
 
-/* ARP on or off at every far end: off, they take a probe in and drop it without an answer. */
-static int far_ends_answer(int on) {
-    char path[] = "/tmp/path-bench-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) return -1;
-    FILE *f = fdopen(fd, "w");
-    for (int i = 0; i < PORTS; i++) fprintf(f, "link set q%d arp %s\n", i, on ? "on" : "off");
-    fclose(f);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "ip -batch %s", path);
-    int rc = system(cmd);
-    unlink(path);
-    return rc;
+static void setup_lines(FILE *f, int unused) {
+    (void)unused;
+    fprintf(f, "link set lo up\n");
+    for (int i = 0; i < PORTS; i++) {
+        fprintf(f, "link add p%d type veth peer name q%d\n", i, i);
+        fprintf(f, "addr add 10.3.%d.100/24 dev q%d\n", i, i);
+        fprintf(f, "link set p%d up\nlink set q%d up\n", i, i);
+    }
 }
+
+static int setup(void) { return ip_batch(setup_lines, 0); }
+
+static void arp_lines(FILE *f, int on) {
+    for (int i = 0; i < PORTS; i++) fprintf(f, "link set q%d arp %s\n", i, on ? "on" : "off");
+}
+
+/* ARP on or off at every far end: off, they take a probe in and drop it without an answer. */
+static int far_ends_answer(int on) { return ip_batch(arp_lines, on); }
 
 /* Pumps events until every port is up; 0, or -1 on timeout or a down verdict. */
 static int all_up(pb_ctx *ctx) {
