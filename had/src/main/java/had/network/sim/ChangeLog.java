@@ -43,25 +43,28 @@ public final class ChangeLog {
 
     synchronized void announced(Announcement a) {
         announcements.add(a);
-        if (announcements.size() > 2 * HELD) announcements.subList(0, announcements.size() - HELD).clear();
+        overflow(announcements).clear();
     }
 
     public synchronized List<Announcement> announcements(String bond) {
         return announcements.stream().filter(a -> a.bond().equals(bond)).toList();
     }
 
+    /** The oldest entries beyond the last {@link #HELD}, once there are twice as many (a view: clear it). */
+    private static <T> List<T> overflow(List<T> list) {
+        return list.size() > 2 * HELD ? list.subList(0, list.size() - HELD) : list.subList(0, 0);
+    }
+
     synchronized void add(NetworkChange change) {
         changes.add(change);
-        if (changes.size() > 2 * HELD) {
-            List<NetworkChange> old = changes.subList(0, changes.size() - HELD);
-            for (NetworkChange c : old) apply(base.computeIfAbsent(c.bond(), b -> new LinkedHashMap<>()), c);
-            old.clear();
-        }
+        List<NetworkChange> old = overflow(changes);
+        for (NetworkChange c : old) apply(base.computeIfAbsent(c.bond(), b -> new LinkedHashMap<>()), c);
+        old.clear();
     }
 
     synchronized void lost(Loss loss) {
         losses.add(loss);
-        if (losses.size() > 2 * HELD) losses.subList(0, losses.size() - HELD).clear();
+        overflow(losses).clear();
     }
 
     public synchronized List<Loss> losses(String bond) {
