@@ -247,9 +247,11 @@ learned_note() { echo "new active ${LEARN_NEW:-none} (${LEARN_TAP:-?}): $([ "$1"
 # record from before the cut must not end the wait
 path_back() { local i; for i in $(seq 1 30); do [[ "$(path_recs "$1" "$2")" == *"down up"* ]] && return 0; sleep 0.5; done; return 1; }
 # path_recs MARK IF: had's path.state records for IF after audit MARK, "down"/"up" in order
-path_recs() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "\"type\":\"path.state\",\"ifname\":\"$2\"" | sed -n 's/.*"up":\(true\|false\).*/\1/p' | sed 's/true/up/; s/false/down/' | tr '\n' ' '; }
+path_recs() { path_lines "$1" "$2" | sed -n 's/.*"up":\(true\|false\).*/\1/p' | sed 's/true/up/; s/false/down/' | tr '\n' ' '; }
+# path_lines MARK IF: had's path.state records for IF after audit MARK
+path_lines() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "\"type\":\"path.state\",\"ifname\":\"$2\""; }
 # path_carrier MARK IF: the carrier (true/false) in had's first path.state record of IF down after MARK
-path_carrier() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "\"type\":\"path.state\",\"ifname\":\"$2\"" | grep '"up":false' | head -1 | sed -n 's/.*"carrier":\(true\|false\).*/\1/p'; }
+path_carrier() { path_lines "$1" "$2" | grep '"up":false' | head -1 | sed -n 's/.*"carrier":\(true\|false\).*/\1/p'; }
 # path_outage BOND MARK: from `hadctl report --format json` on this boot's audit log, the duration
 # (ms) of BOND's first outage with a lost path as its cause that began after audit record MARK
 # (the cut's, not an earlier or later one); empty when there is none
