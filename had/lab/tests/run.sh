@@ -201,6 +201,10 @@ frames_start() {
     done
 }
 frames_stop() { gq "kill $FR_G"; kill "$FR_S" 2>/dev/null; wait "$FR_S" 2>/dev/null; }
+# frame_out IF TEXT: the time of the first frame recorded by frames_start leaving IF in the guest
+# whose line holds TEXT; frames_in TAP TEXT: how many such frames reached switch port TAP
+frame_out() { awk -v i="$1" -v p="$2" '$2 == "frame" && $3 == i && $4 == "out" && index($0, p) { print $1; exit }' "$LAB_RUN/state/frames-$FR_NAME.log"; }
+frames_in() { awk -v i="$1" -v p="$2" '$2 == "frame" && $3 == i && $4 == "in" && index($0, p) { n++ } END { print n + 0 }' "$OUT/frames-sw-$FR_NAME.log"; }
 # learned MARK BOND KIND: after audit MARK, had's first bond.active record for BOND names a
 # new active slave NEW; KIND garp (active-backup: the driver's gratuitous ARP) or 9000 (balance-
 # tlb/alb: its learning frame). Sets LEARN_NEW, LEARN_TAP, LEARN_MS (the first such frame that
@@ -215,9 +219,9 @@ learned() {
     [ -n "$LEARN_NEW" ] && [ -n "$a" ] || return 0
     LEARN_TAP=$(tap_of "$LEARN_NEW")
     local pat="0806 garp"; [ "$3" = 9000 ] && pat="9000"
-    t=$(awk -v i="$LEARN_NEW" -v p="$pat" '$2 == "frame" && $3 == i && $4 == "out" && index($0, p) { print $1; exit }' "$LAB_RUN/state/frames-$FR_NAME.log")
+    t=$(frame_out "$LEARN_NEW" "$pat")
     [ -n "$t" ] && LEARN_MS=$(( (t - a) / 1000000 ))
-    LEARN_SW=$(awk -v i="$LEARN_TAP" -v p="$pat" '$2 == "frame" && $3 == i && $4 == "in" && index($0, p) { n++ } END { print n + 0 }' "$OUT/frames-sw-$FR_NAME.log")
+    LEARN_SW=$(frames_in "$LEARN_TAP" "$pat")
     [ -n "$LEARN_TAP" ] && LEARN_FDB=$(fdb_port "$FR_MAC" "$(switch_of "$LEARN_TAP")")
 }
 # No earlier bound: before the move NEW sent nothing from the bond's MAC (a backup in active-backup,
@@ -230,17 +234,17 @@ learned_ok() { [ -n "$LEARN_MS" ] && [ "$LEARN_MS" -le 50 ] && [ "$LEARN_SW" -ge
 # (its first link event without a master; a mode without an active slave: the driver tells nobody).
 # Sets ANN_MS (the first gratuitous ARP from the bond's MAC that left OTHER in the guest, ms after
 # that release; negative: before it) and ANN_SW (such frames that reached OTHER's switch port).
-# Needs frames_start BOND before the cut. From the kernel's release, not had's record: had
-# records before it acts, and the release itself takes tens of ms under TCG.
+# Needs frames_start BOND before the cut. From the kernel's release, not had's bond.release
+# record: had records an action once it is done, so that record would hide the release's own time.
 announced() {
     local a t tap
     a=$(since "$1" | awk -v i="$2" '$2 == "link" && $3 == i && $4 == "master=-" { print $1; exit }')
     ANN_MS= ANN_SW=0
     [ -n "$a" ] || return 0
-    t=$(awk -v i="$3" '$2 == "frame" && $3 == i && $4 == "out" && index($0, "0806 garp") { print $1; exit }' "$LAB_RUN/state/frames-$FR_NAME.log")
+    t=$(frame_out "$3" "0806 garp")
     [ -n "$t" ] && ANN_MS=$(( (t - a) / 1000000 ))
     tap=$(tap_of "$3")
-    ANN_SW=$(awk -v i="$tap" '$2 == "frame" && $3 == i && $4 == "in" && index($0, "0806 garp") { n++ } END { print n + 0 }' "$OUT/frames-sw-$FR_NAME.log")
+    ANN_SW=$(frames_in "$tap" "0806 garp")
 }
 learned_note() { echo "new active ${LEARN_NEW:-none} (${LEARN_TAP:-?}): $([ "$1" = 9000 ] && echo "learning frame" || echo "gratuitous ARP") out of it ${LEARN_MS:-never} ms after had's bond.active record, $LEARN_SW reached its switch port, bond MAC in the switch's fdb when the ping was over: ${LEARN_FDB:-none}"; }
 # path_back MARK IF: waits (15 s at most) for IF's path to be recorded up again after MARK; an "up"
