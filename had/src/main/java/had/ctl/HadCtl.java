@@ -53,8 +53,8 @@ public final class HadCtl {
         register("reload", "", "re-read had.conf and pcidrivers.conf; a file with errors is refused", HadCtl::reload);
         register("audit", "verify [FILE...]", "check the audit log's hash chain (default /var/lib/had/audit.log)", HadCtl::audit);
         register("report", "[OPTS] [FILE...]", "availability, outages, MTTR from the audit log (report --help)", HadCtl::report);
-        register("drill", "FILE", "run a drill (had/doc/drills.md) against had; --non-interactive: no prompts;"
-                + " exit 0 passed, 1 failed",
+        register("drill", "FILE [OPTS]", "run a drill (had/doc/drills.md) against had; --non-interactive: no prompts;"
+                + " --performer PROGRAM: it does the physical steps; exit 0 passed, 1 failed",
                 had.drill.DrillRunner::command);
     }
 

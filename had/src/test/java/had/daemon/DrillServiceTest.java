@@ -120,6 +120,51 @@ class DrillServiceTest {
         }
     }
 
+    /**
+     * A program does the physical steps: here as the virtual lab does a handle (through had, as
+     * the opened handle would), with every call recorded; its failure fails the step, on record.
+     */
+    @Test
+    void aPerformerProgramDoesThePhysicalStepsAndItsFailureIsOnRecord() throws Exception {
+        try (ServiceFixture had = start()) {
+            Path calls = dir.resolve("calls");
+            String hadctl = "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '" + System.getProperty("java.class.path")
+                    + "' had.ctl.HadCtl --socket '" + had.socket + "'";
+            Path hands = dir.resolve("hands");
+            Files.writeString(hands, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n"
+                    + "case \"$1 $3\" in\n"
+                    + "  'handle open') exec " + hadctl + " extract \"$2\" ;;\n"
+                    + "  'handle close') exec " + hadctl + " cancel \"$2\" ;;\n"
+                    + "  pull*) exit 0 ;;\n"
+                    + "  *) echo \"no hands for $1 here\" >&2; exit 4 ;;\n"
+                    + "esac\n");
+            Files.setPosixFilePermissions(hands, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Path drill = dir.resolve("hands.drill");
+            Files.writeString(drill, """
+                    handle 12 open
+                    wait slot 12 is SAFE_TO_REMOVE within 10s
+                    handle 12 close
+                    wait slot 12 is ACTIVE within 10s
+                    link 2 0 down
+                    expect slot 2 is ACTIVE
+                    """);
+            ServiceFixture.Run r = had.hadctl("drill", drill.toString(), "--performer", hands.toString());
+            assertEquals(1, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains("4 passed, 1 failed, 1 not run"), r.out());
+            assertTrue(r.out().contains("step 5 (line 5): " + hands + " link 2 0 down: exit status 4: no hands for link here"), r.out());
+            assertEquals(List.of("handle 12 open", "handle 12 close", "link 2 0 down"), Files.readAllLines(calls));
+            assertEquals("program " + hands, had.audit(m -> "drill.start".equals(m.get("type"))).get(0).get("performer"));
+            List<String> sources = had.audit(m -> "extraction.requested".equals(m.get("type"))).stream()
+                    .map(m -> m.get("slot") + " " + m.get("outcome")).toList();
+            assertEquals(List.of("12 accepted"), sources, "the program's handle reached had");
+            assertEquals(SlotState.ACTIVE, state(had, 12));
+            assertEquals(AuditVerify.EXIT_INTACT, verify(had));
+            ServiceFixture.Run missing = had.hadctl("drill", drill.toString(), "--performer", dir.resolve("nobody").toString());
+            assertEquals(2, missing.status());
+            assertTrue(missing.err().contains("--performer " + dir.resolve("nobody") + ": no such program"), missing.err());
+        }
+    }
+
     @Test
     void aDrillWithSyntaxErrorsDoesNothing() throws Exception {
         try (ServiceFixture had = start()) {
