@@ -259,9 +259,13 @@ public final class DrillRunner {
             this.runId = runId;
         }
 
+        /** The last step that acted on the chassis (0: none yet): what a {@code wait} watches the effects of. */
+        private int actingStep;
+
         /** Does the step; returns what there is to say about it (may be empty). */
         String perform(Drill.Step step) throws StepFailed, ControlClient.Unreachable {
             Drill.Action a = step.action();
+            if (!(a instanceof Drill.Wait || a instanceof Drill.Expect || a instanceof Drill.Sleep)) actingStep = step.number();
             if (a instanceof Drill.Insert i) {
                 performer.insert(i);
             } else if (a instanceof Drill.Handle h) {
@@ -269,7 +273,7 @@ public final class DrillRunner {
             } else if (a instanceof Drill.Remove r) {
                 if (r.planned()) {
                     Map<String, Object> s = slot(r.slot());
-                    if (!"SAFE_TO_REMOVE".equals(s.get("state"))) {
+                    if (!"SAFE_TO_REMOVE".equals(s.get("state")) && !leftOnceSafe(r.slot())) {
                         throw new StepFailed("slot " + r.slot() + " is " + s.get("state") + ", not SAFE_TO_REMOVE: pulling"
                                 + " it now would be a surprise removal (wait for SAFE_TO_REMOVE, or use yank)");
                     }
@@ -307,10 +311,17 @@ public final class DrillRunner {
                 long t0 = System.nanoTime();
                 long deadline = t0 + w.withinMs() * 1_000_000;
                 boolean audit = w.condition() instanceof Drill.Outage || w.condition() instanceof Drill.AddressIs;
+                long historyAt = t0;
                 for (;;) {
                     Verdict v = check(w.condition());
                     if (v.holds()) return v.seen();
-                    if (System.nanoTime() - deadline > 0) {
+                    boolean late = System.nanoTime() - deadline > 0;
+                    if (hasHistory(w.condition()) && (late || System.nanoTime() - historyAt >= AUDIT_POLL_MS * 1_000_000)) {
+                        historyAt = System.nanoTime();
+                        Verdict h = reached(w.condition());
+                        if (h.holds()) return h.seen() + "; now " + v.seen();
+                    }
+                    if (late) {
                         throw new StepFailed("waited " + seconds(w.withinMs()) + " for " + w.condition().text() + "; " + v.seen());
                     }
                     sleep(audit ? AUDIT_POLL_MS : POLL_MS);
@@ -474,6 +485,47 @@ public final class DrillRunner {
             boolean up = Boolean.TRUE.equals(last.get("up"));
             return new Verdict(up == a.up(), "address " + a.address() + " is " + (up ? "up" : "down")
                     + (last.get("active") == null ? "" : " (on " + last.get("active") + ")"));
+        }
+
+        /** A slot's state and indicators: had records every change, so a wait cannot miss one that came and went. */
+        private static boolean hasHistory(Drill.Condition c) {
+            return c instanceof Drill.SlotIs || c instanceof Drill.SlotIndicator;
+        }
+
+        /**
+         * Whether had recorded the condition becoming true since the last acting step began: a
+         * state that lasted less than a poll (a card that leaves the moment its slot is powered
+         * off, as an operator who pulls at once, or a chassis that ejects it) still counts.
+         */
+        Verdict reached(Drill.Condition c) throws StepFailed {
+            int since = actingStep <= 1 ? 0 : actingStep;
+            boolean seenBoundary = false;
+            for (Map<String, Object> r : records(r -> isBoundary(r, since))) {
+                if (!seenBoundary) {
+                    seenBoundary = isBoundary(r, since);
+                    continue;
+                }
+                if (r.get("slot") == null || r.containsKey("error")) continue;
+                if (c instanceof Drill.SlotIs s && "slot.state".equals(r.get("type")) && num(r.get("slot")) == s.slot()
+                        && s.state().equals(r.get("to"))) {
+                    return new Verdict(true, "slot " + s.slot() + " was " + s.state() + " at " + r.get("time") + " (seq " + r.get("seq") + ")");
+                }
+                if (c instanceof Drill.SlotIndicator s && ("slot." + s.indicator()).equals(r.get("type")) && num(r.get("slot")) == s.slot()
+                        && Boolean.valueOf(s.on()).equals(r.get("on"))) {
+                    return new Verdict(true, "slot " + s.slot() + " " + s.indicator() + " was " + (s.on() ? "on" : "off") + " at "
+                            + r.get("time") + " (seq " + r.get("seq") + ")");
+                }
+            }
+            return new Verdict(false, "");
+        }
+
+        /** The card left its slot after had made it safe to remove (it went the moment the slot lost power). */
+        private boolean leftOnceSafe(int slot) throws StepFailed {
+            Map<String, Object> last = null;
+            for (Map<String, Object> r : records(r -> "slot.state".equals(r.get("type")))) {
+                if ("slot.state".equals(r.get("type")) && r.get("slot") != null && num(r.get("slot")) == slot) last = r;
+            }
+            return last != null && "SAFE_TO_REMOVE".equals(last.get("from")) && "EMPTY".equals(last.get("to"));
         }
 
         private boolean isBoundary(Map<String, Object> r, int sinceStep) {
