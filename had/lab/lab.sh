@@ -48,6 +48,8 @@ help() {
   status                       slots, bonds and addresses in the guest
   log [N]                      the last N lines of had's log (default 40); audit: the audit log
   hadctl ARGS...               hadctl in the guest (slots, bonds, extract SLOT, ...)
+  drill FILE                   hadctl drill FILE in the guest, the lab doing its physical steps
+                               (guest/perform.sh), e.g. drill conf/drills/planned-swap.drill
   guest CMD...                 run a command in the guest (e.g. guest cat /proc/net/bonding/bond0)
   quit                         stop had, QEMU and the namespaces
   slots: $slots   peer: ${LAB_PEER_BOND%/*} ${LAB_PEER_CONFIG1%/*}   run dir: $LAB_RUN
@@ -67,6 +69,11 @@ while IFS= read -r -e -p "lab> " line; do
         ping) for a in ${2:-${LAB_PEER_BOND%.*}.1 ${LAB_PEER_CONFIG1%.*}.1}; do lab_ping -c 3 -i 0.2 -W 1 "$a" | tail -2; done ;;
         status) lab_guest 'for s in /sys/bus/pci/slots/*; do echo "slot ${s##*/}: power=$(cat $s/power) attention=$(cat $s/attention) adapter=$(cat $s/adapter)"; done; for b in $(cat /sys/class/net/bonding_masters); do echo "$b: slaves=$(cat /sys/class/net/$b/bonding/slaves) active=$(cat /sys/class/net/$b/bonding/active_slave)"; done; ip -br addr; lsmod | grep -E "^(e1000|bonding)" | cut -c1-40' ;;
         hadctl) shift; lab_guest "bin/hadctl --socket /run/lab/had.sock $*" ;;
+        drill)
+            [ -f "${2:-}" ] || { echo "  drill FILE: no such file ${2:-}"; continue; }
+            lab_perform_serve & serve=$!
+            LAB_GUEST_TIMEOUT=900 lab_guest "HADCTL_SOCKET=/run/lab/had.sock bin/hadctl drill '$(readlink -f "$2")' --non-interactive --performer $LAB_DIR/guest/perform.sh"
+            kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null ;;
         log) tail -n "${2:-40}" "$LAB_RUN/state/had.log" ;;
         audit) tail -n "${2:-20}" "$LAB_RUN/state/audit.log" ;;
         guest) shift; lab_guest "$*" ;;

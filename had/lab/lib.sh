@@ -178,7 +178,7 @@ lab_ping() { ip netns exec "$LAB_NS-peer" ping "$@"; }
 lab_boot() {
     LAB_RUN=$1; shift
     mkdir -p "$LAB_RUN/state"
-    rm -f "$LAB_RUN"/{qmp.sock,agent.sock} "$LAB_RUN"/state/*
+    rm -f "$LAB_RUN"/{qmp.sock,agent.sock,perform.sock} "$LAB_RUN"/state/*
     local ports=() i=0 s
     for s in "$@"; do
         ports+=(-device "pcie-root-port,id=rp$s,chassis=1,slot=$s,bus=pcie.0,addr=$(printf 0x%x $((4 + i)))")
@@ -193,16 +193,18 @@ lab_boot() {
         -append "console=ttyS0 panic=-1 rdinit=/init quiet lab.top=$LAB_TOP lab.cache=$LAB_CACHE" \
         -qmp unix:"$LAB_RUN/qmp.sock",server=on,wait=off \
         -serial file:"$LAB_RUN/console.log" -serial unix:"$LAB_RUN/agent.sock",server=on,wait=off \
+        -serial unix:"$LAB_RUN/perform.sock",server=on,wait=off \
         -monitor none -display none -nographic </dev/null >"$LAB_RUN/qemu.log" 2>&1 &
     LAB_QEMU_PID=$!
     local t=0
-    until [ -S "$LAB_RUN/qmp.sock" ] && [ -S "$LAB_RUN/agent.sock" ]; do
+    until [ -S "$LAB_RUN/qmp.sock" ] && [ -S "$LAB_RUN/agent.sock" ] && [ -S "$LAB_RUN/perform.sock" ]; do
         kill -0 "$LAB_QEMU_PID" 2>/dev/null || lab_die "qemu exited: $(cat "$LAB_RUN/qemu.log")"
         t=$((t + 1)); [ $t -gt 100 ] && lab_die "qemu sockets did not appear"
         sleep 0.1
     done
     lab_qmp_open
     lab_agent_open
+    lab_perform_open
     lab_await_console "@@ READY" 120
 }
 
@@ -272,6 +274,73 @@ lab_guest() {
     return 124
 }
 
+# The lab's hands for drills: requests from the guest's third serial port (guest/perform.sh,
+# hadctl drill's --performer there), served on the host by lab_perform_serve.
+lab_perform_open() {
+    mkfifo "$LAB_RUN/perform.in" "$LAB_RUN/perform.out"
+    socat - UNIX-CONNECT:"$LAB_RUN/perform.sock" <"$LAB_RUN/perform.in" >"$LAB_RUN/perform.out" 2>/dev/null &
+    LAB_PERFORM_SOCAT=$!
+    exec {LAB_PIN}>"$LAB_RUN/perform.in" {LAB_POUT}<"$LAB_RUN/perform.out"
+}
+
+# lab_perform_serve: answers "ID STEP WORDS..." lines with "@@ID ok" or "@@ID error WHY", one
+# at a time, until killed; each request and its answer go to $LAB_RUN/perform-host.log. Run it in
+# the background while a drill runs in the guest: it uses the QMP connection, so nothing else may
+# then.
+lab_perform_serve() {
+    local line id msg rc
+    while IFS= read -r line <&"$LAB_POUT"; do
+        line=${line%$'\r'}
+        id=${line%% *}
+        [ -n "$id" ] && [ "$id" != "$line" ] || continue
+        # shellcheck disable=SC2086 # the step's words are its arguments
+        msg=$(lab_perform ${line#* } 2>&1); rc=$?
+        msg=$(printf '%s\n' "$msg" | grep . | tail -1)
+        if [ $rc = 0 ]; then printf '@@%s ok\n' "$id"; else printf '@@%s error %s\n' "$id" "${msg:-failed}"; fi >&"$LAB_PIN"
+        printf '%s %s -> %s %s\n' "$(date +%T.%N)" "${line#* }" "$([ $rc = 0 ] && echo ok || echo error)" "$msg" >> "$LAB_RUN/perform-host.log"
+    done
+}
+
+# lab_perform STEP WORDS...: a drill's physical step, done to the virtual chassis (a card through
+# QMP, a link through the NIC's link state, a path through the switch). Returns once QEMU has done
+# it; the guest side (perform.sh) waits for what the guest kernel must see.
+lab_perform() {
+    case $1 in
+        insert)
+            [ $# = 4 ] || { echo "insert SLOT VVVV:DDDD PORTS"; return 1; }
+            local model
+            case $3 in
+                8086:10d3) model=e1000e ;;
+                8086:100e) model=e1000 ;;
+                8086:100f) model=e1000-82545em ;;
+                *) echo "the lab has no card $3 (it has 8086:10d3 e1000e, 8086:100e e1000, 8086:100f e1000-82545em; no subsystem ids)"; return 1 ;;
+            esac
+            [[ $4 =~ ^[1-8]$ ]] || { echo "the lab's cards have 1 to 8 ports, not $4"; return 1; }
+            [ -z "$(lab_present "$2")" ] || { echo "slot $2 already holds a card"; return 1; }
+            lab_insert "$2" "$4" "$model" ;;
+        pull|yank)
+            [ $# = 2 ] || { echo "$1 SLOT"; return 1; }
+            # A card had powered off is already out of the machine (QEMU drops it at power-off).
+            if [ -n "$(lab_present "$2")" ]; then
+                [ "$1" = pull ] && { echo "slot $2's card is still in the machine: had has not powered it off"; return 1; }
+                lab_yank "$2" || return 1
+            fi
+            # device_del is pciehp's attention button: the guest powers the slot off 5 s later.
+            local i
+            for i in $(seq 1 300); do [ -z "$(lab_present "$2")" ] && return 0; sleep 0.1; done
+            echo "slot $2's card still in the machine 30 s after device_del"; return 1 ;;
+        link)
+            [ $# = 4 ] || { echo "link SLOT PORT up|down"; return 1; }
+            lab_present "$2" | grep -qx "c$2p$3" || { echo "slot $2 has no port $3"; return 1; }
+            lab_qmp set_link "{\"name\":\"c$2p$3\",\"up\":$([ "$4" = up ] && echo true || echo false)}" >/dev/null ;;
+        path)
+            [ $# = 4 ] || { echo "path SLOT PORT up|down"; return 1; }
+            lab_present "$2" | grep -qx "c$2p$3" || { echo "slot $2 has no port $3"; return 1; }
+            if [ "$4" = up ]; then lab_restore "$2" "$3"; else lab_cut "$2" "$3"; fi ;;
+        *) echo "the lab has no hands for '$1'"; return 1 ;;
+    esac
+}
+
 # --- cards --------------------------------------------------------------------------------------
 
 # lab_insert SLOT [PORTS [MODEL]]: a card with PORTS functions (1..8, default 2), the highest
@@ -302,7 +371,7 @@ lab_present() {
 # and veth in them). Safe to call twice and from a trap.
 lab_cleanup() {
     local p
-    for p in "$LAB_QEMU_PID" "${LAB_QMP_SOCAT:-}" "${LAB_AGENT_SOCAT:-}"; do
+    for p in "$LAB_QEMU_PID" "${LAB_QMP_SOCAT:-}" "${LAB_AGENT_SOCAT:-}" "${LAB_PERFORM_SOCAT:-}"; do
         if [ -n "$p" ]; then kill "$p" 2>/dev/null || true; fi
     done
     if [ -n "$LAB_QEMU_PID" ]; then
@@ -310,9 +379,10 @@ lab_cleanup() {
         kill -9 "$LAB_QEMU_PID" 2>/dev/null || true
         wait "$LAB_QEMU_PID" 2>/dev/null || true
     fi
-    LAB_QEMU_PID=; LAB_QMP_SOCAT=; LAB_AGENT_SOCAT=
+    LAB_QEMU_PID=; LAB_QMP_SOCAT=; LAB_AGENT_SOCAT=; LAB_PERFORM_SOCAT=
     if [ -n "${LAB_QIN:-}" ]; then exec {LAB_QIN}>&- {LAB_QOUT}<&-; LAB_QIN=; fi
     if [ -n "${LAB_AIN:-}" ]; then exec {LAB_AIN}>&- {LAB_AOUT}<&-; LAB_AIN=; fi
+    if [ -n "${LAB_PIN:-}" ]; then exec {LAB_PIN}>&- {LAB_POUT}<&-; LAB_PIN=; fi
     if [ -n "$LAB_NS" ]; then
         ip netns pids "$LAB_NS" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
         ip netns pids "$LAB_NS-peer" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
@@ -320,7 +390,7 @@ lab_cleanup() {
         ip netns del "$LAB_NS-peer" 2>/dev/null || true
         LAB_NS=
     fi
-    if [ -n "$LAB_RUN" ]; then rm -f "$LAB_RUN"/{qmp,agent}.{in,out}; fi
+    if [ -n "$LAB_RUN" ]; then rm -f "$LAB_RUN"/{qmp,agent,perform}.{in,out}; fi
     return 0
 }
 

@@ -55,6 +55,8 @@ chroot $H /run/lab/bin/modprobe tls || fail "modprobe tls"
 chroot $H /run/lab/bin/modprobe bonding max_bonds=0 || fail "modprobe bonding"
 ip link set lo up
 stty -F /dev/ttyS1 raw -echo 115200
+# The third serial port carries guest/perform.sh's requests for a drill's physical steps to the host.
+stty -F /dev/ttyS2 raw -echo 115200
 echo "@@ READY kernel $(uname -r)"
 chroot $H /bin/bash "$TOP/had/lab/guest/agent.sh" </dev/ttyS1 >/dev/ttyS1 2>&1
 echo "@@ agent ended"
