@@ -15,6 +15,7 @@ import had.drivers.Drivers;
 import had.network.Network;
 import had.network.NetworkException;
 import had.network.NetworkState;
+import had.network.PrimaryReselect;
 import had.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,6 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class Chassis {
     private static final Logger log = LoggerFactory.getLogger(Chassis.class);
     private static final int MAX_ROUNDS = 4;
+
+    /** Bonds in the handover window of an active-slave move had made, and when each window ends. */
+    private final Map<String, Long> handovers = new HashMap<>();
+    /** Bonds whose driver was, at the last reconciliation, about to take the primary back. */
+    private final Set<String> failbacksAwaited = new HashSet<>();
 
     private final Backplane backplane;
     private final Network network;
@@ -123,9 +129,10 @@ public final class Chassis {
         commit();
     }
 
-    /** Runs what is due: port timeouts and the end of quiesce windows. */
+    /** Runs what is due: port timeouts, the end of quiesce and handover windows. */
     public void tick() {
         long now = clock.nanos();
+        if (handovers.values().removeIf(end -> now - end >= 0)) dirty = true;
         for (Slot s : slots.values()) {
             if (s.deadline == 0 || now - s.deadline < 0) continue;
             s.deadline = 0;
@@ -143,6 +150,7 @@ public final class Chassis {
     public long nextDeadline() {
         long next = Long.MAX_VALUE;
         for (Slot s : slots.values()) if (s.deadline != 0 && s.deadline - next < 0) next = s.deadline;
+        for (long end : handovers.values()) if (end - next < 0) next = end;
         long hold = paths.nextHoldEnd();
         return hold - next < 0 ? hold : next;
     }
@@ -327,6 +335,9 @@ public final class Chassis {
             case EXTRACTING -> {
                 record(ev.with("outcome", outcome = "restored"));
                 s.deadline = 0;
+                // The extraction's handover goes on for the move back to the primary (restorePrimaries).
+                long end = clock.nanos() + settings.quiesceMs() * 1_000_000L;
+                for (String b : s.handoverBonds) stretchHandover(b, end);
                 s.handoverBonds.clear();
                 transition(s, SlotState.ACTIVE, null);
                 reconcile();
@@ -423,6 +434,8 @@ public final class Chassis {
             break;
         }
         if (!carrier && inventoryDone) for (AuditEvent e : services.carrierLost(ifname, at)) record(e);
+        // A primary whose carrier is back is about to be taken again by the driver: hand over first.
+        if (carrier && inventoryDone) dirty = true;
     }
 
     private void pathChanged(BackplaneEvent.PathChanged e) {
@@ -476,13 +489,18 @@ public final class Chassis {
         if (!inventoryDone) return;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Map<Integer, String> problems = new HashMap<>();
-            DesiredState desired = DesiredState.of(config, slots.values(), problems, paths, applied);
+            DesiredState desired = DesiredState.of(config, slots.values(), problems, paths, applied, handovers.keySet());
             for (Map.Entry<Integer, String> p : problems.entrySet()) {
                 Slot s = slots.get(p.getKey());
                 if (s != null && s.state == SlotState.ACTIVE) transition(s, SlotState.FAILED, p.getValue());
             }
-            if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied);
-            List<Action> plan = Reconciler.plan(desired, applied, network.read(), knownInterfaces());
+            if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
+            NetworkState actual = network.read();
+            List<Action> plan = Reconciler.plan(desired, applied, actual, knownInterfaces());
+            if (handOver(Reconciler.activeSlaveMoves(plan, actual, desired), pendingFailbacks(desired, actual), desired)) {
+                desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
+                plan = Reconciler.plan(desired, applied, actual, knownInterfaces());
+            }
             if (plan.isEmpty()) {
                 recordPathDecisions(desired);
                 applied = desired;
@@ -496,6 +514,59 @@ public final class Chassis {
         }
         if (paths.sync(applied.probed(), this::record)) dirty = true;
         log.warn("the network did not settle after {} rounds of changes", MAX_ROUNDS);
+    }
+
+    /**
+     * Opens (or stretches) the handover window of each bond whose active slave had is about to
+     * move: {@code moves}, by this plan; {@code pending}, by the driver, as soon as the primary
+     * had gave it is up. In the window the old active port, a backup from then on, still delivers
+     * what the switch sends it until the driver's gratuitous ARP taught the switch the new one (in
+     * active-backup the driver drops what a backup receives). A pending move keeps the window open;
+     * it lasts {@link Settings#quiesceMs()} from the move. Returns whether a bond's window opened
+     * now, so that the plan must begin with the handover.
+     */
+    private boolean handOver(Set<String> moves, Set<String> pending, DesiredState desired) {
+        if (settings.quiesceMs() == 0) return false;
+        long end = clock.nanos() + settings.quiesceMs() * 1_000_000L;
+        boolean opened = false;
+        Set<String> moved = new HashSet<>(moves);
+        // A move the driver was waiting to make has been made (or will not be): the window runs from now.
+        for (String b : failbacksAwaited) if (!pending.contains(b)) moved.add(b);
+        failbacksAwaited.clear();
+        failbacksAwaited.addAll(pending);
+        moved.addAll(pending);
+        for (String b : moved) {
+            DesiredState.Bond d = desired.bonds().get(b);
+            if (d == null) continue;
+            opened |= !d.handover();
+            stretchHandover(b, end);
+        }
+        return opened;
+    }
+
+    private void stretchHandover(String bond, long end) {
+        handovers.merge(bond, end, (x, y) -> y - x > 0 ? y : x);
+    }
+
+    /**
+     * The bonds whose driver will move the active slave to the primary had gave it any moment now:
+     * the primary is enslaved and has its carrier, but the driver has not taken it yet (its MII
+     * status not up: updelay, or the next miimon round) and primary_reselect says it will. Only
+     * under miimon, where that wait is bounded: the ARP monitor may keep a port with carrier down
+     * for as long as its path is dead, and the handover would stay on all that time.
+     */
+    private static Set<String> pendingFailbacks(DesiredState desired, NetworkState actual) {
+        Set<String> out = new HashSet<>();
+        for (DesiredState.Bond b : desired.bonds().values()) {
+            String p = b.options().primary();
+            NetworkState.Bond ab = actual.bond(b.name());
+            NetworkState.Link pl = p == null ? null : actual.link(p);
+            if (ab == null || pl == null || !ab.options().mode().hasActiveSlave() || ab.activeSlave() == null
+                    || ab.options().miimon() == 0) continue;
+            if (b.options().primaryReselect() != PrimaryReselect.ALWAYS || p.equals(ab.activeSlave())) continue;
+            if (ab.slaves().contains(p) && pl.carrier() && !Boolean.TRUE.equals(ab.slaveUp().get(p))) out.add(b.name());
+        }
+        return out;
     }
 
     /**

@@ -26,8 +26,9 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
 
     /**
      * A bond had keeps, with options whose primary is resolved to an interface (or null).
-     * {@code handover}: an extraction is moving this bond's active slave off a card, and the
-     * card's ports, backups by then, must still deliver what reaches them (see
+     * {@code handover}: had is moving this bond's active slave (off a card being extracted, back
+     * to its primary, away from a dead path), and the old port, a backup by then, must still
+     * deliver what reaches it until the switch has learned the new one (see
      * {@link had.network.Network#setAllSlavesActive}). {@code deadPaths} and {@code livePaths}: the
      * bond's ports whose path the probes found dead, and found working (neither: not decided);
      * {@code outOfBond}: the ports kept out of the bond for their dead path.
@@ -86,7 +87,7 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
 
     /** Builds the desired state; problems that make a port unusable are reported to {@code problems}. */
     static DesiredState of(ChassisConfig config, Collection<Slot> slots, Map<Integer, String> problems) {
-        return of(config, slots, problems, PathView.NONE, NOTHING);
+        return of(config, slots, problems, PathView.NONE, NOTHING, Set.of());
     }
 
     /**
@@ -94,9 +95,10 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
      * avoided as had/doc/path-supervision.md says, but a bond never loses its last port whose path
      * might still work: when every path of a bond is dead, it stays as it was ({@code previous}).
      * A path held off after flapping is not given traffic, as if it were still dead.
+     * {@code handovers}: bonds in the handover window of an active-slave move had made.
      */
     static DesiredState of(ChassisConfig config, Collection<Slot> slots, Map<Integer, String> problems,
-                           PathView path, DesiredState previous) {
+                           PathView path, DesiredState previous, Set<String> handovers) {
         Map<String, Link> links = new LinkedHashMap<>();
         for (Slot slot : slots) {
             if (!slot.portsConfigured()) continue;
@@ -107,7 +109,7 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
         Map<String, Bond> bonds = new LinkedHashMap<>();
         Map<String, Paths.Watch> probed = new LinkedHashMap<>();
         for (BondConfig bc : config.bonds().values()) {
-            boolean handover = false;
+            boolean handover = handovers.contains(bc.name());
             for (Slot s : slots) handover |= s.handoverBonds.contains(bc.name());
             String primary = primaryOf(bc, slots, config);
             Set<String> dead = new LinkedHashSet<>(), live = new LinkedHashSet<>(), out = new LinkedHashSet<>();

@@ -28,6 +28,11 @@ final class Reconciler {
 
     static List<Action> plan(DesiredState desired, DesiredState previous, NetworkState actual, Set<String> known) {
         List<Action> out = new ArrayList<>();
+        // A handover begins before anything that moves the active slave (it ends last, below).
+        for (DesiredState.Bond b : desired.bonds().values()) {
+            NetworkState.Bond ab = actual.bond(b.name());
+            if (ab != null && b.handover() && !ab.allSlavesActive()) out.add(new Action.SetAllSlavesActive(b.name(), true, "handover"));
+        }
         deleteBondsNoLongerConfigured(desired, previous, actual, out);
         Set<String> releasedForModeChange = new HashSet<>();
         // Option changes wait for the releases: since Linux 6.0 a bond whose primary is cleared
@@ -87,11 +92,44 @@ final class Reconciler {
             // Last, so that the leaving ports are released before their frames are dropped again;
             // also what ends a handover that a restart interrupted.
             NetworkState.Bond ab = actual.bond(b.name());
-            if (ab != null && ab.allSlavesActive() != b.handover()) {
-                out.add(new Action.SetAllSlavesActive(b.name(), b.handover(), b.handover() ? "handover" : "handover over"));
-            }
+            if (ab != null && ab.allSlavesActive() && !b.handover()) out.add(new Action.SetAllSlavesActive(b.name(), false, "handover over"));
         }
         return out;
+    }
+
+    /**
+     * The bonds whose active slave {@code plan} moves to another slave: a write of the active
+     * slave; a write of a primary that is up and not already active; the enslaving of the primary
+     * {@code desired} names while it has its carrier. The driver takes a newly written or newly
+     * enslaved primary at once, whatever primary_reselect says (bond_option_primary_set and
+     * bond_enslave set force_primary), as soon as its link is up.
+     */
+    static Set<String> activeSlaveMoves(List<Action> plan, NetworkState actual, DesiredState desired) {
+        Set<String> moved = new LinkedHashSet<>();
+        for (Action x : plan) {
+            String bond, to;
+            boolean up;
+            if (x instanceof Action.SetActiveSlave a) {
+                bond = a.bond();
+                to = a.ifname();
+                up = takes(actual.bond(bond), to);
+            } else if (x instanceof Action.SetBondOptions o) {
+                bond = o.bond();
+                to = o.options().primary();
+                up = takes(actual.bond(bond), to);
+            } else if (x instanceof Action.Enslave e && desired.bonds().containsKey(e.bond())) {
+                bond = e.bond();
+                to = desired.bonds().get(bond).options().primary();
+                NetworkState.Link l = actual.link(e.ifname());
+                up = e.ifname().equals(to) && l != null && l.carrier();
+            } else {
+                continue;
+            }
+            NetworkState.Bond ab = actual.bond(bond);
+            if (!up || ab == null || !ab.options().mode().hasActiveSlave() || ab.activeSlave() == null) continue;
+            if (!to.equals(ab.activeSlave())) moved.add(bond);
+        }
+        return moved;
     }
 
     /**
@@ -128,7 +166,7 @@ final class Reconciler {
     }
 
     private static boolean takes(NetworkState.Bond a, String slave) {
-        return a.slaves().contains(slave) && Boolean.TRUE.equals(a.slaveUp().get(slave));
+        return a != null && slave != null && a.slaves().contains(slave) && Boolean.TRUE.equals(a.slaveUp().get(slave));
     }
 
     private static void deleteBondsNoLongerConfigured(DesiredState desired, DesiredState previous,

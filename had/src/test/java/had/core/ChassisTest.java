@@ -212,7 +212,11 @@ class ChassisTest {
         f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
         f.advance(100);
         f.send(new BackplaneEvent.ExtractionCancelled(2, f.clock.nanos()));
-        assertFalse(bond0().allSlavesActive(), "cancelled");
+        assertEquals(f.port(2, 0), bond0().activeSlave(), "back on its primary");
+        assertTrue(bond0().allSlavesActive(), "the move back is handed over too");
+        f.advance(250);
+        assertFalse(bond0().allSlavesActive(), "cancelled, and the move back's window over");
+        assertEquals(List.of(), f.net.changeLog().losses("bond0"));
 
         f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
         assertTrue(bond0().allSlavesActive());

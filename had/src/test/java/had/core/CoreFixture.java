@@ -106,6 +106,17 @@ final class CoreFixture {
         return fs;
     }
 
+    /** had started on {@code config} with the shipped layout in service: dual-port cards in slots 2 and 12, single in 16. */
+    static CoreFixture threeCards(ChassisConfig config) {
+        CoreFixture f = new CoreFixture(config);
+        f.resync();
+        f.insert(2, Configs.E1000E, 2);
+        f.insert(12, Configs.E1000E, 2);
+        f.insert(16, Configs.E1000E, 1);
+        f.advance(500);
+        return f;
+    }
+
     /** One event, then what the event loop does when its queue is empty. */
     void send(BackplaneEvent e) {
         chassis.handle(e);

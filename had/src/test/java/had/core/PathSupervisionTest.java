@@ -30,12 +30,7 @@ class PathSupervisionTest {
     private CoreFixture f;
 
     private void chassis(BondOptions bond0) {
-        f = new CoreFixture(Configs.supervised(bond0));
-        f.resync();
-        f.insert(2, E1000E, 2);
-        f.insert(12, E1000E, 2);
-        f.insert(16, E1000E, 1);
-        f.advance(500);
+        f = CoreFixture.threeCards(Configs.supervised(bond0));
     }
 
     private NetworkState.Bond bond0() {
