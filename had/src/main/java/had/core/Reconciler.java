@@ -102,7 +102,8 @@ final class Reconciler {
      * slave; a write of a primary that is up and not already active; the enslaving of the primary
      * {@code desired} names while it has its carrier. The driver takes a newly written or newly
      * enslaved primary at once, whatever primary_reselect says (bond_option_primary_set and
-     * bond_enslave set force_primary), as soon as its link is up.
+     * bond_enslave set force_primary), as soon as its link is up. Moves off a port whose link
+     * or path is dead are failovers, not counted.
      */
     static Set<String> activeSlaveMoves(List<Action> plan, NetworkState actual, DesiredState desired) {
         Set<String> moved = new LinkedHashSet<>();
@@ -127,6 +128,10 @@ final class Reconciler {
             }
             NetworkState.Bond ab = actual.bond(bond);
             if (!up || ab == null || !ab.options().mode().hasActiveSlave() || ab.activeSlave() == null) continue;
+            // A move off a port that no longer works is a failover: nothing worth delivering comes
+            // in there, and the traffic must not wait for a handover to be set up.
+            if (!takes(ab, ab.activeSlave()) || desired.bonds().get(bond) == null
+                    || desired.bonds().get(bond).deadPaths().contains(ab.activeSlave())) continue;
             if (!to.equals(ab.activeSlave())) moved.add(bond);
         }
         return moved;

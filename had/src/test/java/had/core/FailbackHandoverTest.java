@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * the old active port, a backup from then on, keeps delivering what the switch still sends it
  * (all_slaves_active) for the quiesce window, so the simulated switch, which learns the new port
  * 50 ms after the move, loses nothing. Moves back to the primary: its card back in its slot, its
- * path answering again, its link back (after the driver's updelay).
+ * path answering again, its link back (after the driver's updelay). A failover off a dead path is
+ * not held up by one.
  */
 class FailbackHandoverTest {
     private CoreFixture f;
@@ -75,6 +76,8 @@ class FailbackHandoverTest {
         String primary = f.port(2, 0);
         f.path(primary, false);
         assertNotEquals(primary, bond0().activeSlave());
+        assertFalse(bond0().allSlavesActive(), "a failover off a dead path is not held up by a handover");
+        assertEquals(List.of(), handoverRecords());
         f.advance(300);
         long from = f.clock.nanos();
         f.path(primary, true);

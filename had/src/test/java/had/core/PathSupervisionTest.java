@@ -1,6 +1,5 @@
 package had.core;
 
-import static had.core.Configs.E1000E;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -69,7 +68,7 @@ class PathSupervisionTest {
     void aCardLeavingServiceIsNoLongerProbed() {
         chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
         String p20 = f.port(2, 0), p21 = f.port(2, 1);
-        assertEquals("accepted", f.chassis.requestExtraction(2, false, "test"));
+        assertEquals(Outcome.accepted("accepted"), f.chassis.requestExtraction(2, false, "test"));
         f.advance(300);
         assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
         assertFalse(f.probes.watched.containsKey(p20));
@@ -261,7 +260,7 @@ class PathSupervisionTest {
         chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
         allPathsUp();
         f.path(f.port(12, 0), false);
-        assertEquals("accepted", f.chassis.requestExtraction(2, false, "test"));
+        assertEquals(Outcome.accepted("accepted"), f.chassis.requestExtraction(2, false, "test"));
         assertEquals(f.port(12, 1), bond0().activeSlave(), "slot 12 port 0 has carrier but a dead path: not chosen");
         f.advance(300);
         assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
@@ -274,10 +273,11 @@ class PathSupervisionTest {
         f.path(f.port(2, 0), false);
         f.path(f.port(2, 1), false);
         f.path(f.port(12, 0), false);
-        String outcome = f.chassis.requestExtraction(12, false, "test");
-        assertTrue(outcome.startsWith("refused: bond0 would lose its last working slave"), outcome);
+        Outcome outcome = f.chassis.requestExtraction(12, false, "test");
+        assertEquals(Outcome.Kind.REFUSED, outcome.kind());
+        assertTrue(outcome.text().startsWith("refused: bond0 would lose its last working slave"), outcome.text());
         f.path(f.port(12, 1), false);
-        assertEquals("accepted", f.chassis.requestExtraction(12, false, "test"), "every path is dead already");
+        assertEquals(Outcome.accepted("accepted"), f.chassis.requestExtraction(12, false, "test"), "every path is dead already");
     }
 
     @Test
