@@ -249,26 +249,21 @@ public final class Chassis {
      * take away the last working slave of a bond is refused unless {@code force}: the blue LED
      * stays off and the attention indicator says why the card must stay.
      *
-     * @return the outcome as recorded: "accepted", "refused: ..." or "ignored: ..."
+     * @return the outcome, also recorded
      */
-    public String requestExtraction(int n, boolean force, String source) {
+    public Outcome requestExtraction(int n, boolean force, String source) {
         Slot s = slot(n);
         AuditEvent.Builder req = AuditEvent.of("extraction.requested").with("slot", n).with("source", source)
                 .with("forced", force);
-        switch (s.state) {
-            case EMPTY -> {
-                record(req.with("outcome", "ignored: the slot is empty"));
-                return "ignored: the slot is empty";
-            }
-            case EXTRACTING -> {
-                record(req.with("outcome", "ignored: extraction already in progress"));
-                return "ignored: extraction already in progress";
-            }
-            case SAFE_TO_REMOVE -> {
-                record(req.with("outcome", "ignored: already safe to remove"));
-                return "ignored: already safe to remove";
-            }
-            default -> { }
+        Outcome nothing = switch (s.state) {
+            case EMPTY -> Outcome.notApplicable("the slot is empty");
+            case EXTRACTING -> Outcome.alreadySo("extraction already in progress");
+            case SAFE_TO_REMOVE -> Outcome.alreadySo("already safe to remove");
+            default -> null;
+        };
+        if (nothing != null) {
+            record(req.with("outcome", nothing.text()));
+            return nothing;
         }
         NetworkState actual = network.read();
         Set<String> leaving = interfacesOf(s);
@@ -277,15 +272,16 @@ public final class Chassis {
                 boolean carries = b.slaves().stream().anyMatch(leaving::contains);
                 if (carries && ActiveSlaveChoice.workingOutside(b, leaving, this::pathDead) == 0
                         && ActiveSlaveChoice.workingOutside(b, Set.of(), this::pathDead) > 0) {
-                    String why = "refused: " + b.name() + " would lose its last working slave"
-                            + " (close the handle, or force the extraction to accept the outage)";
-                    record(req.with("outcome", why).with("bond", b.name()));
+                    Outcome refused = Outcome.refused(b.name() + " would lose its last working slave"
+                            + " (close the handle, or force the extraction to accept the outage)");
+                    record(req.with("outcome", refused.text()).with("bond", b.name()));
                     setAttention(s, true);
-                    return why;
+                    return refused;
                 }
             }
         }
-        record(req.with("outcome", "accepted"));
+        Outcome accepted = Outcome.accepted("accepted");
+        record(req.with("outcome", accepted.text()));
         s.extractionForced = force;
         s.quiesced = false;
         transition(s, SlotState.EXTRACTING, force ? "forced by " + source : null);
@@ -304,7 +300,7 @@ public final class Chassis {
         }
         if (settings.quiesceMs() == 0) finishExtraction(s);
         else s.deadline = clock.nanos() + settings.quiesceMs() * 1_000_000L;
-        return "accepted";
+        return accepted;
     }
 
     private void finishExtraction(Slot s) {
@@ -327,13 +323,13 @@ public final class Chassis {
     }
 
     /** The handle closed again, or an operator cancelled: put the card back in service. */
-    public String cancelExtraction(int n, String source) {
+    public Outcome cancelExtraction(int n, String source) {
         Slot s = slot(n);
         AuditEvent.Builder ev = AuditEvent.of("extraction.cancelled").with("slot", n).with("source", source);
-        String outcome;
+        Outcome outcome;
         switch (s.state) {
             case EXTRACTING -> {
-                record(ev.with("outcome", outcome = "restored"));
+                record(ev.with("outcome", (outcome = Outcome.accepted("restored")).text()));
                 s.deadline = 0;
                 // The extraction's handover goes on for the move back to the primary (restorePrimaries).
                 long end = clock.nanos() + settings.quiesceMs() * 1_000_000L;
@@ -345,16 +341,17 @@ public final class Chassis {
             }
             case SAFE_TO_REMOVE -> {
                 // PICMG 2.1: a closed handle on a powered-off board asks for it to be powered again.
-                record(ev.with("outcome", outcome = "powering the slot on again"));
+                record(ev.with("outcome", (outcome = Outcome.accepted("powering the slot on again")).text()));
                 setLed(s, false);
-                powerOn(n, source);
+                Outcome on = powerOn(n, source);
+                if (on.kind() == Outcome.Kind.FAILED) outcome = on;
             }
             default -> {
                 if (s.attention) {
-                    record(ev.with("outcome", outcome = "refused request withdrawn"));
+                    record(ev.with("outcome", (outcome = Outcome.accepted("refused request withdrawn")).text()));
                     setAttention(s, false);
                 } else {
-                    record(ev.with("outcome", outcome = "ignored: no extraction in progress"));
+                    record(ev.with("outcome", (outcome = Outcome.notApplicable("no extraction in progress")).text()));
                 }
             }
         }
@@ -377,16 +374,19 @@ public final class Chassis {
     }
 
     /** Powers a slot on (operator's insert command, or the handle closed on a powered-off card). */
-    public void powerOn(int n, String source) {
+    public Outcome powerOn(int n, String source) {
         Slot s = slot(n);
         try {
             beforeActing();
             backplane.powerOn(n);
             record(AuditEvent.of("slot.power").with("slot", n).with("on", true).with("source", source));
+            return Outcome.accepted("powered on");
         } catch (BackplaneException e) {
             record(AuditEvent.of("slot.power").with("slot", n).with("on", true).with("source", source)
                     .with("error", e.getMessage()));
-            if (s.state != SlotState.EMPTY) transition(s, SlotState.FAILED, "power-on failed: " + e.getMessage());
+            Outcome failed = Outcome.failed("power-on failed: " + e.getMessage());
+            if (s.state != SlotState.EMPTY) transition(s, SlotState.FAILED, failed.text());
+            return failed;
         }
     }
 

@@ -9,6 +9,7 @@ import had.control.PeerCredentials;
 import had.control.Protocol;
 import had.core.BondView;
 import had.core.Chassis;
+import had.core.Outcome;
 import had.core.SlotState;
 import had.core.SlotView;
 import had.network.BondOptions;
@@ -231,13 +232,7 @@ final class ControlCommands implements ControlServer.Handler {
         String source = source(peer);
         return core(c -> {
             configured(c, n);
-            SlotState before = c.slotView(n).state();
-            String outcome = c.requestExtraction(n, force, source);
-            if (outcome.startsWith("refused")) {
-                throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + ": extraction " + outcome));
-            }
-            if (before == SlotState.EMPTY) throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + " is empty"));
-            return actionResult(c, n, "extraction " + outcome);
+            return answer(c, n, "extraction ", c.requestExtraction(n, force, source));
         });
     }
 
@@ -246,9 +241,7 @@ final class ControlCommands implements ControlServer.Handler {
         String source = source(peer);
         return core(c -> {
             configured(c, n);
-            String outcome = c.cancelExtraction(n, source);
-            if (outcome.startsWith("ignored")) throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + ": " + outcome));
-            return actionResult(c, n, "extraction cancelled: " + outcome);
+            return answer(c, n, "extraction cancelled: ", c.cancelExtraction(n, source));
         });
     }
 
@@ -257,13 +250,22 @@ final class ControlCommands implements ControlServer.Handler {
         String source = source(peer);
         return core(c -> {
             configured(c, n);
-            c.powerOn(n, source);
-            SlotView s = c.slotView(n);
-            if (s.state() == SlotState.FAILED && s.reason() != null && s.reason().startsWith("power-on failed")) {
-                throw new Refusal(new ControlException(Protocol.FAILED, "slot " + n + ": " + s.reason()));
-            }
-            return actionResult(c, n, "powered on");
+            return answer(c, n, "", c.powerOn(n, source));
         });
+    }
+
+    /**
+     * The one place where the core's outcomes become the protocol's answers: done or already so,
+     * a result; not applicable or refused, {@code refused}; failed, {@code failed}. {@code what}
+     * names the action in the words shown.
+     */
+    private Map<String, Object> answer(Chassis c, int n, String what, Outcome o) {
+        String words = what + o.text();
+        return switch (o.kind()) {
+            case ACCEPTED, ALREADY_SO -> actionResult(c, n, words);
+            case NOT_APPLICABLE, REFUSED -> throw new Refusal(new ControlException(Protocol.REFUSED, "slot " + n + ": " + words));
+            case FAILED -> throw new Refusal(new ControlException(Protocol.FAILED, "slot " + n + ": " + words));
+        };
     }
 
     private Map<String, Object> actionResult(Chassis c, int n, String outcome) {
