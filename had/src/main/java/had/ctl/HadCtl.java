@@ -40,6 +40,8 @@ public final class HadCtl {
     public record Entry(String name, String args, String summary, Subcommand command) {}
 
     private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
+    /** Subcommands that answer --help themselves, with more than their line in the help text. */
+    private static final java.util.Set<String> OWN_HELP = java.util.Set.of("report");
 
     static {
         register("status", "", "had's version, mode, configuration files (with SHA-256), uptime", HadCtl::status);
@@ -56,6 +58,11 @@ public final class HadCtl {
         register("drill", "FILE [OPTS]", "run a drill (had/doc/drills.md) against had; --non-interactive: no prompts;"
                 + " --performer PROGRAM: it does the physical steps; exit 0 passed, 1 failed",
                 had.drill.DrillRunner::command);
+    }
+
+    /** The subcommands' names, in the help text's order. */
+    public static synchronized java.util.List<String> commandNames() {
+        return java.util.List.copyOf(COMMANDS.keySet());
     }
 
     /** Adds a subcommand (hadctl audit, drill, report, ...). */
@@ -129,6 +136,11 @@ public final class HadCtl {
                 e = COMMANDS.get(name);
             }
             if (e == null) throw new UsageException("unknown command '" + name + "'");
+            if (rest.size() == 1 && (rest.get(0).equals("-h") || rest.get(0).equals("--help")) && !OWN_HELP.contains(name)) {
+                out.printf("usage: hadctl [--socket PATH] [--json] %s%s%n  %s%n", name, e.args().isEmpty() ? "" : " " + e.args(), e.summary());
+                out.println("exit status: 0 done, 1 refused or failed, 2 usage error, 3 cannot reach had (hadctl --help)");
+                return EXIT_OK;
+            }
             return e.command().run(new Context(out, err, json, socket), rest);
         } catch (UsageException e) {
             err.println("hadctl: " + e.getMessage());
