@@ -73,7 +73,13 @@ public final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    // Half a surrogate pair is no character (RFC 8259 8.2) and has no UTF-8 form: it is
+                    // written as the replacement character, so what is written reads back.
+                    boolean lone = Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) && !(Character.isLowSurrogate(c) && i > 0
+                            && Character.isHighSurrogate(s.charAt(i - 1)));
+                    if (lone) sb.append("\\ufffd");
+                    else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
                     else sb.append(c);
                 }
             }
@@ -207,31 +213,89 @@ public final class Json {
                     case 'b' -> sb.append('\b');
                     case 'f' -> sb.append('\f');
                     case 'u' -> {
-                        if (pos + 4 > s.length()) throw error("short \\u escape");
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException x) {
-                            throw error("bad \\u escape");
+                        char u = hex4();
+                        if (Character.isHighSurrogate(u)) {
+                            // RFC 8259 8.2: a surrogate pair is two escapes; half of one is no character.
+                            if (!s.startsWith("\\u", pos)) throw error("lone surrogate \\u" + Integer.toHexString(u));
+                            pos += 2;
+                            char low = hex4();
+                            if (!Character.isLowSurrogate(low)) throw error("lone surrogate \\u" + Integer.toHexString(u));
+                            sb.append(u).append(low);
+                        } else if (Character.isLowSurrogate(u)) {
+                            throw error("lone surrogate \\u" + Integer.toHexString(u));
+                        } else {
+                            sb.append(u);
                         }
-                        pos += 4;
                     }
                     default -> throw error("bad escape \\" + e);
                 }
             }
         }
 
+        /** The four hex digits of a \\u escape (no sign, no fewer: Integer.parseInt would take "+fff"). */
+        char hex4() {
+            if (pos + 4 > s.length()) throw error("short \\u escape");
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+                int d = Character.digit(s.charAt(pos + i), 16);
+                if (d < 0 || s.charAt(pos + i) > 'f') throw error("bad \\u escape");
+                v = v * 16 + d;
+            }
+            pos += 4;
+            return (char) v;
+        }
+
+        /**
+         * RFC 8259's number: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}. An integer
+         * is a Long, anything else a Double; one beyond their range is an error, not a rounding.
+         */
         Object number() {
             int start = pos;
-            if (peek('-')) { /* sign */ }
-            while (pos < s.length() && "0123456789.eE+-".indexOf(s.charAt(pos)) >= 0) pos++;
-            String t = s.substring(start, pos);
-            try {
-                if (t.indexOf('.') < 0 && t.indexOf('e') < 0 && t.indexOf('E') < 0) return Long.parseLong(t);
-                return Double.parseDouble(t);
-            } catch (NumberFormatException x) {
-                pos = start;
-                throw error("bad number '" + t + "'");
+            peek('-');
+            if (peek('0')) {
+                if (digit()) throw numberError(start, "leading zero");
+            } else if (!digits()) {
+                throw numberError(start, "no digits");
             }
+            boolean integer = true;
+            if (peek('.')) {
+                integer = false;
+                if (!digits()) throw numberError(start, "no digits after '.'");
+            }
+            if (peek('e') || peek('E')) {
+                integer = false;
+                if (!peek('+')) peek('-');
+                if (!digits()) throw numberError(start, "no digits in the exponent");
+            }
+            String t = s.substring(start, pos);
+            if (integer) {
+                try {
+                    return Long.parseLong(t);
+                } catch (NumberFormatException x) {
+                    throw numberError(start, "out of range");
+                }
+            }
+            double d = Double.parseDouble(t);
+            if (Double.isInfinite(d)) throw numberError(start, "out of range");
+            return d;
+        }
+
+        private boolean digit() {
+            return pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9';
+        }
+
+        private boolean digits() {
+            int from = pos;
+            while (digit()) pos++;
+            return pos > from;
+        }
+
+        private JsonException numberError(int start, String why) {
+            int end = pos;
+            while (end < s.length() && "0123456789.eE+-".indexOf(s.charAt(end)) >= 0) end++;
+            String t = s.substring(start, end);
+            pos = start;
+            return error("bad number '" + t + "' (" + why + ")");
         }
     }
 }
