@@ -644,6 +644,9 @@ public final class Chassis {
 
     private void transition(Slot s, SlotState to, String reason) {
         SlotState from = s.state;
+        if (!from.mayBecome(to)) {
+            throw new IllegalStateException("slot " + s.number + ": " + from + " -> " + to + " is not a transition of the slot life cycle");
+        }
         s.state = to;
         s.reason = reason;
         record(AuditEvent.of("slot.state").with("slot", s.number).with("from", from.name()).with("to", to.name())

@@ -24,6 +24,24 @@ public enum SlotState {
         return this == ACTIVE;
     }
 
+    /**
+     * The slot life cycle's transitions, declared here once and enforced by the core: a card comes
+     * into an empty slot (or a powered-off one powered again), is brought into service, failed or
+     * ignored; an extraction starts from any powered state and ends safe to remove or, cancelled,
+     * back in service; a failed power-on or power-off fails the slot; a card can leave any state
+     * (a surprise removal). FAILED to FAILED is a new reason.
+     */
+    public boolean mayBecome(SlotState to) {
+        return switch (this) {
+            case EMPTY -> to == INSERTING;
+            case INSERTING -> to == ACTIVE || to == FAILED || to == IGNORED || to == EXTRACTING || to == EMPTY;
+            case ACTIVE, IGNORED -> to == EXTRACTING || to == FAILED || to == EMPTY;
+            case EXTRACTING -> to == SAFE_TO_REMOVE || to == ACTIVE || to == FAILED || to == EMPTY;
+            case SAFE_TO_REMOVE -> to == INSERTING || to == FAILED || to == EMPTY;
+            case FAILED -> to == EXTRACTING || to == FAILED || to == EMPTY;
+        };
+    }
+
     /** States in which a card is in the slot and powered. */
     public boolean powered() {
         return this == INSERTING || this == ACTIVE || this == EXTRACTING || this == FAILED || this == IGNORED;

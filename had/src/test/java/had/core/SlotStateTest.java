@@ -1,0 +1,31 @@
+package had.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The slot life cycle's transitions, as declared (a change to them is a change to this list). */
+class SlotStateTest {
+    @Test
+    void theDeclaredTransitions() {
+        Map<SlotState, Set<SlotState>> seen = new LinkedHashMap<>();
+        for (SlotState from : SlotState.values()) {
+            Set<SlotState> to = EnumSet.noneOf(SlotState.class);
+            for (SlotState t : SlotState.values()) if (from.mayBecome(t)) to.add(t);
+            seen.put(from, to);
+        }
+        Map<SlotState, Set<SlotState>> declared = new LinkedHashMap<>();
+        declared.put(SlotState.EMPTY, EnumSet.of(SlotState.INSERTING));
+        declared.put(SlotState.INSERTING, EnumSet.of(SlotState.EMPTY, SlotState.ACTIVE, SlotState.EXTRACTING, SlotState.FAILED, SlotState.IGNORED));
+        declared.put(SlotState.ACTIVE, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED));
+        declared.put(SlotState.EXTRACTING, EnumSet.of(SlotState.EMPTY, SlotState.ACTIVE, SlotState.SAFE_TO_REMOVE, SlotState.FAILED));
+        declared.put(SlotState.SAFE_TO_REMOVE, EnumSet.of(SlotState.EMPTY, SlotState.INSERTING, SlotState.FAILED));
+        declared.put(SlotState.FAILED, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED));
+        declared.put(SlotState.IGNORED, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED));
+        assertEquals(declared, seen);
+    }
+}
