@@ -649,8 +649,7 @@ public final class Chassis {
         }
         s.state = to;
         s.reason = reason;
-        record(AuditEvent.of("slot.state").with("slot", s.number).with("from", from.name()).with("to", to.name())
-                .with("reason", reason));
+        record(stateRecord(s.number, from, to, reason));
         if (to == SlotState.FAILED) setAttention(s, true);
     }
 
@@ -765,9 +764,13 @@ public final class Chassis {
         restate = false;
         services.forget();
         for (Slot s : slots.values()) {
-            record(AuditEvent.of("slot.state").with("slot", s.number).with("from", s.state.name()).with("to", s.state.name())
-                    .with("reason", "restated: audit records were lost"));
+            record(stateRecord(s.number, s.state, s.state, "restated: audit records were lost"));
         }
+    }
+
+    private static AuditEvent.Builder stateRecord(int slot, SlotState from, SlotState to, String reason) {
+        return AuditEvent.of("slot.state").with("slot", slot).with("from", from.name()).with("to", to.name())
+                .with("hpi", to.hpi().name()).with("reason", reason);
     }
 
     private void record(AuditEvent.Builder b) {

@@ -42,6 +42,21 @@ public enum SlotState {
         };
     }
 
+    /**
+     * The slot's state in HPI's words (had/doc/slot-states.md says why each maps as it does): a
+     * card safe to remove, one that failed to come into service and one had leaves alone are all
+     * present and not in service, INACTIVE; the reason tells them apart.
+     */
+    public HpiState hpi() {
+        return switch (this) {
+            case EMPTY -> HpiState.NOT_PRESENT;
+            case INSERTING -> HpiState.INSERTION_PENDING;
+            case ACTIVE -> HpiState.ACTIVE;
+            case EXTRACTING -> HpiState.EXTRACTION_PENDING;
+            case SAFE_TO_REMOVE, FAILED, IGNORED -> HpiState.INACTIVE;
+        };
+    }
+
     /** States in which a card is in the slot and powered. */
     public boolean powered() {
         return this == INSERTING || this == ACTIVE || this == EXTRACTING || this == FAILED || this == IGNORED;

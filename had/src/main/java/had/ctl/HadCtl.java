@@ -45,7 +45,7 @@ public final class HadCtl {
 
     static {
         register("status", "", "had's version, mode, configuration files (with SHA-256), uptime", HadCtl::status);
-        register("slots", "", "each slot: state, reason, card, ports, modules, LED, attention", HadCtl::slots);
+        register("slots", "", "each slot: state (and its HPI hot-swap state), reason, card, ports, modules, LED, attention", HadCtl::slots);
         register("bonds", "", "each bond: mode, state, working slaves, active slave, options", HadCtl::bonds);
         register("extract", "SLOT [--force]", "extract a card as its opened handle would; --force: even a bond's last"
                 + " working slave", HadCtl::extract);
@@ -224,14 +224,14 @@ public final class HadCtl {
             ctx.printJson(r);
             return EXIT_OK;
         }
-        Tables t = new Tables("SLOT", "STATE", "LED", "ATTN", "PORTS", "MODULES", "CARD", "REASON");
+        Tables t = new Tables("SLOT", "STATE", "HPI", "LED", "ATTN", "PORTS", "MODULES", "CARD", "REASON");
         for (Object o : (List<?>) r.getOrDefault("slots", List.of())) {
             Map<?, ?> s = (Map<?, ?>) o;
             List<String> ports = new ArrayList<>();
             ((Map<?, ?>) s.get("ports")).forEach((k, v) -> ports.add(k + "=" + v));
             List<String> card = new ArrayList<>();
             for (Object f : (List<?>) s.get("card")) card.add(String.valueOf(((Map<?, ?>) f).get("id")));
-            t.row(s.get("slot"), s.get("state"), onOff(s.get("led"), "blue"), onOff(s.get("attention"), "on"),
+            t.row(s.get("slot"), s.get("state"), s.get("hpi_state"), onOff(s.get("led"), "blue"), onOff(s.get("attention"), "on"),
                     ports.isEmpty() ? "-" : String.join(" ", ports),
                     ((List<?>) s.get("modules")).isEmpty() ? "-" : join((List<?>) s.get("modules")),
                     card.isEmpty() ? "-" : String.join(",", card), s.get("reason") == null ? "" : s.get("reason"));

@@ -147,6 +147,7 @@ final class ControlCommands implements ControlServer.Handler {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("slot", s.slot());
         m.put("state", s.state().name());
+        m.put("hpi_state", s.state().hpi().name());
         m.put("reason", s.reason());
         List<Object> card = new ArrayList<>();
         for (PciFunction f : s.functions()) {

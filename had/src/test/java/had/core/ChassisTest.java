@@ -207,6 +207,19 @@ class ChassisTest {
     }
 
     @Test
+    void everySlotStateRecordSaysItsHpiStateToo() {
+        insertAll();
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(300);
+        List<AuditEvent> states = f.audits("slot.state");
+        assertTrue(states.size() >= 8, states.toString());
+        for (AuditEvent e : states) {
+            assertEquals(SlotState.valueOf(field(e, "to")).hpi().name(), field(e, "hpi"), e.toString());
+        }
+        assertTrue(states.stream().anyMatch(e -> field(e, "hpi").equals("EXTRACTION_PENDING")), states.toString());
+    }
+
+    @Test
     void aCancelledOrInterruptedHandoverEndsToo() {
         insertAll();
         f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));

@@ -28,4 +28,13 @@ class SlotStateTest {
         declared.put(SlotState.IGNORED, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED));
         assertEquals(declared, seen);
     }
+
+    @Test
+    void eachStateHasItsHpiHotSwapState() {
+        Map<SlotState, HpiState> hpi = new LinkedHashMap<>();
+        for (SlotState s : SlotState.values()) hpi.put(s, s.hpi());
+        assertEquals(Map.of(SlotState.EMPTY, HpiState.NOT_PRESENT, SlotState.INSERTING, HpiState.INSERTION_PENDING,
+                SlotState.ACTIVE, HpiState.ACTIVE, SlotState.EXTRACTING, HpiState.EXTRACTION_PENDING,
+                SlotState.SAFE_TO_REMOVE, HpiState.INACTIVE, SlotState.FAILED, HpiState.INACTIVE, SlotState.IGNORED, HpiState.INACTIVE), hpi);
+    }
 }

@@ -221,9 +221,9 @@ class ServiceTest {
 
         ServiceFixture.Run slots = had.hadctl("slots");
         assertEquals(0, slots.status());
-        assertTrue(slots.out().lines().findFirst().orElseThrow().matches("SLOT +STATE +LED +ATTN +PORTS +MODULES +CARD +REASON"),
+        assertTrue(slots.out().lines().findFirst().orElseThrow().matches("SLOT +STATE +HPI +LED +ATTN +PORTS +MODULES +CARD +REASON"),
                 slots.out());
-        assertTrue(slots.out().lines().anyMatch(l -> l.matches("12 +ACTIVE +- +- +0=eth\\d 1=eth\\d +e1000e .*")), slots.out());
+        assertTrue(slots.out().lines().anyMatch(l -> l.matches("12 +ACTIVE +ACTIVE +- +- +0=eth\\d 1=eth\\d +e1000e .*")), slots.out());
 
         ServiceFixture.Run bonds = had.hadctl("bonds");
         assertEquals(0, bonds.status());
@@ -231,7 +231,9 @@ class ServiceTest {
 
         ServiceFixture.Run json = had.hadctl("--json", "slots");
         assertEquals(0, json.status());
-        assertEquals(3, ((List<?>) Json.parseObject(json.out().trim()).get("slots")).size());
+        List<?> slotList = (List<?>) Json.parseObject(json.out().trim()).get("slots");
+        assertEquals(3, slotList.size());
+        assertEquals("ACTIVE", ((Map<?, ?>) slotList.get(0)).get("hpi_state"));
 
         assertEquals(0, had.hadctl("--help").status());
         assertTrue(had.hadctl("--help").out().contains("3  cannot reach had"));
