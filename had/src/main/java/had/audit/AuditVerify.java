@@ -1,5 +1,6 @@
 package had.audit;
 
+import had.os.ExitStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +25,9 @@ import java.util.Set;
  */
 public final class AuditVerify {
     public static final Path DEFAULT_LOG = Path.of("/var/lib/had/audit.log");
-    public static final int EXIT_INTACT = 0;
-    public static final int EXIT_BROKEN = 1;
-    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_INTACT = ExitStatus.OK;
+    public static final int EXIT_BROKEN = ExitStatus.FAILED;
+    public static final int EXIT_USAGE = ExitStatus.USAGE;
     public static final String USAGE = """
             usage: hadctl audit verify [FILE...]
               Checks that audit log files are whole and unaltered: every record parses, its hash is

@@ -1,6 +1,5 @@
 package had.backplane;
 
-import had.config.PathSupervision;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package had.config;
 
+import had.backplane.PathSupervision;
 import had.network.BondOptions;
 import had.network.IfAddress;
 import java.util.List;

@@ -1,5 +1,6 @@
 package had.config;
 
+import had.backplane.PathSupervision;
 import had.network.IfAddress;
 import java.util.List;
 import java.util.Map;

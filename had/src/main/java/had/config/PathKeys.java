@@ -1,5 +1,6 @@
 package had.config;
 
+import had.backplane.PathSupervision;
 import had.network.IfAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

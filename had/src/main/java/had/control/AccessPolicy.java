@@ -1,5 +1,6 @@
 package had.control;
 
+import had.os.GroupDatabase;
 import java.util.Optional;
 import java.util.Set;
 
@@ -10,7 +11,7 @@ import java.util.Set;
  * had) keeps others out too, but this check is what decides: it sees the kernel's word on the peer.
  */
 public record AccessPolicy(Set<Integer> uids, String group, GroupDatabase groups) {
-    public static final String GROUP = "had";
+    public static final String GROUP = GroupDatabase.OPERATORS;
 
     public AccessPolicy {
         uids = Set.copyOf(uids);

@@ -5,7 +5,7 @@ import had.backplane.BackplaneEvent;
 import had.backplane.BackplaneException;
 import had.backplane.PathProbes;
 import had.backplane.PathState;
-import had.config.PathSupervision;
+import had.backplane.PathSupervision;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

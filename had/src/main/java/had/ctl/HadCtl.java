@@ -1,5 +1,7 @@
 package had.ctl;
 
+import had.os.ExitStatus;
+import had.control.ControlClient;
 import had.json.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -14,10 +16,10 @@ import java.util.Map;
  * {@link #register} line.
  */
 public final class HadCtl {
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_FAILED = 1;
-    public static final int EXIT_USAGE = 2;
-    public static final int EXIT_UNREACHABLE = 3;
+    public static final int EXIT_OK = ExitStatus.OK;
+    public static final int EXIT_FAILED = ExitStatus.FAILED;
+    public static final int EXIT_USAGE = ExitStatus.USAGE;
+    public static final int EXIT_UNREACHABLE = ExitStatus.UNREACHABLE;
 
     public static final Path DEFAULT_SOCKET = Path.of("/run/had/had.sock");
     public static final String SOCKET_ENV = "HADCTL_SOCKET";
@@ -57,7 +59,7 @@ public final class HadCtl {
         register("report", "[OPTS] [FILE...]", "availability, outages, MTTR from the audit log (report --help)", HadCtl::report);
         register("drill", "FILE [OPTS]", "run a drill (had/doc/drills.md) against had; --non-interactive: no prompts;"
                 + " --performer PROGRAM: it does the physical steps; exit 0 passed, 1 failed",
-                had.drill.DrillRunner::command);
+                DrillCommand::run);
     }
 
     /** The subcommands' names, in the help text's order. */

@@ -1,9 +1,9 @@
 package had.drill;
 
+import had.os.ExitStatus;
 import had.audit.AuditLines;
 import had.audit.AuditReader;
-import had.ctl.ControlClient;
-import had.ctl.HadCtl;
+import had.control.ControlClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,10 +30,10 @@ import java.util.function.Function;
  * syntax or usage error, 3 had cannot be reached.
  */
 public final class DrillRunner {
-    public static final int EXIT_PASSED = 0;
-    public static final int EXIT_FAILED = 1;
-    public static final int EXIT_USAGE = 2;
-    public static final int EXIT_UNREACHABLE = 3;
+    public static final int EXIT_PASSED = ExitStatus.OK;
+    public static final int EXIT_FAILED = ExitStatus.FAILED;
+    public static final int EXIT_USAGE = ExitStatus.USAGE;
+    public static final int EXIT_UNREACHABLE = ExitStatus.UNREACHABLE;
 
     static final long POLL_MS = 50;
     static final long AUDIT_POLL_MS = 200;
@@ -68,43 +68,6 @@ public final class DrillRunner {
         this.out = out;
         this.err = err;
         this.choice = choice;
-    }
-
-    /** hadctl's {@code drill} subcommand. */
-    public static int command(HadCtl.Context ctx, List<String> args) throws HadCtl.UsageException {
-        String file = null;
-        boolean nonInteractive = false;
-        Path program = null;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--non-interactive")) {
-                nonInteractive = true;
-            } else if (a.equals("--performer") || a.startsWith("--performer=")) {
-                String p = a.equals("--performer") ? (++i < args.size() ? args.get(i) : "") : a.substring("--performer=".length());
-                program = performerProgram(p);
-            } else if (a.startsWith("-") && a.length() > 1) {
-                throw new HadCtl.UsageException("drill: unknown option " + a);
-            } else if (file != null) {
-                throw new HadCtl.UsageException("drill takes one FILE");
-            } else {
-                file = a;
-            }
-        }
-        if (file == null) throw new HadCtl.UsageException("drill needs a FILE, e.g. hadctl drill conf/drills/planned-swap.drill");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Path chosen = program;
-        PerformerChoice choice = chosen != null ? (status, interactive) -> new CommandPerformer(chosen) : defaultChoice(in, ctx.out);
-        DrillRunner r = new DrillRunner(ctx::call, ctx.out, ctx.err, choice);
-        return r.run(Path.of(file), !nonInteractive && System.console() != null);
-    }
-
-    /** {@code --performer}'s program: checked before anything is done, so a typo is a usage error, not a failed step. */
-    static Path performerProgram(String p) throws HadCtl.UsageException {
-        if (p.isEmpty()) throw new HadCtl.UsageException("drill: --performer needs a PROGRAM that does the physical steps");
-        Path program = Path.of(p);
-        if (!Files.isRegularFile(program)) throw new HadCtl.UsageException("drill: --performer " + p + ": no such program");
-        if (!Files.isExecutable(program)) throw new HadCtl.UsageException("drill: --performer " + p + ": not executable (chmod +x)");
-        return program;
     }
 
     /** One step's result, for the summary. */

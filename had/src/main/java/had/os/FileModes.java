@@ -1,7 +1,5 @@
 package had.os;
 
-import had.control.AccessPolicy;
-import had.control.GroupDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The modes had gives the directories and files it creates, whatever the umask it was started
- * with: directories 0750, files 0640, in the {@value AccessPolicy#GROUP} group where that group
+ * with: directories 0750, files 0640, in the {@value GroupDatabase#OPERATORS} group where that group
  * exists (else the daemon's own group). The audit log tells what happened on the chassis and who
  * asked for it: root writes it, the had group (operators) reads it, nobody else. What already
  * exists keeps its mode and group: an administrator's choice stands.
@@ -34,13 +32,13 @@ public final class FileModes {
         this.gid = gid;
     }
 
-    /** had's own rule: the {@value AccessPolicy#GROUP} group from {@code groups}, if it is there. */
+    /** had's own rule: the {@value GroupDatabase#OPERATORS} group from {@code groups}, if it is there. */
     public static FileModes standard(GroupDatabase groups) {
         Optional<GroupDatabase.Entry> g;
         try {
-            g = groups.lookup(AccessPolicy.GROUP);
+            g = groups.lookup(GroupDatabase.OPERATORS);
         } catch (RuntimeException | LinkageError e) {
-            log.warn("cannot look the {} group up ({}); what had creates stays in its own group", AccessPolicy.GROUP,
+            log.warn("cannot look the {} group up ({}); what had creates stays in its own group", GroupDatabase.OPERATORS,
                     e.getMessage());
             g = Optional.empty();
         }
@@ -78,7 +76,7 @@ public final class FileModes {
             Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             log.warn("cannot make {} mode {}{}: {}", p, Integer.toOctalString(mode),
-                    gid == null ? "" : " group " + AccessPolicy.GROUP, e.getMessage());
+                    gid == null ? "" : " group " + GroupDatabase.OPERATORS, e.getMessage());
         }
     }
 }

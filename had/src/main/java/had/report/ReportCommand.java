@@ -1,5 +1,6 @@
 package had.report;
 
+import had.os.ExitStatus;
 import had.audit.AuditFiles;
 import had.audit.AuditLines;
 import had.json.Json;
@@ -76,7 +77,7 @@ public final class ReportCommand {
                 switch (a) {
                     case "-h", "--help" -> {
                         out.println(USAGE);
-                        return 0;
+                        return ExitStatus.OK;
                     }
                     case "--since" -> since = parseTime(value(args, ++i, a), now.get());
                     case "--until" -> until = parseTime(value(args, ++i, a), now.get());
@@ -100,7 +101,7 @@ public final class ReportCommand {
         } catch (IllegalArgumentException e) {
             err.println("hadctl report: " + e.getMessage());
             err.println(USAGE);
-            return 2;
+            return ExitStatus.USAGE;
         }
         if (files.isEmpty()) files.add(DEFAULT_LOG);
         List<Path> chain = new ArrayList<>();
@@ -109,7 +110,7 @@ public final class ReportCommand {
             List<Path> set = AuditFiles.looksRotated(name) || !chain.isEmpty() ? List.of(f) : AuditFiles.discover(f).files();
             if (set.isEmpty() || set.get(0) == null || !Files.isRegularFile(set.get(0))) {
                 err.println("hadctl report: " + f + ": no such file");
-                return 2;
+                return ExitStatus.USAGE;
             }
             chain.addAll(set);
         }
@@ -121,10 +122,10 @@ public final class ReportCommand {
                 default -> out.print(TextReport.render(r, ZoneOffset.UTC, true));
             }
             out.flush();
-            return 0;
+            return ExitStatus.OK;
         } catch (IOException e) {
             err.println("hadctl report: " + e.getMessage());
-            return 1;
+            return ExitStatus.FAILED;
         }
     }
 

@@ -3,7 +3,7 @@ package had.sim;
 import had.backplane.Backplane;
 import had.backplane.BackplaneEvent;
 import had.backplane.PathProbes;
-import had.config.PathSupervision;
+import had.backplane.PathSupervision;
 import java.util.Map;
 import had.backplane.PciId;
 import had.backplane.bridge.BridgeBackplane;

@@ -3,7 +3,7 @@ package had.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import had.control.GroupDatabase;
+import had.os.GroupDatabase;
 import had.os.FileModes;
 import had.time.ManualClock;
 import java.nio.channels.FileChannel;

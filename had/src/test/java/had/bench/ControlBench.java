@@ -1,6 +1,6 @@
 package had.bench;
 
-import had.ctl.ControlClient;
+import had.control.ControlClient;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;

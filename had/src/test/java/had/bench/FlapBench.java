@@ -6,7 +6,7 @@ import had.backplane.bridge.SimChassisControl;
 import had.config.ConfigError;
 import had.config.ConfigLoader;
 import had.config.LoadResult;
-import had.config.PathSupervision;
+import had.backplane.PathSupervision;
 import had.core.BondView;
 import had.core.Chassis;
 import had.core.Settings;

@@ -2,7 +2,7 @@ package had.bench;
 
 import had.backplane.PciId;
 import had.backplane.bridge.SimChassisControl;
-import had.ctl.ControlClient;
+import had.control.ControlClient;
 import had.json.Json;
 import had.json.JsonException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package had.bench;
 
 import had.backplane.bridge.SimChassisControl;
-import had.ctl.ControlClient;
+import had.control.ControlClient;
 import had.backplane.PciId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -50,7 +50,7 @@ class LoaderFilesTest extends ConfigTestSupport {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java,
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPathForNobody(),
-                "had.daemon.Main", "--check", "-c", had.toString(), "-d", drivers.toString())
+                "had.cli.Main", "--check", "-c", had.toString(), "-d", drivers.toString())
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);

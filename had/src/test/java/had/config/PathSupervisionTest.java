@@ -1,5 +1,6 @@
 package had.config;
 
+import had.backplane.PathSupervision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,6 @@
 package had.control;
 
+import had.os.GroupDatabase;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

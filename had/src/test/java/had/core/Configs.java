@@ -4,7 +4,7 @@ import had.backplane.PciId;
 import had.config.BondConfig;
 import had.config.ChassisConfig;
 import had.config.DriverTable;
-import had.config.PathSupervision;
+import had.backplane.PathSupervision;
 import had.config.PortConfig;
 import had.config.SlotConfig;
 import had.config.SlotPort;

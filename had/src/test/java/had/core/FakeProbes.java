@@ -2,7 +2,7 @@ package had.core;
 
 import had.backplane.PathProbes;
 import had.backplane.PathState;
-import had.config.PathSupervision;
+import had.backplane.PathSupervision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

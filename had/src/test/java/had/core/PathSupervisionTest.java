@@ -1,5 +1,6 @@
 package had.core;
 
+import had.backplane.PathSupervision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -292,7 +293,7 @@ class PathSupervisionTest {
         var b = c.bonds().get("bond0");
         var faster = new java.util.LinkedHashMap<>(c.bonds());
         faster.put("bond0", new had.config.BondConfig(b.name(), b.addresses(), b.mtu(), b.options(), b.primary(),
-                new had.config.PathSupervision(b.paths().targets(), 10, 3, 2), b.line()));
+                new had.backplane.PathSupervision(b.paths().targets(), 10, 3, 2), b.line()));
         f.chassis.reload(new had.config.ChassisConfig(c.hadConf(), c.driversConf(), c.domains(), faster, c.configs(), c.slots(), c.drivers()));
         f.advance(20);
         assertEquals(10, f.probes.watched.get(p).intervalMs());

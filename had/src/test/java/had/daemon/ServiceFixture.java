@@ -9,7 +9,7 @@ import had.config.LoadResult;
 import had.control.AccessPolicy;
 import had.core.Chassis;
 import had.core.Settings;
-import had.ctl.ControlClient;
+import had.control.ControlClient;
 import had.ctl.HadCtl;
 import had.os.UnixDatagram;
 import had.sim.DemoScenario;

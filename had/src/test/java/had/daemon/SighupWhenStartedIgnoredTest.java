@@ -1,5 +1,6 @@
 package had.daemon;
 
+import had.cli.Main;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

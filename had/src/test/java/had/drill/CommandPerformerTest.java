@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import had.ctl.HadCtl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -70,16 +69,5 @@ class CommandPerformerTest {
         StepFailed e = assertTimeoutPreemptively(Duration.ofSeconds(60),
                 () -> assertThrows(StepFailed.class, () -> hands.link(2, 0, false)));
         assertTrue(e.getMessage().endsWith("exit status 1: line 3999 of what a chatty robot says"), e.getMessage());
-    }
-
-    @Test
-    void aProgramThatIsNotThereOrNotExecutableIsAUsageError() throws Exception {
-        HadCtl.UsageException missing = assertThrows(HadCtl.UsageException.class,
-                () -> DrillRunner.performerProgram(dir.resolve("nope").toString()));
-        assertTrue(missing.getMessage().contains("nope: no such program"), missing.getMessage());
-        Path plain = Files.writeString(dir.resolve("plain"), "#!/bin/sh\n");
-        HadCtl.UsageException notExec = assertThrows(HadCtl.UsageException.class, () -> DrillRunner.performerProgram(plain.toString()));
-        assertTrue(notExec.getMessage().contains("plain: not executable"), notExec.getMessage());
-        assertThrows(HadCtl.UsageException.class, () -> DrillRunner.performerProgram(""));
     }
 }

@@ -17,7 +17,7 @@ import had.backplane.PciFunction;
 import had.backplane.PathProbes;
 import had.backplane.PathState;
 import had.backplane.PciId;
-import had.config.PathSupervision;
+import had.backplane.PathSupervision;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;

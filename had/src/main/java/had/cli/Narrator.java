@@ -1,4 +1,4 @@
-package had.daemon;
+package had.cli;
 
 import java.io.PrintStream;
 import java.time.Instant;

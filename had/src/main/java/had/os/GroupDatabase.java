@@ -1,6 +1,5 @@
-package had.control;
+package had.os;
 
-import had.os.UserDatabase;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,6 +9,9 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface GroupDatabase {
+    /** The group of had's operators: may use the control socket and read what had writes. */
+    String OPERATORS = "had";
+
     /** A group as the database has it: its gid and the users listed as its members. */
     record Entry(long gid, List<String> members) {
         public Entry {

@@ -1,4 +1,4 @@
-package had.config;
+package had.backplane;
 
 import java.net.InetAddress;
 import java.util.List;

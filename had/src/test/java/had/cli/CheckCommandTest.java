@@ -1,4 +1,4 @@
-package had.daemon;
+package had.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

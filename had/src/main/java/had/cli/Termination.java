@@ -1,4 +1,4 @@
-package had.daemon;
+package had.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -1,11 +1,14 @@
-package had.daemon;
+package had.cli;
 
+import had.os.ExitStatus;
 import had.audit.AuditLog;
 import had.audit.AuditReader;
 import had.backplane.bridge.BridgeBackplane;
 import had.config.ConfigError;
 import had.config.ConfigLoader;
 import had.config.LoadResult;
+import had.daemon.Daemon;
+import had.daemon.Service;
 import had.drivers.linux.ModprobeDrivers;
 import had.network.linux.LinuxNetwork;
 import had.report.Availability;
@@ -21,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /** The {@code had} command: the daemon, its simulated chassis, and {@code --check}. */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
-    static final int EXIT_OK = 0;
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
+    static final int EXIT_OK = ExitStatus.OK;
+    static final int EXIT_FAILED = ExitStatus.FAILED;
+    static final int EXIT_USAGE = ExitStatus.USAGE;
 
     private Main() {}
 

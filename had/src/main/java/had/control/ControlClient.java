@@ -1,4 +1,4 @@
-package had.ctl;
+package had.control;
 
 import had.json.Json;
 import had.json.JsonException;

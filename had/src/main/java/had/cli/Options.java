@@ -1,4 +1,4 @@
-package had.daemon;
+package had.cli;
 
 import had.audit.AuditLog;
 import had.config.ConfigLoader;

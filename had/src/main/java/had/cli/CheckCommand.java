@@ -1,5 +1,6 @@
-package had.daemon;
+package had.cli;
 
+import had.os.ExitStatus;
 import had.config.ChassisConfig;
 import had.config.ConfigError;
 import had.config.ConfigLoader;
@@ -15,8 +16,8 @@ import java.nio.file.Path;
  * status the daemon itself exits with on a bad file at start-up.
  */
 public final class CheckCommand {
-    public static final int OK = 0;
-    public static final int INVALID = 2;
+    public static final int OK = ExitStatus.OK;
+    public static final int INVALID = ExitStatus.USAGE;
     public static final String USAGE = "usage: had --check [-c|--config had.conf] [-d|--drivers pcidrivers.conf]\n"
             + "  checks had.conf and pcidrivers.conf (defaults: " + ConfigLoader.DEFAULT_HAD_CONF + ", "
             + ConfigLoader.DEFAULT_DRIVERS_CONF + ")\n"
