@@ -63,7 +63,11 @@ public final class CheckCommand {
         }
         if (hadConf == null) hadConf = ConfigLoader.DEFAULT_HAD_CONF;
         if (driversConf == null) driversConf = ConfigLoader.DEFAULT_DRIVERS_CONF;
+        return check(hadConf, driversConf, out, err);
+    }
 
+    /** Checks the two files, says what is wrong or what they hold; {@link #OK} or {@link #INVALID}. */
+    public int check(Path hadConf, Path driversConf, PrintStream out, PrintStream err) {
         LoadResult result = loader.load(hadConf, driversConf);
         for (ConfigError e : result.errors()) err.println(e);
         for (ConfigError w : result.warnings()) err.println(asWarning(w));

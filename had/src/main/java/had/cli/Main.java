@@ -48,10 +48,7 @@ public final class Main {
             out.println(Options.USAGE);
             return EXIT_OK;
         }
-        if (o.check) {
-            return new CheckCommand().run(new String[] {"-c", o.hadConf.toString(), "-d", o.driversConf.toString()},
-                    out, err);
-        }
+        if (o.check) return new CheckCommand().check(o.hadConf, o.driversConf, out, err);
         LoadResult loaded = new ConfigLoader().load(o.hadConf, o.driversConf);
         for (ConfigError w : loaded.warnings()) err.println(w + " (warning)");
         if (!loaded.ok()) {

@@ -282,7 +282,6 @@ public final class Chassis {
         }
         Outcome accepted = Outcome.accepted("accepted");
         record(req.with("outcome", accepted.text()));
-        s.extractionForced = force;
         s.quiesced = false;
         transition(s, SlotState.EXTRACTING, force ? "forced by " + source : null);
         for (NetworkState.Bond b : bondsOf(actual)) {
@@ -304,7 +303,6 @@ public final class Chassis {
     }
 
     private void finishExtraction(Slot s) {
-        s.leftServiceAt = clock.nanos();
         s.handoverBonds.clear();
         s.quiesced = true;
         reconcile(); // the slot is no longer in service: its ports leave their bonds, addresses go
@@ -402,7 +400,6 @@ public final class Chassis {
         s.clearCard();
         if (s.led) setLed(s, false);
         if (s.attention) setAttention(s, false);
-        if (improper && before != SlotState.IGNORED) s.leftServiceAt = clock.nanos();
         transition(s, SlotState.EMPTY, improper ? "surprise removal from " + before : null);
         if (improper) {
             s.modules.addAll(modules);

@@ -2,7 +2,6 @@ package had.core;
 
 import had.backplane.PciFunction;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +25,6 @@ final class Slot {
     final Map<Integer, String> ports = new TreeMap<>();
     /** Monotonic deadline for the pending stage (ports appearing, quiesce), or 0 when none. */
     long deadline;
-    boolean extractionForced;
     /** EXTRACTING and the quiesce is over: the card's ports leave their bonds. */
     boolean quiesced;
     /** Bonds whose active slave an extraction moved off this card, until its ports are released. */
@@ -38,8 +36,6 @@ final class Slot {
     boolean inServicePending;
     /** Monotonic time the card arrived, for the insertion-to-service figure. */
     long insertedAt;
-    /** Monotonic time the card left service (extraction or surprise), for MTTR. */
-    long leftServiceAt;
 
     Slot(int number) {
         this.number = number;
@@ -77,16 +73,11 @@ final class Slot {
         return ports.size() >= networkFunctions().size();
     }
 
-    Map<Integer, String> portsView() {
-        return Collections.unmodifiableMap(ports);
-    }
-
     void clearCard() {
         functions = List.of();
         modules.clear();
         ports.clear();
         deadline = 0;
-        extractionForced = false;
         quiesced = false;
         handoverBonds.clear();
         inServicePending = false;
