@@ -1,10 +1,10 @@
 package had.cli;
 
-import had.os.ExitStatus;
 import had.config.ChassisConfig;
 import had.config.ConfigError;
 import had.config.ConfigLoader;
 import had.config.LoadResult;
+import had.os.ExitStatus;
 import java.io.PrintStream;
 import java.nio.file.Path;
 

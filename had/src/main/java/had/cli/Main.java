@@ -1,6 +1,5 @@
 package had.cli;
 
-import had.os.ExitStatus;
 import had.audit.AuditLog;
 import had.audit.AuditReader;
 import had.backplane.bridge.BridgeBackplane;
@@ -11,6 +10,7 @@ import had.daemon.Daemon;
 import had.daemon.Service;
 import had.drivers.linux.ModprobeDrivers;
 import had.network.linux.LinuxNetwork;
+import had.os.ExitStatus;
 import had.report.Availability;
 import had.report.TextReport;
 import had.sim.DemoScenario;

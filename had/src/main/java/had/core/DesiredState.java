@@ -1,14 +1,14 @@
 package had.core;
 
+import had.backplane.PathState;
 import had.config.BondConfig;
 import had.config.ChassisConfig;
 import had.config.PortConfig;
 import had.config.SlotPort;
-import had.backplane.PathState;
 import had.network.BondMode;
 import had.network.BondOptions;
-import had.network.PrimaryReselect;
 import had.network.IfAddress;
+import had.network.PrimaryReselect;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

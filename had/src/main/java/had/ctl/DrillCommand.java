@@ -50,5 +50,4 @@ final class DrillCommand {
         if (!Files.isExecutable(program)) throw new HadCtl.UsageException("drill: --performer " + p + ": not executable (chmod +x)");
         return program;
     }
-
 }

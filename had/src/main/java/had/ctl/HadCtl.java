@@ -1,8 +1,10 @@
 package had.ctl;
 
-import had.os.ExitStatus;
+import had.audit.AuditVerify;
 import had.control.ControlClient;
 import had.json.Json;
+import had.os.ExitStatus;
+import had.report.ReportCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,12 +40,19 @@ public final class HadCtl {
         int run(Context ctx, List<String> args) throws UsageException, ControlClient.Unreachable, ControlClient.Refused;
     }
 
-    /** A registered subcommand and its line in the help text. */
-    public record Entry(String name, String args, String summary, Subcommand command) {}
+    /**
+     * A registered subcommand, its line in the help text, and what {@code hadctl NAME --help}
+     * prints: {@code help}, or when null a usage line made of the other two.
+     */
+    public record Entry(String name, String args, String summary, String help, Subcommand command) {
+        public String helpText() {
+            if (help != null) return help;
+            return String.format("usage: hadctl [--socket PATH] [--json] %s%s%n  %s%n", name, args.isEmpty() ? "" : " " + args, summary)
+                    + "exit status: 0 done, 1 refused or failed, 2 usage error, 3 cannot reach had (hadctl --help)";
+        }
+    }
 
     private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
-    /** Subcommands that answer --help themselves, with more than their line in the help text. */
-    private static final java.util.Set<String> OWN_HELP = java.util.Set.of("report");
 
     static {
         register("status", "", "had's version, mode, configuration files (with SHA-256), uptime", HadCtl::status);
@@ -55,21 +64,28 @@ public final class HadCtl {
         register("insert", "SLOT", "power a slot on (a card waiting in a powered-off slot comes into service)",
                 HadCtl::insert);
         register("reload", "", "re-read had.conf and pcidrivers.conf; a file with errors is refused", HadCtl::reload);
-        register("audit", "verify [FILE...]", "check the audit log's hash chain (default /var/lib/had/audit.log)", HadCtl::audit);
-        register("report", "[OPTS] [FILE...]", "availability, outages, MTTR from the audit log (report --help)", HadCtl::report);
+        register("audit", "verify [FILE...]", "check the audit log's hash chain (default /var/lib/had/audit.log)",
+                AuditVerify.USAGE, HadCtl::audit);
+        register("report", "[OPTS] [FILE...]", "availability, outages, MTTR from the audit log (report --help)",
+                ReportCommand.USAGE, HadCtl::report);
         register("drill", "FILE [OPTS]", "run a drill (had/doc/drills.md) against had; --non-interactive: no prompts;"
                 + " --performer PROGRAM: it does the physical steps; exit 0 passed, 1 failed",
                 DrillCommand::run);
     }
 
     /** The subcommands' names, in the help text's order. */
-    public static synchronized java.util.List<String> commandNames() {
-        return java.util.List.copyOf(COMMANDS.keySet());
+    public static synchronized List<String> commandNames() {
+        return List.copyOf(COMMANDS.keySet());
     }
 
     /** Adds a subcommand (hadctl audit, drill, report, ...). */
-    public static synchronized void register(String name, String args, String summary, Subcommand command) {
-        COMMANDS.put(name, new Entry(name, args, summary, command));
+    public static void register(String name, String args, String summary, Subcommand command) {
+        register(name, args, summary, null, command);
+    }
+
+    /** The same, with the text {@code hadctl NAME --help} prints. */
+    public static synchronized void register(String name, String args, String summary, String help, Subcommand command) {
+        COMMANDS.put(name, new Entry(name, args, summary, help, command));
     }
 
     /** What a subcommand works with: the output streams, --json, and the way to had. */
@@ -138,9 +154,8 @@ public final class HadCtl {
                 e = COMMANDS.get(name);
             }
             if (e == null) throw new UsageException("unknown command '" + name + "'");
-            if (rest.size() == 1 && (rest.get(0).equals("-h") || rest.get(0).equals("--help")) && !OWN_HELP.contains(name)) {
-                out.printf("usage: hadctl [--socket PATH] [--json] %s%s%n  %s%n", name, e.args().isEmpty() ? "" : " " + e.args(), e.summary());
-                out.println("exit status: 0 done, 1 refused or failed, 2 usage error, 3 cannot reach had (hadctl --help)");
+            if (rest.size() == 1 && (rest.get(0).equals("-h") || rest.get(0).equals("--help"))) {
+                out.println(e.helpText());
                 return EXIT_OK;
             }
             return e.command().run(new Context(out, err, json, socket), rest);
@@ -317,11 +332,11 @@ public final class HadCtl {
 
     static int audit(Context ctx, List<String> args) throws UsageException {
         if (args.isEmpty() || !args.get(0).equals("verify")) throw new UsageException("audit takes verify [FILE...]");
-        return new had.audit.AuditVerify().run(args.subList(1, args.size()).toArray(String[]::new), ctx.out, ctx.err);
+        return new AuditVerify().run(args.subList(1, args.size()).toArray(String[]::new), ctx.out, ctx.err);
     }
 
     static int report(Context ctx, List<String> args) {
-        return new had.report.ReportCommand().run(args.toArray(String[]::new), ctx.out, ctx.err);
+        return new ReportCommand().run(args.toArray(String[]::new), ctx.out, ctx.err);
     }
 
     static int reload(Context ctx, List<String> args) throws UsageException, ControlClient.Unreachable, ControlClient.Refused {

@@ -1,14 +1,12 @@
 package had.drill;
 
-import had.os.ExitStatus;
 import had.audit.AuditLines;
 import had.audit.AuditReader;
 import had.control.ControlClient;
+import had.os.ExitStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

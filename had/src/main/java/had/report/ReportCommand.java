@@ -1,9 +1,9 @@
 package had.report;
 
-import had.os.ExitStatus;
 import had.audit.AuditFiles;
 import had.audit.AuditLines;
 import had.json.Json;
+import had.os.ExitStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

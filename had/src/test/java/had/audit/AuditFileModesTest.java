@@ -3,8 +3,8 @@ package had.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import had.os.GroupDatabase;
 import had.os.FileModes;
+import had.os.GroupDatabase;
 import had.time.ManualClock;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

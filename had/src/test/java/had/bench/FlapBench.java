@@ -1,12 +1,12 @@
 package had.bench;
 
 import had.backplane.PathState;
+import had.backplane.PathSupervision;
 import had.backplane.PciId;
 import had.backplane.bridge.SimChassisControl;
 import had.config.ConfigError;
 import had.config.ConfigLoader;
 import had.config.LoadResult;
-import had.backplane.PathSupervision;
 import had.core.BondView;
 import had.core.Chassis;
 import had.core.Settings;

@@ -1,8 +1,8 @@
 package had.bench;
 
+import had.backplane.PciId;
 import had.backplane.bridge.SimChassisControl;
 import had.control.ControlClient;
-import had.backplane.PciId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package had.config;
 
-import had.backplane.PathSupervision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import had.backplane.PathSupervision;
 import had.network.BondMode;
 import java.net.Inet6Address;
 import java.net.InetAddress;

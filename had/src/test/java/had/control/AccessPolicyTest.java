@@ -1,9 +1,9 @@
 package had.control;
 
-import had.os.GroupDatabase;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import had.os.GroupDatabase;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

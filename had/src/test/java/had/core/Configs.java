@@ -1,10 +1,10 @@
 package had.core;
 
+import had.backplane.PathSupervision;
 import had.backplane.PciId;
 import had.config.BondConfig;
 import had.config.ChassisConfig;
 import had.config.DriverTable;
-import had.backplane.PathSupervision;
 import had.config.PortConfig;
 import had.config.SlotConfig;
 import had.config.SlotPort;

@@ -1,6 +1,5 @@
 package had.core;
 
-import had.backplane.PathSupervision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,12 +10,13 @@ import static org.mockito.Mockito.doThrow;
 import had.audit.AuditEvent;
 import had.backplane.BackplaneEvent;
 import had.backplane.PathState;
+import had.backplane.PathSupervision;
 import had.network.BondMode;
 import had.network.BondOptions;
 import had.network.NetworkException;
 import had.network.NetworkState;
-import had.network.sim.ChangeLog;
 import had.network.PrimaryReselect;
+import had.network.sim.ChangeLog;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
