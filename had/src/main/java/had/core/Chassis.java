@@ -15,7 +15,6 @@ import had.drivers.Drivers;
 import had.network.Network;
 import had.network.NetworkException;
 import had.network.NetworkState;
-import had.network.PrimaryReselect;
 import had.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -298,7 +297,7 @@ public final class Chassis {
                     new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
         }
         if (settings.quiesceMs() == 0) finishExtraction(s);
-        else s.deadline = clock.nanos() + settings.quiesceMs() * 1_000_000L;
+        else s.deadline = windowEnd();
         return accepted;
     }
 
@@ -330,7 +329,7 @@ public final class Chassis {
                 record(ev.with("outcome", (outcome = Outcome.accepted("restored")).text()));
                 s.deadline = 0;
                 // The extraction's handover goes on for the move back to the primary (restorePrimaries).
-                long end = clock.nanos() + settings.quiesceMs() * 1_000_000L;
+                long end = windowEnd();
                 for (String b : s.handoverBonds) stretchHandover(b, end);
                 s.handoverBonds.clear();
                 transition(s, SlotState.ACTIVE, null);
@@ -494,7 +493,7 @@ public final class Chassis {
             if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
             NetworkState actual = network.read();
             List<Action> plan = Reconciler.plan(desired, applied, actual, knownInterfaces());
-            if (handOver(Reconciler.activeSlaveMoves(plan, actual, desired), pendingFailbacks(desired, actual), desired)) {
+            if (handOver(Reconciler.activeSlaveMoves(plan, actual, desired), Reconciler.pendingFailbacks(desired, actual), desired)) {
                 desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
                 plan = Reconciler.plan(desired, applied, actual, knownInterfaces());
             }
@@ -524,7 +523,7 @@ public final class Chassis {
      */
     private boolean handOver(Set<String> moves, Set<String> pending, DesiredState desired) {
         if (settings.quiesceMs() == 0) return false;
-        long end = clock.nanos() + settings.quiesceMs() * 1_000_000L;
+        long end = windowEnd();
         boolean opened = false;
         Set<String> moved = new HashSet<>(moves);
         // A move the driver was waiting to make has been made (or will not be): the window runs from now.
@@ -541,30 +540,15 @@ public final class Chassis {
         return opened;
     }
 
+    /** When a quiesce or handover window that opens now ends. */
+    private long windowEnd() {
+        return clock.nanos() + settings.quiesceMs() * 1_000_000L;
+    }
+
     private void stretchHandover(String bond, long end) {
         handovers.merge(bond, end, (x, y) -> y - x > 0 ? y : x);
     }
 
-    /**
-     * The bonds whose driver will move the active slave to the primary had gave it any moment now:
-     * the primary is enslaved and has its carrier, but the driver has not taken it yet (its MII
-     * status not up: updelay, or the next miimon round) and primary_reselect says it will. Only
-     * under miimon, where that wait is bounded: the ARP monitor may keep a port with carrier down
-     * for as long as its path is dead, and the handover would stay on all that time.
-     */
-    private static Set<String> pendingFailbacks(DesiredState desired, NetworkState actual) {
-        Set<String> out = new HashSet<>();
-        for (DesiredState.Bond b : desired.bonds().values()) {
-            String p = b.options().primary();
-            NetworkState.Bond ab = actual.bond(b.name());
-            NetworkState.Link pl = p == null ? null : actual.link(p);
-            if (ab == null || pl == null || !ab.options().mode().hasActiveSlave() || ab.activeSlave() == null
-                    || ab.options().miimon() == 0) continue;
-            if (b.options().primaryReselect() != PrimaryReselect.ALWAYS || p.equals(ab.activeSlave())) continue;
-            if (ab.slaves().contains(p) && pl.carrier() && !Boolean.TRUE.equals(ab.slaveUp().get(p))) out.add(b.name());
-        }
-        return out;
-    }
 
     /**
      * Says once, when it begins, that a bond has no port whose path works: had leaves it as it is

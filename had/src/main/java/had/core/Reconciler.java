@@ -3,6 +3,7 @@ package had.core;
 import had.network.BondOptions;
 import had.network.IfAddress;
 import had.network.NetworkState;
+import had.network.PrimaryReselect;
 import java.util.ArrayList;
 import java.lang.reflect.RecordComponent;
 import java.util.HashSet;
@@ -109,32 +110,51 @@ final class Reconciler {
         Set<String> moved = new LinkedHashSet<>();
         for (Action x : plan) {
             String bond, to;
-            boolean up;
             if (x instanceof Action.SetActiveSlave a) {
                 bond = a.bond();
                 to = a.ifname();
-                up = takes(actual.bond(bond), to);
             } else if (x instanceof Action.SetBondOptions o) {
                 bond = o.bond();
                 to = o.options().primary();
-                up = takes(actual.bond(bond), to);
-            } else if (x instanceof Action.Enslave e && desired.bonds().containsKey(e.bond())) {
+            } else if (x instanceof Action.Enslave e) {
                 bond = e.bond();
-                to = desired.bonds().get(bond).options().primary();
-                NetworkState.Link l = actual.link(e.ifname());
-                up = e.ifname().equals(to) && l != null && l.carrier();
+                to = e.ifname();
             } else {
                 continue;
             }
+            DesiredState.Bond d = desired.bonds().get(bond);
             NetworkState.Bond ab = actual.bond(bond);
-            if (!up || ab == null || !ab.options().mode().hasActiveSlave() || ab.activeSlave() == null) continue;
+            if (d == null || ab == null || to == null || !ab.options().mode().hasActiveSlave() || ab.activeSlave() == null) continue;
+            // A port being enslaved is no slave yet: it moves the traffic if it is the primary and has its carrier.
+            NetworkState.Link l = actual.link(to);
+            boolean up = x instanceof Action.Enslave ? to.equals(d.options().primary()) && l != null && l.carrier() : takes(ab, to);
             // A move off a port that no longer works is a failover: nothing worth delivering comes
             // in there, and the traffic must not wait for a handover to be set up.
-            if (!takes(ab, ab.activeSlave()) || desired.bonds().get(bond) == null
-                    || desired.bonds().get(bond).deadPaths().contains(ab.activeSlave())) continue;
-            if (!to.equals(ab.activeSlave())) moved.add(bond);
+            boolean offWorking = takes(ab, ab.activeSlave()) && !d.deadPaths().contains(ab.activeSlave());
+            if (up && offWorking && !to.equals(ab.activeSlave())) moved.add(bond);
         }
         return moved;
+    }
+
+    /**
+     * The bonds whose driver will move the active slave to the primary had gave it any moment now:
+     * the primary is enslaved and has its carrier, but the driver has not taken it yet (its MII
+     * status not up: updelay, or the next miimon round) and primary_reselect says it will. Only
+     * under miimon, where that wait is bounded: the ARP monitor may keep a port with carrier down
+     * for as long as its path is dead, and the handover would stay on all that time.
+     */
+    static Set<String> pendingFailbacks(DesiredState desired, NetworkState actual) {
+        Set<String> out = new HashSet<>();
+        for (DesiredState.Bond b : desired.bonds().values()) {
+            String p = b.options().primary();
+            NetworkState.Bond ab = actual.bond(b.name());
+            NetworkState.Link pl = p == null ? null : actual.link(p);
+            if (ab == null || pl == null || !ab.options().mode().hasActiveSlave() || ab.activeSlave() == null
+                    || ab.options().miimon() == 0) continue;
+            if (b.options().primaryReselect() != PrimaryReselect.ALWAYS || p.equals(ab.activeSlave())) continue;
+            if (ab.slaves().contains(p) && pl.carrier() && !Boolean.TRUE.equals(ab.slaveUp().get(p))) out.add(b.name());
+        }
+        return out;
     }
 
     /**
