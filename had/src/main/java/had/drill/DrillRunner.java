@@ -409,32 +409,31 @@ public final class DrillRunner {
          */
         Verdict outage(Drill.Outage o) throws StepFailed {
             List<Map<String, Object>> recs = records(r -> isBoundary(r, o.sinceStep()));
+            int b = boundary(recs, o.sinceStep());
+            if (b < 0) {
+                throw new StepFailed("this run's record of " + (o.sinceStep() == 0 ? "its start" : "step " + (o.sinceStep() - 1))
+                        + " is not in " + auditLog);
+            }
             Boolean upAtStart = null;
-            boolean seenBoundary = false;
+            for (Map<String, Object> r : recs.subList(0, b)) if (isState(r, o.service())) upAtStart = Boolean.TRUE.equals(r.get("up"));
             List<String> downs = new ArrayList<>();
-            for (Map<String, Object> r : recs) {
-                if (!seenBoundary) {
-                    if (isBoundary(r, o.sinceStep())) {
-                        seenBoundary = true;
-                        if (Boolean.FALSE.equals(upAtStart)) downs.add(o.service() + " was already down");
-                    } else if (isState(r, o.service())) {
-                        upAtStart = Boolean.TRUE.equals(r.get("up"));
-                    }
-                    continue;
-                }
+            if (Boolean.FALSE.equals(upAtStart)) downs.add(o.service() + " was already down");
+            for (Map<String, Object> r : recs.subList(b + 1, recs.size())) {
                 if (isState(r, o.service()) && !Boolean.TRUE.equals(r.get("up"))) {
                     downs.add(o.service() + " down at " + r.get("time") + " (working " + r.get("working") + " of "
                             + r.get("expected") + ", seq " + r.get("seq") + ")");
                 }
             }
-            if (!seenBoundary) {
-                throw new StepFailed("this run's record of " + (o.sinceStep() == 0 ? "its start" : "step " + (o.sinceStep() - 1))
-                        + " is not in " + auditLog);
-            }
             String since = o.sinceStep() == 0 ? "the start" : "step " + o.sinceStep();
             String seen = downs.isEmpty() ? "no outage on " + o.service() + " since " + since
                     : downs.size() + " outage record(s) since " + since + ": " + String.join("; ", downs.subList(0, Math.min(3, downs.size())));
             return new Verdict(o.none() == downs.isEmpty(), seen);
+        }
+
+        /** Where step {@code sinceStep} began in {@code recs}: its boundary record's index, or -1. */
+        private int boundary(List<Map<String, Object>> recs, int sinceStep) {
+            for (int i = 0; i < recs.size(); i++) if (isBoundary(recs.get(i), sinceStep)) return i;
+            return -1;
         }
 
         Verdict address(Drill.AddressIs a) throws StepFailed {
@@ -460,12 +459,10 @@ public final class DrillRunner {
          */
         Verdict reached(Drill.Condition c) throws StepFailed {
             int since = actingStep <= 1 ? 0 : actingStep;
-            boolean seenBoundary = false;
-            for (Map<String, Object> r : records(r -> isBoundary(r, since))) {
-                if (!seenBoundary) {
-                    seenBoundary = isBoundary(r, since);
-                    continue;
-                }
+            List<Map<String, Object>> recs = records(r -> isBoundary(r, since));
+            int b = boundary(recs, since);
+            if (b < 0) return new Verdict(false, "");
+            for (Map<String, Object> r : recs.subList(b + 1, recs.size())) {
                 if (r.get("slot") == null || r.containsKey("error")) continue;
                 if (c instanceof Drill.SlotIs s && "slot.state".equals(r.get("type")) && num(r.get("slot")) == s.slot()
                         && s.state().equals(r.get("to"))) {
