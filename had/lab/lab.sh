@@ -71,9 +71,7 @@ while IFS= read -r -e -p "lab> " line; do
         hadctl) shift; lab_guest "bin/hadctl --socket /run/lab/had.sock $*" ;;
         drill)
             [ -f "${2:-}" ] || { echo "  drill FILE: no such file ${2:-}"; continue; }
-            lab_perform_serve & serve=$!
-            LAB_GUEST_TIMEOUT=900 lab_guest "HADCTL_SOCKET=/run/lab/had.sock bin/hadctl drill '$(readlink -f "$2")' --non-interactive --performer $LAB_DIR/guest/perform.sh"
-            kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null ;;
+            lab_drill "$2" ;;
         log) tail -n "${2:-40}" "$LAB_RUN/state/had.log" ;;
         audit) tail -n "${2:-20}" "$LAB_RUN/state/audit.log" ;;
         guest) shift; lab_guest "$*" ;;

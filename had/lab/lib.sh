@@ -301,6 +301,18 @@ lab_perform_serve() {
     done
 }
 
+# lab_drill FILE: hadctl drill FILE in the guest against had on /run/lab/had.sock, the lab doing
+# its physical steps (guest/perform.sh, served by lab_perform_serve meanwhile); prints the run,
+# returns hadctl's exit status.
+lab_drill() {
+    local serve rc
+    lab_perform_serve & serve=$!
+    LAB_GUEST_TIMEOUT=900 lab_guest "HADCTL_SOCKET=/run/lab/had.sock bin/hadctl drill '$(readlink -f "$1")' --non-interactive --performer $LAB_DIR/guest/perform.sh"
+    rc=$?
+    kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null
+    return $rc
+}
+
 # lab_perform STEP WORDS...: a drill's physical step, done to the virtual chassis (a card through
 # QMP, a link through the NIC's link state, a path through the switch). Returns once QEMU has done
 # it; the guest side (perform.sh) waits for what the guest kernel must see.

@@ -43,9 +43,7 @@ host() {
 # the PCI address of a slot's function 0 as the guest's kernel names it
 fn0() { local a; a=$(cat "/sys/bus/pci/slots/$1/address" 2>/dev/null) || fail "no slot $1 in this chassis"; echo "/sys/bus/pci/devices/$a.0"; }
 
-# until_seen SECONDS TEST...: polls for SECONDS of wall time
-until_seen() { local end=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -ge "$end" ] && return 1; sleep 0.05; done; }
-absent() { [ ! -e "$1" ]; }
+. "$(dirname "$0")/q.sh"   # until_true
 
 case ${1:-} in
     handle)
@@ -59,13 +57,13 @@ case ${1:-} in
         [ $# = 4 ] || fail "usage: insert SLOT VVVV:DDDD PORTS"
         f=$(fn0 "$2") || exit 1
         host "$@"
-        until_seen 30 test -e "$f" || fail "slot $2: the kernel did not enumerate the card within 30 s"
+        until_true 30 "[ -e '$f' ]" || fail "slot $2: the kernel did not enumerate the card within 30 s"
         done_ "$(basename "$f") enumerated" ;;
     pull | yank)
         [ $# = 2 ] || fail "usage: $1 SLOT"
         f=$(fn0 "$2") || exit 1
         host "$@"
-        until_seen 30 absent "$f" || fail "slot $2: the kernel still has $(basename "$f") 30 s later"
+        until_true 30 "[ ! -e '$f' ]" || fail "slot $2: the kernel still has $(basename "$f") 30 s later"
         done_ ;;
     link | path)
         [ $# = 4 ] && { [ "$4" = up ] || [ "$4" = down ]; } || fail "usage: $1 SLOT PORT up|down"

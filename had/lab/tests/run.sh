@@ -254,7 +254,7 @@ path_back() { local i; for i in $(seq 1 30); do [[ "$(path_recs "$1" "$2")" == *
 # path_recs MARK IF: had's path.state records for IF after audit MARK, "down"/"up" in order
 path_recs() { path_lines "$1" "$2" | sed -n 's/.*"up":\(true\|false\).*/\1/p' | sed 's/true/up/; s/false/down/' | tr '\n' ' '; }
 # path_lines MARK IF: had's path.state records for IF after audit MARK
-path_lines() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "\"type\":\"path.state\",\"ifname\":\"$2\""; }
+path_lines() { audit_lines "$1" "\"type\":\"path.state\",\"ifname\":\"$2\""; }
 # path_carrier MARK IF: the carrier (true/false) in had's first path.state record of IF down after MARK
 path_carrier() { path_lines "$1" "$2" | grep '"up":false' | head -1 | sed -n 's/.*"carrier":\(true\|false\).*/\1/p'; }
 # path_outage BOND MARK: from `hadctl report --format json` on this boot's audit log, the duration
@@ -295,7 +295,8 @@ audit_has() { grep -q "$1" "$LAB_RUN/state/audit.log" 2>/dev/null; }
 audit_soon() { local i; for i in $(seq 1 ${2:-30}); do audit_has "$1" && return 0; sleep 1; done; return 1; }
 audit_mono() { grep "$1" "$LAB_RUN/state/audit.log" | tail -1 | sed -n 's/.*"mono":\([0-9]*\).*/\1/p'; }
 audit_mark() { cat "$LAB_RUN/state/audit.log" 2>/dev/null | wc -l; }
-audit_since() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep -q "$2"; }   # audit_since MARK PATTERN
+audit_lines() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "$2"; }   # audit_lines MARK PATTERN: the records after MARK that match
+audit_since() { audit_lines "$1" "$2" >/dev/null; }   # audit_since MARK PATTERN
 
 # The kernel's side of a power-off, timed by the kernel itself: kprobes on the entry and return of
 # pciehp_sysfs_disable_slot (the write of 0 to a slot's power file, which returns once the slot
@@ -845,15 +846,13 @@ else
     for d in conf/drills/*.drill; do
         name=$(basename "$d" .drill)
         pm=$(cat "$LAB_RUN/state/perform.log" 2>/dev/null | wc -l) am=$(audit_mark)
-        lab_perform_serve & srv=$!
-        LAB_GUEST_TIMEOUT=900 g "HADCTL_SOCKET=/run/lab/had.sock bin/hadctl drill $d --non-interactive --performer $LAB_DIR/guest/perform.sh" > "$OUT/l-$name.txt" 2>&1
+        lab_drill "$d" > "$OUT/l-$name.txt" 2>&1
         rc=$?
-        kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
         # the physical steps the file holds, and those the lab did (perform.sh's log: "-> ok")
         want=$(grep -cE '^[[:space:]]*(insert|handle|pull|yank|link|path)[[:space:]]' "$d")
         did=$(tail -n +$((pm + 1)) "$LAB_RUN/state/perform.log" 2>/dev/null | grep -c ' -> ok')
-        start=$(tail -n +$((am + 1)) "$LAB_RUN/state/audit.log" | grep '"type":"drill.start"' | tail -1)
-        end=$(tail -n +$((am + 1)) "$LAB_RUN/state/audit.log" | grep '"type":"drill.end"' | tail -1)
+        start=$(audit_lines "$am" '"type":"drill.start"' | tail -1)
+        end=$(audit_lines "$am" '"type":"drill.end"' | tail -1)
         sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$OUT/l-$name.txt" | tail -1)
         why=$(sed -n 's/^step \([0-9]*\) (line [0-9]*): /step \1: /p' "$OUT/l-$name.txt" | head -1)
         fig "(l) $name.drill on the real kernel: ${sum:-no summary} in $(sed -n 's/.*"ms":\([0-9]*\).*/\1/p' <<<"$end") ms; physical steps done by the lab: $did of $want${why:+; $why}"
