@@ -105,9 +105,12 @@ public final class CommandPerformer implements Performer {
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> tail(p.getInputStream()));
         try {
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                // The program first, then what it started (listed before: orphans are no
+                // descendants): a shell that outlived its child would add its own "Killed" line.
+                List<ProcessHandle> started = p.descendants().toList();
                 p.destroyForcibly();
                 p.waitFor();
+                started.forEach(ProcessHandle::destroyForcibly);
                 throw new StepFailed(what + ": no answer within " + DrillRunner.seconds(limit.toMillis()) + " (killed)" + lastLine(output));
             }
             int status = p.exitValue();
