@@ -14,6 +14,15 @@ final class KernelRtnetlink implements Rtnetlink {
     private NetlinkSocket socket;
 
     @Override
+    public List<KernelLink> links() {
+        try {
+            return KernelLink.parse(socket().dump(RtnlMessages.getLinks()));
+        } catch (IOException e) {
+            throw new NetworkException("cannot read the links: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Map<Integer, List<IfAddress>> addresses() {
         try {
             return RtnlMessages.parseAddrs(socket().dump(RtnlMessages.getAddrs()));

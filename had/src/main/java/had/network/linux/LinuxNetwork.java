@@ -8,6 +8,7 @@ import had.network.Network;
 import had.network.NetworkException;
 import had.network.NetworkState;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,8 @@ import java.util.Optional;
  */
 public final class LinuxNetwork implements Network {
     private static final int IFF_UP = 0x1;
-    private static final int ARPHRD_ETHER = 1;
 
     private final Sysfs sysfs;
-    private final BondFiles bondFiles;
     private final Rtnetlink rtnl;
     private final FrameSender frames;
 
@@ -44,80 +43,72 @@ public final class LinuxNetwork implements Network {
 
     LinuxNetwork(Path root, Rtnetlink rtnl, Sysfs.Writer writer, FrameSender frames) {
         this.sysfs = new Sysfs(root, writer);
-        this.bondFiles = new BondFiles(sysfs);
         this.rtnl = rtnl;
         this.frames = frames;
     }
 
+    /**
+     * One RTM_GETLINK dump and one address dump, plus two sysfs files per bond that the dump does
+     * not carry: the slaves in the driver's order (the order it picks a new active slave in) and
+     * the primary by name (see {@link KernelLink.BondInfo}).
+     */
     @Override
     public NetworkState read() {
+        List<KernelLink> dump = rtnl.links();
         Map<Integer, List<IfAddress>> addresses = rtnl.addresses();
-        Map<String, NetworkState.Link> links = new LinkedHashMap<>();
-        for (String name : sysfs.list("sys/class/net")) {
-            if (!sysfs.exists("sys/class/net/" + name + "/flags")) continue; // bonding_masters and the like
-            // A link that went between the listing and here is simply not part of this reading.
-            Optional<String> index = sysfs.tryRead("sys/class/net/" + name + "/ifindex");
-            if (index.isEmpty()) continue;
-            links.put(name, link(name, addresses.getOrDefault(Integer.parseInt(index.get()), List.of())));
+        Map<Integer, KernelLink> byIndex = new HashMap<>();
+        Map<String, KernelLink> byName = new HashMap<>();
+        for (KernelLink k : dump) {
+            byIndex.put(k.index(), k);
+            byName.put(k.name(), k);
         }
+        Map<String, NetworkState.Link> links = new LinkedHashMap<>();
         Map<String, NetworkState.Bond> bonds = new LinkedHashMap<>();
-        for (String b : bondFiles.bonds()) bonds.put(b, bond(b));
+        for (KernelLink k : dump) {
+            links.put(k.name(), link(k, byIndex, addresses.getOrDefault(k.index(), List.of())));
+            // A bond that went between the dump and its sysfs files is simply not part of this reading.
+            if (k.bond() != null) bond(k, byIndex, byName).ifPresent(b -> bonds.put(k.name(), b));
+        }
         return new NetworkState(links, bonds);
     }
 
-    private NetworkState.Link link(String name, List<IfAddress> addresses) {
-        String d = "sys/class/net/" + name + "/";
-        boolean up = (Integer.decode(sysfs.read(d + "flags")) & IFF_UP) != 0;
-        // Reading carrier of a device that is down answers EINVAL: no carrier.
-        boolean carrier = up && sysfs.tryRead(d + "carrier").map("1"::equals).orElse(false);
-        int mtu = Integer.parseInt(sysfs.read(d + "mtu"));
-        String master = sysfs.linkTarget(d + "master").orElse(null);
-        String devtype = devtype(d);
+    private static NetworkState.Link link(KernelLink k, Map<Integer, KernelLink> byIndex, List<IfAddress> addresses) {
+        KernelLink master = byIndex.get(k.masterIndex());
+        KernelLink lower = byIndex.get(k.lowerIndex());
         NetworkState.Kind kind;
-        String parent = null;
-        int vid = -1;
-        if ("vlan".equals(devtype)) {
-            kind = NetworkState.Kind.VLAN;
-            parent = lower(d).orElse(null);
-            vid = vlanId(name);
-        } else if ("bond".equals(devtype) || sysfs.exists(d + "bonding")) {
-            kind = NetworkState.Kind.BOND;
-        } else if (devtype == null && sysfs.tryRead(d + "type").map(t -> t.equals(String.valueOf(ARPHRD_ETHER))).orElse(false)) {
-            kind = NetworkState.Kind.ETHERNET;
-        } else {
-            kind = NetworkState.Kind.OTHER;
-        }
-        return new NetworkState.Link(name, kind, up, carrier, mtu, master, addresses, parent, vid);
+        if (k.bond() != null) kind = NetworkState.Kind.BOND;
+        else if (k.vlanId() >= 0) kind = NetworkState.Kind.VLAN;
+        else if (k.ethernet() && (k.kind() == null || !STACKING_KINDS.contains(k.kind()))) kind = NetworkState.Kind.ETHERNET;
+        else kind = NetworkState.Kind.OTHER;
+        return new NetworkState.Link(k.name(), kind, k.up(), k.up() && k.carrier(), k.mtu(),
+                master == null ? null : master.name(), addresses,
+                kind == NetworkState.Kind.VLAN && lower != null ? lower.name() : null, k.vlanId());
     }
 
-    /** DEVTYPE from the device's uevent (vlan, bond, bridge...); plain Ethernet ports have none. */
-    private String devtype(String d) {
-        for (String line : sysfs.tryRead(d + "uevent").orElse("").split("\n")) {
-            if (line.startsWith("DEVTYPE=")) return line.substring("DEVTYPE=".length()).trim();
-        }
-        return null;
-    }
+    /** Devices made of other devices: Ethernet framing, but no port of a card. */
+    private static final java.util.Set<String> STACKING_KINDS = java.util.Set.of("bridge", "team", "macsec", "hsr");
 
-    /** A stacked device has a lower_PARENT link to the device under it. */
-    private Optional<String> lower(String d) {
-        for (String f : sysfs.list(d)) if (f.startsWith("lower_")) return Optional.of(f.substring("lower_".length()));
-        return Optional.empty();
-    }
-
-    /** /proc/net/vlan/NAME: "NAME  VID: 253  REORDER_HDR: 1 ...". */
-    private int vlanId(String name) {
-        String text = sysfs.tryRead("proc/net/vlan/" + name).orElse("");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("VID:\\s*(\\d+)").matcher(text);
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
-    }
-
-    private NetworkState.Bond bond(String name) {
-        List<String> slaves = bondFiles.slaves(name);
-        Map<String, MiiStatus> status = ProcBonding.slaveStatus(sysfs.tryRead("proc/net/bonding/" + name).orElse(""));
+    private Optional<NetworkState.Bond> bond(KernelLink k, Map<Integer, KernelLink> byIndex, Map<String, KernelLink> byName) {
+        Optional<String> slaveList = sysfs.tryRead(BondFiles.dir(k.name()) + "slaves");
+        Optional<String> primary = sysfs.tryRead(BondFiles.dir(k.name()) + "primary");
+        if (slaveList.isEmpty() || primary.isEmpty()) return Optional.empty();
+        List<String> slaves = BondFiles.words(slaveList.get());
         Map<String, Boolean> up = new LinkedHashMap<>();
-        for (String s : slaves) up.put(s, status.getOrDefault(s, MiiStatus.DOWN).working());
-        boolean allSlavesActive = sysfs.tryRead(BondFiles.dir(name) + "all_slaves_active").map("1"::equals).orElse(false);
-        return new NetworkState.Bond(name, bondFiles.options(name), slaves, bondFiles.activeSlave(name), up, allSlavesActive);
+        for (String s : slaves) {
+            KernelLink slave = byName.get(s);
+            up.put(s, slave != null && slave.mii() != null && slave.masterIndex() == k.index() && slave.mii().working());
+        }
+        KernelLink active = byIndex.get(k.bond().activeSlaveIndex());
+        BondOptions options = k.bond().options().withPrimary(primary.get().isEmpty() ? null : primary.get());
+        return Optional.of(new NetworkState.Bond(k.name(), options, slaves, active == null ? null : active.name(), up,
+                k.bond().allSlavesActive()));
+    }
+
+    /** The options of one bond as the driver has them now. */
+    private BondOptions options(String bond) {
+        NetworkState.Bond b = read().bond(bond);
+        if (b == null) throw new NetworkException(bond + ": no such bond");
+        return b.options();
     }
 
     @Override
@@ -127,7 +118,7 @@ public final class LinuxNetwork implements Network {
         BondOptionPlan.plan(name, BondOptionPlan.KERNEL_DEFAULTS, options, false, false);
         sysfs.write(name, "sys/class/net/bonding_masters", "+" + name);
         try {
-            execute(name, BondOptionPlan.plan(name, bondFiles.options(name), options, false, false));
+            execute(name, BondOptionPlan.plan(name, options(name), options, false, false));
         } catch (NetworkException e) {
             try {
                 sysfs.write(name, "sys/class/net/bonding_masters", "-" + name);
@@ -140,8 +131,10 @@ public final class LinuxNetwork implements Network {
 
     @Override
     public void setBondOptions(String name, BondOptions options) {
-        boolean hasSlaves = !bondFiles.slaves(name).isEmpty();
-        execute(name, BondOptionPlan.plan(name, bondFiles.options(name), options, hasSlaves, isUp(name)));
+        NetworkState state = read();
+        NetworkState.Bond now = state.bond(name);
+        if (now == null) throw new NetworkException(name + ": no such bond");
+        execute(name, BondOptionPlan.plan(name, now.options(), options, !now.slaves().isEmpty(), state.link(name).up()));
     }
 
     private void execute(String bond, List<BondOptionPlan.Step> steps) {

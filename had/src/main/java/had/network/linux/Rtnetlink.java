@@ -11,6 +11,9 @@ import java.util.Map;
  * {@link had.network.NetworkException} with the interface, the change and the kernel's words.
  */
 interface Rtnetlink {
+    /** Every interface, with its bond and bond-slave state, in one dump. */
+    List<KernelLink> links();
+
     /** The IPv4 addresses of every interface, by interface index. */
     Map<Integer, List<IfAddress>> addresses();
 

@@ -19,6 +19,7 @@ import java.util.Map;
 final class RtnlMessages {
     static final short RTM_NEWLINK = 16;
     static final short RTM_DELLINK = 17;
+    static final short RTM_GETLINK = 18;
     static final short RTM_NEWADDR = 20;
     static final short RTM_DELADDR = 21;
     static final short RTM_GETADDR = 22;
@@ -27,19 +28,21 @@ final class RtnlMessages {
     private static final byte AF_UNSPEC = 0;
     private static final byte AF_INET = 2;
 
-    private static final short IFLA_IFNAME = 3;
-    private static final short IFLA_MTU = 4;
-    private static final short IFLA_LINK = 5;
-    private static final short IFLA_LINKINFO = 18;
-    private static final short IFLA_INFO_KIND = 1;
-    private static final short IFLA_INFO_DATA = 2;
-    private static final short IFLA_VLAN_ID = 1;
+    static final short IFLA_IFNAME = 3;
+    static final short IFLA_MTU = 4;
+    static final short IFLA_LINK = 5;
+    static final short IFLA_LINKINFO = 18;
+    static final short IFLA_INFO_KIND = 1;
+    static final short IFLA_INFO_DATA = 2;
+    static final short IFLA_VLAN_ID = 1;
+    private static final short IFLA_EXT_MASK = 29;
+    private static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
     private static final short IFA_ADDRESS = 1;
     private static final short IFA_LOCAL = 2;
     private static final short IFA_BROADCAST = 4;
 
-    private static final int HDR = 16;
-    private static final int IFINFOMSG = 16;
+    static final int HDR = 16;
+    static final int IFINFOMSG = 16;
     private static final int IFADDRMSG = 8;
 
     private RtnlMessages() {
@@ -86,6 +89,13 @@ final class RtnlMessages {
         Message m = new Message(RTM_DELADDR, (short) 0).ifaddr(index, a.prefix());
         m.bytes(IFA_LOCAL, a.address().getAddress());
         m.bytes(IFA_ADDRESS, a.address().getAddress());
+        return m.done();
+    }
+
+    /** ip -d link show, as a dump request; without the counters, which had does not read (older kernels ignore the mask). */
+    static ByteBuffer getLinks() {
+        Message m = new Message(RTM_GETLINK, (short) 0).ifinfo(AF_UNSPEC, 0, 0, 0);
+        m.u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
         return m.done();
     }
 

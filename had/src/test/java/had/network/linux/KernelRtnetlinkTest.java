@@ -77,6 +77,41 @@ class KernelRtnetlinkTest {
         });
     }
 
+    @Test
+    void theLinkDumpSaysWhatIproute2Says() throws Throwable {
+        inOwnNetworkNamespace(() -> {
+            KernelRtnetlink rtnl = new KernelRtnetlink();
+            assumeTrue(ip("link", "add", "v0", "mtu", "9000", "type", "veth", "peer", "name", "v1").isEmpty(), "no veth");
+            assertEquals("", ip("link", "set", "v0", "up"));
+            assertEquals("", ip("link", "set", "v1", "up"));
+            boolean vlans = ip("link", "add", "link", "v0", "name", "v0.7", "type", "vlan", "id", "7").isEmpty();
+            java.util.Map<String, KernelLink> byName = new java.util.HashMap<>();
+            for (KernelLink k : rtnl.links()) byName.put(k.name(), k);
+
+            KernelLink v0 = byName.get("v0");
+            assertEquals(LibC.get().if_nametoindex("v0"), v0.index());
+            assertTrue(v0.up() && v0.ethernet(), "v0 is an Ethernet device and up");
+            assertEquals(9000, v0.mtu());
+            assertEquals("veth", v0.kind());
+            assertEquals(0, v0.masterIndex());
+            // Carrier comes once both ends are up, which the kernel may take a moment to say.
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (!v0.carrier() && System.nanoTime() < until) {
+                Thread.sleep(20);
+                v0 = rtnl.links().stream().filter(k -> k.name().equals("v0")).findFirst().orElseThrow();
+            }
+            assertTrue(v0.carrier(), "v0 has carrier with v1 up: " + ip("-o", "link", "show", "dev", "v0"));
+            KernelLink lo = byName.get("lo");
+            assertFalse(lo.ethernet() || lo.up(), "lo is down in a new namespace and not Ethernet");
+            if (vlans) {
+                KernelLink vlan = byName.get("v0.7");
+                assertEquals("vlan", vlan.kind());
+                assertEquals(7, vlan.vlanId());
+                assertEquals(v0.index(), vlan.lowerIndex());
+            }
+        });
+    }
+
     /** iproute2's output, or "error: ..." when it failed; an empty string for a quiet success. */
     private static String ip(String... args) {
         try {

@@ -1,14 +1,22 @@
 package had.network.linux;
 
+import had.network.ArpValidate;
+import had.network.BondMode;
+import had.network.BondOptions;
+import had.network.FailOverMac;
 import had.network.IfAddress;
+import had.network.KernelEnum;
+import had.network.LacpRate;
+import had.network.MiiStatus;
 import had.network.NetworkException;
+import had.network.PrimaryReselect;
+import had.network.XmitHashPolicy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +35,9 @@ final class KernelTree {
     /** The IPv4 addresses the fake kernel reports, by interface index. */
     final Map<Integer, List<IfAddress>> addresses = new HashMap<>();
     private final Map<String, Integer> indexes = new HashMap<>();
+    private final Map<String, MiiStatus> mii = new HashMap<>();
+    private final Map<String, String> vlanParents = new HashMap<>();
+    private final Map<String, Integer> vlanIds = new HashMap<>();
     /** The one kernel reaction a test may want to emulate after a write (a bond appearing, say). */
     java.util.function.BiConsumer<String, String> afterWrite = (file, value) -> { };
 
@@ -37,6 +48,11 @@ final class KernelTree {
 
     LinuxNetwork network() {
         Rtnetlink rtnl = new Rtnetlink() {
+            @Override
+            public List<KernelLink> links() {
+                return dump();
+            }
+
             @Override
             public Map<Integer, List<IfAddress>> addresses() {
                 return addresses;
@@ -117,9 +133,8 @@ final class KernelTree {
         port(name, true, true, 1500);
         String d = "sys/class/net/" + name + "/";
         file(d + "uevent", "DEVTYPE=vlan\nINTERFACE=" + name + "\nIFINDEX=" + index(name));
-        symlink(d + "lower_" + parent, "../" + parent);
-        file("proc/net/vlan/" + name, name + "  VID: " + vid + "\t REORDER_HDR: 1  dev->priv_flags: 1021\n"
-                + "Device: " + parent + "\n");
+        vlanParents.put(name, parent);
+        vlanIds.put(name, vid);
         return this;
     }
 
@@ -141,18 +156,74 @@ final class KernelTree {
         return this;
     }
 
-    KernelTree slaveOf(String slave, String bond) {
+    KernelTree slaveOf(String slave, String bond, MiiStatus mii) {
         symlink("sys/class/net/" + slave + "/master", "../" + bond);
+        this.mii.put(slave, mii);
         return this;
     }
 
-    KernelTree procBonding(String bond, String resource) {
-        try (InputStream in = KernelTree.class.getResourceAsStream(resource)) {
-            file("proc/net/bonding/" + bond, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    /**
+     * What the fake kernel answers to an RTM_GETLINK dump: each interface of the tree as its files
+     * say it is now, so that what the adapter wrote shows in its next reading as it would.
+     */
+    private List<KernelLink> dump() {
+        List<KernelLink> links = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : indexes.entrySet()) {
+            String name = e.getKey();
+            String d = "sys/class/net/" + name + "/";
+            if (!Files.exists(root.resolve(d + "flags"))) continue;
+            String uevent = read(d + "uevent");
+            String kind = uevent.contains("DEVTYPE=bond") ? "bond" : uevent.contains("DEVTYPE=vlan") ? "vlan" : null;
+            Integer master = target(d + "master").map(indexes::get).orElse(0);
+            int lower = 0;
+            int vid = -1;
+            if ("vlan".equals(kind)) {
+                lower = indexes.get(vlanParents.get(name));
+                vid = vlanIds.get(name);
+            }
+            KernelLink.BondInfo bond = "bond".equals(kind) ? bondInfo(name) : null;
+            links.add(new KernelLink(e.getValue(), name, (Integer.decode(read(d + "flags")) & 1) != 0, true,
+                    Integer.parseInt(read(d + "mtu")), read(d + "carrier").equals("1"), master, lower, kind, vid, bond,
+                    master != 0 ? mii.getOrDefault(name, MiiStatus.DOWN) : null));
+        }
+        links.sort(java.util.Comparator.comparingInt(KernelLink::index));
+        return links;
+    }
+
+    private KernelLink.BondInfo bondInfo(String name) {
+        String b = "sys/class/net/" + name + "/bonding/";
+        List<java.net.Inet4Address> targets = new ArrayList<>();
+        for (String t : read(b + "arp_ip_target").split(" ")) {
+            if (!t.isEmpty()) targets.add(IfAddress.fromInt(Arrays.stream(t.split("\\.")).mapToInt(Integer::parseInt)
+                    .reduce(0, (acc, octet) -> acc << 8 | octet)));
+        }
+        BondOptions o = new BondOptions(kernelEnum(BondMode.class, b + "mode"), number(b + "miimon"),
+                number(b + "updelay"), number(b + "downdelay"), number(b + "arp_interval"), targets,
+                kernelEnum(ArpValidate.class, b + "arp_validate"), null, kernelEnum(PrimaryReselect.class, b + "primary_reselect"),
+                kernelEnum(LacpRate.class, b + "lacp_rate"), kernelEnum(XmitHashPolicy.class, b + "xmit_hash_policy"),
+                number(b + "min_links"), kernelEnum(FailOverMac.class, b + "fail_over_mac"));
+        String active = read(b + "active_slave");
+        return new KernelLink.BondInfo(o, active.isEmpty() ? 0 : indexes.get(active),
+                Files.exists(root.resolve(b + "all_slaves_active")) && read(b + "all_slaves_active").equals("1"));
+    }
+
+    private int number(String file) {
+        return Integer.parseInt(read(file));
+    }
+
+    /** sysfs prints these "name number"; a write leaves what was written, either. */
+    private <E extends Enum<E> & KernelEnum> E kernelEnum(Class<E> type, String file) {
+        return KernelEnum.parse(type, read(file).split(" ")[0]).orElseThrow();
+    }
+
+    private java.util.Optional<String> target(String relative) {
+        Path p = root.resolve(relative);
+        try {
+            return Files.isSymbolicLink(p) ? java.util.Optional.of(Files.readSymbolicLink(p).getFileName().toString())
+                    : java.util.Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return this;
     }
 
     void file(String relative, String content) {

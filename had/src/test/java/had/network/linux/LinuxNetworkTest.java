@@ -12,6 +12,7 @@ import had.network.BondOptions;
 import had.network.FailOverMac;
 import had.network.IfAddress;
 import had.network.LacpRate;
+import had.network.MiiStatus;
 import had.network.NetworkException;
 import had.network.NetworkState;
 import had.network.PrimaryReselect;
@@ -53,8 +54,7 @@ class LinuxNetworkTest {
                 .port("eth3", false, false, 1500)
                 .bond("bond0", true, "mode", "active-backup 1", "miimon", "100", "updelay", "200",
                         "primary", "eth0", "slaves", "eth0 eth1", "active_slave", "eth1")
-                .slaveOf("eth0", "bond0").slaveOf("eth1", "bond0")
-                .procBonding("bond0", "proc-net-bonding-bond0.txt")
+                .slaveOf("eth0", "bond0", MiiStatus.BACK).slaveOf("eth1", "bond0", MiiStatus.UP)
                 .vlan("eth2.253", "eth2", 253);
         tree.addresses.put(tree.index("bond0"), List.of(new IfAddress(IfAddress.fromInt(0x0a000101), 24)));
     }

@@ -1,0 +1,221 @@
+package had.network.linux;
+
+import static had.network.linux.RtnlMessages.HDR;
+import static had.network.linux.RtnlMessages.IFINFOMSG;
+import static had.network.linux.RtnlMessages.IFLA_IFNAME;
+import static had.network.linux.RtnlMessages.IFLA_INFO_DATA;
+import static had.network.linux.RtnlMessages.IFLA_INFO_KIND;
+import static had.network.linux.RtnlMessages.IFLA_LINK;
+import static had.network.linux.RtnlMessages.IFLA_LINKINFO;
+import static had.network.linux.RtnlMessages.IFLA_MTU;
+import static had.network.linux.RtnlMessages.IFLA_VLAN_ID;
+import static had.network.linux.RtnlMessages.RTM_NEWLINK;
+
+import had.network.ArpValidate;
+import had.network.BondMode;
+import had.network.BondOptions;
+import had.network.FailOverMac;
+import had.network.IfAddress;
+import had.network.KernelEnum;
+import had.network.LacpRate;
+import had.network.MiiStatus;
+import had.network.PrimaryReselect;
+import had.network.XmitHashPolicy;
+import had.os.NetlinkSocket;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One interface as an RTM_GETLINK dump describes it: everything {@link LinuxNetwork#read()}
+ * needs of a link, its bond and its bond-slave role, from one message instead of a dozen sysfs
+ * files, so that a reading of the whole network is one round trip to the kernel.
+ *
+ * @param masterIndex the bond (or bridge) it is enslaved to, 0 for none
+ * @param lowerIndex  what a VLAN sits on (IFLA_LINK), 0 for none
+ * @param kind        IFLA_INFO_KIND ("bond", "vlan", "veth"...), null for a plain device
+ * @param vlanId      the VLAN id, -1 for anything else
+ * @param bond        for a bond, its options (primary null: see {@link BondInfo}) and state; else null
+ * @param mii         for a bond's slave, the driver's view of its link; else null
+ */
+record KernelLink(int index, String name, boolean up, boolean ethernet, int mtu, boolean carrier, int masterIndex,
+                  int lowerIndex, String kind, int vlanId, BondInfo bond, MiiStatus mii) {
+    private static final int ARPHRD_ETHER = 1;
+    private static final int IFLA_MASTER = 10;
+    private static final int IFLA_CARRIER = 33;
+    private static final int IFLA_INFO_SLAVE_KIND = 4;
+    private static final int IFLA_INFO_SLAVE_DATA = 5;
+
+    // linux/if_link.h, enum IFLA_BOND_*
+    private static final int IFLA_BOND_MODE = 1;
+    private static final int IFLA_BOND_ACTIVE_SLAVE = 2;
+    private static final int IFLA_BOND_MIIMON = 3;
+    private static final int IFLA_BOND_UPDELAY = 4;
+    private static final int IFLA_BOND_DOWNDELAY = 5;
+    private static final int IFLA_BOND_ARP_INTERVAL = 7;
+    private static final int IFLA_BOND_ARP_IP_TARGET = 8;
+    private static final int IFLA_BOND_ARP_VALIDATE = 9;
+    private static final int IFLA_BOND_PRIMARY_RESELECT = 12;
+    private static final int IFLA_BOND_FAIL_OVER_MAC = 13;
+    private static final int IFLA_BOND_XMIT_HASH_POLICY = 14;
+    private static final int IFLA_BOND_ALL_SLAVES_ACTIVE = 17;
+    private static final int IFLA_BOND_MIN_LINKS = 18;
+    private static final int IFLA_BOND_AD_LACP_RATE = 21;
+    private static final int IFLA_BOND_SLAVE_MII_STATUS = 2;
+
+    /**
+     * A bond's side of the dump. The options' primary is left null: the dump names a primary only
+     * while it is enslaved (IFLA_BOND_PRIMARY is the primary slave's index), but the driver keeps
+     * the name it was given for a port that is not there yet, and that is what had compares with.
+     */
+    record BondInfo(BondOptions options, int activeSlaveIndex, boolean allSlavesActive) {
+    }
+
+    /** A dump's RTM_NEWLINK messages, in the kernel's order; a message whose length does not fit is skipped. */
+    static List<KernelLink> parse(List<ByteBuffer> messages) {
+        List<KernelLink> links = new ArrayList<>();
+        for (ByteBuffer raw : messages) {
+            ByteBuffer b = raw.duplicate().order(ByteOrder.nativeOrder());
+            if (b.limit() < HDR + IFINFOMSG || b.getShort(4) != RTM_NEWLINK) continue;
+            int length = b.getInt(0);
+            if (length < HDR + IFINFOMSG || length > b.limit()) continue;
+            KernelLink l = parseOne(b.slice(0, length).order(ByteOrder.nativeOrder()));
+            if (l != null) links.add(l);
+        }
+        return links;
+    }
+
+    private static KernelLink parseOne(ByteBuffer b) {
+        int type = Short.toUnsignedInt(b.getShort(HDR + 2));
+        int index = b.getInt(HDR + 4);
+        int flags = b.getInt(HDR + 8);
+        Attrs a = Attrs.of(b, HDR + IFINFOMSG, b.limit());
+        String name = a.string(IFLA_IFNAME);
+        if (name == null) return null;
+        String kind = null;
+        int vlanId = -1;
+        BondInfo bond = null;
+        MiiStatus mii = null;
+        Attrs info = a.nested(IFLA_LINKINFO);
+        if (info != null) {
+            kind = info.string(IFLA_INFO_KIND);
+            Attrs data = info.nested(IFLA_INFO_DATA);
+            if ("vlan".equals(kind) && data != null) vlanId = data.u16(IFLA_VLAN_ID, -1);
+            if ("bond".equals(kind) && data != null) bond = bondInfo(data);
+            Attrs slave = info.nested(IFLA_INFO_SLAVE_DATA);
+            if ("bond".equals(info.string(IFLA_INFO_SLAVE_KIND)) && slave != null) {
+                int s = slave.u8(IFLA_BOND_SLAVE_MII_STATUS, MiiStatus.DOWN.ordinal());
+                // linux/if_bonding.h numbers BOND_LINK_UP, FAIL, DOWN, BACK as MiiStatus declares them.
+                mii = s < MiiStatus.values().length ? MiiStatus.values()[s] : MiiStatus.DOWN;
+            }
+        }
+        return new KernelLink(index, name, (flags & RtnlMessages.IFF_UP) != 0, type == ARPHRD_ETHER,
+                a.u32(IFLA_MTU, 0), a.u8(IFLA_CARRIER, 0) == 1, a.u32(IFLA_MASTER, 0), a.u32(IFLA_LINK, 0),
+                kind, vlanId, bond, mii);
+    }
+
+    private static BondInfo bondInfo(Attrs d) {
+        List<Inet4Address> targets = new ArrayList<>();
+        Attrs t = d.nested(IFLA_BOND_ARP_IP_TARGET);
+        if (t != null) {
+            for (int off : t.offsets()) {
+                Inet4Address target = t.ipv4At(off);
+                if (target != null) targets.add(target);
+            }
+        }
+        BondOptions o = new BondOptions(
+                number(BondMode.class, d.u8(IFLA_BOND_MODE, 0)),
+                d.u32(IFLA_BOND_MIIMON, 0),
+                d.u32(IFLA_BOND_UPDELAY, 0),
+                d.u32(IFLA_BOND_DOWNDELAY, 0),
+                d.u32(IFLA_BOND_ARP_INTERVAL, 0),
+                targets,
+                number(ArpValidate.class, d.u32(IFLA_BOND_ARP_VALIDATE, 0)),
+                null,
+                number(PrimaryReselect.class, d.u8(IFLA_BOND_PRIMARY_RESELECT, 0)),
+                number(LacpRate.class, d.u8(IFLA_BOND_AD_LACP_RATE, 0)),
+                number(XmitHashPolicy.class, d.u8(IFLA_BOND_XMIT_HASH_POLICY, 0)),
+                d.u32(IFLA_BOND_MIN_LINKS, 0),
+                number(FailOverMac.class, d.u8(IFLA_BOND_FAIL_OVER_MAC, 0)));
+        return new BondInfo(o, d.u32(IFLA_BOND_ACTIVE_SLAVE, 0), d.u8(IFLA_BOND_ALL_SLAVES_ACTIVE, 0) == 1);
+    }
+
+    private static <E extends Enum<E> & KernelEnum> E number(Class<E> type, int n) {
+        return KernelEnum.parse(type, String.valueOf(n)).orElseThrow(() -> new had.network.NetworkException(
+                "the kernel reports " + type.getSimpleName() + " " + n + ", which had does not know"));
+    }
+
+    /** The attributes between two offsets of one message, by type (the last of a type wins), and in order. */
+    private static final class Attrs {
+        private final ByteBuffer b;
+        private final int[] at = new int[64];
+        private final List<Integer> order = new ArrayList<>();
+
+        private Attrs(ByteBuffer b, int from, int to) {
+            this.b = b;
+            java.util.Arrays.fill(at, -1);
+            for (int off = from; off + 4 <= to; ) {
+                int len = Short.toUnsignedInt(b.getShort(off));
+                if (len < 4 || off + len > to) break; // a truncated attribute ends the list, as the kernel's nla_ok does
+                int type = b.getShort(off + 2) & 0x3fff;
+                if (type < at.length) at[type] = off;
+                order.add(off);
+                off += NetlinkSocket.align(len);
+            }
+        }
+
+        static Attrs of(ByteBuffer b, int from, int to) {
+            return new Attrs(b, from, to);
+        }
+
+        private int payload(int type, int size) {
+            int off = type < at.length ? at[type] : -1;
+            return off >= 0 && Short.toUnsignedInt(b.getShort(off)) >= 4 + size ? off + 4 : -1;
+        }
+
+        int u8(int type, int otherwise) {
+            int p = payload(type, 1);
+            return p < 0 ? otherwise : Byte.toUnsignedInt(b.get(p));
+        }
+
+        int u16(int type, int otherwise) {
+            int p = payload(type, 2);
+            return p < 0 ? otherwise : Short.toUnsignedInt(b.getShort(p));
+        }
+
+        int u32(int type, int otherwise) {
+            int p = payload(type, 4);
+            return p < 0 ? otherwise : b.getInt(p);
+        }
+
+        String string(int type) {
+            int p = payload(type, 1);
+            if (p < 0) return null;
+            int end = p - 4 + Short.toUnsignedInt(b.getShort(p - 4));
+            int n = p;
+            while (n < end && b.get(n) != 0) n++;
+            byte[] v = new byte[n - p];
+            b.get(p, v);
+            return new String(v, StandardCharsets.UTF_8);
+        }
+
+        Attrs nested(int type) {
+            int p = payload(type, 0);
+            return p < 0 ? null : new Attrs(b, p, p - 4 + Short.toUnsignedInt(b.getShort(p - 4)));
+        }
+
+        /** Every attribute in order, for arrays such as the ARP targets (types 0, 1, 2...). */
+        List<Integer> offsets() {
+            return order;
+        }
+
+        /** An IPv4 address attribute at an offset {@link #offsets()} gave (network byte order), or null if too short. */
+        Inet4Address ipv4At(int off) {
+            if (Short.toUnsignedInt(b.getShort(off)) < 8) return null;
+            return IfAddress.fromInt(b.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(off + 4));
+        }
+    }
+}
