@@ -65,6 +65,16 @@ static uint64_t next_round(const struct pb_path_watch *w, uint64_t due, uint64_t
     return (after / step + 1) * step;
 }
 
+/* The kernel reports a carrier change up to a second late (linkwatch batches them), and a port
+ * that is up without carrier takes probes without a word (they are dropped, not refused): a run of
+ * misses that would bring a verdict down is checked against the carrier as it is now, and a port
+ * without one says nothing about its path, as when its link event came in time. Enslaving a port
+ * does exactly this to many drivers (the port is reset to take the bond's address). */
+static int carrier_now(pb_ctx *ctx, const struct pb_path_watch *w) {
+    const struct pb_prober_ops *ops = paths_of(ctx)->ops;
+    return ops->carrier ? ops->carrier(ctx, w) : -1;
+}
+
 static void run_due_rounds(pb_ctx *ctx, uint64_t now) {
     struct pb_paths *p = paths_of(ctx);
     struct pb_path_watch *due[PB_PATH_MAX_WATCHES];
@@ -74,6 +84,7 @@ static void run_due_rounds(pb_ctx *ctx, uint64_t now) {
         if (w->next_round_ns > now) continue;
         w->next_round_ns = next_round(w, w->next_round_ns, now);
         if (w->link == 0) continue;
+        if (pb_verdict_would_fall(&w->v) && carrier_now(ctx, w) == 0) pb_verdict_pause(&w->v);
         if (pb_verdict_round(&w->v, now)) emit_verdict(ctx, w, now);
         due[n++] = w;
     }

@@ -47,6 +47,8 @@ void pb_verdict_sent(struct pb_verdict *v, int t, uint64_t now);
 /* Target t answered at now: counts for the round in progress if t's probe left in it (once per
  * target and round). 1 when it changed the verdict. */
 int pb_verdict_answer(struct pb_verdict *v, int t, uint64_t now);
+/* 1 when the round in progress, ending unanswered, would turn the verdict down. */
+int pb_verdict_would_fall(const struct pb_verdict *v);
 /* When the current verdict began to be true (0 while undecided). */
 uint64_t pb_verdict_since(const struct pb_verdict *v);
 /* The port lost its carrier: the round in progress is dropped and the runs start over, so what
@@ -116,6 +118,9 @@ struct pb_prober_ops {
     /* Takes in every answer already there, polled or not: called before rounds end, so that an
      * answer that came in time counts even when the loop wakes for the round's timer first. */
     void (*collect)(pb_ctx *ctx, uint64_t now);
+    /* w's port has carrier now: 1, 0, or -1 when the prober cannot tell. Asked only when a verdict
+     * is about to fall, so it may cost a system call. May be NULL (-1). */
+    int (*carrier)(pb_ctx *ctx, const struct pb_path_watch *w);
 };
 
 extern const struct pb_prober_ops pb_prober_packet;

@@ -597,6 +597,21 @@ static void pk_detach(pb_ctx *ctx, struct pb_path_watch *w) {
     w->probe = NULL;
 }
 
+/* The driver's link as it is now (ETHTOOL_GLINK: running and linked), not as linkwatch last
+ * reported it; SIOCGIFFLAGS cannot say it (IFF_LOWER_UP does not fit its 16 bits, and IFF_RUNNING
+ * follows the operstate, which linkwatch sets too). */
+static int pk_carrier(pb_ctx *ctx, const struct pb_path_watch *w) {
+    const struct pkt_port *port = port_of(w);
+    struct ethtool_value link = {.cmd = ETHTOOL_GLINK};
+    struct ifreq ifr;
+    (void)ctx;
+    if (port->fd < 0) return -1;
+    memset(&ifr, 0, sizeof ifr);
+    pb_strlcpy(ifr.ifr_name, w->a.ifname, sizeof ifr.ifr_name);
+    ifr.ifr_data = (char *)&link;
+    return ioctl(port->fd, SIOCETHTOOL, &ifr) < 0 ? -1 : link.data != 0;
+}
+
 const struct pb_prober_ops pb_prober_packet = {
     .name = "packet",
     .open = pk_open,
@@ -609,4 +624,5 @@ const struct pb_prober_ops pb_prober_packet = {
     .pollfds = pk_pollfds,
     .dispatch = pk_dispatch,
     .collect = pk_collect,
+    .carrier = pk_carrier,
 };

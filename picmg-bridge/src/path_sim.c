@@ -97,6 +97,11 @@ static void sp_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t n
 
 static void sp_collect(pb_ctx *ctx, uint64_t now) { sp_dispatch(ctx, NULL, 0, now); }
 
+/* The simulated backplane's own word on the port's link. */
+static int sp_carrier(pb_ctx *ctx, const struct pb_path_watch *w) {
+    return ctx->ops->carrier_of ? ctx->ops->carrier_of(ctx, w->a.ifname) : -1;
+}
+
 const struct pb_prober_ops pb_prober_sim = {
     .name = "sim",
     .open = sp_open,
@@ -109,4 +114,5 @@ const struct pb_prober_ops pb_prober_sim = {
     .pollfds = sp_pollfds,
     .dispatch = sp_dispatch,
     .collect = sp_collect,
+    .carrier = sp_carrier,
 };

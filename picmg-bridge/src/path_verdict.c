@@ -73,6 +73,10 @@ void pb_verdict_pause(struct pb_verdict *v) {
     v->run_answered = 0;
 }
 
+int pb_verdict_would_fall(const struct pb_verdict *v) {
+    return v->round_open && !v->round_answered && v->state != 0 && v->run_missed + 1 >= v->need_missed;
+}
+
 uint64_t pb_verdict_since(const struct pb_verdict *v) {
     if (v->state == 1) return v->answered_since_ns;
     if (v->state == 0) return v->missed_since_ns;

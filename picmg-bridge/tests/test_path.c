@@ -425,6 +425,29 @@ TEST(path_verdict_pause) {
     CHECK_INT(round_at(&v, 210, 50), 'a');
 }
 
+TEST(path_verdict_would_fall) {
+    struct pb_verdict v;
+    pb_verdict_init(&v, 3, 1);
+    CHECK_INT(pb_verdict_would_fall(&v), 0); /* no round yet */
+    round_at(&v, 0, 50);
+    CHECK_INT(v.state, 1);
+    CHECK_INT(pb_verdict_would_fall(&v), 0); /* this round was answered */
+    round_at(&v, 10, -1);
+    CHECK_INT(pb_verdict_would_fall(&v), 0); /* ending it is the first miss */
+    round_at(&v, 20, -1);
+    CHECK_INT(pb_verdict_would_fall(&v), 0); /* the second */
+    round_at(&v, 30, -1);
+    CHECK_INT(pb_verdict_would_fall(&v), 1); /* the third: down when round 40 begins */
+    pb_verdict_pause(&v);
+    CHECK_INT(pb_verdict_would_fall(&v), 0); /* dropped: nothing to end */
+    CHECK_INT(round_at(&v, 40, -1), '-');
+    CHECK_INT(v.state, 1);
+    round_at(&v, 50, -1);
+    round_at(&v, 60, -1);
+    CHECK_INT(round_at(&v, 70, -1), 'd');
+    CHECK_INT(pb_verdict_would_fall(&v), 0); /* down already */
+}
+
 TEST(path_verdict_answers_that_do_not_count) {
     struct pb_verdict v;
     pb_verdict_init(&v, 1, 1);
