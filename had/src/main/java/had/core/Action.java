@@ -26,6 +26,14 @@ sealed interface Action {
         return true;
     }
 
+    /**
+     * The bond whose carrying slaves this action changes (the kernel moves the traffic inside the
+     * write, long before a slow write returns), or null. What a service's record says began with it.
+     */
+    default String movesTrafficOf() {
+        return null;
+    }
+
     default AuditEvent audit() {
         return AuditEvent.of("net.change").with("action", describe()).with("ifname", subject()).build();
     }
@@ -63,6 +71,7 @@ sealed interface Action {
 
     record Enslave(String bond, String ifname) implements Action {
         public void apply(Network n) { n.enslave(bond, ifname); }
+        public String movesTrafficOf() { return bond; }
         public String subject() { return ifname; }
         public String describe() { return "enslave " + ifname + " into " + bond; }
         public AuditEvent audit() {
@@ -72,6 +81,7 @@ sealed interface Action {
 
     record Release(String bond, String ifname) implements Action {
         public void apply(Network n) { n.release(bond, ifname); }
+        public String movesTrafficOf() { return bond; }
         public String subject() { return ifname; }
         public String describe() { return "release " + ifname + " from " + bond; }
         public AuditEvent audit() {
@@ -100,6 +110,7 @@ sealed interface Action {
 
     record SetActiveSlave(String bond, String ifname, String reason) implements Action {
         public void apply(Network n) { n.setActiveSlave(bond, ifname); }
+        public String movesTrafficOf() { return bond; }
         public String subject() { return ifname; }
         public String describe() { return "make " + ifname + " the active slave of " + bond; }
         /** The driver refuses a slave it has just seen go down; the next reconciliation chooses again. */

@@ -43,6 +43,8 @@ public final class Chassis {
     private final Map<String, Long> handovers = new HashMap<>();
     /** Bonds whose driver was, at the last reconciliation, about to take the primary back. */
     private final Set<String> failbacksAwaited = new HashSet<>();
+    /** Bonds whose carrying slaves had changed since the last observation, and when it began to. */
+    private final Map<String, Long> trafficMoved = new HashMap<>();
 
     private final Backplane backplane;
     private final Network network;
@@ -579,6 +581,7 @@ public final class Chassis {
     private void apply(List<Action> plan) {
         beforeActing();
         for (Action a : plan) {
+            if (a.movesTrafficOf() != null) trafficMoved.put(a.movesTrafficOf(), clock.nanos());
             try {
                 a.apply(network);
                 record(a.audit());
@@ -598,7 +601,8 @@ public final class Chassis {
         if (!inventoryDone) return;
         long readAt = clock.nanos();
         NetworkState actual = network.read();
-        for (AuditEvent e : services.observe(config, actual, this::portInService, readAt)) record(e);
+        for (AuditEvent e : services.observe(config, actual, this::portInService, readAt, trafficMoved)) record(e);
+        trafficMoved.clear();
     }
 
     private String describeInterface(String ifname) {

@@ -49,9 +49,12 @@ final class ServiceWatch {
      * @param readAt when the read of {@code actual} began: a change it shows had happened by then,
      *               however long the read took (reading every bond under load takes a while), so
      *               the records carry it as {@code since}
+     * @param trafficMoved when had began, since the last observation, the last change of which
+     *               slaves carry each bond: a bond's new state dates from there, not from the end of
+     *               a write that the driver can take 100 ms and more to return from
      */
     List<AuditEvent> observe(ChassisConfig config, NetworkState actual, BiFunction<Integer, Integer, String> portOf,
-                             long readAt) {
+                             long readAt, Map<String, Long> trafficMoved) {
         List<AuditEvent> out = new ArrayList<>();
         for (BondConfig bc : config.bonds().values()) {
             NetworkState.Bond b = actual.bond(bc.name());
@@ -67,7 +70,7 @@ final class ServiceWatch {
                     : working > 0 ? "fewer working slaves than min_links" : noWorkingCause(b, actual);
             View v = new View(up, working, b == null ? 0 : b.slaves().size(), b == null ? null : b.activeSlave(),
                     expectedSlaves(config, bc.name()));
-            report(bc.name(), "bond", v, readAt, cause, out);
+            report(bc.name(), "bond", v, trafficMoved.getOrDefault(bc.name(), readAt), cause, out);
         }
         for (SlotConfig sc : config.slots().values()) {
             for (Map.Entry<Integer, List<String>> port : sc.ports().entrySet()) {

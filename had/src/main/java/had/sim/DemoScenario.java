@@ -68,6 +68,9 @@ public final class DemoScenario {
             awaitSlot(12, SlotState.ACTIVE);
             awaitSlot(16, SlotState.ACTIVE);
             awaitBond(b -> b.workingSlaves() == 4, "bond0 has 4 working slaves");
+            // A slot is ACTIVE before had has configured its ports (that comes when its events are handled).
+            await(() -> !chassis.network().read().link(port(16, 0)).addresses().isEmpty(),
+                    "slot 16's port has its address", () -> "slot 16's port is " + chassis.network().read().link(port(16, 0)));
             done(Step.INSERTED, observer);
 
             step(Step.EXTRACTED);
