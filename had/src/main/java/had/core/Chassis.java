@@ -43,7 +43,11 @@ public final class Chassis {
     private final Map<String, Long> handovers = new HashMap<>();
     /** Bonds whose driver was, at the last reconciliation, about to take the primary back. */
     private final Set<String> failbacksAwaited = new HashSet<>();
-    /** Bonds whose carrying slaves had changed since the last observation, and when it began to. */
+    /**
+     * Bonds whose carrying slaves had changed since the last observation, and when the first such
+     * change began (releasing a dead active slave already moves the traffic; the writes after it
+     * only confirm the choice).
+     */
     private final Map<String, Long> trafficMoved = new HashMap<>();
 
     private final Backplane backplane;
@@ -581,7 +585,7 @@ public final class Chassis {
     private void apply(List<Action> plan) {
         beforeActing();
         for (Action a : plan) {
-            if (a.movesTrafficOf() != null) trafficMoved.put(a.movesTrafficOf(), clock.nanos());
+            if (a.movesTrafficOf() != null) trafficMoved.putIfAbsent(a.movesTrafficOf(), clock.nanos());
             try {
                 a.apply(network);
                 record(a.audit());

@@ -49,9 +49,9 @@ final class ServiceWatch {
      * @param readAt when the read of {@code actual} began: a change it shows had happened by then,
      *               however long the read took (reading every bond under load takes a while), so
      *               the records carry it as {@code since}
-     * @param trafficMoved when had began, since the last observation, the last change of which
-     *               slaves carry each bond: a bond's new state dates from there, not from the end of
-     *               a write that the driver can take 100 ms and more to return from
+     * @param trafficMoved when had began, since the last observation, to change which slaves carry
+     *               each bond: a bond's new state dates from there, not from the end of a write that
+     *               the driver can take 100 ms and more to return from
      */
     List<AuditEvent> observe(ChassisConfig config, NetworkState actual, BiFunction<Integer, Integer, String> portOf,
                              long readAt, Map<String, Long> trafficMoved) {
