@@ -272,18 +272,14 @@ public final class Chassis {
         }
         NetworkState actual = network.read();
         Set<String> leaving = interfacesOf(s);
-        if (!force && s.state == SlotState.ACTIVE) {
-            for (NetworkState.Bond b : bondsOf(actual)) {
-                boolean carries = b.slaves().stream().anyMatch(leaving::contains);
-                if (carries && ActiveSlaveChoice.workingOutside(b, leaving, this::pathDead) == 0
-                        && ActiveSlaveChoice.workingOutside(b, Set.of(), this::pathDead) > 0) {
-                    Outcome refused = Outcome.refused(b.name() + " would lose its last working slave"
-                            + " (close the handle, or force the extraction to accept the outage)");
-                    record(req.with("outcome", refused.text()).with("bond", b.name()));
-                    setAttention(s, true);
-                    return refused;
-                }
-            }
+        ExtractionGuard.Refusal refusal = force || s.state != SlotState.ACTIVE ? null
+                : ExtractionGuard.check(actual, bondsOf(actual), leaving, this::pathDead);
+        if (refusal != null) {
+            Outcome refused = Outcome.refused(refusal.reason()
+                    + " (close the handle, or force the extraction to accept the outage)");
+            record(req.with("outcome", refused.text()).with("bond", refusal.bond()));
+            setAttention(s, true);
+            return refused;
         }
         Outcome accepted = Outcome.accepted("accepted");
         record(req.with("outcome", accepted.text()));
@@ -291,7 +287,7 @@ public final class Chassis {
         transition(s, SlotState.EXTRACTING, force ? "forced by " + source : null);
         for (NetworkState.Bond b : bondsOf(actual)) {
             if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
-            String next = ActiveSlaveChoice.successor(b, leaving, this::pathDead);
+            String next = ActiveSlaveChoice.successor(actual, b, leaving, this::pathDead);
             if (next == null) {
                 record(AuditEvent.of("bond.no-successor").with("bond", b.name()).with("slot", n));
                 continue;

@@ -89,15 +89,9 @@ final class ServiceWatch {
         return out;
     }
 
-    /**
-     * A slave works when the bond counts it up, its link really has carrier (between a cable pull
-     * and the next MII check the bond still sends on a dead link, and users notice that) and, when
-     * its path is supervised, the probes have not found its path dead.
-     */
+    /** {@link WorkingPort}'s, with the probes' verdicts this watch reads. */
     boolean working(NetworkState.Bond b, String slave, NetworkState actual) {
-        NetworkState.Link l = actual.link(slave);
-        return Boolean.TRUE.equals(b.slaveUp().get(slave)) && l != null && l.carrier()
-                && path.apply(slave) != PathState.DOWN;
+        return WorkingPort.working(actual, b, slave, s -> path.apply(s) == PathState.DOWN);
     }
 
     /** Why the active slave does not carry: its link, or its path with the link still up. */

@@ -42,7 +42,8 @@ public record NetworkState(Map<String, Link> links, Map<String, Bond> bonds) {
             this(name, options, slaves, activeSlave, slaveUp, false);
         }
 
-        public int workingSlaves() {
+        /** The slaves the driver counts up: its own view, not what had calls a working port (the core's WorkingPort). */
+        public int slavesMiiUp() {
             int n = 0;
             for (String s : slaves) if (Boolean.TRUE.equals(slaveUp.get(s))) n++;
             return n;

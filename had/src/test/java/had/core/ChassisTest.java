@@ -64,7 +64,7 @@ class ChassisTest {
         assertEquals("eth0", f.port(2, 1));
         NetworkState.Bond b = bond0();
         assertEquals(4, b.slaves().size());
-        assertEquals(4, b.workingSlaves());
+        assertEquals(4, b.slavesMiiUp());
         assertEquals(f.port(2, 0), b.activeSlave(), "primary = slot 2 port 0");
         NetworkState.Link plain = f.net.read().link(f.port(16, 0));
         assertTrue(plain.up());
@@ -401,7 +401,7 @@ class ChassisTest {
         f.chassis.settle();
         assertEquals(false, f.audits("port.link").get(0).fields().get("carrier"));
         assertTrue(!active.equals(bond0().activeSlave()));
-        assertEquals(3, bond0().workingSlaves());
+        assertEquals(3, bond0().slavesMiiUp());
     }
 
     // ---- restart ------------------------------------------------------------------------

@@ -66,8 +66,8 @@ class ReloadTest {
         had.insert(2, 2);
         had.insert(12, 2);
         had.insert(16, 2);
-        ServiceFixture.await(() -> bond("bond0") != null && bond("bond0").workingSlaves() == 4, "bond0 has 4 working slaves");
-        ServiceFixture.await(() -> bond("bond1") != null && bond("bond1").workingSlaves() == 2, "bond1 has 2 working slaves");
+        ServiceFixture.await(() -> bond("bond0") != null && bond("bond0").slavesMiiUp() == 4, "bond0 has 4 working slaves");
+        ServiceFixture.await(() -> bond("bond1") != null && bond("bond1").slavesMiiUp() == 2, "bond1 has 2 working slaves");
         ServiceFixture.await(() -> {
             try {
                 return had.core(c -> c.slots().stream().allMatch(s -> s.state() == SlotState.ACTIVE));

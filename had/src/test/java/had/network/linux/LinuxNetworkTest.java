@@ -69,7 +69,7 @@ class LinuxNetworkTest {
         assertEquals(List.of("eth0", "eth1"), b.slaves());
         assertEquals("eth1", b.activeSlave());
         assertEquals(Map.of("eth0", false, "eth1", true), b.slaveUp(), "eth0 is 'going back'");
-        assertEquals(1, b.workingSlaves());
+        assertEquals(1, b.slavesMiiUp());
 
         NetworkState.Link eth0 = s.link("eth0");
         assertEquals(NetworkState.Kind.ETHERNET, eth0.kind());

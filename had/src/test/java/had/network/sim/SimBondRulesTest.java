@@ -158,7 +158,7 @@ class SimBondRulesTest extends SimFixture {
         millis(100);
         NetworkState.Bond b = net.read().bond("bond0");
         assertNull(b.activeSlave());
-        assertEquals(1, b.workingSlaves());
+        assertEquals(1, b.slavesMiiUp());
         assertTrue(message(() -> net.setActiveSlave("bond0", "eth0")).contains("option active_slave: mode dependency failed"));
     }
 
@@ -173,7 +173,7 @@ class SimBondRulesTest extends SimFixture {
         net.setPhysicalLink("eth1", false);
         millis(100);
         assertFalse(net.read().link("bond0").carrier(), "1 link is below min_links");
-        assertEquals(1, net.read().bond("bond0").workingSlaves());
+        assertEquals(1, net.read().bond("bond0").slavesMiiUp());
     }
 
     @Test

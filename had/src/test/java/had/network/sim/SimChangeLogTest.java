@@ -63,7 +63,7 @@ class SimChangeLogTest extends SimFixture {
         ChangeLog log = net.changeLog();
         assertTrue(log.minWorkingSlaves("bond0", from, to) >= 1);
         assertEquals(0, log.nanosWithoutWorkingSlave("bond0", from, to));
-        assertEquals(2, net.read().bond("bond0").workingSlaves());
+        assertEquals(2, net.read().bond("bond0").slavesMiiUp());
     }
 
     @Test
