@@ -54,4 +54,16 @@ class ExtractionGuardTest {
         assertEquals(Outcome.Kind.REFUSED, f.chassis.requestExtraction(2, false, "hadctl").kind());
         assertTrue(outcome(f).startsWith("refused: bond0 would lose its last working slave"), outcome(f));
     }
+
+    @Test
+    void bondsOfVlansOnTheCardCountToo() {
+        // Seed 000: bond253 and bond254 are made of VLANs on the two ports of the card in slot 3.
+        CoreFixture v = new CoreFixture(Configs.vlanBonds());
+        v.resync();
+        v.insert(3, Configs.E1000E, 2);
+        v.advance(500);
+        assertEquals(SlotState.ACTIVE, v.state(3));
+        assertEquals(Outcome.Kind.REFUSED, v.chassis.requestExtraction(3, false, "hadctl").kind());
+        assertTrue(outcome(v).startsWith("refused: bond253 would lose its last working slave"), outcome(v));
+    }
 }
