@@ -18,6 +18,15 @@ public record PciId(int vendor, int device, int subVendor, int subDevice) {
         this(vendor, device, ANY, ANY);
     }
 
+    /**
+     * Whether this id, used as a pattern, names {@code card}: the same vendor and device, and the
+     * same subsystem ids unless this pattern leaves them open ({@link #ANY}).
+     */
+    public boolean covers(PciId card) {
+        if (vendor != card.vendor || device != card.device) return false;
+        return subVendor == ANY || (subVendor == card.subVendor && subDevice == card.subDevice);
+    }
+
     private static void checkId(String what, int v, boolean optional) {
         if ((optional && v == ANY) || (v >= 0 && v <= 0xffff)) return;
         throw new IllegalArgumentException("PCI " + what + " id out of range: " + v);

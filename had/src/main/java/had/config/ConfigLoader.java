@@ -41,6 +41,7 @@ public final class ConfigLoader {
         if (hadText != null && fits(hadText, had)) draft = guarded(() -> readHadConf(hadText, had), had);
         if (driversText != null && fits(driversText, drivers)) table = guarded(() -> DriversFileParser.parse(driversText, drivers), drivers);
 
+        if (draft != null && table != null) expectedCardsHaveDrivers(draft, table, driversConf, had);
         List<ConfigError> errors = new ArrayList<>(had.errors());
         errors.addAll(drivers.errors());
         List<ConfigError> warnings = new ArrayList<>(had.warnings());
@@ -49,6 +50,18 @@ public final class ConfigLoader {
         ChassisConfig config = new ChassisConfig(hadConf, driversConf, draft.domains,
                 values(draft.bonds), values(draft.configs), values(draft.slots), table);
         return new LoadResult(config, errors, warnings);
+    }
+
+    /** A slot that expects a card no line of pcidrivers.conf drives would leave that card unconfigured. */
+    private static void expectedCardsHaveDrivers(HadConfDraft draft, DriverTable table, Path driversConf, Diagnostics d) {
+        for (Located<SlotConfig> l : draft.slots.values()) {
+            had.backplane.PciId card = l.value().card();
+            if (card == null || table.moduleFor(card).isPresent()) continue;
+            d.warning(l.lineOf(SlotSection.CARD), "[slot " + l.value().slot() + "] expects card " + card
+                    + ", but " + driversConf + " maps no driver to it: had loads none for that card (it stays"
+                    + " IGNORED unless a driver is already bound); add a line such as "
+                    + String.format("%04x:%04x", card.vendor(), card.device()) + "  MODULE");
+        }
     }
 
     private static HadConfDraft readHadConf(String text, Diagnostics d) {

@@ -16,9 +16,7 @@ public record DriverTable(List<Entry> entries) {
     /** {@code id.subVendor() == PciId.ANY} in an entry matches any subsystem. */
     public record Entry(PciId id, String module, int line) {
         boolean matches(PciId card) {
-            if (id.vendor() != card.vendor() || id.device() != card.device()) return false;
-            return id.subVendor() == PciId.ANY
-                    || (id.subVendor() == card.subVendor() && id.subDevice() == card.subDevice());
+            return id.covers(card);
         }
 
         boolean specific() {

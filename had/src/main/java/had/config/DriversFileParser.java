@@ -41,7 +41,7 @@ final class DriversFileParser {
             }
             String[] fields = line.split("\\s+");
             try {
-                PciId id = pciId(fields[0]);
+                PciId id = pciId(fields[0], FORMAT);
                 if (fields.length < 2) {
                     throw new BadValue(fields[0] + " has no module name: " + FORMAT);
                 }
@@ -68,13 +68,14 @@ final class DriversFileParser {
         return new DriverTable(entries);
     }
 
-    static PciId pciId(String text) throws BadValue {
+    /** {@code how}: what to write instead, for the message when the text is no PCI id. */
+    static PciId pciId(String text, String how) throws BadValue {
         String[] parts = text.split(":", -1);
         boolean shape = parts.length == 2 || parts.length == 4;
         for (String p : parts) shape &= HEX4.matcher(p).matches();
         if (!shape) {
             throw new BadValue("PCI id '" + text + "' is not VENDOR:DEVICE or VENDOR:DEVICE:SUBVENDOR:SUBDEVICE"
-                    + " with 4 hex digits each (as lspci -n prints them): " + FORMAT);
+                    + " with 4 hex digits each (as lspci -n prints them): " + how);
         }
         int[] v = new int[parts.length];
         for (int i = 0; i < parts.length; i++) v[i] = Integer.parseInt(parts[i], 16);

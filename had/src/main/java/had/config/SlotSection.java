@@ -1,5 +1,6 @@
 package had.config;
 
+import had.backplane.PciId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,8 @@ final class SlotSection {
     static final int MAX_SLOT = 21;
     /** A PCI device has at most 8 functions. */
     static final int MAX_SUBDEVICE = 7;
+    /** The key that names the card the slot must hold. */
+    static final String CARD = "card";
 
     private SlotSection() {
     }
@@ -25,14 +28,31 @@ final class SlotSection {
         Map<Integer, List<String>> ports = new TreeMap<>();
         Map<String, Integer> keyLines = new HashMap<>();
         Map<Integer, Integer> seen = new HashMap<>();
+        PciId card = null;
         for (IniEntry e : s.entries()) {
+            if (e.key().equals(CARD)) {
+                if (keyLines.containsKey(CARD)) {
+                    d.error(e.line(), label + " names its card twice (first at line " + keyLines.get(CARD)
+                            + "): keep one card line");
+                    continue;
+                }
+                keyLines.put(CARD, e.line());
+                if (!SectionKeys.usableValue(e, d)) continue;
+                try {
+                    card = DriversFileParser.pciId(e.value(), "card = 8086:10d3, or with subsystem ids 8086:10d3:8086:a01f");
+                } catch (BadValue bad) {
+                    d.error(e.line(), bad.getMessage());
+                }
+                continue;
+            }
             int port;
             try {
                 port = Values.integer("port", e.key(), 0, MAX_SUBDEVICE, "");
             } catch (BadValue bad) {
                 d.error(e.line(), "key '" + e.key() + "' in " + label + " is not a port number: lines"
                         + " of a [slot] map a port (subdevice 0.." + MAX_SUBDEVICE + ", in PCI function"
-                        + " order) to configs, e.g. 0 = config1");
+                        + " order) to configs, e.g. 0 = config1, or name the card the slot must hold,"
+                        + " e.g. card = 8086:10d3");
                 continue;
             }
             Integer first = seen.putIfAbsent(port, e.line());
@@ -51,7 +71,7 @@ final class SlotSection {
             d.warning(s.line(), label + " maps no port: a card inserted there is left alone; add"
                     + " 0 = CONFIG or remove the section");
         }
-        return new Located<>(new SlotConfig(slot, ports, s.line()), s.line(), keyLines);
+        return new Located<>(new SlotConfig(slot, ports, card, s.line()), s.line(), keyLines);
     }
 
     private static List<String> configNames(IniEntry e, int slot, int port, Diagnostics d) {

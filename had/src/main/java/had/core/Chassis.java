@@ -9,7 +9,9 @@ import had.backplane.BackplaneException;
 import had.backplane.PathProbes;
 import had.backplane.PathState;
 import had.backplane.PciFunction;
+import had.backplane.PciId;
 import had.config.ChassisConfig;
+import had.config.SlotConfig;
 import had.drivers.DriverException;
 import had.drivers.Drivers;
 import had.network.Network;
@@ -177,6 +179,11 @@ public final class Chassis {
         if (s.led) setLed(s, false); // a card powered on again in place: no longer safe to pull
         record(AuditEvent.of("card.inserted").with("slot", n).with("functions", describe(functions)));
         transition(s, SlotState.INSERTING, null);
+        SlotConfig expected = config.slots().get(n);
+        if (expected != null && !expected.expects(functions)) {
+            refuseWrongCard(s, expected.card(), functions);
+            return;
+        }
         Set<String> unknown = new LinkedHashSet<>();
         for (PciFunction f : functions) {
             Optional<String> bound = drivers.boundDriver(f.address());
@@ -208,6 +215,22 @@ public final class Chassis {
         }
         s.deadline = clock.nanos() + settings.portTimeoutMs() * 1_000_000L;
         activateIfReady(s);
+    }
+
+    /**
+     * A card other than the one {@code [slot N]} names is left alone (no driver, no port
+     * configured: the slot's configuration was written for another card), with its attention
+     * indicator lit so that the technician who seated it sees it at once.
+     */
+    private void refuseWrongCard(Slot s, PciId expected, List<PciFunction> functions) {
+        Set<String> found = new LinkedHashSet<>();
+        for (PciFunction f : functions) found.add(f.id().toString());
+        String ids = String.join(", ", found);
+        record(AuditEvent.of("card.unexpected").with("slot", s.number).with("expected", expected.toString())
+                .with("found", ids));
+        transition(s, SlotState.IGNORED, "wrong card: slot " + s.number + " expects " + expected + " ("
+                + config.hadConf() + "), found " + ids);
+        setAttention(s, true);
     }
 
     private void netdevAdded(int n, PciFunction f, String ifname) {

@@ -32,9 +32,36 @@ class SlotsTest extends ConfigTestSupport {
     @Test
     void portOutOfRangeOrNotANumber() {
         String expected = " in [slot 12] is not a port number: lines of a [slot] map a port (subdevice 0..7, in"
-                + " PCI function order) to configs, e.g. 0 = config1";
+                + " PCI function order) to configs, e.g. 0 = config1, or name the card the slot must hold,"
+                + " e.g. card = 8086:10d3";
         assertErrors(VALID + "8 = plain\n", "had.conf:14: key '8'" + expected);
         assertErrors(VALID + "eth1 = plain\n", "had.conf:14: key 'eth1'" + expected);
+    }
+
+    @Test
+    void aSlotNamesTheCardItMustHold() {
+        ChassisConfig c = assertValid(VALID + "card = 8086:10d3\n");
+        assertEquals(new had.backplane.PciId(0x8086, 0x10d3), c.slots().get(12).card());
+        assertEquals(null, c.slots().get(2).card(), "any card");
+        c = assertValid(VALID + "card = 8086:10D3:8086:a01f\n");
+        assertEquals(new had.backplane.PciId(0x8086, 0x10d3, 0x8086, 0xa01f), c.slots().get(12).card());
+        assertEquals(List.of(), warnings(VALID + "card = 8086:10d3\n"));
+    }
+
+    @Test
+    void aCardThatIsNoPciIdOrNamedTwice() {
+        assertErrors(VALID + "card = e1000e\n", "had.conf:14: PCI id 'e1000e' is not VENDOR:DEVICE or"
+                + " VENDOR:DEVICE:SUBVENDOR:SUBDEVICE with 4 hex digits each (as lspci -n prints them): card ="
+                + " 8086:10d3, or with subsystem ids 8086:10d3:8086:a01f");
+        assertErrors(VALID + "card = 8086:10d3\ncard = 8086:100e\n",
+                "had.conf:15: [slot 12] names its card twice (first at line 14): keep one card line");
+    }
+
+    @Test
+    void anExpectedCardNoDriverIsMappedToIsAWarning() {
+        assertEquals(List.of("had.conf:14: [slot 12] expects card 8086:100e, but pcidrivers.conf maps no"
+                + " driver to it: had loads none for that card (it stays IGNORED unless a driver is already bound);"
+                + " add a line such as 8086:100e  MODULE"), warnings(VALID + "card = 8086:100e\n"));
     }
 
     @Test

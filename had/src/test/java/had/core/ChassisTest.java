@@ -17,10 +17,12 @@ import static org.mockito.Mockito.verify;
 import had.audit.AuditEvent;
 import had.backplane.BackplaneEvent;
 import had.backplane.BackplaneException;
+import had.backplane.PciId;
 import had.network.IfAddress;
 import had.network.NetworkChange;
 import had.network.NetworkState;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
@@ -87,6 +89,52 @@ class ChassisTest {
         for (String p : ports) assertEquals(9000, n.link(p).mtu(), p + " carries the jumbo VLANs");
         assertEquals(9000, n.link(ports.get(0) + ".253").mtu());
         assertTrue(v.audits("net.error").isEmpty(), v.audits("net.error").toString());
+    }
+
+    /** motorola8216 with slot 16 expecting {@code card}. */
+    private static had.config.ChassisConfig expecting(PciId card) {
+        had.config.ChassisConfig c = Configs.motorola8216();
+        Map<Integer, had.config.SlotConfig> slots = new java.util.LinkedHashMap<>(c.slots());
+        had.config.SlotConfig s16 = slots.get(16);
+        slots.put(16, new had.config.SlotConfig(16, s16.ports(), card, s16.line()));
+        return new had.config.ChassisConfig(c.hadConf(), c.driversConf(), c.domains(), c.bonds(), c.configs(), slots,
+                c.drivers());
+    }
+
+    @Test
+    void aCardOtherThanTheOneTheSlotExpectsIsLeftAloneWithItsAttentionLit() {
+        CoreFixture v = new CoreFixture(expecting(E1000E));
+        v.resync();
+        PciId e1000 = new PciId(0x8086, 0x100e);
+        v.send(new BackplaneEvent.CardInserted(16, CoreFixture.card(16, e1000, 1), v.clock.nanos()));
+        assertEquals(SlotState.IGNORED, v.state(16));
+        assertEquals("wrong card: slot 16 expects 8086:10d3 (had.conf), found 8086:100e", v.chassis.slotView(16).reason());
+        assertTrue(v.chassis.slotView(16).attention());
+        verify(v.backplane).setAttention(16, true);
+        AuditEvent r = v.audits("card.unexpected").get(0);
+        assertEquals("8086:10d3", field(r, "expected"));
+        assertEquals("8086:100e", field(r, "found"));
+        assertEquals(List.of(), v.moduleChanges, "no driver loaded for it");
+        // Pulled, and the right card seated: attention off, the card configured as usual.
+        v.pull(16);
+        assertFalse(v.chassis.slotView(16).attention());
+        v.insert(16, E1000E, 1);
+        v.advance(300);
+        assertEquals(SlotState.ACTIVE, v.state(16));
+        assertEquals(1, v.net.read().link(v.port(16, 0)).addresses().size());
+    }
+
+    @Test
+    void anExpectedCardWithSubsystemIdsMustCarryThemToo() {
+        CoreFixture v = new CoreFixture(expecting(new PciId(0x8086, 0x10d3, 0x8086, 0xa01f)));
+        v.resync();
+        v.send(new BackplaneEvent.CardInserted(16, CoreFixture.card(16, new PciId(0x8086, 0x10d3, 0x8086, 0x0000), 1),
+                v.clock.nanos()));
+        assertEquals(SlotState.IGNORED, v.state(16), "the same chip on another board");
+        v.pull(16);
+        v.insert(16, new PciId(0x8086, 0x10d3, 0x8086, 0xa01f), 1);
+        v.advance(300);
+        assertEquals(SlotState.ACTIVE, v.state(16));
     }
 
     @Test
