@@ -17,13 +17,27 @@ public record ChassisConfig(
         Map<String, BondConfig> bonds,
         Map<String, PortConfig> configs,
         Map<Integer, SlotConfig> slots,
-        DriverTable drivers) {
+        DriverTable drivers,
+        HotSwapPolicy hotswap) {
 
     public ChassisConfig {
         domains = Set.copyOf(domains);
+        hotswap = hotswap.over(HotSwapPolicy.DEFAULT);
         bonds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bonds));
         configs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(configs));
         slots = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(slots));
+    }
+
+    /** A configuration with had's default hot-swap policy. */
+    public ChassisConfig(Path hadConf, Path driversConf, Set<Integer> domains, Map<String, BondConfig> bonds,
+                         Map<String, PortConfig> configs, Map<Integer, SlotConfig> slots, DriverTable drivers) {
+        this(hadConf, driversConf, domains, bonds, configs, slots, drivers, HotSwapPolicy.DEFAULT);
+    }
+
+    /** Slot {@code slot}'s hot-swap policy: its own keys, else [hotswap]'s, else had's defaults. */
+    public HotSwapPolicy policy(int slot) {
+        SlotConfig sc = slots.get(slot);
+        return sc == null ? hotswap : sc.policy().over(hotswap);
     }
 
     /** The configs for one port of a card: empty when had.conf says nothing about it. */

@@ -12,4 +12,5 @@ final class HadConfDraft {
     final Map<String, Located<BondConfig>> bonds = new LinkedHashMap<>();
     final Map<String, Located<PortConfig>> configs = new LinkedHashMap<>();
     final Map<Integer, Located<SlotConfig>> slots = new TreeMap<>();
+    HotSwapPolicy hotswap = HotSwapPolicy.DEFAULT;
 }

@@ -9,8 +9,9 @@ import java.util.Map;
  * unknown and duplicate sections, and hands each section to its own parser.
  */
 final class HadConfParser {
-    private static final List<String> TYPES = List.of("domains", "bond", "config", "slot");
-    private static final String SHAPES = "[domains], [bond NAME], [config NAME] or [slot N]";
+    private static final List<String> TYPES = List.of("domains", "hotswap", "bond", "config", "slot");
+    /** The section types, as every message that lists them says them. */
+    static final String SHAPES = "[domains], [hotswap], [bond NAME], [config NAME] or [slot N]";
 
     private HadConfParser() {
     }
@@ -27,7 +28,7 @@ final class HadConfParser {
                         + (close != null ? "did you mean '" + close + "'? Sections are " : "sections are ") + SHAPES);
                 continue;
             }
-            boolean named = !type.equals("domains");
+            boolean named = !type.equals("domains") && !type.equals("hotswap");
             if (named ? words.length != 2 : words.length != 1) {
                 d.error(s.line(), "[" + s.header() + "] is not a valid header: write " + shape(type));
                 continue;
@@ -48,6 +49,7 @@ final class HadConfParser {
             }
             switch (type) {
                 case "domains" -> draft.domains.addAll(DomainsSection.parse(s, d));
+                case "hotswap" -> draft.hotswap = HotSwapSection.parse(s, d);
                 case "bond" -> draft.bonds.put(name, BondSection.parse(s, name, d));
                 case "config" -> draft.configs.put(name, PortConfigSection.parse(s, name, d));
                 default -> {
@@ -63,7 +65,8 @@ final class HadConfParser {
     private static String identity(String type, String name) throws BadValue {
         switch (type) {
             case "domains":
-                return "domains";
+            case "hotswap":
+                return type;
             case "bond":
                 Names.interfaceName("bond name", name);
                 return "bond " + name;
@@ -86,6 +89,7 @@ final class HadConfParser {
     private static String shape(String type) {
         return switch (type) {
             case "domains" -> "[domains] (no name)";
+            case "hotswap" -> "[hotswap] (no name)";
             case "bond" -> "[bond NAME], e.g. [bond bond0]";
             case "config" -> "[config NAME], e.g. [config config1]";
             default -> "[slot N], e.g. [slot 2]";

@@ -86,7 +86,7 @@ final class IniLines {
             }
             String header = line.substring(1, line.length() - 1).trim();
             if (header.isEmpty()) {
-                d.error(number, "empty section header []: write [domains], [bond NAME], [config NAME] or [slot N]");
+                d.error(number, "empty section header []: write " + HadConfParser.SHAPES);
                 return badSection(number);
             }
             significant.add(new Line(number, Kind.SECTION, header));
@@ -105,7 +105,7 @@ final class IniLines {
         }
         if (!inSection) {
             d.error(number, "'" + key + "' is outside any section: put it under the section it"
-                    + " belongs to ([domains], [bond NAME], [config NAME] or [slot N])");
+                    + " belongs to (" + HadConfParser.SHAPES + ")");
             return "";
         }
         significant.add(new Line(number, Kind.OPTION, key));

@@ -29,7 +29,18 @@ final class SlotSection {
         Map<String, Integer> keyLines = new HashMap<>();
         Map<Integer, Integer> seen = new HashMap<>();
         PciId card = null;
+        HotSwapPolicy policy = HotSwapPolicy.NONE;
         for (IniEntry e : s.entries()) {
+            if (HotSwapKeys.isOne(e.key())) {
+                Integer first = keyLines.putIfAbsent(e.key(), e.line());
+                if (first != null) {
+                    d.error(e.line(), "duplicate key '" + e.key() + "' in " + label + ": it is already set at line "
+                            + first + "; keep one of the two");
+                } else if (SectionKeys.usableValue(e, d)) {
+                    policy = HotSwapKeys.apply(policy, e, d);
+                }
+                continue;
+            }
             if (e.key().equals(CARD)) {
                 if (keyLines.containsKey(CARD)) {
                     d.error(e.line(), label + " names its card twice (first at line " + keyLines.get(CARD)
@@ -51,8 +62,7 @@ final class SlotSection {
             } catch (BadValue bad) {
                 d.error(e.line(), "key '" + e.key() + "' in " + label + " is not a port number: lines"
                         + " of a [slot] map a port (subdevice 0.." + MAX_SUBDEVICE + ", in PCI function"
-                        + " order) to configs, e.g. 0 = config1, or name the card the slot must hold,"
-                        + " e.g. card = 8086:10d3");
+                        + " order) to configs, e.g. 0 = config1 (its other keys: card, insertion, extraction_delay)");
                 continue;
             }
             Integer first = seen.putIfAbsent(port, e.line());
@@ -71,7 +81,7 @@ final class SlotSection {
             d.warning(s.line(), label + " maps no port: a card inserted there is left alone; add"
                     + " 0 = CONFIG or remove the section");
         }
-        return new Located<>(new SlotConfig(slot, ports, card, s.line()), s.line(), keyLines);
+        return new Located<>(new SlotConfig(slot, ports, card, policy, s.line()), s.line(), keyLines);
     }
 
     private static List<String> configNames(IniEntry e, int slot, int port, Diagnostics d) {

@@ -144,6 +144,7 @@ public final class Chassis {
             if (s.deadline == 0 || now - s.deadline < 0) continue;
             s.deadline = 0;
             if (s.state == SlotState.INSERTING) portsTimedOut(s);
+            else if (s.state == SlotState.EXTRACTING && s.extractAt != 0) extractionDelayOver(s);
             else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
         }
         for (String ifname : paths.endHolds(now)) {
@@ -178,12 +179,41 @@ public final class Chassis {
         s.insertedAt = at;
         if (s.led) setLed(s, false); // a card powered on again in place: no longer safe to pull
         record(AuditEvent.of("card.inserted").with("slot", n).with("functions", describe(functions)));
-        transition(s, SlotState.INSERTING, null);
         SlotConfig expected = config.slots().get(n);
-        if (expected != null && !expected.expects(functions)) {
+        boolean wrong = expected != null && !expected.expects(functions);
+        // A card found when had starts was there before it: a restart never takes one out of service.
+        boolean manual = !wrong && inventoryDone && config.policy(n).manualInsertion();
+        transition(s, SlotState.INSERTING, manual ? "waits for an operator to admit it: hadctl insert " + n
+                + " (insertion = manual in " + config.hadConf() + ")" : null);
+        if (wrong) {
             refuseWrongCard(s, expected.card(), functions);
             return;
         }
+        if (manual) {
+            s.awaitingAdmission = true;
+            return;
+        }
+        admit(s);
+    }
+
+    /**
+     * An operator's {@code insert}: admits a card that waits for it (insertion = manual), else
+     * powers the slot on (a card left in a powered-off slot comes into service).
+     */
+    public Outcome insert(int n, String source) {
+        Slot s = slot(n);
+        if (s.state != SlotState.INSERTING || !s.awaitingAdmission) return powerOn(n, source);
+        s.awaitingAdmission = false;
+        s.reason = null;
+        record(AuditEvent.of("card.admitted").with("slot", n).with("source", source));
+        admit(s);
+        return Outcome.accepted("card admitted");
+    }
+
+    /** Brings an inserted card into service: its drivers, then its ports (see {@link #netdevAdded}). */
+    private void admit(Slot s) {
+        int n = s.number;
+        List<PciFunction> functions = s.functions;
         Set<String> unknown = new LinkedHashSet<>();
         for (PciFunction f : functions) {
             Optional<String> bound = drivers.boundDriver(f.address());
@@ -250,7 +280,8 @@ public final class Chassis {
         s.ports.put(sub, ifname);
         record(AuditEvent.of("port.added").with("slot", n).with("port", sub).with("ifname", ifname)
                 .with("function", f.address()));
-        if (s.state == SlotState.INSERTING) activateIfReady(s);
+        // A driver already loaded binds a waiting card's ports by itself: they wait with it.
+        if (s.state == SlotState.INSERTING && !s.awaitingAdmission) activateIfReady(s);
         else if (s.state == SlotState.ACTIVE) dirty = true;
     }
 
@@ -307,7 +338,45 @@ public final class Chassis {
         Outcome accepted = Outcome.accepted("accepted");
         record(req.with("outcome", accepted.text()));
         s.quiesced = false;
+        long delay = config.policy(n).extractionDelayNanos();
+        if (delay > 0 && s.state == SlotState.ACTIVE) {
+            // HPI's auto-extract timeout: the card stays in service, and a closed handle keeps it with nothing moved.
+            transition(s, SlotState.EXTRACTING, "had acts in " + delay / 1_000_000 + " ms unless the handle closes"
+                    + " or hadctl cancel " + n + (force ? " (forced by " + source + ")" : ""));
+            s.extractAt = clock.nanos() + delay;
+            s.extractionForced = force;
+            s.deadline = s.extractAt;
+            return accepted;
+        }
         transition(s, SlotState.EXTRACTING, force ? "forced by " + source : null);
+        beginExtraction(s, actual);
+        return accepted;
+    }
+
+    /**
+     * The extraction delay is over: the guard is asked again (the chassis may have changed since
+     * the handle opened), then had acts as on an undelayed request.
+     */
+    private void extractionDelayOver(Slot s) {
+        s.extractAt = 0;
+        NetworkState actual = network.read();
+        ExtractionGuard.Refusal refusal = s.extractionForced ? null
+                : ExtractionGuard.check(actual, bondsOf(actual), interfacesOf(s), this::pathDead);
+        if (refusal != null) {
+            record(AuditEvent.of("extraction.refused").with("slot", s.number).with("bond", refusal.bond())
+                    .with("reason", refusal.reason()));
+            transition(s, SlotState.ACTIVE, null);
+            setAttention(s, true);
+            return;
+        }
+        s.reason = s.extractionForced ? "forced" : null;
+        beginExtraction(s, actual);
+    }
+
+    /** Moves active slaves off the card (handing over), then waits out the quiesce window. */
+    private void beginExtraction(Slot s, NetworkState actual) {
+        int n = s.number;
+        Set<String> leaving = interfacesOf(s);
         for (NetworkState.Bond b : bondsOf(actual)) {
             if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
             String next = ActiveSlaveChoice.successor(actual, b, leaving, this::pathDead);
@@ -323,7 +392,6 @@ public final class Chassis {
         }
         if (settings.quiesceMs() == 0) finishExtraction(s);
         else s.deadline = windowEnd();
-        return accepted;
     }
 
     private void finishExtraction(Slot s) {
@@ -351,6 +419,13 @@ public final class Chassis {
         Outcome outcome;
         switch (s.state) {
             case EXTRACTING -> {
+                if (s.extractAt != 0) {
+                    record(ev.with("outcome", (outcome = Outcome.accepted("kept: had had not acted yet")).text()));
+                    s.extractAt = 0;
+                    s.deadline = 0;
+                    transition(s, SlotState.ACTIVE, null);
+                    return outcome;
+                }
                 record(ev.with("outcome", (outcome = Outcome.accepted("restored")).text()));
                 s.deadline = 0;
                 // The extraction's handover goes on for the move back to the primary (restorePrimaries).
@@ -464,7 +539,7 @@ public final class Chassis {
         Slot owner = where[0] == 0 ? null : slots.get(where[0]);
         // A verdict on a port whose card has left service (it was on its way when the card went)
         // says nothing about a path had still uses.
-        if (owner == null || !owner.state.inService() || !paths.take(e)) return;
+        if (owner == null || !owner.inService() || !paths.take(e)) return;
         Paths.Watch w = applied.probed().get(e.ifname());
         NetworkState.Link link = network.read().link(e.ifname());
         record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where[0]).with("port", where[1])
@@ -641,7 +716,7 @@ public final class Chassis {
 
     private String portInService(int slot, int subdevice) {
         Slot s = slots.get(slot);
-        return s == null || !s.state.inService() ? null : s.ports.get(subdevice);
+        return s == null || !s.inService() ? null : s.ports.get(subdevice);
     }
 
     // ---- helpers ------------------------------------------------------------------------

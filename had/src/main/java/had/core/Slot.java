@@ -36,6 +36,14 @@ final class Slot {
     boolean inServicePending;
     /** Monotonic time the card arrived, for the insertion-to-service figure. */
     long insertedAt;
+    /** INSERTING, and its slot's insertion policy is manual: nothing is done until an operator admits the card. */
+    boolean awaitingAdmission;
+    /**
+     * EXTRACTING within the slot's extraction delay: nothing has moved yet, and at this monotonic
+     * time had acts (0: acting, or no delay). {@code extractionForced}: the request was forced.
+     */
+    long extractAt;
+    boolean extractionForced;
 
     Slot(int number) {
         this.number = number;
@@ -48,6 +56,14 @@ final class Slot {
      */
     boolean portsConfigured() {
         return state == SlotState.ACTIVE || (state == SlotState.EXTRACTING && !quiesced);
+    }
+
+    /**
+     * Whether the card serves: ACTIVE, or within its extraction delay (a handle opened, nothing
+     * moved yet: closing it keeps the card as it was). Its services count and its paths matter.
+     */
+    boolean inService() {
+        return state == SlotState.ACTIVE || (state == SlotState.EXTRACTING && extractAt != 0);
     }
 
     /** The card's network functions in function order: index = subdevice. */
@@ -81,6 +97,9 @@ final class Slot {
         quiesced = false;
         handoverBonds.clear();
         inServicePending = false;
+        awaitingAdmission = false;
+        extractAt = 0;
+        extractionForced = false;
         reason = null;
     }
 }

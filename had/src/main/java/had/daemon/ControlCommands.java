@@ -251,7 +251,7 @@ final class ControlCommands implements ControlServer.Handler {
         String source = source(peer);
         return core(c -> {
             configured(c, n);
-            return answer(c, n, "", c.powerOn(n, source));
+            return answer(c, n, "", c.insert(n, source));
         });
     }
 

@@ -35,8 +35,11 @@ public record Drill(String file, String sha256, List<Step> steps) {
     /** had cancels an extraction (control socket). */
     public record Cancel(int slot) implements Action {}
 
-    /** had powers the slot on (control socket). */
-    public record PowerOn(int slot) implements Action {}
+    /**
+     * hadctl insert SLOT (control socket): had admits the card that waits there (insertion =
+     * manual), or powers the slot on. Written {@code admit SLOT} or {@code power SLOT on}.
+     */
+    public record Admit(int slot) implements Action {}
 
     /** Waits until the condition holds, failing after {@code withinMs}. */
     public record Wait(Condition condition, long withinMs) implements Action {}

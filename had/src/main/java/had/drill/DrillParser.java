@@ -126,7 +126,11 @@ public final class DrillParser {
             case "power" -> {
                 arity(w, 3, "power SLOT on");
                 if (!w[2].equals("on")) throw new Bad("'" + w[2] + "': had powers a slot off only by extracting its card; expected: power SLOT on");
-                return new Drill.PowerOn(slot(w[1]));
+                return new Drill.Admit(slot(w[1]));
+            }
+            case "admit" -> {
+                arity(w, 2, "admit SLOT");
+                return new Drill.Admit(slot(w[1]));
             }
             case "sleep" -> {
                 arity(w, 2, "sleep DURATION");
@@ -146,7 +150,7 @@ public final class DrillParser {
                 return new Drill.Wait(condition(w, 1, within, number), ms);
             }
             default -> throw new Bad("unknown step '" + verb + "' (steps: insert, handle, yank, pull, link, path, extract, cancel,"
-                    + " power, wait, expect, sleep)");
+                    + " admit, power, wait, expect, sleep)");
         }
     }
 

@@ -260,7 +260,7 @@ public final class DrillRunner {
                 }
             } else if (a instanceof Drill.Cancel c) {
                 return software("cancel", c.slot());
-            } else if (a instanceof Drill.PowerOn p) {
+            } else if (a instanceof Drill.Admit p) {
                 return software("insert", p.slot());
             } else if (a instanceof Drill.Sleep s) {
                 sleep(s.ms());

@@ -32,8 +32,8 @@ class SlotsTest extends ConfigTestSupport {
     @Test
     void portOutOfRangeOrNotANumber() {
         String expected = " in [slot 12] is not a port number: lines of a [slot] map a port (subdevice 0..7, in"
-                + " PCI function order) to configs, e.g. 0 = config1, or name the card the slot must hold,"
-                + " e.g. card = 8086:10d3";
+                + " PCI function order) to configs, e.g. 0 = config1 (its other keys: card, insertion,"
+                + " extraction_delay)";
         assertErrors(VALID + "8 = plain\n", "had.conf:14: key '8'" + expected);
         assertErrors(VALID + "eth1 = plain\n", "had.conf:14: key 'eth1'" + expected);
     }
@@ -62,6 +62,37 @@ class SlotsTest extends ConfigTestSupport {
         assertEquals(List.of("had.conf:14: [slot 12] expects card 8086:100e, but pcidrivers.conf maps no"
                 + " driver to it: had loads none for that card (it stays IGNORED unless a driver is already bound);"
                 + " add a line such as 8086:100e  MODULE"), warnings(VALID + "card = 8086:100e\n"));
+    }
+
+    @Test
+    void hotSwapPoliciesHaveAChassisWideDefaultAndPerSlotOverrides() {
+        ChassisConfig c = assertValid(VALID);
+        assertEquals(HotSwapPolicy.DEFAULT, c.policy(2), "auto, acted on at once, as before policies existed");
+        c = assertValid("[hotswap]\ninsertion = manual\nextraction_delay = 2000\n" + VALID
+                + "insertion = auto\n");
+        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.MANUAL, 2000), c.policy(2));
+        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.AUTO, 2000), c.policy(12), "slot 12's own insertion");
+        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.MANUAL, 2000), c.policy(7), "a slot with no section");
+        c = assertValid(VALID + "extraction_delay = 500\n");
+        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.AUTO, 500), c.policy(12));
+    }
+
+    @Test
+    void badHotSwapPolicies() {
+        assertErrors(VALID + "insertion = later\n", "had.conf:14: insertion = later is not a policy: write auto"
+                + " (a seated card comes into service at once) or manual (it waits in INSERTING until hadctl insert N"
+                + " admits it)");
+        assertErrors(VALID + "extraction_delay = 2s\n", "had.conf:14: extraction_delay = 2s is not a whole number:"
+                + " write the number of milliseconds alone, e.g. extraction_delay = 2000");
+        assertErrors(VALID + "extraction_delay = 600001\n", "had.conf:14: extraction_delay = 600001 is out of range:"
+                + " use 0..600000 (milliseconds)");
+        assertErrors(VALID + "insertion = auto\ninsertion = manual\n", "had.conf:15: duplicate key 'insertion' in"
+                + " [slot 12]: it is already set at line 14; keep one of the two");
+        assertErrors("[hotswap]\ninsertion = manual\ninsertoin = auto\n" + VALID,
+                "had.conf:3: unknown key 'insertoin' in [hotswap]: did you mean 'insertion'?");
+        assertErrors(VALID.replace("miimon = 100", "miimon = 100\nextraction_delay = 100"), "had.conf:5: key"
+                + " 'extraction_delay' does not belong in [bond bond0]: it is a [hotswap] or [slot N] key");
+        assertErrors("[hotswap tray]\n" + VALID, "had.conf:1: [hotswap tray] is not a valid header: write [hotswap] (no name)");
     }
 
     @Test

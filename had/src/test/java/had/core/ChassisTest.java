@@ -96,7 +96,7 @@ class ChassisTest {
         had.config.ChassisConfig c = Configs.motorola8216();
         Map<Integer, had.config.SlotConfig> slots = new java.util.LinkedHashMap<>(c.slots());
         had.config.SlotConfig s16 = slots.get(16);
-        slots.put(16, new had.config.SlotConfig(16, s16.ports(), card, s16.line()));
+        slots.put(16, new had.config.SlotConfig(16, s16.ports(), card, s16.policy(), s16.line()));
         return new had.config.ChassisConfig(c.hadConf(), c.driversConf(), c.domains(), c.bonds(), c.configs(), slots,
                 c.drivers());
     }
