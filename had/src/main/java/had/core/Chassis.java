@@ -63,6 +63,7 @@ public final class Chassis {
     private final ServiceWatch services;
     private ChassisConfig config;
     private DesiredState applied = DesiredState.NOTHING;
+    private final InterfaceIndex index = new InterfaceIndex(slots.values(), () -> applied);
     /** Until the backplane's first inventory is complete, the network is left exactly as found. */
     private boolean inventoryDone;
     /** Something changed that the network has not been reconciled with yet. */
@@ -81,7 +82,7 @@ public final class Chassis {
     public Chassis(ChassisConfig config, Settings settings, Backplane backplane, PathProbes probes, Network network,
                    Drivers drivers, Audit audit, Clock clock) {
         this.paths = new Paths(probes);
-        this.services = new ServiceWatch(this::describeInterface, paths::state, paths::loss);
+        this.services = new ServiceWatch(index::describe, paths::state, paths::loss);
         this.config = config;
         this.settings = settings;
         this.backplane = backplane;
@@ -325,7 +326,7 @@ public final class Chassis {
             return nothing;
         }
         NetworkState actual = network.read();
-        Set<String> leaving = interfacesOf(s);
+        Set<String> leaving = index.interfacesOf(s);
         ExtractionGuard.Refusal refusal = force || s.state != SlotState.ACTIVE ? null
                 : ExtractionGuard.check(actual, bondsOf(actual), leaving, this::pathDead);
         if (refusal != null) {
@@ -361,7 +362,7 @@ public final class Chassis {
         s.extractAt = 0;
         NetworkState actual = network.read();
         ExtractionGuard.Refusal refusal = s.extractionForced ? null
-                : ExtractionGuard.check(actual, bondsOf(actual), interfacesOf(s), this::pathDead);
+                : ExtractionGuard.check(actual, bondsOf(actual), index.interfacesOf(s), this::pathDead);
         if (refusal != null) {
             record(AuditEvent.of("extraction.refused").with("slot", s.number).with("bond", refusal.bond())
                     .with("reason", refusal.reason()));
@@ -376,7 +377,7 @@ public final class Chassis {
     /** Moves active slaves off the card (handing over), then waits out the quiesce window. */
     private void beginExtraction(Slot s, NetworkState actual) {
         int n = s.number;
-        Set<String> leaving = interfacesOf(s);
+        Set<String> leaving = index.interfacesOf(s);
         for (NetworkState.Bond b : bondsOf(actual)) {
             if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
             String next = ActiveSlaveChoice.successor(actual, b, leaving, this::pathDead);
@@ -464,7 +465,7 @@ public final class Chassis {
         for (NetworkState.Bond b : bondsOf(actual)) {
             DesiredState.Bond d = applied.bonds().get(b.name());
             String primary = d == null ? null : d.options().primary();
-            if (primary == null || primary.equals(b.activeSlave()) || !interfacesOf(s).contains(primary)) continue;
+            if (primary == null || primary.equals(b.activeSlave()) || !index.interfacesOf(s).contains(primary)) continue;
             if (!b.options().mode().hasActiveSlave() || !Boolean.TRUE.equals(b.slaveUp().get(primary))) continue;
             apply(List.of(new Action.SetActiveSlave(b.name(), primary, "extraction of slot " + s.number + " cancelled")));
         }
@@ -509,25 +510,21 @@ public final class Chassis {
     }
 
     private void netdevRemoved(String ifname) {
-        for (Slot s : slots.values()) {
-            Integer sub = s.subdeviceOf(ifname);
-            if (sub == null) continue;
-            s.ports.remove(sub);
-            boolean expected = s.state == SlotState.SAFE_TO_REMOVE || s.state == SlotState.EXTRACTING;
-            record(AuditEvent.of(expected ? "port.removed" : "port.lost").with("slot", s.number).with("port", sub)
-                    .with("ifname", ifname));
-            if (s.state == SlotState.ACTIVE) dirty = true;
-            return;
-        }
+        InterfaceIndex.Place at = index.portOf(ifname);
+        if (!at.known()) return;
+        Slot s = slots.get(at.slot());
+        s.ports.remove(at.port());
+        boolean expected = s.state == SlotState.SAFE_TO_REMOVE || s.state == SlotState.EXTRACTING;
+        record(AuditEvent.of(expected ? "port.removed" : "port.lost").with("slot", s.number).with("port", at.port())
+                .with("ifname", ifname));
+        if (s.state == SlotState.ACTIVE) dirty = true;
     }
 
     private void linkChanged(String ifname, boolean carrier, long at) {
-        for (Slot s : slots.values()) {
-            Integer sub = s.subdeviceOf(ifname);
-            if (sub == null) continue;
-            record(AuditEvent.of("port.link").with("slot", s.number).with("port", sub).with("ifname", ifname)
+        InterfaceIndex.Place port = index.portOf(ifname);
+        if (port.known()) {
+            record(AuditEvent.of("port.link").with("slot", port.slot()).with("port", port.port()).with("ifname", ifname)
                     .with("carrier", carrier));
-            break;
         }
         if (!carrier && inventoryDone) for (AuditEvent e : services.carrierLost(ifname, at)) record(e);
         // A primary whose carrier is back is about to be taken again by the driver: hand over first.
@@ -535,14 +532,14 @@ public final class Chassis {
     }
 
     private void pathChanged(BackplaneEvent.PathChanged e) {
-        int[] where = whereIs(e.ifname());
-        Slot owner = where[0] == 0 ? null : slots.get(where[0]);
+        InterfaceIndex.Place where = index.placeOf(e.ifname());
+        Slot owner = where.known() ? slots.get(where.slot()) : null;
         // A verdict on a port whose card has left service (it was on its way when the card went)
         // says nothing about a path had still uses.
         if (owner == null || !owner.inService() || !paths.take(e)) return;
         Paths.Watch w = applied.probed().get(e.ifname());
         NetworkState.Link link = network.read().link(e.ifname());
-        record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where[0]).with("port", where[1])
+        record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where.slot()).with("port", where.port())
                 .with("bond", w == null ? null : w.bond()).with("up", e.up()).with("carrier", link != null && link.carrier())
                 .with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
                 .with("held_ms", paths.holdOf(e.ifname()) == 0 ? null : paths.holdOf(e.ifname()) / 1_000_000)
@@ -592,10 +589,10 @@ public final class Chassis {
             }
             if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
             NetworkState actual = network.read();
-            List<Action> plan = Reconciler.plan(desired, applied, actual, knownInterfaces());
+            List<Action> plan = Reconciler.plan(desired, applied, actual, index.cardPorts());
             if (handOver(Reconciler.activeSlaveMoves(plan, actual, desired), Reconciler.pendingFailbacks(desired, actual), desired)) {
                 desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
-                plan = Reconciler.plan(desired, applied, actual, knownInterfaces());
+                plan = Reconciler.plan(desired, applied, actual, index.cardPorts());
             }
             if (plan.isEmpty()) {
                 recordPathDecisions(desired);
@@ -684,7 +681,7 @@ public final class Chassis {
                 a.apply(network);
                 record(a.audit());
             } catch (NetworkException e) {
-                Slot owner = ownerOf(a.subject());
+                Slot owner = index.ownerOf(a.subject());
                 record(AuditEvent.of("net.error").with("action", a.describe()).with("error", e.getMessage())
                         .with("slot", owner == null ? null : owner.number));
                 if (owner != null && owner.state == SlotState.ACTIVE && a.failureFailsTheSlot()) {
@@ -703,16 +700,6 @@ public final class Chassis {
         trafficMoved.clear();
     }
 
-    private String describeInterface(String ifname) {
-        for (Slot s : slots.values()) {
-            for (Map.Entry<Integer, String> p : s.ports.entrySet()) {
-                if (ifname.equals(p.getValue()) || ifname.startsWith(p.getValue() + ".")) {
-                    return ifname + " (slot " + s.number + " port " + p.getKey() + ")";
-                }
-            }
-        }
-        return ifname;
-    }
 
     private String portInService(int slot, int subdevice) {
         Slot s = slots.get(slot);
@@ -775,18 +762,7 @@ public final class Chassis {
         }
     }
 
-    /** The slot's ports and the VLAN interfaces had made on them. */
-    private Set<String> interfacesOf(Slot s) {
-        Set<String> out = new HashSet<>(s.ports.values());
-        for (DesiredState.Link l : applied.links().values()) if (l.slot() == s.number) out.add(l.name());
-        return out;
-    }
 
-    private Set<String> knownInterfaces() {
-        Set<String> out = new HashSet<>();
-        for (Slot s : slots.values()) out.addAll(s.ports.values());
-        return out;
-    }
 
     private Collection<NetworkState.Bond> bondsOf(NetworkState actual) {
         List<NetworkState.Bond> out = new ArrayList<>();
@@ -797,14 +773,6 @@ public final class Chassis {
         return out;
     }
 
-    private Slot ownerOf(String ifname) {
-        DesiredState.Link l = applied.links().get(ifname);
-        for (Slot s : slots.values()) {
-            if (s.subdeviceOf(ifname) != null || (l != null && l.slot() == s.number)) return s;
-            for (String p : s.ports.values()) if (ifname.startsWith(p + ".")) return s;
-        }
-        return null;
-    }
 
     private static boolean sameCard(List<PciFunction> a, List<PciFunction> b) {
         if (a.size() != b.size()) return false;
@@ -911,10 +879,10 @@ public final class Chassis {
             if (b != null) {
                 for (String name : b.slaves()) {
                     NetworkState.Link sl = actual.link(name);
-                    int[] where = whereIs(name);
+                    InterfaceIndex.Place where = index.placeOf(name);
                     PathProbes.Status ps = probeStatus.get(name);
                     PathState path = !bc.supervised() ? null : paths.watched(name) ? paths.state(name) : PathState.UNKNOWN;
-                    slaves.add(new BondView.SlaveView(name, where[0], where[1], Boolean.TRUE.equals(b.slaveUp().get(name)),
+                    slaves.add(new BondView.SlaveView(name, where.slot(), where.port(), Boolean.TRUE.equals(b.slaveUp().get(name)),
                             sl != null && sl.carrier(), services.working(b, name, actual), path,
                             ps == null ? 0 : ps.rttNanos(), true));
                 }
@@ -924,8 +892,8 @@ public final class Chassis {
                 if (b != null && b.slaves().contains(name)) continue;
                 NetworkState.Link sl = actual.link(name);
                 PathProbes.Status ps = probeStatus.get(name);
-                int[] where = whereIs(name);
-                slaves.add(new BondView.SlaveView(name, where[0], where[1], false, sl != null && sl.carrier(), false,
+                InterfaceIndex.Place where = index.placeOf(name);
+                slaves.add(new BondView.SlaveView(name, where.slot(), where.port(), false, sl != null && sl.carrier(), false,
                         paths.state(name), ps == null ? 0 : ps.rttNanos(), false));
             }
             int working = (int) slaves.stream().filter(BondView.SlaveView::working).count();
@@ -936,13 +904,4 @@ public final class Chassis {
         return out;
     }
 
-    /** {slot, subdevice} of a port or of a VLAN interface on it, or {0, -1}. */
-    private int[] whereIs(String ifname) {
-        for (Slot s : slots.values()) {
-            for (Map.Entry<Integer, String> p : s.ports.entrySet()) {
-                if (ifname.equals(p.getValue()) || ifname.startsWith(p.getValue() + ".")) return new int[] {s.number, p.getKey()};
-            }
-        }
-        return new int[] {0, -1};
-    }
 }
