@@ -1,29 +1,48 @@
 package had.config;
 
+import java.util.List;
+
 /**
- * The hot-swap policy keys, the same in {@code [hotswap]} (the chassis-wide default) and in a
- * {@code [slot N]} (that slot alone): {@code insertion = auto|manual}, {@code extraction_delay = MS}.
+ * A slot's policy keys, the same in {@code [hotswap]} (the chassis-wide default) and in a
+ * {@code [slot N]} (that slot alone): {@code insertion = auto|manual}, {@code extraction_delay = MS},
+ * {@code flap_limit = N}, {@code flap_window = MS}, {@code flap_quiet = MS}.
  */
 final class HotSwapKeys {
     static final String INSERTION = "insertion";
     static final String EXTRACTION_DELAY = "extraction_delay";
+    static final String FLAP_LIMIT = "flap_limit";
+    static final String FLAP_WINDOW = "flap_window";
+    static final String FLAP_QUIET = "flap_quiet";
+    static final List<String> ALL = List.of(INSERTION, EXTRACTION_DELAY, FLAP_LIMIT, FLAP_WINDOW, FLAP_QUIET);
 
     private HotSwapKeys() {
     }
 
     static boolean isOne(String key) {
-        return key.equals(INSERTION) || key.equals(EXTRACTION_DELAY);
+        return ALL.contains(key);
     }
 
-    /** {@code policy} with the entry's key set from its value; unchanged (and the error reported) when the value is bad. */
-    static HotSwapPolicy apply(HotSwapPolicy policy, IniEntry e, Diagnostics d) {
+    /** {@code p} with the entry's key set from its value; unchanged (and the error reported) when the value is bad. */
+    static HotSwapPolicy apply(HotSwapPolicy p, IniEntry e, Diagnostics d) {
         try {
-            if (e.key().equals(INSERTION)) return new HotSwapPolicy(insertion(e.value()), policy.extractionDelayMs());
-            return new HotSwapPolicy(policy.insertion(), Values.integer(EXTRACTION_DELAY, e.value(), 0,
-                    HotSwapPolicy.MAX_EXTRACTION_DELAY_MS, "milliseconds", 2000));
+            String v = e.value();
+            return switch (e.key()) {
+                case INSERTION -> new HotSwapPolicy(insertion(v), p.extractionDelayMs(), p.flapLimit(), p.flapWindowMs(),
+                        p.flapQuietMs());
+                case EXTRACTION_DELAY -> new HotSwapPolicy(p.insertion(), Values.integer(EXTRACTION_DELAY, v, 0,
+                        HotSwapPolicy.MAX_EXTRACTION_DELAY_MS, "milliseconds", 2000), p.flapLimit(), p.flapWindowMs(),
+                        p.flapQuietMs());
+                case FLAP_LIMIT -> new HotSwapPolicy(p.insertion(), p.extractionDelayMs(),
+                        Values.integer(FLAP_LIMIT, v, 0, 1000, "link or path changes; 0: never", 10), p.flapWindowMs(),
+                        p.flapQuietMs());
+                case FLAP_WINDOW -> new HotSwapPolicy(p.insertion(), p.extractionDelayMs(), p.flapLimit(),
+                        Values.integer(FLAP_WINDOW, v, 100, 3_600_000, "milliseconds", 10_000), p.flapQuietMs());
+                default -> new HotSwapPolicy(p.insertion(), p.extractionDelayMs(), p.flapLimit(), p.flapWindowMs(),
+                        Values.integer(FLAP_QUIET, v, 1000, 86_400_000, "milliseconds", 60_000));
+            };
         } catch (BadValue bad) {
             d.error(e.line(), bad.getMessage());
-            return policy;
+            return p;
         }
     }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** {@code [hotswap]}: the hot-swap policy of every slot whose {@code [slot N]} does not set its own. */
 final class HotSwapSection {
-    static final List<String> KEYS = List.of(HotSwapKeys.INSERTION, HotSwapKeys.EXTRACTION_DELAY);
+    static final List<String> KEYS = HotSwapKeys.ALL;
 
     private HotSwapSection() {
     }

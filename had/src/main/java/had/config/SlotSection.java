@@ -62,7 +62,7 @@ final class SlotSection {
             } catch (BadValue bad) {
                 d.error(e.line(), "key '" + e.key() + "' in " + label + " is not a port number: lines"
                         + " of a [slot] map a port (subdevice 0.." + MAX_SUBDEVICE + ", in PCI function"
-                        + " order) to configs, e.g. 0 = config1 (its other keys: card, insertion, extraction_delay)");
+                        + " order) to configs, e.g. 0 = config1 (its other keys: card, " + String.join(", ", HotSwapKeys.ALL) + ")");
                 continue;
             }
             Integer first = seen.putIfAbsent(port, e.line());

@@ -11,6 +11,7 @@ import had.backplane.PathState;
 import had.backplane.PciFunction;
 import had.backplane.PciId;
 import had.config.ChassisConfig;
+import had.config.HotSwapPolicy;
 import had.config.SlotConfig;
 import had.drivers.DriverException;
 import had.drivers.Drivers;
@@ -148,6 +149,12 @@ public final class Chassis {
             else if (s.state == SlotState.EXTRACTING && s.extractAt != 0) extractionDelayOver(s);
             else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
         }
+        for (Slot s : slots.values()) {
+            long quiet = config.policy(s.number).flapQuietMs() * 1_000_000L;
+            for (Map.Entry<Integer, Long> q : new ArrayList<>(s.quarantined.entrySet())) {
+                if (now - (q.getValue() + quiet) >= 0) release(s, q.getKey(), "quiet for " + quiet / 1_000_000 + " ms");
+            }
+        }
         for (String ifname : paths.endHolds(now)) {
             record(AuditEvent.of("path.trusted").with("ifname", ifname).with("reason", "up through its hold after flapping"));
             dirty = true;
@@ -158,7 +165,11 @@ public final class Chassis {
     /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */
     public long nextDeadline() {
         long next = Long.MAX_VALUE;
-        for (Slot s : slots.values()) if (s.deadline != 0 && s.deadline - next < 0) next = s.deadline;
+        for (Slot s : slots.values()) {
+            if (s.deadline != 0 && s.deadline - next < 0) next = s.deadline;
+            long quiet = config.policy(s.number).flapQuietMs() * 1_000_000L;
+            for (long last : s.quarantined.values()) if (last + quiet - next < 0) next = last + quiet;
+        }
         for (long end : handovers.values()) if (end - next < 0) next = end;
         long hold = paths.nextHoldEnd();
         return hold - next < 0 ? hold : next;
@@ -525,6 +536,7 @@ public final class Chassis {
         if (port.known()) {
             record(AuditEvent.of("port.link").with("slot", port.slot()).with("port", port.port()).with("ifname", ifname)
                     .with("carrier", carrier));
+            portChanged(port, ifname, at, "link");
         }
         if (!carrier && inventoryDone) for (AuditEvent e : services.carrierLost(ifname, at)) record(e);
         // A primary whose carrier is back is about to be taken again by the driver: hand over first.
@@ -546,6 +558,54 @@ public final class Chassis {
                 .with("since", e.since()).with("cause", e.up() ? null : paths.loss(e.ifname())));
         if (!e.up() && inventoryDone) for (AuditEvent a : services.pathLost(e.ifname(), e.since())) record(a);
         dirty = true;
+        portChanged(where, e.ifname(), e.at(), "path");
+    }
+
+    /**
+     * A link or path change of a card's port. More than the slot's flap limit within its window
+     * takes the port out of service (out of its bond, its address withdrawn, its VLANs gone) with
+     * the slot's attention indicator lit, until it has been quiet for the quiet period or an
+     * operator clears it. A change while quarantined starts the quiet period again.
+     */
+    private void portChanged(InterfaceIndex.Place at, String ifname, long when, String what) {
+        Slot s = slots.get(at.slot());
+        if (s.quarantined.containsKey(at.port())) {
+            s.quarantined.put(at.port(), when);
+            return;
+        }
+        HotSwapPolicy p = config.policy(s.number);
+        if (p.flapLimit() == 0 || !s.inService()) return;
+        java.util.ArrayDeque<Long> recent = s.changes.computeIfAbsent(at.port(), k -> new java.util.ArrayDeque<>());
+        recent.addLast(when);
+        long window = p.flapWindowMs() * 1_000_000L;
+        while (when - recent.peekFirst() > window) recent.pollFirst();
+        if (recent.size() <= p.flapLimit()) return;
+        s.quarantined.put(at.port(), when);
+        record(AuditEvent.of("port.quarantined").with("slot", s.number).with("port", at.port()).with("ifname", ifname)
+                .with("changes", recent.size()).with("window_ms", p.flapWindowMs()).with("last", what)
+                .with("quiet_ms", p.flapQuietMs()));
+        recent.clear();
+        setAttention(s, true);
+        dirty = true;
+    }
+
+    /** A quarantined port back in service: quiet for long enough, or cleared by an operator. */
+    private void release(Slot s, int port, String reason) {
+        s.quarantined.remove(port);
+        record(AuditEvent.of("port.released").with("slot", s.number).with("port", port)
+                .with("ifname", s.ports.get(port)).with("reason", reason));
+        if (s.quarantined.isEmpty() && s.state == SlotState.ACTIVE) setAttention(s, false);
+        dirty = true;
+    }
+
+    /** An operator's {@code clear}: every quarantined port of the slot back in service now. */
+    public Outcome clear(int n, String source) {
+        Slot s = slot(n);
+        if (s.quarantined.isEmpty()) return Outcome.notApplicable("no port of slot " + n + " is quarantined");
+        int count = s.quarantined.size();
+        for (int port : new ArrayList<>(s.quarantined.keySet())) release(s, port, "cleared by " + source);
+        s.changes.clear();
+        return Outcome.accepted(count + (count == 1 ? " port" : " ports") + " back in service");
     }
 
     private boolean pathDead(String ifname) {
@@ -842,11 +902,12 @@ public final class Chassis {
 
     public SlotView slotView(int n) {
         Slot s = slots.get(n);
-        return s == null ? new SlotView(n, SlotState.EMPTY, null, List.of(), Map.of(), List.of(), false, false) : view(s);
+        return s == null ? new SlotView(n, SlotState.EMPTY, null, List.of(), Map.of(), List.of(), false, false, List.of()) : view(s);
     }
 
     private static SlotView view(Slot s) {
-        return new SlotView(s.number, s.state, s.reason, s.functions, s.ports, List.copyOf(s.modules), s.led, s.attention);
+        return new SlotView(s.number, s.state, s.reason, s.functions, s.ports, List.copyOf(s.modules), s.led, s.attention,
+                List.copyOf(s.quarantined.keySet()));
     }
 
     public ChassisConfig config() {

@@ -44,6 +44,10 @@ final class Slot {
      */
     long extractAt;
     boolean extractionForced;
+    /** Each port's recent link and path changes (monotonic ns, oldest first), to find a flapping port. */
+    final Map<Integer, java.util.ArrayDeque<Long>> changes = new java.util.HashMap<>();
+    /** Ports out of service for flapping, and when each last changed: its quiet period runs from there. */
+    final Map<Integer, Long> quarantined = new TreeMap<>();
 
     Slot(int number) {
         this.number = number;
@@ -100,6 +104,8 @@ final class Slot {
         awaitingAdmission = false;
         extractAt = 0;
         extractionForced = false;
+        changes.clear();
+        quarantined.clear();
         reason = null;
     }
 }

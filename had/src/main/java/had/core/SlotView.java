@@ -6,10 +6,12 @@ import java.util.Map;
 
 /** A read-only picture of one slot, for status output, drills and tests. */
 public record SlotView(int slot, SlotState state, String reason, List<PciFunction> functions,
-                       Map<Integer, String> ports, List<String> modules, boolean led, boolean attention) {
+                       Map<Integer, String> ports, List<String> modules, boolean led, boolean attention,
+                       List<Integer> quarantined) {
     public SlotView {
         functions = List.copyOf(functions);
         ports = Map.copyOf(ports);
         modules = List.copyOf(modules);
+        quarantined = List.copyOf(quarantined);
     }
 }

@@ -61,8 +61,9 @@ public final class HadCtl {
         register("extract", "SLOT [--force]", "extract a card as its opened handle would; --force: even a bond's last"
                 + " working slave", HadCtl::extract);
         register("cancel", "SLOT", "cancel an extraction (or withdraw a refused one)", HadCtl::cancel);
-        register("insert", "SLOT", "power a slot on (a card waiting in a powered-off slot comes into service)",
+        register("insert", "SLOT", "admit the card waiting in a manual slot, or power a slot on",
                 HadCtl::insert);
+        register("clear", "SLOT", "put the slot's quarantined (flapping) ports back in service now", HadCtl::clear);
         register("reload", "", "re-read had.conf and pcidrivers.conf; a file with errors is refused", HadCtl::reload);
         register("audit", "verify [FILE...]", "check the audit log's hash chain (default /var/lib/had/audit.log)",
                 AuditVerify.USAGE, HadCtl::audit);
@@ -245,7 +246,9 @@ public final class HadCtl {
         for (Object o : (List<?>) r.getOrDefault("slots", List.of())) {
             Map<?, ?> s = (Map<?, ?>) o;
             List<String> ports = new ArrayList<>();
-            ((Map<?, ?>) s.get("ports")).forEach((k, v) -> ports.add(k + "=" + v));
+            List<?> quarantined = s.get("quarantined") instanceof List<?> q ? q : List.of();
+            ((Map<?, ?>) s.get("ports")).forEach((k, v) -> ports.add(k + "=" + v
+                    + (quarantined.stream().anyMatch(q -> String.valueOf(q).equals(String.valueOf(k))) ? "(quarantined)" : "")));
             List<String> card = new ArrayList<>();
             for (Object f : (List<?>) s.get("card")) card.add(String.valueOf(((Map<?, ?>) f).get("id")));
             t.row(s.get("slot"), s.get("state"), s.get("hpi_state"), onOff(s.get("led"), "blue"), onOff(s.get("attention"), "on"),
@@ -316,6 +319,10 @@ public final class HadCtl {
 
     static int cancel(Context ctx, List<String> args) throws UsageException, ControlClient.Unreachable, ControlClient.Refused {
         return action(ctx, "cancel", Map.of("slot", slot(args, "cancel")));
+    }
+
+    static int clear(Context ctx, List<String> args) throws UsageException, ControlClient.Unreachable, ControlClient.Refused {
+        return action(ctx, "clear", Map.of("slot", slot(args, "clear")));
     }
 
     static int insert(Context ctx, List<String> args) throws UsageException, ControlClient.Unreachable, ControlClient.Refused {

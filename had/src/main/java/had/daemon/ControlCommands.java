@@ -76,6 +76,7 @@ final class ControlCommands implements ControlServer.Handler {
         commands.put("extract", this::extract);
         commands.put("cancel", this::cancel);
         commands.put("insert", this::insert);
+        commands.put("clear", this::clear);
         commands.put("reload", (r, p) -> reload());
         commands.put("record", this::record);
     }
@@ -164,6 +165,7 @@ final class ControlCommands implements ControlServer.Handler {
         m.put("modules", s.modules());
         m.put("led", s.led());
         m.put("attention", s.attention());
+        m.put("quarantined", s.quarantined());
         return m;
     }
 
@@ -227,32 +229,37 @@ final class ControlCommands implements ControlServer.Handler {
 
     // ---- actions ------------------------------------------------------------------------
 
-    private CompletionStage<?> extract(Map<String, Object> r, PeerCredentials peer) throws ControlException {
+    /** What an operator asks of one slot, in the core: the slot, who asks, the outcome. */
+    private interface SlotAction {
+        Outcome on(Chassis c, int slot, String source);
+    }
+
+    /** A request naming a slot of had.conf, carried out on the core's thread and answered with its outcome. */
+    private CompletionStage<?> slotAction(Map<String, Object> r, PeerCredentials peer, String words, SlotAction action)
+            throws ControlException {
         int n = slotNumber(r);
-        boolean force = bool(r, "force");
         String source = source(peer);
         return core(c -> {
             configured(c, n);
-            return answer(c, n, "extraction ", c.requestExtraction(n, force, source));
+            return answer(c, n, words, action.on(c, n, source));
         });
+    }
+
+    private CompletionStage<?> extract(Map<String, Object> r, PeerCredentials peer) throws ControlException {
+        boolean force = bool(r, "force");
+        return slotAction(r, peer, "extraction ", (c, n, source) -> c.requestExtraction(n, force, source));
     }
 
     private CompletionStage<?> cancel(Map<String, Object> r, PeerCredentials peer) throws ControlException {
-        int n = slotNumber(r);
-        String source = source(peer);
-        return core(c -> {
-            configured(c, n);
-            return answer(c, n, "extraction cancelled: ", c.cancelExtraction(n, source));
-        });
+        return slotAction(r, peer, "extraction cancelled: ", Chassis::cancelExtraction);
+    }
+
+    private CompletionStage<?> clear(Map<String, Object> r, PeerCredentials peer) throws ControlException {
+        return slotAction(r, peer, "", Chassis::clear);
     }
 
     private CompletionStage<?> insert(Map<String, Object> r, PeerCredentials peer) throws ControlException {
-        int n = slotNumber(r);
-        String source = source(peer);
-        return core(c -> {
-            configured(c, n);
-            return answer(c, n, "", c.insert(n, source));
-        });
+        return slotAction(r, peer, "", Chassis::insert);
     }
 
     /**

@@ -41,6 +41,9 @@ public record Drill(String file, String sha256, List<Step> steps) {
      */
     public record Admit(int slot) implements Action {}
 
+    /** hadctl clear SLOT (control socket): the slot's quarantined ports back in service. */
+    public record Clear(int slot) implements Action {}
+
     /** Waits until the condition holds, failing after {@code withinMs}. */
     public record Wait(Condition condition, long withinMs) implements Action {}
 

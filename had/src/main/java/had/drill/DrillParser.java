@@ -128,6 +128,10 @@ public final class DrillParser {
                 if (!w[2].equals("on")) throw new Bad("'" + w[2] + "': had powers a slot off only by extracting its card; expected: power SLOT on");
                 return new Drill.Admit(slot(w[1]));
             }
+            case "clear" -> {
+                arity(w, 2, "clear SLOT");
+                return new Drill.Clear(slot(w[1]));
+            }
             case "admit" -> {
                 arity(w, 2, "admit SLOT");
                 return new Drill.Admit(slot(w[1]));
@@ -150,7 +154,7 @@ public final class DrillParser {
                 return new Drill.Wait(condition(w, 1, within, number), ms);
             }
             default -> throw new Bad("unknown step '" + verb + "' (steps: insert, handle, yank, pull, link, path, extract, cancel,"
-                    + " admit, power, wait, expect, sleep)");
+                    + " admit, clear, power, wait, expect, sleep)");
         }
     }
 

@@ -260,6 +260,8 @@ public final class DrillRunner {
                 }
             } else if (a instanceof Drill.Cancel c) {
                 return software("cancel", c.slot());
+            } else if (a instanceof Drill.Clear c) {
+                return software("clear", c.slot());
             } else if (a instanceof Drill.Admit p) {
                 return software("insert", p.slot());
             } else if (a instanceof Drill.Sleep s) {
