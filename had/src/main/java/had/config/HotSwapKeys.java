@@ -24,26 +24,23 @@ final class HotSwapKeys {
 
     /** {@code p} with the entry's key set from its value; unchanged (and the error reported) when the value is bad. */
     static HotSwapPolicy apply(HotSwapPolicy p, IniEntry e, Diagnostics d) {
+        HotSwapPolicy.Insertion insertion = p.insertion();
+        Integer delay = p.extractionDelayMs(), limit = p.flapLimit(), window = p.flapWindowMs(), quiet = p.flapQuietMs();
+        String v = e.value();
         try {
-            String v = e.value();
-            return switch (e.key()) {
-                case INSERTION -> new HotSwapPolicy(insertion(v), p.extractionDelayMs(), p.flapLimit(), p.flapWindowMs(),
-                        p.flapQuietMs());
-                case EXTRACTION_DELAY -> new HotSwapPolicy(p.insertion(), Values.integer(EXTRACTION_DELAY, v, 0,
-                        HotSwapPolicy.MAX_EXTRACTION_DELAY_MS, "milliseconds", 2000), p.flapLimit(), p.flapWindowMs(),
-                        p.flapQuietMs());
-                case FLAP_LIMIT -> new HotSwapPolicy(p.insertion(), p.extractionDelayMs(),
-                        Values.integer(FLAP_LIMIT, v, 0, 1000, "link or path changes; 0: never", 10), p.flapWindowMs(),
-                        p.flapQuietMs());
-                case FLAP_WINDOW -> new HotSwapPolicy(p.insertion(), p.extractionDelayMs(), p.flapLimit(),
-                        Values.integer(FLAP_WINDOW, v, 100, 3_600_000, "milliseconds", 10_000), p.flapQuietMs());
-                default -> new HotSwapPolicy(p.insertion(), p.extractionDelayMs(), p.flapLimit(), p.flapWindowMs(),
-                        Values.integer(FLAP_QUIET, v, 1000, 86_400_000, "milliseconds", 60_000));
-            };
+            switch (e.key()) {
+                case INSERTION -> insertion = insertion(v);
+                case EXTRACTION_DELAY -> delay = Values.integer(EXTRACTION_DELAY, v, 0, HotSwapPolicy.MAX_EXTRACTION_DELAY_MS,
+                        "milliseconds", 2000);
+                case FLAP_LIMIT -> limit = Values.integer(FLAP_LIMIT, v, 0, 1000, "link or path changes; 0: never", 10);
+                case FLAP_WINDOW -> window = Values.integer(FLAP_WINDOW, v, 100, 3_600_000, "milliseconds", 10_000);
+                default -> quiet = Values.integer(FLAP_QUIET, v, 1000, 86_400_000, "milliseconds", 60_000);
+            }
         } catch (BadValue bad) {
             d.error(e.line(), bad.getMessage());
             return p;
         }
+        return new HotSwapPolicy(insertion, delay, limit, window, quiet);
     }
 
     private static HotSwapPolicy.Insertion insertion(String text) throws BadValue {

@@ -150,9 +150,10 @@ public final class Chassis {
             else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
         }
         for (Slot s : slots.values()) {
-            long quiet = config.policy(s.number).flapQuietMs() * 1_000_000L;
             for (Map.Entry<Integer, Long> q : new ArrayList<>(s.quarantined.entrySet())) {
-                if (now - (q.getValue() + quiet) >= 0) release(s, q.getKey(), "quiet for " + quiet / 1_000_000 + " ms");
+                if (now - quietEnd(s, q.getValue()) >= 0) {
+                    release(s, q.getKey(), "quiet for " + config.policy(s.number).flapQuietMs() + " ms");
+                }
             }
         }
         for (String ifname : paths.endHolds(now)) {
@@ -167,8 +168,7 @@ public final class Chassis {
         long next = Long.MAX_VALUE;
         for (Slot s : slots.values()) {
             if (s.deadline != 0 && s.deadline - next < 0) next = s.deadline;
-            long quiet = config.policy(s.number).flapQuietMs() * 1_000_000L;
-            for (long last : s.quarantined.values()) if (last + quiet - next < 0) next = last + quiet;
+            for (long last : s.quarantined.values()) if (quietEnd(s, last) - next < 0) next = quietEnd(s, last);
         }
         for (long end : handovers.values()) if (end - next < 0) next = end;
         long hold = paths.nextHoldEnd();
@@ -587,6 +587,11 @@ public final class Chassis {
         recent.clear();
         setAttention(s, true);
         dirty = true;
+    }
+
+    /** When a quarantined port of {@code s} whose last change was at {@code last} has been quiet long enough. */
+    private long quietEnd(Slot s, long last) {
+        return last + config.policy(s.number).flapQuietMs() * 1_000_000L;
     }
 
     /** A quarantined port back in service: quiet for long enough, or cleared by an operator. */

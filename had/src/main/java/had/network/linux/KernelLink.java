@@ -15,17 +15,14 @@ import had.network.ArpValidate;
 import had.network.BondMode;
 import had.network.BondOptions;
 import had.network.FailOverMac;
-import had.network.IfAddress;
 import had.network.KernelEnum;
 import had.network.LacpRate;
 import had.network.MiiStatus;
 import had.network.PrimaryReselect;
 import had.network.XmitHashPolicy;
-import had.os.NetlinkSocket;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,20 +89,20 @@ record KernelLink(int index, String name, boolean up, boolean ethernet, int mtu,
         int type = Short.toUnsignedInt(b.getShort(HDR + 2));
         int index = b.getInt(HDR + 4);
         int flags = b.getInt(HDR + 8);
-        Attrs a = Attrs.of(b, HDR + IFINFOMSG, b.limit());
+        NetlinkAttrs a = NetlinkAttrs.of(b, HDR + IFINFOMSG, b.limit());
         String name = a.string(IFLA_IFNAME);
         if (name == null) return null;
         String kind = null;
         int vlanId = -1;
         BondInfo bond = null;
         MiiStatus mii = null;
-        Attrs info = a.nested(IFLA_LINKINFO);
+        NetlinkAttrs info = a.nested(IFLA_LINKINFO);
         if (info != null) {
             kind = info.string(IFLA_INFO_KIND);
-            Attrs data = info.nested(IFLA_INFO_DATA);
+            NetlinkAttrs data = info.nested(IFLA_INFO_DATA);
             if ("vlan".equals(kind) && data != null) vlanId = data.u16(IFLA_VLAN_ID, -1);
             if ("bond".equals(kind) && data != null) bond = bondInfo(data);
-            Attrs slave = info.nested(IFLA_INFO_SLAVE_DATA);
+            NetlinkAttrs slave = info.nested(IFLA_INFO_SLAVE_DATA);
             if ("bond".equals(info.string(IFLA_INFO_SLAVE_KIND)) && slave != null) {
                 int s = slave.u8(IFLA_BOND_SLAVE_MII_STATUS, MiiStatus.DOWN.ordinal());
                 // linux/if_bonding.h numbers BOND_LINK_UP, FAIL, DOWN, BACK as MiiStatus declares them.
@@ -117,9 +114,9 @@ record KernelLink(int index, String name, boolean up, boolean ethernet, int mtu,
                 kind, vlanId, bond, mii);
     }
 
-    private static BondInfo bondInfo(Attrs d) {
+    private static BondInfo bondInfo(NetlinkAttrs d) {
         List<Inet4Address> targets = new ArrayList<>();
-        Attrs t = d.nested(IFLA_BOND_ARP_IP_TARGET);
+        NetlinkAttrs t = d.nested(IFLA_BOND_ARP_IP_TARGET);
         if (t != null) {
             for (int off : t.offsets()) {
                 Inet4Address target = t.ipv4At(off);
@@ -146,76 +143,5 @@ record KernelLink(int index, String name, boolean up, boolean ethernet, int mtu,
     private static <E extends Enum<E> & KernelEnum> E number(Class<E> type, int n) {
         return KernelEnum.parse(type, String.valueOf(n)).orElseThrow(() -> new had.network.NetworkException(
                 "the kernel reports " + type.getSimpleName() + " " + n + ", which had does not know"));
-    }
-
-    /** The attributes between two offsets of one message, by type (the last of a type wins), and in order. */
-    private static final class Attrs {
-        private final ByteBuffer b;
-        private final int[] at = new int[64];
-        private final List<Integer> order = new ArrayList<>();
-
-        private Attrs(ByteBuffer b, int from, int to) {
-            this.b = b;
-            java.util.Arrays.fill(at, -1);
-            for (int off = from; off + 4 <= to; ) {
-                int len = Short.toUnsignedInt(b.getShort(off));
-                if (len < 4 || off + len > to) break; // a truncated attribute ends the list, as the kernel's nla_ok does
-                int type = b.getShort(off + 2) & 0x3fff;
-                if (type < at.length) at[type] = off;
-                order.add(off);
-                off += NetlinkSocket.align(len);
-            }
-        }
-
-        static Attrs of(ByteBuffer b, int from, int to) {
-            return new Attrs(b, from, to);
-        }
-
-        private int payload(int type, int size) {
-            int off = type < at.length ? at[type] : -1;
-            return off >= 0 && Short.toUnsignedInt(b.getShort(off)) >= 4 + size ? off + 4 : -1;
-        }
-
-        int u8(int type, int otherwise) {
-            int p = payload(type, 1);
-            return p < 0 ? otherwise : Byte.toUnsignedInt(b.get(p));
-        }
-
-        int u16(int type, int otherwise) {
-            int p = payload(type, 2);
-            return p < 0 ? otherwise : Short.toUnsignedInt(b.getShort(p));
-        }
-
-        int u32(int type, int otherwise) {
-            int p = payload(type, 4);
-            return p < 0 ? otherwise : b.getInt(p);
-        }
-
-        String string(int type) {
-            int p = payload(type, 1);
-            if (p < 0) return null;
-            int end = p - 4 + Short.toUnsignedInt(b.getShort(p - 4));
-            int n = p;
-            while (n < end && b.get(n) != 0) n++;
-            byte[] v = new byte[n - p];
-            b.get(p, v);
-            return new String(v, StandardCharsets.UTF_8);
-        }
-
-        Attrs nested(int type) {
-            int p = payload(type, 0);
-            return p < 0 ? null : new Attrs(b, p, p - 4 + Short.toUnsignedInt(b.getShort(p - 4)));
-        }
-
-        /** Every attribute in order, for arrays such as the ARP targets (types 0, 1, 2...). */
-        List<Integer> offsets() {
-            return order;
-        }
-
-        /** An IPv4 address attribute at an offset {@link #offsets()} gave (network byte order), or null if too short. */
-        Inet4Address ipv4At(int off) {
-            if (Short.toUnsignedInt(b.getShort(off)) < 8) return null;
-            return IfAddress.fromInt(b.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(off + 4));
-        }
     }
 }

@@ -25,7 +25,6 @@ import java.util.Optional;
  * that is up and opens it itself.
  */
 public final class LinuxNetwork implements Network {
-    private static final int IFF_UP = 0x1;
 
     private final Sysfs sysfs;
     private final Rtnetlink rtnl;
@@ -104,11 +103,11 @@ public final class LinuxNetwork implements Network {
                 k.bond().allSlavesActive()));
     }
 
-    /** The options of one bond as the driver has them now. */
-    private BondOptions options(String bond) {
-        NetworkState.Bond b = read().bond(bond);
+    /** A bond as the driver has it in {@code state}, for a change that needs it to exist. */
+    private static NetworkState.Bond existing(NetworkState state, String bond) {
+        NetworkState.Bond b = state.bond(bond);
         if (b == null) throw new NetworkException(bond + ": no such bond");
-        return b.options();
+        return b;
     }
 
     @Override
@@ -118,7 +117,7 @@ public final class LinuxNetwork implements Network {
         BondOptionPlan.plan(name, BondOptionPlan.KERNEL_DEFAULTS, options, false, false);
         sysfs.write(name, "sys/class/net/bonding_masters", "+" + name);
         try {
-            execute(name, BondOptionPlan.plan(name, options(name), options, false, false));
+            execute(name, BondOptionPlan.plan(name, existing(read(), name).options(), options, false, false));
         } catch (NetworkException e) {
             try {
                 sysfs.write(name, "sys/class/net/bonding_masters", "-" + name);
@@ -132,8 +131,7 @@ public final class LinuxNetwork implements Network {
     @Override
     public void setBondOptions(String name, BondOptions options) {
         NetworkState state = read();
-        NetworkState.Bond now = state.bond(name);
-        if (now == null) throw new NetworkException(name + ": no such bond");
+        NetworkState.Bond now = existing(state, name);
         execute(name, BondOptionPlan.plan(name, now.options(), options, !now.slaves().isEmpty(), state.link(name).up()));
     }
 
@@ -227,6 +225,6 @@ public final class LinuxNetwork implements Network {
     }
 
     private boolean isUp(String ifname) {
-        return (Integer.decode(sysfs.read("sys/class/net/" + ifname + "/flags")) & IFF_UP) != 0;
+        return (Integer.decode(sysfs.read("sys/class/net/" + ifname + "/flags")) & RtnlMessages.IFF_UP) != 0;
     }
 }

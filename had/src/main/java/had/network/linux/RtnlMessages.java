@@ -112,28 +112,14 @@ final class RtnlMessages {
             if (b.getShort(4) != RTM_NEWADDR || b.limit() < HDR + IFADDRMSG || b.get(HDR) != AF_INET) continue;
             int prefix = Byte.toUnsignedInt(b.get(HDR + 1));
             int index = b.getInt(HDR + 4);
-            Inet4Address local = null, address = null, broadcast = null;
-            for (int off = HDR + IFADDRMSG; off + 4 <= b.limit(); ) {
-                int len = Short.toUnsignedInt(b.getShort(off));
-                int type = b.getShort(off + 2) & 0x3fff;
-                if (len < 4 || off + len > b.limit()) break;
-                if (len == 8) {
-                    if (type == IFA_LOCAL) local = ipv4(b, off + 4);
-                    else if (type == IFA_ADDRESS) address = ipv4(b, off + 4);
-                    else if (type == IFA_BROADCAST) broadcast = ipv4(b, off + 4);
-                }
-                off += NetlinkSocket.align(len);
-            }
+            NetlinkAttrs a = NetlinkAttrs.of(b, HDR + IFADDRMSG, b.limit());
+            Inet4Address local = a.ipv4(IFA_LOCAL), address = a.ipv4(IFA_ADDRESS), broadcast = a.ipv4(IFA_BROADCAST);
             // IFA_LOCAL is the interface's own address; IFA_ADDRESS differs from it only on point-to-point links.
             Inet4Address own = local != null ? local : address;
             if (own == null) continue;
             byIndex.computeIfAbsent(index, i -> new ArrayList<>()).add(new IfAddress(own, prefix, broadcast));
         }
         return byIndex;
-    }
-
-    private static Inet4Address ipv4(ByteBuffer b, int off) {
-        return IfAddress.fromInt(b.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(off));
     }
 
 
