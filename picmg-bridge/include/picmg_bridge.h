@@ -44,8 +44,13 @@ enum pb_event_type {
     PB_EV_RESYNC = 8,          /* ends an inventory: everything present was just reported again */
     PB_EV_PATH = 9,      /* a port's path verdict: ifname, carrier = 1 path up / 0 down, rtt_ns, since_ns,
                             target; slot and functions[0] as for PB_EV_LINK (slot 0 if not on a card) */
-    PB_EV_SIM_PATH = 10  /* sim only: the simulated wire beyond a port was cut (carrier = 0) or restored (1),
+    PB_EV_SIM_PATH = 10, /* sim only: the simulated wire beyond a port was cut (carrier = 0) or restored (1),
                             ifname/slot/functions[0] as for LINK; lets a simulated kernel model its ARP monitor */
+    PB_EV_CARD_OFF = 11  /* a card present in a powered-off slot: in an inventory, or when a powered card's
+                            functions went with its power and the slot still holds it; functions[] as far as
+                            known (none when the bus cannot read an unpowered card). PB_EV_CARD_REMOVED
+                            follows when it is pulled. An inventory also gives PB_EV_EXTRACT_REQUEST for a
+                            powered card whose handle is open. */
 };
 
 struct pb_function {

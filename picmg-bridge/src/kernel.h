@@ -30,6 +30,7 @@ struct kslot {
     int number;                  /* chassis slot number: the slot directory's name */
     struct pb_slot_attrs attrs;  /* last read (-1: attribute absent) */
     int announced;               /* CARD_INSERTED reported, no CARD_REMOVED since */
+    int off;                     /* CARD_OFF reported: a card in the unpowered slot, no CARD_REMOVED since */
     int extract_pending;         /* EXTRACT_REQUEST reported, not cancelled, slot not powered off */
     int led, attention;          /* as had set them (both drive the attention indicator) */
     uint64_t settle_at;          /* CARD_INSERTED due (0: not settling) */
@@ -71,7 +72,8 @@ static inline struct kernel *kernel_of(pb_ctx *ctx) { return ctx->backend; }
 
 /* ---- kernel_slots.c ---- */
 /* Reads the whole state from sysfs again; with emit, queues it as an inventory (CARD_INSERTED,
- * NETDEV_ADDED, LINK per card and port). */
+ * NETDEV_ADDED, LINK per card and port, EXTRACT_REQUEST for an open handle; CARD_OFF per card in an
+ * unpowered slot). */
 void k_rebuild(pb_ctx *ctx, int emit, uint64_t now);
 void k_on_uevent(pb_ctx *ctx, const struct pb_uevent *ev, uint64_t now);
 void k_on_link(pb_ctx *ctx, const struct pb_rtnl_link *l, uint64_t now);

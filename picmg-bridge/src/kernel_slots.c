@@ -6,7 +6,11 @@
  *    added: the kernel enumerates a card's functions one after another, the timer lets them all
  *    arrive. Its netdevs registered meanwhile are held and announced right after it.
  *  - A card is gone (CARD_REMOVED, after NETDEV_REMOVED for ports still announced) when its last
- *    function is removed, or when polling sees the slot's adapter go from 1 to 0.
+ *    function is removed, or when polling sees the slot's adapter go from 1 to 0. When the last
+ *    function went with the power and the slot's adapter still reads 1, the card is off instead
+ *    (CARD_OFF), and CARD_REMOVED follows when the adapter goes to 0.
+ *  - An inventory gives CARD_OFF for a card in an unpowered slot and, after a powered card and its
+ *    ports, EXTRACT_REQUEST when its latch is open.
  *  - Polling every poll_ms: latch 1 -> 0 (opened) on a powered card: EXTRACT_REQUEST; back to 1
  *    while still powered and a request is pending: EXTRACT_CANCEL.
  *  - LINK on carrier changes only: a card's port after its NETDEV_ADDED (which is followed by one
@@ -118,9 +122,10 @@ static void emit_slot(pb_ctx *ctx, int type, const struct kslot *s, uint64_t now
     pb_emit(ctx, &ev);
 }
 
-static void emit_inserted(pb_ctx *ctx, const struct kslot *s, uint64_t now) {
+/* CARD_INSERTED or CARD_OFF: the slot's card with the functions known of it. */
+static void emit_card(pb_ctx *ctx, int type, const struct kslot *s, uint64_t now) {
     struct pb_event ev;
-    ev_init(&ev, PB_EV_CARD_INSERTED, s->number, now);
+    ev_init(&ev, type, s->number, now);
     ev.nfunctions = s->nfuncs;
     for (int f = 0; f < s->nfuncs; f++) ev.functions[f] = s->funcs[f].fn;
     pb_emit(ctx, &ev);
@@ -257,9 +262,17 @@ static void drop_held_nets(struct kernel *k, int slot) {
 
 /* The card in slot i is gone: its announced ports (highest function first, as the kernel removes
  * them), then the card itself. */
+/* The slot still holds a card, unpowered: its functions went with the power, not with the card (a
+ * cPCI board stays seated after a power-off; QEMU's pciehp slots drop the card instead). */
+static int holds_unpowered_card(const struct kernel *k, int i) {
+    struct pb_slot_attrs a;
+    return pb_attrib_read_slot(k->root, k->table.slot[i].name, &a) == 0 && a.adapter == 1 && a.power == 0;
+}
+
 static void card_gone(pb_ctx *ctx, int i, uint64_t now) {
     struct kernel *k = kernel_of(ctx);
     struct kslot *s = &k->slots[i];
+    int off = s->announced && holds_unpowered_card(k, i);
     for (;;) {
         struct knet *last = NULL;
         for (int j = 0; j < k->nnets; j++) {
@@ -272,8 +285,9 @@ static void card_gone(pb_ctx *ctx, int i, uint64_t now) {
         net_del(k, last);
     }
     drop_held_nets(k, i);
-    if (s->announced) emit_slot(ctx, PB_EV_CARD_REMOVED, s, now);
+    if (s->announced) emit_card(ctx, off ? PB_EV_CARD_OFF : PB_EV_CARD_REMOVED, s, now);
     s->announced = 0;
+    s->off = off;
     s->nfuncs = 0;
     s->settle_at = 0;
     s->extract_pending = 0;
@@ -302,8 +316,9 @@ static void settle_done(pb_ctx *ctx, int i, uint64_t now) {
         if (s->nfuncs == 0) return;
     }
     s->announced = 1;
+    s->off = 0;
     s->extract_pending = 0;
-    emit_inserted(ctx, s, now);
+    emit_card(ctx, PB_EV_CARD_INSERTED, s, now);
     for (;;) {
         struct knet *first = NULL;
         for (int j = 0; j < k->nnets; j++) {
@@ -505,6 +520,9 @@ static void poll_slot(pb_ctx *ctx, int i, uint64_t now) {
     if (old.adapter == 1 && a.adapter == 0) {
         if (s->announced) {
             card_gone(ctx, i, now);
+        } else if (s->off) {
+            s->off = 0;
+            emit_slot(ctx, PB_EV_CARD_REMOVED, s, now);
         } else {
             s->settle_at = 0;
             s->nfuncs = 0;
@@ -561,6 +579,7 @@ void k_rebuild(pb_ctx *ctx, int emit, uint64_t now) {
         int present = s->attrs.adapter == 1 || (s->attrs.adapter < 0 && s->nfuncs > 0);
         int powered = s->attrs.power == 1 || (s->attrs.power < 0 && s->nfuncs > 0);
         s->announced = present && powered && s->nfuncs > 0;
+        s->off = present && !powered;
         if (!s->announced) s->extract_pending = 0;
     }
     /* The cards' ports, in function order. */
@@ -593,12 +612,18 @@ void k_rebuild(pb_ctx *ctx, int emit, uint64_t now) {
     }
     if (!emit) return;
     for (unsigned i = 0; i < k->table.n; i++) {
-        const struct kslot *s = &k->slots[i];
+        struct kslot *s = &k->slots[i];
+        if (s->off) emit_card(ctx, PB_EV_CARD_OFF, s, now);
         if (!s->announced) continue;
-        emit_inserted(ctx, s, now);
+        emit_card(ctx, PB_EV_CARD_INSERTED, s, now);
         for (int j = 0; j < k->nnets; j++)
             if (k->nets[j].slot == (int)i && k->nets[j].announced) emit_net(ctx, PB_EV_NETDEV_ADDED, &k->nets[j], now);
         for (int j = 0; j < k->nnets; j++)
             if (k->nets[j].slot == (int)i && k->nets[j].announced) emit_net(ctx, PB_EV_LINK, &k->nets[j], now);
+        /* A handle opened while nobody listened is still a request (PICMG 2.1: the open handle is it). */
+        if (s->attrs.latch == 0) {
+            s->extract_pending = 1;
+            emit_slot(ctx, PB_EV_EXTRACT_REQUEST, s, now);
+        }
     }
 }

@@ -120,9 +120,10 @@ static void emit_slot(pb_ctx *ctx, int type, const struct sim_slot *s, uint64_t 
     pb_emit(ctx, &ev);
 }
 
-static void emit_inserted(pb_ctx *ctx, const struct sim_slot *s, uint64_t now) {
+/* CARD_INSERTED or CARD_OFF: the slot's card with every function. */
+static void emit_card(pb_ctx *ctx, int type, const struct sim_slot *s, uint64_t now) {
     struct pb_event ev;
-    event_init(&ev, PB_EV_CARD_INSERTED, s, now);
+    event_init(&ev, type, s, now);
     ev.nfunctions = s->ports;
     for (int f = 0; f < s->ports; f++) fill_function(s, f, &ev.functions[f]);
     pb_emit(ctx, &ev);
@@ -203,7 +204,7 @@ static void power_on(pb_ctx *ctx, struct sim_slot *s, uint64_t now) {
     s->powered = 1;
     s->led = 0;
     s->extract_pending = 0;
-    emit_inserted(ctx, s, now);
+    emit_card(ctx, PB_EV_CARD_INSERTED, s, now);
     schedule_probe(ctx, s, now);
 }
 
@@ -724,15 +725,20 @@ static void sim_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t 
 static void sim_snapshot(pb_ctx *ctx, uint64_t now) {
     struct sim *sim = sim_of(ctx);
     for (int i = 0; i < sim->nslots; i++) {
-        const struct sim_slot *s = &sim->slots[i];
+        struct sim_slot *s = &sim->slots[i];
+        if (s->present && !s->powered) emit_card(ctx, PB_EV_CARD_OFF, s, now);
         if (!s->present || !s->powered) continue;
-        emit_inserted(ctx, s, now);
+        emit_card(ctx, PB_EV_CARD_INSERTED, s, now);
         for (int f = s->ports - 1; f >= 0; f--)
             if (s->eth[f] >= 0) emit_port(ctx, PB_EV_NETDEV_ADDED, s, f, 0, now);
         for (int f = s->ports - 1; f >= 0; f--)
             if (s->eth[f] >= 0) emit_port(ctx, PB_EV_LINK, s, f, s->link[f], now);
         for (int f = s->ports - 1; f >= 0; f--)
             if (s->eth[f] >= 0 && s->path_cut[f]) emit_port(ctx, PB_EV_SIM_PATH, s, f, 0, now);
+        if (s->latch_open) {
+            s->extract_pending = 1;
+            emit_slot(ctx, PB_EV_EXTRACT_REQUEST, s, now);
+        }
     }
 }
 

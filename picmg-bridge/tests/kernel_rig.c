@@ -203,8 +203,9 @@ int krig_send_recorded(struct krig *r, unsigned first, unsigned last) {
 void krig_format(const struct pb_event *ev, char *out, size_t cap) {
     const struct pb_function *f0 = &ev->functions[0];
     switch (ev->type) {
-    case PB_EV_CARD_INSERTED: {
-        size_t off = (size_t)snprintf(out, cap, "ins%d[", ev->slot);
+    case PB_EV_CARD_INSERTED:
+    case PB_EV_CARD_OFF: {
+        size_t off = (size_t)snprintf(out, cap, "%s%d[", ev->type == PB_EV_CARD_OFF ? "off" : "ins", ev->slot);
         for (int i = 0; i < ev->nfunctions && i < PB_MAX_FUNCTIONS && off < cap; i++) {
             const struct pb_function *f = &ev->functions[i];
             off += (size_t)snprintf(out + off, cap - off, "%s%s=%04x:%04x/%04x:%04x/%06x", i ? "," : "", f->address,

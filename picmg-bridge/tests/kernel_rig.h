@@ -32,7 +32,7 @@ int krig_send_uevent(struct krig *r, const void *buf, size_t len);
 int krig_send_rtnl(struct krig *r, const void *buf, size_t len);
 
 /* One event as a short word: "ins2[0000:01:00.0=8086:10d3/8086:0000/020000,...]", "add2:eth0@0000:01:00.0",
- * "del2:eth0@0000:01:00.0", "link2:eth0=1", "rm2", "req2", "cancel2", "resync". */
+ * "del2:eth0@0000:01:00.0", "link2:eth0=1", "rm2", "req2", "cancel2", "resync"; a card off as "off2[...]". */
 void krig_format(const struct pb_event *ev, char *out, size_t cap);
 /* Events until none came for quiet_ms, as words separated by spaces (at most max events).
  * Returns the count. */

@@ -90,6 +90,7 @@ const char *pb_event_name(int type) {
     case PB_EV_RESYNC: return "RESYNC";
     case PB_EV_PATH: return "PATH";
     case PB_EV_SIM_PATH: return "SIMPATH";
+    case PB_EV_CARD_OFF: return "OFF";
     default: return "?";
     }
 }
@@ -102,6 +103,7 @@ const char *rig_events(struct rig *r) {
         off += (size_t)snprintf(r->text + off, sizeof r->text - off, "%s%s", i ? "; " : "", pb_event_name(e->type));
         switch (e->type) {
         case PB_EV_CARD_INSERTED:
+        case PB_EV_CARD_OFF:
             off += (size_t)snprintf(r->text + off, sizeof r->text - off, " %d [", e->slot);
             for (int f = 0; f < e->nfunctions && f < PB_MAX_FUNCTIONS; f++)
                 off += (size_t)snprintf(r->text + off, sizeof r->text - off, "%s%s", f ? " " : "", e->functions[f].address);

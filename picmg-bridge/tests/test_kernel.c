@@ -210,11 +210,11 @@ TEST(kernel_snapshot_and_resync) {
 
     /* A down interface has no carrier to read: 0. */
     CHECK_INT(fakesys_write(r.root, "sys" RP16 "/0000:02:00.0/net/eth2/carrier", "x\n"), 0);
-    /* A powered slot whose card has no function yet is not a card. */
+    /* A card in an unpowered slot is off, not a powered card and not gone. */
     CHECK_INT(fakesys_write(r.root, "sys/bus/pci/slots/2/power", "0\n"), 0);
     CHECK_INT(pb_resync(r.ctx), 0);
     krig_drain(&r, 50, out, sizeof out);
-    CHECK_STR(out, INS16 " add16:eth2@0000:02:00.0 link16:eth2=0 resync");
+    CHECK_STR(out, "off2[" FN_2_0 "," FN_2_1 "] " INS16 " add16:eth2@0000:02:00.0 link16:eth2=0 resync");
 out:
     krig_destroy(&r);
 }
@@ -369,6 +369,45 @@ TEST(kernel_latch_and_adapter) {
     CHECK_INT(krig_send_uevent(&r, UEV("remove@" RP3 "/0000:05:00.0\0SUBSYSTEM=pci\0PCI_ID=8086:105E\0")), 0);
     CHECK_INT(krig_drain(&r, QUIET, out, sizeof out), 0);
     CHECK_INT(pb_request_extraction(r.ctx, 3), -ENODEV);
+out:
+    krig_destroy(&r);
+}
+
+/* A restarted reader is told what the hardware still says: an open handle is a request, a card
+ * in an unpowered slot is off; the card powered off in place is off until it is pulled. */
+TEST(kernel_inventory_after_a_restart) {
+    struct krig r;
+    CHECK_INT(latch_tree(&r), 0);
+    CHECK_INT(fakesys_write(r.root, "sys/bus/pci/slots/3/latch", "0\n"), 0);
+    CHECK_INT(krig_open(&r, OPTS), 0);
+    if (!r.ctx) goto out;
+    CHECK_INT(pb_resync(r.ctx), 0);
+    krig_drain(&r, 50, out, sizeof out);
+    CHECK_STR(out, "ins3[0000:05:00.0=8086:105e/8086:125e/020000] add3:eth7@0000:05:00.0 link3:eth7=1 req3 resync");
+    /* The request stands: closing the handle cancels it. */
+    CHECK_INT(fakesys_write(r.root, "sys/bus/pci/slots/3/latch", "1\n"), 0);
+    CHECK(wait_for(&r, PB_EV_EXTRACT_CANCEL, 1000));
+
+    /* Powered off in place: the kernel removes the function, the board stays seated. */
+    CHECK_INT(fakesys_write(r.root, "sys/bus/pci/slots/3/power", "0\n"), 0);
+    CHECK_INT(krig_send_uevent(&r, UEV("remove@" RP3 "/0000:05:00.0/net/eth7\0SUBSYSTEM=net\0INTERFACE=eth7\0"
+                                       "IFINDEX=7\0")), 0);
+    CHECK_INT(krig_send_uevent(&r, UEV("remove@" RP3 "/0000:05:00.0\0SUBSYSTEM=pci\0PCI_ID=8086:105E\0")), 0);
+    krig_drain(&r, QUIET, out, sizeof out);
+    CHECK_STR(out, "del3:eth7@0000:05:00.0 off3[]"); /* its functions are gone with the power */
+    char link[512];
+    snprintf(link, sizeof link, "%s/sys/bus/pci/devices/0000:05:00.0", r.root);
+    CHECK_INT(unlink(link), 0);
+    CHECK_INT(pb_resync(r.ctx), 0);
+    krig_drain(&r, 50, out, sizeof out);
+    CHECK_STR(out, "off3[] resync");
+    /* Pulled: gone. */
+    CHECK_INT(fakesys_write(r.root, "sys/bus/pci/slots/3/adapter", "0\n"), 0);
+    krig_drain(&r, QUIET, out, sizeof out);
+    CHECK_STR(out, "rm3");
+    CHECK_INT(pb_resync(r.ctx), 0);
+    krig_drain(&r, 50, out, sizeof out);
+    CHECK_STR(out, "resync");
 out:
     krig_destroy(&r);
 }

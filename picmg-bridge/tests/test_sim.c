@@ -533,6 +533,32 @@ TEST(sim_queue_overflow_resyncs_with_full_state) {
     rig_close(&r);
 }
 
+/* What a restarted reader is told: a card left powered off is off, an open handle is a request. */
+TEST(sim_inventory_tells_cards_off_and_open_handles) {
+    struct rig r;
+    char reply[256];
+    CHECK_INT(rig_open(&r, ""), 0);
+    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
+    int fd = rig_connect(&r);
+    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 1", reply, sizeof reply), 0);
+    CHECK_INT(rig_ctl(&r, fd, "insert 12 8086:10d3 1", reply, sizeof reply), 0);
+    rig_drain(&r, 50);
+    CHECK_INT(pb_slot_power(r.ctx, 2, 0), 0);
+    CHECK_INT(rig_ctl(&r, fd, "handle 12 open", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    rig_events(&r);
+    CHECK_INT(pb_resync(r.ctx), 0);
+    rig_drain(&r, 30);
+    CHECK_STR(rig_events(&r), "OFF 2 [0000:02:00.0]; INSERTED 12 [0000:0c:00.0]; NETDEV+ 12 eth1 fn0; "
+                              "LINK 12 eth1 fn0 up; EXTRACT 12; RESYNC");
+    /* The request stands: closing the handle cancels it. */
+    CHECK_INT(rig_ctl(&r, fd, "handle 12 close", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    CHECK_STR(rig_events(&r), "CANCEL 12");
+    close(fd);
+    rig_close(&r);
+}
+
 struct waiter_arg {
     pb_ctx *ctx;
     int rc;

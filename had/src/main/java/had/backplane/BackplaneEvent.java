@@ -19,6 +19,17 @@ public sealed interface BackplaneEvent {
         }
     }
 
+    /**
+     * A card is in a powered-off slot: found so by an inventory (had powered it off before a
+     * restart, or someone else did), or its functions went with its power while it stays seated.
+     * The functions are those known of it (none where an unpowered card cannot be read).
+     */
+    record CardOff(int slot, List<PciFunction> functions, long at) implements BackplaneEvent {
+        public CardOff {
+            functions = List.copyOf(functions);
+        }
+    }
+
     /** The operator opened the card's handle (or the latch): please quiesce it. */
     record ExtractionRequested(int slot, long at) implements BackplaneEvent {}
 

@@ -34,7 +34,9 @@ public final class Narrator implements Consumer<Map<String, Object>> {
         Object slot = r.get("slot");
         String where = slot == null ? "" : "slot " + slot + ": ";
         return switch (String.valueOf(r.get("type"))) {
-            case "card.inserted" -> where + "card inserted (" + r.get("functions") + ")";
+            case "card.inserted" -> where + (Boolean.FALSE.equals(r.get("powered")) ? "card found powered off (" : "card inserted (")
+                    + r.get("functions") + ")";
+            case "slot.power-lost" -> where + "POWER LOST while " + r.get("state") + ", with no request";
             case "card.unknown" -> where + "unknown card " + r.get("ids") + " ignored";
             case "card.removed" -> where + (Boolean.TRUE.equals(r.get("improper"))
                     ? "card YANKED without an extraction request (was " + r.get("state") + ")" : "card pulled");

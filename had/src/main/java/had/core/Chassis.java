@@ -98,6 +98,7 @@ public final class Chassis {
 
     public void handle(BackplaneEvent event) {
         if (event instanceof BackplaneEvent.CardInserted e) cardInserted(e.slot(), e.functions(), e.at());
+        else if (event instanceof BackplaneEvent.CardOff e) cardOff(e.slot(), e.functions());
         else if (event instanceof BackplaneEvent.NetdevAdded e) netdevAdded(e.slot(), e.function(), e.ifname());
         else if (event instanceof BackplaneEvent.NetdevRemoved e) netdevRemoved(e.ifname());
         else if (event instanceof BackplaneEvent.LinkChanged e) linkChanged(e.ifname(), e.carrier(), e.at());
@@ -189,7 +190,6 @@ public final class Chassis {
         s.clearCard();
         s.functions = List.copyOf(functions);
         s.insertedAt = at;
-        if (s.led) setLed(s, false); // a card powered on again in place: no longer safe to pull
         record(AuditEvent.of("card.inserted").with("slot", n).with("functions", describe(functions)));
         SlotConfig expected = config.slots().get(n);
         boolean wrong = expected != null && !expected.expects(functions);
@@ -206,6 +206,41 @@ public final class Chassis {
             return;
         }
         admit(s);
+    }
+
+    /**
+     * A card in a powered-off slot. Found so by an inventory (had restarted after powering it off,
+     * or someone else powered it off): safe to remove, and it stays off until an operator powers
+     * it on, as the LED it had said. Its power gone while had used it: the ports went with it
+     * (their loss is recorded), the card is safe to pull now, and the attention indicator asks
+     * the operator to look.
+     */
+    private void cardOff(int n, List<PciFunction> functions) {
+        Slot s = slot(n);
+        switch (s.state) {
+            case SAFE_TO_REMOVE -> { } // had powered it off
+            case EMPTY -> {
+                s.clearCard();
+                s.functions = List.copyOf(functions);
+                record(AuditEvent.of("card.inserted").with("slot", n).with("functions", describe(functions))
+                        .with("powered", false));
+                transition(s, SlotState.SAFE_TO_REMOVE, "found powered off: hadctl insert " + n + " powers it on");
+            }
+            default -> {
+                SlotState before = s.state;
+                List<PciFunction> known = s.functions;
+                Set<String> modules = new LinkedHashSet<>(s.modules);
+                s.clearCard();
+                s.functions = known;
+                record(AuditEvent.of("slot.power-lost").with("slot", n).with("state", before.name()));
+                transition(s, SlotState.SAFE_TO_REMOVE, "power lost while " + before + ", with no request");
+                setAttention(s, true);
+                s.modules.addAll(modules);
+                unloadUnusedDrivers(s);
+                s.modules.clear();
+                dirty = true;
+            }
+        }
     }
 
     /**
@@ -419,7 +454,6 @@ public final class Chassis {
             transition(s, SlotState.FAILED, "power-off failed: " + e.getMessage());
             return;
         }
-        setLed(s, true);
         setAttention(s, false);
         transition(s, SlotState.SAFE_TO_REMOVE, null);
     }
@@ -451,7 +485,6 @@ public final class Chassis {
             case SAFE_TO_REMOVE -> {
                 // PICMG 2.1: a closed handle on a powered-off board asks for it to be powered again.
                 record(ev.with("outcome", (outcome = Outcome.accepted("powering the slot on again")).text()));
-                setLed(s, false);
                 Outcome on = powerOn(n, source);
                 if (on.kind() == Outcome.Kind.FAILED) outcome = on;
             }
@@ -485,6 +518,7 @@ public final class Chassis {
     /** Powers a slot on (operator's insert command, or the handle closed on a powered-off card). */
     public Outcome powerOn(int n, String source) {
         Slot s = slot(n);
+        if (s.led) setLed(s, false); // no longer safe to pull once its power is on the way
         try {
             beforeActing();
             backplane.powerOn(n);
@@ -509,7 +543,6 @@ public final class Chassis {
         SlotState before = s.state;
         Set<String> modules = new LinkedHashSet<>(s.modules);
         s.clearCard();
-        if (s.led) setLed(s, false);
         if (s.attention) setAttention(s, false);
         transition(s, SlotState.EMPTY, improper ? "surprise removal from " + before : null);
         if (improper) {
@@ -624,6 +657,7 @@ public final class Chassis {
         boolean first = !inventoryDone;
         inventoryDone = true;
         record(AuditEvent.of("backplane.resync").with("occupied", occupied.size()).with("first", first));
+        if (first) showIndicators();
         dirty = true;
     }
 
@@ -785,7 +819,21 @@ public final class Chassis {
         s.state = to;
         s.reason = reason;
         record(stateRecord(s.number, from, to, reason));
+        if (s.led != to.blueLed()) setLed(s, to.blueLed());
         if (to == SlotState.FAILED) setAttention(s, true);
+    }
+
+    /**
+     * The first inventory is in: every slot's LED and attention indicator are written as had
+     * derives them from what it found, whatever an earlier had (stopped, killed, or the controller
+     * rebooted) or nobody left there, before had reports ready. A slot's LED says "safe to pull"
+     * after a restart if and only if it is safe now.
+     */
+    private void showIndicators() {
+        for (Slot s : slots.values()) {
+            setLed(s, s.state.blueLed());
+            showAttention(s, s.attention);
+        }
     }
 
     private void setLed(Slot s, boolean on) {
@@ -800,7 +848,10 @@ public final class Chassis {
     }
 
     private void setAttention(Slot s, boolean on) {
-        if (s.attention == on) return;
+        if (s.attention != on) showAttention(s, on);
+    }
+
+    private void showAttention(Slot s, boolean on) {
         beforeActing();
         try {
             backplane.setAttention(s.number, on);

@@ -29,17 +29,37 @@ public enum SlotState {
      * into an empty slot (or a powered-off one powered again), is brought into service, failed or
      * ignored; an extraction starts from any powered state and ends safe to remove or, cancelled,
      * back in service; a failed power-on or power-off fails the slot; a card can leave any state
-     * (a surprise removal). FAILED to FAILED is a new reason.
+     * (a surprise removal), and any powered card can lose its power (then it is safe to remove:
+     * nothing uses it). A card found already powered off is safe to remove at once. FAILED to
+     * FAILED is a new reason.
      */
     public boolean mayBecome(SlotState to) {
         return switch (this) {
-            case EMPTY -> to == INSERTING;
-            case INSERTING -> to == ACTIVE || to == FAILED || to == IGNORED || to == EXTRACTING || to == EMPTY;
-            case ACTIVE, IGNORED -> to == EXTRACTING || to == FAILED || to == EMPTY;
+            case EMPTY -> to == INSERTING || to == SAFE_TO_REMOVE;
+            case INSERTING -> to == ACTIVE || to == FAILED || to == IGNORED || to == EXTRACTING || to == EMPTY
+                    || to == SAFE_TO_REMOVE;
+            case ACTIVE, IGNORED -> to == EXTRACTING || to == FAILED || to == EMPTY || to == SAFE_TO_REMOVE;
             case EXTRACTING -> to == SAFE_TO_REMOVE || to == ACTIVE || to == FAILED || to == EMPTY;
             case SAFE_TO_REMOVE -> to == INSERTING || to == FAILED || to == EMPTY;
-            case FAILED -> to == EXTRACTING || to == FAILED || to == EMPTY;
+            case FAILED -> to == EXTRACTING || to == FAILED || to == EMPTY || to == SAFE_TO_REMOVE;
         };
+    }
+
+    /**
+     * The blue hot-swap LED of a slot in this state: lit exactly while the card may be pulled
+     * without disturbing the system. PICMG 2.1 R2.0 gives the LED to system software through the
+     * board's LED On/Off (LOO) bit of its Hot Swap Control/Status Register and has it lit only once
+     * software has released the board (the extraction process: quiesce, disconnect, then the LED),
+     * dark while the board is in use; the hardware lights it by itself only before software takes
+     * the board (insertion) and after BD_SEL# breaks. For had that is SAFE_TO_REMOVE alone: the card
+     * is powered off and nothing uses it. Dark for a card coming in or waiting to be admitted
+     * (INSERTION_PENDING: its functions are enumerated, a driver may bind), in service, while an
+     * extraction is pending (EXTRACTION_PENDING: had has not let go of it, pulling now is a surprise),
+     * and for a FAILED or IGNORED card, which is still powered (the attention indicator says why
+     * it needs the operator). had/doc/slot-states.md has the table.
+     */
+    public boolean blueLed() {
+        return this == SAFE_TO_REMOVE;
     }
 
     /**

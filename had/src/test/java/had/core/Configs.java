@@ -85,4 +85,14 @@ final class Configs {
         return new ChassisConfig(Path.of("vlan.conf"), Path.of("pcidrivers.conf"), Set.of(), bonds, configs, slots,
                 drivers());
     }
+
+    /** motorola8216 with slot 16 expecting {@code card}. */
+    static had.config.ChassisConfig expecting(PciId card) {
+        had.config.ChassisConfig c = Configs.motorola8216();
+        Map<Integer, had.config.SlotConfig> slots = new java.util.LinkedHashMap<>(c.slots());
+        had.config.SlotConfig s16 = slots.get(16);
+        slots.put(16, new had.config.SlotConfig(16, s16.ports(), card, s16.policy(), s16.line()));
+        return new had.config.ChassisConfig(c.hadConf(), c.driversConf(), c.domains(), c.bonds(), c.configs(), slots,
+                c.drivers());
+    }
 }

@@ -19,14 +19,22 @@ class SlotStateTest {
             seen.put(from, to);
         }
         Map<SlotState, Set<SlotState>> declared = new LinkedHashMap<>();
-        declared.put(SlotState.EMPTY, EnumSet.of(SlotState.INSERTING));
-        declared.put(SlotState.INSERTING, EnumSet.of(SlotState.EMPTY, SlotState.ACTIVE, SlotState.EXTRACTING, SlotState.FAILED, SlotState.IGNORED));
-        declared.put(SlotState.ACTIVE, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED));
+        declared.put(SlotState.EMPTY, EnumSet.of(SlotState.INSERTING, SlotState.SAFE_TO_REMOVE));
+        declared.put(SlotState.INSERTING, EnumSet.of(SlotState.EMPTY, SlotState.ACTIVE, SlotState.EXTRACTING, SlotState.FAILED,
+                SlotState.IGNORED, SlotState.SAFE_TO_REMOVE));
+        declared.put(SlotState.ACTIVE, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED, SlotState.SAFE_TO_REMOVE));
         declared.put(SlotState.EXTRACTING, EnumSet.of(SlotState.EMPTY, SlotState.ACTIVE, SlotState.SAFE_TO_REMOVE, SlotState.FAILED));
         declared.put(SlotState.SAFE_TO_REMOVE, EnumSet.of(SlotState.EMPTY, SlotState.INSERTING, SlotState.FAILED));
-        declared.put(SlotState.FAILED, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED));
-        declared.put(SlotState.IGNORED, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED));
+        declared.put(SlotState.FAILED, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED, SlotState.SAFE_TO_REMOVE));
+        declared.put(SlotState.IGNORED, EnumSet.of(SlotState.EMPTY, SlotState.EXTRACTING, SlotState.FAILED, SlotState.SAFE_TO_REMOVE));
         assertEquals(declared, seen);
+    }
+
+    @Test
+    void theBlueLedIsLitOnlyWhenTheCardMayBePulled() {
+        for (SlotState s : SlotState.values()) {
+            assertEquals(s == SlotState.SAFE_TO_REMOVE, s.blueLed(), s + ": the blue LED");
+        }
     }
 
     @Test

@@ -181,13 +181,8 @@ public final class BridgeBackplane implements Backplane, PathProbes {
         int slot = ev.slot.get();
         long at = ev.monotonicNs.longValue();
         return switch (ev.type.get()) {
-            case PicmgBridge.EV_CARD_INSERTED -> {
-                int n = ev.nfunctions.get();
-                if (n < 0 || n > PicmgBridge.MAX_FUNCTIONS) throw new IllegalArgumentException("function count " + n);
-                List<PciFunction> fns = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) fns.add(function(ev.functions[i]));
-                yield new BackplaneEvent.CardInserted(slot, fns, at);
-            }
+            case PicmgBridge.EV_CARD_INSERTED -> new BackplaneEvent.CardInserted(slot, functions(ev), at);
+            case PicmgBridge.EV_CARD_OFF -> new BackplaneEvent.CardOff(slot, functions(ev), at);
             case PicmgBridge.EV_EXTRACT_REQUEST -> new BackplaneEvent.ExtractionRequested(slot, at);
             case PicmgBridge.EV_EXTRACT_CANCEL -> new BackplaneEvent.ExtractionCancelled(slot, at);
             case PicmgBridge.EV_CARD_REMOVED -> new BackplaneEvent.CardRemoved(slot, at);
@@ -199,6 +194,14 @@ public final class BridgeBackplane implements Backplane, PathProbes {
                     ev.target.get(), ev.rttNs.longValue(), ev.sinceNs.longValue(), at);
             default -> null;
         };
+    }
+
+    private static List<PciFunction> functions(PicmgBridge.PbEvent ev) {
+        int n = ev.nfunctions.get();
+        if (n < 0 || n > PicmgBridge.MAX_FUNCTIONS) throw new IllegalArgumentException("function count " + n);
+        List<PciFunction> fns = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) fns.add(function(ev.functions[i]));
+        return fns;
     }
 
     private static String ifname(PicmgBridge.PbEvent ev) {

@@ -35,6 +35,7 @@ public interface PicmgBridge {
     int EV_RESYNC = 8;
     int EV_PATH = 9;
     int EV_SIM_PATH = 10;
+    int EV_CARD_OFF = 11;
     int TARGET_LEN = 48;
 
     int pb_open_err(String backend, String options, @Out PointerByReference out, Pointer err, @size_t long errlen);
