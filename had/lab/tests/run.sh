@@ -880,12 +880,13 @@ else
     # is its blue LED and its attention indicator at once: lit = "pull me" or "look at me".
     gq "rm -f /run/lab/notify.sock /run/lab/state/n-ready.log; setsid socat -u UNIX-RECV:/run/lab/notify.sock SYSTEM:'while IFS= read -r l; do case \$l in READY=1*) for s in 2 12 16 18; do printf \"%s=%s \" \$s \$(cat /sys/bus/pci/slots/\$s/attention); done >> /run/lab/state/n-ready.log; echo >> /run/lab/state/n-ready.log;; esac; done' </dev/null >/dev/null 2>&1 &"
     n_attn() { g "for s in 2 12 16 18; do printf '%s=%s ' \$s \$(cat /sys/bus/pci/slots/\$s/attention); done"; }
-    # n_restart NAME: had started again on the notify socket; waits for READY=1; the line read at READY
+    # n_restart NAME: had started again on the notify socket (HAD_PID); waits for READY=1; N_READY:
+    # the attention files as read at READY
     n_restart() {
         local n=0 before; before=$(cat "$LAB_RUN/state/n-ready.log" 2>/dev/null | wc -l)
         LAB_HAD_ENV=NOTIFY_SOCKET=/run/lab/notify.sock had_start "$L_CONF" conf/pcidrivers.conf || say "  (n) $1: $HAD_BLOCK"
         until [ "$(cat "$LAB_RUN/state/n-ready.log" 2>/dev/null | wc -l)" -gt "$before" ] || [ $n -ge 300 ]; do sleep 0.2; n=$((n + 1)); done
-        tail -n +$((before + 1)) "$LAB_RUN/state/n-ready.log" 2>/dev/null | head -1 | sed 's/ *$//'
+        N_READY=$(tail -n +$((before + 1)) "$LAB_RUN/state/n-ready.log" 2>/dev/null | head -1 | sed 's/ *$//')
     }
     n_slot() { g "bin/hadctl --socket /run/lab/had.sock slots" | awk -v s="$1" '$1 == s { print $2 }'; }
     say "(n) kill -9 the moment slot 12 is safe to remove (its LED lit), start had again"
@@ -897,7 +898,7 @@ else
     for _ in $(seq 20); do [ -z "$(lab_present 12)" ] && break; sleep 0.5; done
     n_killed=$(grep -c '"slot":12,"on":true' "$LAB_RUN/state/killon.log" 2>/dev/null)
     n_left=$(n_attn)
-    n_ready=$(n_restart "after the kill at SAFE_TO_REMOVE")
+    n_restart "after the kill at SAFE_TO_REMOVE"; n_ready=$N_READY
     fig "(n) killed with slot 12's LED lit: attention files after the kill: $n_left; at READY=1 of the new had: ${n_ready:-no READY}"
     check "(n) killed at slot 12's LED (${n_killed:-0} kill), card gone with its power: at the new had's READY=1 slot 12 is dark (nothing to pull), slot 16's wrong card still lit, slot 2 dark (${n_ready:-no READY})" \
         eval '[ "$n_killed" = 1 ] && ! gq "kill -0 $old" && [ -n "$HAD_PID" ] && [[ " $n_ready " == *" 2=0 "* ]] && [[ " $n_ready " == *" 12=0 "* ]] && [[ " $n_ready " == *" 16=1 "* ]] && [ "$(n_slot 12)" = EMPTY ] && [ "$(n_slot 16)" = IGNORED ]'
@@ -913,7 +914,7 @@ else
     old=$HAD_PID; gq "kill -9 $HAD_PID"
     n=0; while gq "kill -0 $old" && [ $n -lt 50 ]; do sleep 0.2; n=$((n + 1)); done
     n_left=$(n_attn)
-    n_ready=$(n_restart "after the kill at EXTRACTION_PENDING")
+    n_restart "after the kill at EXTRACTION_PENDING"; n_ready=$N_READY
     for _ in $(seq 30); do [ "$(n_slot 18)" = ACTIVE ] && break; sleep 1; done
     fig "(n) killed with slot 18 $n_pending: attention files after the kill: $n_left; at READY=1 of the new had: ${n_ready:-no READY}; slot 18 then $(n_slot 18)"
     check "(n) killed while slot 18 was ${n_pending:-not pending} (was $n_before): at the new had's READY=1 its LED is dark (the request died with had, the card stays in service: $(n_slot 18)), slot 16 still lit (${n_ready:-no READY})" \
