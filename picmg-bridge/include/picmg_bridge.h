@@ -46,12 +46,18 @@ enum pb_event_type {
                             target; slot and functions[0] as for PB_EV_LINK (slot 0 if not on a card) */
     PB_EV_SIM_PATH = 10, /* sim only: the simulated wire beyond a port was cut (carrier = 0) or restored (1),
                             ifname/slot/functions[0] as for LINK; lets a simulated kernel model its ARP monitor */
-    PB_EV_CARD_OFF = 11  /* a card present in a powered-off slot: in an inventory, or when a powered card's
+    PB_EV_CARD_OFF = 11, /* a card present in a powered-off slot: in an inventory, or when a powered card's
                             functions went with its power and the slot still holds it; functions[] as far as
                             known (none when the bus cannot read an unpowered card). PB_EV_CARD_REMOVED
                             follows when it is pulled. An inventory also gives PB_EV_EXTRACT_REQUEST for a
                             powered card whose handle is open. */
+    PB_EV_AER = 12       /* a card's function reported PCIe AER errors since its last PB_EV_AER (or since the
+                            backend first read it): slot, functions[0], aer_new[], aer_total[] */
 };
+
+/* The kinds of PCIe AER errors, as the kernel counts them per device (aer_dev_correctable,
+ * aer_dev_nonfatal, aer_dev_fatal): the index into pb_event's aer_new and aer_total. */
+enum pb_aer_kind { PB_AER_CORRECTABLE = 0, PB_AER_NONFATAL = 1, PB_AER_FATAL = 2, PB_AER_KINDS = 3 };
 
 struct pb_function {
     char address[PB_ADDR_LEN]; /* "0000:BB:DD.F", NUL-terminated */
@@ -77,6 +83,8 @@ struct pb_event {
                                of the run */
     char target[PB_TARGET_LEN]; /* PB_EV_PATH: up -> the target that answered last; down -> the target that
                                answered last before the loss (else the first configured) */
+    uint64_t aer_new[PB_AER_KINDS];   /* PB_EV_AER: errors of each kind since the function's last PB_EV_AER */
+    uint64_t aer_total[PB_AER_KINDS]; /* PB_EV_AER: the kernel's totals for the function */
 };
 
 struct pb_slot_function {

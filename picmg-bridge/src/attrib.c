@@ -280,6 +280,43 @@ int pb_attrib_read_slot(const char *root, const char *slot, struct pb_slot_attrs
     return 0;
 }
 
+int pb_attrib_parse_aer_total(const char *buf, size_t len, const char *key, uint64_t *out) {
+    size_t klen = strlen(key);
+    size_t i = 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && buf[end] != '\n') end++;
+        if (end - i > klen && memcmp(buf + i, key, klen) == 0 && buf[i + klen] == ' ') {
+            size_t d = i + klen + 1;
+            if (d == end || end - d > 19) return -EINVAL;
+            uint64_t v = 0;
+            for (; d < end; d++) {
+                if (buf[d] < '0' || buf[d] > '9') return -EINVAL;
+                v = v * 10 + (uint64_t)(buf[d] - '0');
+            }
+            *out = v;
+            return 0;
+        }
+        i = end + 1;
+    }
+    return -EINVAL;
+}
+
+int pb_attrib_read_aer(const char *root, const char *pci_name, uint64_t out[PB_AER_KINDS]) {
+    static const char *const files[PB_AER_KINDS] = {"aer_dev_correctable", "aer_dev_nonfatal", "aer_dev_fatal"};
+    static const char *const keys[PB_AER_KINDS] = {"TOTAL_ERR_COR", "TOTAL_ERR_NONFATAL", "TOTAL_ERR_FATAL"};
+    if (!root || !pci_name || !plain_name(pci_name)) return -EINVAL;
+    for (int k = 0; k < PB_AER_KINDS; k++) {
+        char path[4096], buf[1024];
+        int r = mkpath(path, sizeof path, root, "/sys/bus/pci/devices/%s/%s", pci_name, files[k]);
+        if (r < 0) return r;
+        int n = read_small(path, buf, sizeof buf);
+        if (n < 0) return n == -ENOENT ? -ENOENT : -EINVAL;
+        if (pb_attrib_parse_aer_total(buf, (size_t)n, keys[k], &out[k]) < 0) return -EINVAL;
+    }
+    return 0;
+}
+
 /* ---- functions ------------------------------------------------------------------------------ */
 
 struct name_ent {
@@ -437,6 +474,7 @@ const char *pb_kev_kind_name(enum pb_kev_kind k) {
     case PB_KEV_FUNC_REMOVE: return "func-remove";
     case PB_KEV_DRIVER_BIND: return "driver-bind";
     case PB_KEV_DRIVER_UNBIND: return "driver-unbind";
+    case PB_KEV_FUNC_CHANGE: return "func-change";
     case PB_KEV_NETDEV_ADD: return "netdev-add";
     case PB_KEV_NETDEV_REMOVE: return "netdev-remove";
     case PB_KEV_NETDEV_MOVE: return "netdev-move";
@@ -456,6 +494,7 @@ int pb_attrib_classify(const struct pb_slot_table *t, const struct pb_uevent *ev
         case PB_UEVENT_REMOVE: k = PB_KEV_FUNC_REMOVE; break;
         case PB_UEVENT_BIND: k = PB_KEV_DRIVER_BIND; break;
         case PB_UEVENT_UNBIND: k = PB_KEV_DRIVER_UNBIND; break;
+        case PB_UEVENT_CHANGE: k = PB_KEV_FUNC_CHANGE; break;
         default: break;
         }
     } else if (strcmp(ev->subsystem, "net") == 0 && (ev->have & PB_UEV_HAVE_INTERFACE)) {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "picmg_bridge.h"
 #include "uevent.h"
 
 #define PB_SLOT_NAME_MAX   64  /* includes NUL */
@@ -91,6 +92,16 @@ int pb_attrib_slot_of_devpath(const struct pb_slot_table *t, const char *devpath
  * directory does not exist, -ENAMETOOLONG. */
 int pb_attrib_read_slot(const char *root, const char *slot, struct pb_slot_attrs *a);
 
+/* The total of one of the kernel's AER counter files (aer_dev_correctable: "RxErr 0\n...
+ * TOTAL_ERR_COR 3\n"): the value of the line that begins with `key` and a space. 0, or -EINVAL
+ * when no such line holds a plain decimal number. buf need not be NUL-terminated. */
+int pb_attrib_parse_aer_total(const char *buf, size_t len, const char *key, uint64_t *out);
+
+/* <root>/sys/bus/pci/devices/<pci_name>/aer_dev_{correctable,nonfatal,fatal}: the three totals,
+ * indexed by enum pb_aer_kind. 0; -ENOENT when the device has no AER counters (no AER capability,
+ * or a kernel without them), -EINVAL for a file that does not parse. */
+int pb_attrib_read_aer(const char *root, const char *pci_name, uint64_t out[PB_AER_KINDS]);
+
 /* Every PCI function under <root>/sys/bus/pci/devices/, sorted by address, each attributed to a
  * slot of *t (via its device link's path) with ids, class, bound driver and netdev names.
  * Functions whose ids cannot be read are skipped (they are going away). At most `max` go to
@@ -109,6 +120,7 @@ enum pb_kev_kind {
     PB_KEV_IGNORE = 0,    /* anything else: ptp clocks, queues, modules, drivers, other subsystems */
     PB_KEV_FUNC_ADD,      /* pci add: a function of a card was enumerated */
     PB_KEV_FUNC_REMOVE,   /* pci remove */
+    PB_KEV_FUNC_CHANGE,   /* pci change: among others the AER driver's recovery reports (ERROR_EVENT=...) */
     PB_KEV_DRIVER_BIND,   /* pci bind (driver set) */
     PB_KEV_DRIVER_UNBIND, /* pci unbind */
     PB_KEV_NETDEV_ADD,    /* net add (ifname, ifindex set) */

@@ -12,7 +12,7 @@
 #include "pb_internal.h"
 
 _Static_assert(sizeof(struct pb_function) == 40, "pb_function layout");
-_Static_assert(sizeof(struct pb_event) == 424, "pb_event layout");
+_Static_assert(sizeof(struct pb_event) == 472, "pb_event layout");
 _Static_assert(sizeof(struct pb_path_info) == 120, "pb_path_info layout");
 _Static_assert(sizeof(struct pb_slot_function) == 88, "pb_slot_function layout");
 _Static_assert(sizeof(struct pb_slot_info) == 736, "pb_slot_info layout");

@@ -127,6 +127,21 @@ int pb_ctl_parse(const char *line, size_t len, struct pb_ctl_cmd *cmd, char *err
     } else if (tok_is(verb, "path")) {
         if (parse_port_state(toks, ntok, "path", cmd, err, errlen) < 0) return -EINVAL;
         cmd->op = PB_CTL_PATH;
+    } else if (tok_is(verb, "aer")) {
+        if (expect_args(ntok, 5, "aer SLOT PORT correctable|nonfatal|fatal COUNT", err, errlen) < 0) return -EINVAL;
+        if (parse_slot(&toks[1], &cmd->slot, err, errlen) < 0) return -EINVAL;
+        unsigned long port, count;
+        if (pb_parse_uint(toks[2].s, toks[2].len, PB_CTL_MAX_PORTS - 1, &port) < 0)
+            return fail(err, errlen, "bad port (0..7)");
+        cmd->port = (int)port;
+        if (tok_is(&toks[3], "correctable")) cmd->aer_kind = PB_AER_CORRECTABLE;
+        else if (tok_is(&toks[3], "nonfatal")) cmd->aer_kind = PB_AER_NONFATAL;
+        else if (tok_is(&toks[3], "fatal")) cmd->aer_kind = PB_AER_FATAL;
+        else return fail(err, errlen, "aer: correctable, nonfatal or fatal");
+        if (pb_parse_uint(toks[4].s, toks[4].len, PB_CTL_MAX_AER, &count) < 0 || count == 0)
+            return fail(err, errlen, "bad error count (1..1000000)");
+        cmd->count = (int)count;
+        cmd->op = PB_CTL_AER;
     } else if (tok_is(verb, "leds")) {
         if (expect_args(ntok, 2, "leds SLOT", err, errlen) < 0) return -EINVAL;
         if (parse_slot(&toks[1], &cmd->slot, err, errlen) < 0) return -EINVAL;

@@ -16,8 +16,11 @@ enum pb_ctl_op {
     PB_CTL_SLOTS,      /* slots */
     PB_CTL_HELP,       /* help */
     PB_CTL_QUIT,       /* quit */
-    PB_CTL_PATH        /* path SLOT PORT up|down */
+    PB_CTL_PATH,       /* path SLOT PORT up|down */
+    PB_CTL_AER         /* aer SLOT PORT correctable|nonfatal|fatal COUNT */
 };
+
+#define PB_CTL_MAX_AER 1000000 /* errors one aer command reports */
 
 struct pb_ctl_cmd {
     enum pb_ctl_op op;
@@ -26,6 +29,8 @@ struct pb_ctl_cmd {
     int on;        /* handle: 1 open; link, path: 1 up */
     int vendor, device, subvendor, subdevice; /* subsystem ids -1 when not given */
     int ports;     /* insert: 1..8 */
+    int aer_kind;  /* aer: enum pb_aer_kind */
+    int count;     /* aer: 1..PB_CTL_MAX_AER */
 };
 
 /* Parses one line of len bytes (no '\n'; a trailing '\r' is ignored; need not be NUL-terminated).

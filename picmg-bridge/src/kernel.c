@@ -227,6 +227,7 @@ static int k_open(pb_ctx *ctx, struct pb_opts *opts, char *err, size_t errlen) {
     uint64_t poll_ns;
     if ((rc = opt_ms(opts, "poll_ms", K_POLL_MS_DEFAULT, &poll_ns, err, errlen)) < 0) goto fail;
     if ((rc = opt_ms(opts, "settle_ms", K_SETTLE_MS_DEFAULT, &k->settle_ns, err, errlen)) < 0) goto fail;
+    if ((rc = opt_ms(opts, "aer_ms", K_AER_MS_DEFAULT, &k->aer_ns, err, errlen)) < 0) goto fail;
     k->poll_ns = poll_ns;
     int ufd, rfd;
     if ((rc = opt_fd(opts, "uevent_fd", &ufd, err, errlen)) < 0) goto fail;
@@ -259,6 +260,7 @@ static int k_open(pb_ctx *ctx, struct pb_opts *opts, char *err, size_t errlen) {
     k_rebuild(ctx, 0, now);
     for (unsigned i = 0; i < k->table.n; i++) k->slots[i].attention = k->slots[i].attrs.attention > 0;
     k->next_poll = now + k->poll_ns;
+    k->next_aer = now + k->aer_ns;
     return 0;
 fail:
     k_close(ctx);

@@ -14,6 +14,7 @@
 
 #define K_POLL_MS_DEFAULT   200
 #define K_SETTLE_MS_DEFAULT 100
+#define K_AER_MS_DEFAULT    1000
 #define K_MS_MAX            60000
 #define K_MAX_NETS          512   /* interfaces whose carrier is followed */
 #define K_SLOT_NUMBER_MAX   1000000
@@ -24,6 +25,8 @@
 struct kfunc {
     struct pb_pci_addr addr;
     struct pb_function fn;
+    int aer_known;                   /* aer[] holds a reading (the next one is compared with it) */
+    uint64_t aer[PB_AER_KINDS];      /* the kernel's AER totals at the last reading */
 };
 
 struct kslot {
@@ -53,6 +56,7 @@ struct knet {
 struct kernel {
     char root[PB_OPT_VALUE_LEN];
     uint64_t poll_ns, settle_ns, next_poll;
+    uint64_t aer_ns, next_aer;   /* AER counters read every aer_ns (0: never) */
     int ufd, rfd;                /* uevent and rtnetlink sockets (or the fds a test gave) */
     int own_ufd, own_rfd;        /* 1: opened here (closed here, sender checked) */
     pb_kernel_recvmsg_fn recv_fn;

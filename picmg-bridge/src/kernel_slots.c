@@ -262,6 +262,43 @@ static void drop_held_nets(struct kernel *k, int slot) {
 
 /* The card in slot i is gone: its announced ports (highest function first, as the kernel removes
  * them), then the card itself. */
+/* ---------- AER ---------- */
+
+/* Reads the function's AER totals; a rise since the last reading is a PB_EV_AER. The first
+ * reading of a function only sets where counting starts: errors from before had looked are not
+ * news. A function without AER counters is read again each time (cheap: one failed open). */
+static void aer_check(pb_ctx *ctx, struct kslot *s, struct kfunc *f, uint64_t now) {
+    struct kernel *k = kernel_of(ctx);
+    uint64_t t[PB_AER_KINDS];
+    char name[PB_ADDR_LEN];
+    fmt_addr(&f->addr, name);
+    if (pb_attrib_read_aer(k->root, name, t) < 0) return;
+    struct pb_event ev;
+    ev_init(&ev, PB_EV_AER, s->number, now);
+    int rose = 0;
+    for (int i = 0; i < PB_AER_KINDS; i++) {
+        /* A total below the last one: the device was reset under the same name; count from 0. */
+        ev.aer_new[i] = !f->aer_known ? 0 : t[i] >= f->aer[i] ? t[i] - f->aer[i] : t[i];
+        ev.aer_total[i] = t[i];
+        rose |= ev.aer_new[i] != 0;
+        f->aer[i] = t[i];
+    }
+    f->aer_known = 1;
+    if (!rose) return;
+    ev.nfunctions = 1;
+    ev.functions[0] = f->fn;
+    pb_emit(ctx, &ev);
+}
+
+static void aer_check_all(pb_ctx *ctx, uint64_t now) {
+    struct kernel *k = kernel_of(ctx);
+    for (unsigned i = 0; i < k->table.n; i++) {
+        struct kslot *s = &k->slots[i];
+        if (!s->announced) continue;
+        for (int f = 0; f < s->nfuncs; f++) aer_check(ctx, s, &s->funcs[f], now);
+    }
+}
+
 /* The slot still holds a card, unpowered: its functions went with the power, not with the card (a
  * cPCI board stays seated after a power-off; QEMU's pciehp slots drop the card instead). */
 static int holds_unpowered_card(const struct kernel *k, int i) {
@@ -319,6 +356,7 @@ static void settle_done(pb_ctx *ctx, int i, uint64_t now) {
     s->off = 0;
     s->extract_pending = 0;
     emit_card(ctx, PB_EV_CARD_INSERTED, s, now);
+    for (int f = 0; f < s->nfuncs; f++) aer_check(ctx, s, &s->funcs[f], now); /* where counting starts */
     for (;;) {
         struct knet *first = NULL;
         for (int j = 0; j < k->nnets; j++) {
@@ -362,6 +400,7 @@ static void func_add(pb_ctx *ctx, const struct pb_kev *kv, const struct pb_ueven
             f--;
         }
         s->nfuncs++;
+        s->funcs[f].aer_known = 0;
     }
     s->funcs[f].addr = kv->fn;
     s->funcs[f].fn = fn;
@@ -454,6 +493,13 @@ void k_on_uevent(pb_ctx *ctx, const struct pb_uevent *ev, uint64_t now) {
         break;
     case PB_KEV_FUNC_REMOVE:
         if (kv.slot >= 0) func_remove(ctx, &kv, now);
+        break;
+    case PB_KEV_FUNC_CHANGE: /* the AER driver tells of a recovery: read the counters now, not at the next round */
+        if (kv.slot >= 0 && k->slots[kv.slot].announced) {
+            struct kslot *s = &k->slots[kv.slot];
+            int f = func_index(s, &kv.fn);
+            if (f >= 0) aer_check(ctx, s, &s->funcs[f], now);
+        }
         break;
     case PB_KEV_NETDEV_ADD: netdev_add(ctx, &kv, now); break;
     case PB_KEV_NETDEV_REMOVE: netdev_remove(ctx, &kv, now); break;
@@ -549,10 +595,15 @@ void k_timers(pb_ctx *ctx, uint64_t now) {
         for (unsigned i = 0; i < k->table.n; i++) poll_slot(ctx, (int)i, now);
         k->next_poll = now + k->poll_ns;
     }
+    if (k->aer_ns && now >= k->next_aer) {
+        aer_check_all(ctx, now);
+        k->next_aer = now + k->aer_ns;
+    }
 }
 
 uint64_t k_next_timer(const struct kernel *k) {
     uint64_t t = k->poll_ns ? k->next_poll : UINT64_MAX;
+    if (k->aer_ns && k->next_aer < t) t = k->next_aer;
     for (unsigned i = 0; i < k->table.n; i++)
         if (k->slots[i].settle_at && k->slots[i].settle_at < t) t = k->slots[i].settle_at;
     return t;
@@ -581,6 +632,10 @@ void k_rebuild(pb_ctx *ctx, int emit, uint64_t now) {
         s->announced = present && powered && s->nfuncs > 0;
         s->off = present && !powered;
         if (!s->announced) s->extract_pending = 0;
+        for (int f = 0; f < s->nfuncs; f++) {
+            s->funcs[f].aer_known = 0;
+            if (s->announced) aer_check(ctx, s, &s->funcs[f], now); /* where counting starts */
+        }
     }
     /* The cards' ports, in function order. */
     for (size_t j = 0; j < nall; j++) {

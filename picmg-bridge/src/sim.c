@@ -39,6 +39,7 @@ struct sim_slot {
     int vendor, device, subvendor, subdevice, ports;
     int link[PB_MAX_FUNCTIONS]; /* physical link of each port */
     int path_cut[PB_MAX_FUNCTIONS]; /* the wire beyond the port is cut, carrier kept */
+    uint64_t aer[PB_MAX_FUNCTIONS][PB_AER_KINDS]; /* each function's AER totals since the card came */
     int eth[PB_MAX_FUNCTIONS];  /* N of the port's ethN, -1 while it has no netdev */
     char driver[PB_DRIVER_LEN]; /* bound module, "" when none */
     uint64_t probe_at;          /* when the driver core looks at the card; 0 = not scheduled */
@@ -238,6 +239,7 @@ static int do_insert(pb_ctx *ctx, const struct pb_ctl_cmd *c, char *msg) {
         s->link[f] = 1;
         s->path_cut[f] = 0;
         s->eth[f] = -1;
+        for (int k = 0; k < PB_AER_KINDS; k++) s->aer[f][k] = 0;
     }
     s->driver[0] = '\0';
     power_on(ctx, s, pb_now_ns());
@@ -325,6 +327,27 @@ static int do_path(pb_ctx *ctx, int slot, int port, int up, char *msg) {
     return 0;
 }
 
+/* The card's function PORT reports COUNT AER errors of a kind, as the kernel's AER driver counts
+ * them: one PB_EV_AER at once (a powered card only: an unpowered one reports nothing). */
+static int do_aer(pb_ctx *ctx, const struct pb_ctl_cmd *c, char *msg) {
+    struct sim_slot *s;
+    int rc = present_port(sim_of(ctx), c->slot, c->port, &s, msg);
+    if (rc < 0) return rc;
+    if (!s->powered) {
+        snprintf(msg, SIM_MSG_LEN, "slot %d is powered off", c->slot);
+        return -EIO;
+    }
+    s->aer[c->port][c->aer_kind] += (uint64_t)c->count;
+    struct pb_event ev;
+    event_init(&ev, PB_EV_AER, s, pb_now_ns());
+    ev.nfunctions = 1;
+    fill_function(s, c->port, &ev.functions[0]);
+    ev.aer_new[c->aer_kind] = (uint64_t)c->count;
+    for (int k = 0; k < PB_AER_KINDS; k++) ev.aer_total[k] = s->aer[c->port][k];
+    pb_emit(ctx, &ev);
+    return 0;
+}
+
 static const char *latch_word(const struct sim_slot *s) { return s->latch_open ? "open" : "closed"; }
 
 static void format_id(const struct sim_slot *s, char *buf, size_t len) {
@@ -377,6 +400,7 @@ static void ctl_exec(pb_ctx *ctx, const struct pb_ctl_cmd *c, char *reply, size_
     case PB_CTL_REMOVE: rc = do_remove(ctx, c->slot, msg); break;
     case PB_CTL_LINK: rc = do_link(ctx, c->slot, c->port, c->on, msg); break;
     case PB_CTL_PATH: rc = do_path(ctx, c->slot, c->port, c->on, msg); break;
+    case PB_CTL_AER: rc = do_aer(ctx, c, msg); break;
     case PB_CTL_LEDS: {
         struct sim_slot *s = find_slot(sim, c->slot);
         if (!s) {
@@ -391,7 +415,8 @@ static void ctl_exec(pb_ctx *ctx, const struct pb_ctl_cmd *c, char *reply, size_
     case PB_CTL_HELP:
         snprintf(reply, len,
                  "ok commands: insert SLOT VVVV:DDDD[:SVVV:SDDD] PORTS | handle SLOT open|close | remove SLOT"
-                 " | link SLOT PORT up|down | path SLOT PORT up|down | leds SLOT | slots | help | quit");
+                 " | link SLOT PORT up|down | path SLOT PORT up|down | aer SLOT PORT correctable|nonfatal|fatal COUNT"
+                 " | leds SLOT | slots | help | quit");
         return;
     case PB_CTL_QUIT: snprintf(reply, len, "ok bye"); return;
     }

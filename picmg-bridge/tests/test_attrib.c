@@ -177,6 +177,37 @@ TEST(attrib_devpath) {
     fakesys_destroy(root);
 }
 
+TEST(attrib_aer_totals) {
+    static const char cor[] = "RxErr 2\nBadTLP 1\nBadDLLP 0\nTOTAL_ERR_COR 3\n";
+    uint64_t v = 7;
+    CHECK_INT(pb_attrib_parse_aer_total(cor, sizeof cor - 1, "TOTAL_ERR_COR", &v), 0);
+    CHECK(v == 3);
+    /* The last line need not end in a newline; a key is a whole word. */
+    CHECK_INT(pb_attrib_parse_aer_total("TOTAL_ERR_FATAL 9999999999999999999", 35, "TOTAL_ERR_FATAL", &v), 0);
+    CHECK(v == 9999999999999999999u);
+    CHECK_INT(pb_attrib_parse_aer_total("TOTAL_ERR_CORX 3\n", 17, "TOTAL_ERR_COR", &v), -EINVAL);
+    CHECK_INT(pb_attrib_parse_aer_total(cor, sizeof cor - 1, "TOTAL_ERR_FATAL", &v), -EINVAL);
+    CHECK_INT(pb_attrib_parse_aer_total("TOTAL_ERR_COR -1\n", 17, "TOTAL_ERR_COR", &v), -EINVAL);
+    CHECK_INT(pb_attrib_parse_aer_total("TOTAL_ERR_COR \n", 15, "TOTAL_ERR_COR", &v), -EINVAL);
+    CHECK_INT(pb_attrib_parse_aer_total("TOTAL_ERR_COR 123456789012345678901\n", 35, "TOTAL_ERR_COR", &v), -EINVAL);
+    /* Never past len: the count cut off by the length is not read. */
+    CHECK_INT(pb_attrib_parse_aer_total("TOTAL_ERR_COR 5", 13, "TOTAL_ERR_COR", &v), -EINVAL);
+
+    char root[256];
+    CHECK_INT(fakesys_create(root, sizeof root), 0);
+    uint64_t t[PB_AER_KINDS];
+    CHECK_INT(pb_attrib_read_aer(root, "0000:01:00.0", t), -ENOENT); /* no AER counters */
+    CHECK_INT(fakesys_write(root, "sys/bus/pci/devices/0000:01:00.0/aer_dev_correctable", cor), 0);
+    CHECK_INT(fakesys_write(root, "sys/bus/pci/devices/0000:01:00.0/aer_dev_nonfatal", "Undefined 0\nTOTAL_ERR_NONFATAL 1\n"), 0);
+    CHECK_INT(fakesys_write(root, "sys/bus/pci/devices/0000:01:00.0/aer_dev_fatal", "DLP 0\nTOTAL_ERR_FATAL 0\n"), 0);
+    CHECK_INT(pb_attrib_read_aer(root, "0000:01:00.0", t), 0);
+    CHECK(t[PB_AER_CORRECTABLE] == 3 && t[PB_AER_NONFATAL] == 1 && t[PB_AER_FATAL] == 0);
+    CHECK_INT(fakesys_write(root, "sys/bus/pci/devices/0000:01:00.0/aer_dev_fatal", "garbage\n"), 0);
+    CHECK_INT(pb_attrib_read_aer(root, "0000:01:00.0", t), -EINVAL);
+    CHECK_INT(pb_attrib_read_aer(root, "../x", t), -EINVAL);
+    fakesys_destroy(root);
+}
+
 TEST(attrib_read_slot) {
     char root[256];
     CHECK_INT(build(root, sizeof root), 0);
@@ -332,7 +363,6 @@ TEST(attrib_classify) {
         {UEV("add@" RP2 "/0000:01:00.0/ptp/ptp0\0SUBSYSTEM=ptp\0")},
         {UEV("add@" RP2 "/0000:01:00.0/net/eth0/queues/rx-0\0SUBSYSTEM=queues\0")},
         {UEV("add@/bus/pci/drivers/e1000e\0SUBSYSTEM=drivers\0")},
-        {UEV("change@" RP2 "/0000:01:00.0\0SUBSYSTEM=pci\0")},
         {UEV("add@" RP2 "/0000:01:00.0/net/eth0\0SUBSYSTEM=net\0")},
         {UEV("add@" RP2 "/0000:01:00.0/thing\0SUBSYSTEM=pci\0")},
     };
@@ -342,6 +372,12 @@ TEST(attrib_classify) {
         CHECK_INT(k.kind, PB_KEV_IGNORE);
         CHECK_INT(k.slot, -1);
     }
+    /* A device's change (among others the AER driver's recovery report): the function is named. */
+    CHECK_INT(pb_uevent_parse(UEV("change@" RP2 "/0000:01:00.0\0SUBSYSTEM=pci\0ERROR_EVENT=BEGIN_RECOVERY\0"), &ev), 0);
+    CHECK_INT(pb_attrib_classify(&t, &ev, &k), 0);
+    CHECK_INT(k.kind, PB_KEV_FUNC_CHANGE);
+    CHECK_INT(k.slot, 0);
+    CHECK_STR(pb_kev_kind_name(k.kind), "func-change");
     CHECK_INT(pb_attrib_classify(&t, NULL, &k), -EINVAL);
     CHECK_STR(pb_kev_kind_name((enum pb_kev_kind)42), "unknown");
     fakesys_destroy(root);

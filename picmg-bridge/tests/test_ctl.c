@@ -51,6 +51,24 @@ TEST(ctl_other_commands) {
     CHECK_INT(c.op, PB_CTL_HELP);
     CHECK_INT(parse("quit", &c, err), 0);
     CHECK_INT(c.op, PB_CTL_QUIT);
+    CHECK_INT(parse("aer 12 1 correctable 25", &c, err), 0);
+    CHECK_INT(c.op, PB_CTL_AER);
+    CHECK_INT(c.slot, 12);
+    CHECK_INT(c.port, 1);
+    CHECK_INT(c.aer_kind, PB_AER_CORRECTABLE);
+    CHECK_INT(c.count, 25);
+    CHECK_INT(parse("aer 2 0 nonfatal 1", &c, err), 0);
+    CHECK_INT(c.aer_kind, PB_AER_NONFATAL);
+    CHECK_INT(parse("aer 2 0 fatal 1000000", &c, err), 0);
+    CHECK_INT(c.aer_kind, PB_AER_FATAL);
+    CHECK_INT(parse("aer 2 0 fatal 0", &c, err), -EINVAL);
+    CHECK_STR(err, "bad error count (1..1000000)");
+    CHECK_INT(parse("aer 2 0 fatal 1000001", &c, err), -EINVAL);
+    CHECK_INT(parse("aer 2 0 bogus 1", &c, err), -EINVAL);
+    CHECK_STR(err, "aer: correctable, nonfatal or fatal");
+    CHECK_INT(parse("aer 2 8 fatal 1", &c, err), -EINVAL);
+    CHECK_INT(parse("aer 2 0 fatal", &c, err), -EINVAL);
+    CHECK_STR(err, "usage: aer SLOT PORT correctable|nonfatal|fatal COUNT");
 }
 
 TEST(ctl_rejects_malformed_lines) {

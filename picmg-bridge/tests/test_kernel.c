@@ -412,6 +412,62 @@ out:
     krig_destroy(&r);
 }
 
+/* The AER counters: read at each aer_ms round and when the kernel tells of a device change;
+ * a rise is one AER event with the new errors and the totals; what was counted before the card
+ * was first read is not news. */
+TEST(kernel_aer_counters) {
+    struct krig r;
+    CHECK_INT(latch_tree(&r), 0);
+    const char *dev = "sys/bus/pci/devices/0000:05:00.0/";
+    char path[256];
+    static const char *const files[] = {"aer_dev_correctable", "aer_dev_nonfatal", "aer_dev_fatal"};
+    static const char *const before[] = {"RxErr 5\nTOTAL_ERR_COR 5\n", "TOTAL_ERR_NONFATAL 0\n", "TOTAL_ERR_FATAL 0\n"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s%s", dev, files[i]);
+        CHECK_INT(fakesys_write(r.root, path, before[i]), 0);
+    }
+    CHECK_INT(krig_open(&r, OPTS ";aer_ms=20"), 0);
+    if (!r.ctx) goto out;
+    CHECK_INT(pb_resync(r.ctx), 0);
+    krig_drain(&r, 100, out, sizeof out);
+    CHECK(strstr(out, "type12") == NULL); /* the 5 from before are where counting starts */
+    snprintf(path, sizeof path, "%s%s", dev, files[0]);
+    CHECK_INT(fakesys_write(r.root, path, "RxErr 9\nTOTAL_ERR_COR 9\n"), 0);
+    struct pb_event ev;
+    CHECK_INT(pb_next_event(r.ctx, &ev, 1000), 1);
+    CHECK_INT(ev.type, PB_EV_AER);
+    CHECK_INT(ev.slot, 3);
+    CHECK_STR(ev.functions[0].address, "0000:05:00.0");
+    CHECK(ev.aer_new[PB_AER_CORRECTABLE] == 4 && ev.aer_total[PB_AER_CORRECTABLE] == 9);
+    CHECK(ev.aer_new[PB_AER_NONFATAL] == 0 && ev.aer_new[PB_AER_FATAL] == 0);
+    CHECK_INT(krig_drain(&r, 100, out, sizeof out), 0); /* once */
+out:
+    krig_destroy(&r);
+}
+
+/* The AER driver's recovery report (a "change" uevent of the device) is read at once. */
+TEST(kernel_aer_report_read_at_once) {
+    struct krig r;
+    CHECK_INT(latch_tree(&r), 0);
+    CHECK_INT(fakesys_write(r.root, "sys/bus/pci/devices/0000:05:00.0/aer_dev_correctable", "TOTAL_ERR_COR 0\n"), 0);
+    CHECK_INT(fakesys_write(r.root, "sys/bus/pci/devices/0000:05:00.0/aer_dev_nonfatal", "TOTAL_ERR_NONFATAL 0\n"), 0);
+    CHECK_INT(fakesys_write(r.root, "sys/bus/pci/devices/0000:05:00.0/aer_dev_fatal", "TOTAL_ERR_FATAL 0\n"), 0);
+    CHECK_INT(krig_open(&r, OPTS ";aer_ms=0"), 0); /* no rounds: only the report can tell */
+    if (!r.ctx) goto out;
+    CHECK_INT(pb_resync(r.ctx), 0);
+    krig_drain(&r, 50, out, sizeof out);
+    CHECK_INT(fakesys_write(r.root, "sys/bus/pci/devices/0000:05:00.0/aer_dev_nonfatal", "CmpltTO 1\nTOTAL_ERR_NONFATAL 1\n"), 0);
+    CHECK_INT(krig_drain(&r, 100, out, sizeof out), 0);
+    CHECK_INT(krig_send_uevent(&r, UEV("change@" RP3 "/0000:05:00.0\0SUBSYSTEM=pci\0ERROR_EVENT=BEGIN_RECOVERY\0"
+                                       "DEVICE_ONLINE=0\0PCI_SLOT_NAME=0000:05:00.0\0")), 0);
+    struct pb_event ev;
+    CHECK_INT(pb_next_event(r.ctx, &ev, 1000), 1);
+    CHECK_INT(ev.type, PB_EV_AER);
+    CHECK(ev.aer_new[PB_AER_NONFATAL] == 1);
+out:
+    krig_destroy(&r);
+}
+
 /* ---- (5) commands ---- */
 
 static void read_file(const char *root, const char *rel, char *buf, size_t cap) {

@@ -67,7 +67,7 @@ TEST(sim_open_errors) {
     CHECK_STR(pb_last_error(NULL), "no context");
     CHECK_INT(pb_next_event(NULL, NULL, 0), -EINVAL);
     CHECK_INT(pb_slot_power(NULL, 2, 1), -EINVAL);
-    CHECK_INT((int)pb_event_size(), 424);
+    CHECK_INT((int)pb_event_size(), 472);
     CHECK_INT((int)pb_path_info_size(), 120);
     CHECK_INT((int)pb_slot_info_size(), 736);
 }
@@ -555,6 +555,37 @@ TEST(sim_inventory_tells_cards_off_and_open_handles) {
     CHECK_INT(rig_ctl(&r, fd, "handle 12 close", reply, sizeof reply), 0);
     rig_drain(&r, 30);
     CHECK_STR(rig_events(&r), "CANCEL 12");
+    close(fd);
+    rig_close(&r);
+}
+
+/* The simulated AER counters: one event per command, the new errors and the totals. */
+TEST(sim_aer_errors) {
+    struct rig r;
+    char reply[256];
+    CHECK_INT(rig_open(&r, ""), 0);
+    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
+    int fd = rig_connect(&r);
+    CHECK_INT(rig_ctl(&r, fd, "insert 12 8086:10d3 2", reply, sizeof reply), 0);
+    rig_drain(&r, 50);
+    rig_events(&r);
+    CHECK_INT(rig_ctl(&r, fd, "aer 12 1 correctable 4", reply, sizeof reply), 0);
+    CHECK_INT(rig_ctl(&r, fd, "aer 12 1 correctable 3", reply, sizeof reply), 0);
+    CHECK_INT(rig_ctl(&r, fd, "aer 12 0 nonfatal 1", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    CHECK_INT(r.nev, 3);
+    CHECK_INT(r.ev[1].type, PB_EV_AER);
+    CHECK_INT(r.ev[1].slot, 12);
+    CHECK_STR(r.ev[1].functions[0].address, "0000:0c:00.1");
+    CHECK(r.ev[1].aer_new[PB_AER_CORRECTABLE] == 3 && r.ev[1].aer_total[PB_AER_CORRECTABLE] == 7);
+    CHECK(r.ev[2].aer_new[PB_AER_NONFATAL] == 1 && r.ev[2].aer_new[PB_AER_CORRECTABLE] == 0);
+    CHECK_STR(r.ev[2].functions[0].address, "0000:0c:00.0");
+    rig_events(&r);
+    CHECK_INT(rig_ctl(&r, fd, "aer 12 2 fatal 1", reply, sizeof reply), 0);
+    CHECK_STR(reply, "err slot 12 has 2 ports (0..1)");
+    CHECK_INT(pb_slot_power(r.ctx, 12, 0), 0);
+    CHECK_INT(rig_ctl(&r, fd, "aer 12 0 fatal 1", reply, sizeof reply), 0);
+    CHECK_STR(reply, "err slot 12 is powered off");
     close(fd);
     rig_close(&r);
 }

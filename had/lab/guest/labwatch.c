@@ -20,6 +20,12 @@
  *                             TEXT is appended, then sends SIGKILL to PID at once; prints
  *                             "NS ready" once it follows, then the time and that line; exit 1
  *                             after MS milliseconds (PID left alone)
+ *   labwatch aer DDDD:BB:DD.F correctable|nonfatal COUNT
+ *                             makes the PCI function report COUNT AER errors, 50 ms apart,
+ *                             through the kernel's aer_inject module (/dev/aer_inject; load it
+ *                             first): correctable = a receiver error (RxErr), nonfatal = a
+ *                             completion timeout (CmpltTO). The AER driver then counts them in
+ *                             the function's aer_dev_* files and recovers from a nonfatal one.
  *
  * The clock is the one had's audit records carry in "mono" (Java's System.nanoTime()), so a
  * kernel event and had's reaction to it can be subtracted.
@@ -27,6 +33,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
@@ -250,6 +257,56 @@ static int frames(const char *mac) {
     }
 }
 
+/* The kernel's struct aer_error_inj (drivers/pci/pcie/aer_inject.c): what one write injects. */
+struct aer_error_inj {
+    unsigned char bus, dev, fn;
+    unsigned int uncor_status, cor_status;
+    unsigned int header_log[4];
+    unsigned int domain;
+};
+
+static int aer(const char *addr, const char *kind, long count) {
+    unsigned domain, bus, dev, fn;
+    char end;
+    if (sscanf(addr, "%x:%x:%x.%x%c", &domain, &bus, &dev, &fn, &end) != 4 || bus > 255 || dev > 31 || fn > 7) {
+        fprintf(stderr, "labwatch aer: '%s' is not a PCI address DDDD:BB:DD.F\n", addr);
+        return 2;
+    }
+    struct aer_error_inj e;
+    memset(&e, 0, sizeof e);
+    e.domain = domain;
+    e.bus = (unsigned char)bus;
+    e.dev = (unsigned char)dev;
+    e.fn = (unsigned char)fn;
+    if (!strcmp(kind, "correctable")) e.cor_status = 0x1;        /* PCI_ERR_COR_RCVR */
+    else if (!strcmp(kind, "nonfatal")) e.uncor_status = 0x4000; /* PCI_ERR_UNC_COMP_TIME */
+    else {
+        fprintf(stderr, "labwatch aer: '%s': correctable or nonfatal\n", kind);
+        return 2;
+    }
+    if (count < 1 || count > 100000) {
+        fprintf(stderr, "labwatch aer: count 1..100000\n");
+        return 2;
+    }
+    int fd = open("/dev/aer_inject", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        perror("labwatch aer: /dev/aer_inject (modprobe aer_inject)");
+        return 1;
+    }
+    for (long i = 0; i < count; i++) {
+        /* One at a time: errors that reach the AER driver before it handled the last one are
+         * merged into one report (a "multiple" flag), and counted once. */
+        if (i > 0) usleep(50000);
+        if (write(fd, &e, sizeof e) != (ssize_t)sizeof e) {
+            perror("labwatch aer: inject");
+            close(fd);
+            return 1;
+        }
+    }
+    close(fd);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && !strcmp(argv[1], "watch")) return watch();
     if (argc == 2 && !strcmp(argv[1], "now")) {
@@ -259,6 +316,8 @@ int main(int argc, char **argv) {
     if (argc == 3 && !strcmp(argv[1], "frames")) return frames(argv[2]);
     if (argc == 5 && !strcmp(argv[1], "wait")) return wait_value(argv[2], argv[3], atol(argv[4]));
     if (argc == 6 && !strcmp(argv[1], "killon")) return kill_on(argv[2], argv[3], atoi(argv[4]), atol(argv[5]));
-    fprintf(stderr, "usage: labwatch watch | now | frames MAC | wait FILE VALUE MS | killon FILE TEXT PID MS\n");
+    if (argc == 5 && !strcmp(argv[1], "aer")) return aer(argv[2], argv[3], atol(argv[4]));
+    fprintf(stderr, "usage: labwatch watch | now | frames MAC | wait FILE VALUE MS | killon FILE TEXT PID MS"
+                    " | aer DDDD:BB:DD.F correctable|nonfatal COUNT\n");
     return 2;
 }

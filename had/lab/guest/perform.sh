@@ -12,6 +12,10 @@
 #                                   does not have) or no longer has it
 #   link SLOT PORT up|down          the NIC's link (QMP set_link): carrier lost or back
 #   path SLOT PORT up|down          the switch side of the port stops (resumes) forwarding; carrier kept
+#   aer SLOT PORT KIND COUNT        the card's function PORT reports COUNT PCIe AER errors through the
+#                                   kernel's aer_inject module (labwatch aer): KIND correctable or
+#                                   nonfatal; the 6.1 kernel does not count a fatal error against the
+#                                   card (only against its root port), so fatal is refused
 #
 # Host requests go out on the third serial port as "ID STEP WORDS", answered "@@ID ok" or
 # "@@ID error WHY" by the host's lab_perform_serve (had/lab/lib.sh). Every call and its outcome
@@ -69,5 +73,13 @@ case ${1:-} in
         [ $# = 4 ] && { [ "$4" = up ] || [ "$4" = down ]; } || fail "usage: $1 SLOT PORT up|down"
         host "$@"
         done_ ;;
-    *) fail "the lab has no hands for '${1:-}' (steps: handle, insert, pull, yank, link, path)" ;;
+    aer)
+        [ $# = 5 ] && { [ "$4" = correctable ] || [ "$4" = nonfatal ]; } || fail "usage: aer SLOT PORT correctable|nonfatal COUNT"
+        f=$(fn0 "$2") || exit 1
+        f=${f%.0}.$3
+        [ -e "$f" ] || fail "slot $2 has no function $3 ($(basename "$f"))"
+        modprobe aer_inject 2>/dev/null; [ -e /dev/aer_inject ] || fail "no /dev/aer_inject (the aer_inject module did not load)"
+        out=$("${LAB_CACHE:?}/bin/labwatch" aer "$(basename "$f")" "$4" "$5" 2>&1) || fail "$out"
+        done_ "$5 $4 error(s) injected into $(basename "$f")" ;;
+    *) fail "the lab has no hands for '${1:-}' (steps: handle, insert, pull, yank, link, path, aer)" ;;
 esac

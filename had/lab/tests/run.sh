@@ -861,6 +861,31 @@ else
             eval '[ $rc = 0 ] && [[ "$sum" == *" passed, 0 failed" ]] && [[ "$end" == *"\"outcome\":\"passed\""* ]] && [[ "$start" == *"\"performer\":\"program $LAB_DIR/guest/perform.sh\""* ]] && [ "$want" -gt 0 ] && [ "$did" = "$want" ]'
     done
 
+    # (o) A failing card moved before it fails: correctable PCIe errors injected into the card that
+    # carries bond0 (the kernel's aer_inject, as the AER driver would count a wearing link's
+    # retries), pinged from the peer throughout. The card must be seen ailing by had's own rule
+    # (more than conf/had.conf's aer_limit 10 within 60 s), bond0 moved to slot 12 with no ping
+    # lost, the slot's attention file lit, its power file still 1, the kernel's counter risen.
+    say "(o) 11 correctable PCIe errors injected into slot 2's function 0 (bond0's active card), peer pinging bond0"
+    gq "bin/hadctl --socket /run/lab/had.sock clear 2; until_true 20 '[ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
+    o_fn=$(g "cat /sys/bus/pci/slots/2/address").0
+    o_before=$(g "sed -n 's/^TOTAL_ERR_COR //p' /sys/bus/pci/devices/$o_fn/aer_dev_correctable")
+    am=$(audit_mark)
+    ping_loop_start 10.0.1.1
+    gq "modprobe aer_inject; $LAB_CACHE/bin/labwatch aer $o_fn correctable 11"; o_rc=$?
+    for _ in $(seq 20); do audit_since "$am" '"type":"card.ailing","slot":2' && break; sleep 0.5; done
+    sleep 2
+    ping_loop_stop
+    o_after=$(g "sed -n 's/^TOTAL_ERR_COR //p' /sys/bus/pci/devices/$o_fn/aer_dev_correctable")
+    o_active=$(g 'active bond0') o_s12="$(g 'ifn 12 0') $(g 'ifn 12 1')"
+    o_attn=$(g "cat /sys/bus/pci/slots/2/attention") o_power=$(g "cat /sys/bus/pci/slots/2/power")
+    o_cause=$(audit_lines "$am" '"type":"card.ailing","slot":2' | head -1 | sed -n 's/.*"cause":"\([^"]*\)".*/\1/p')
+    fig "(o) ailing card: the kernel counted ${o_before:-?} -> ${o_after:-?} correctable errors on $o_fn; had: ${o_cause:-no card.ailing}; bond0 then on $o_active; $LOST of $SENT pings lost, longest gap $GAP ms$PING_NOTE"
+    check "(o) errors injected (exit $o_rc, kernel count ${o_before:-?} -> ${o_after:-?}), slot 2 ailing by had's rule (${o_cause:-none}), bond0 moved to slot 12 ($o_active), attention file $o_attn, power file $o_power, slot 2 still ACTIVE (no slot.state since)" \
+        eval '[ "$o_rc" = 0 ] && [ -n "$o_before" ] && [ "$((o_after - o_before))" -ge 11 ] && [[ "$o_cause" == *"correctable PCIe errors within 60000 ms"* ]] && [[ " $o_s12 " == *" $o_active "* ]] && [ "$o_attn" = 1 ] && [ "$o_power" = 1 ] && ! audit_since "$am" "\"type\":\"slot.state\",\"slot\":2,"'
+    check "(o) no ping lost while the traffic left the ailing card ($LOST of $SENT)" eval 'pinged && [ "$SENT" -gt 0 ] && [ "$LOST" = 0 ]'
+    gq "bin/hadctl --socket /run/lab/had.sock clear 2"
+
     # (m) A wrong card, read where the technician sees it: the slot's attention file in sysfs, not
     # had's own view (which is what the wrong-card drill reads).
     say "(m) a card other than the one slot 16 expects (conf/had.conf: card = 8086:10d3): an 82540EM (8086:100e)"
@@ -875,18 +900,22 @@ else
         eval 'audit_since "$am" "\"type\":\"card.unexpected\",\"slot\":16,\"expected\":\"8086:10d3\",\"found\":\"8086:100e" && audit_since "$am" "\"type\":\"slot.state\",\"slot\":16,.*\"to\":\"IGNORED\"" && [ "$m_addr" = 0 ] && [ "$m_attn" = 1 ]'
 
     # (n) kill -9 while a slot is SAFE_TO_REMOVE, and while one is EXTRACTION_PENDING; each time had
-    # is started again and the slots' indicators are read from sysfs the moment had tells READY=1
-    # (a listener in the guest, as a service manager would be). In the lab a slot's attention file
+    # is started again and the slots' indicators are read from sysfs as had tells READY=1 (a watcher
+    # in the guest follows the notify socket, as a service manager would). In the lab a slot's attention file
     # is its blue LED and its attention indicator at once: lit = "pull me" or "look at me".
-    gq "rm -f /run/lab/notify.sock /run/lab/state/n-ready.log; setsid socat -u UNIX-RECV:/run/lab/notify.sock SYSTEM:'while IFS= read -r l; do case \$l in READY=1*) for s in 2 12 16 18; do printf \"%s=%s \" \$s \$(cat /sys/bus/pci/slots/\$s/attention); done >> /run/lab/state/n-ready.log; echo >> /run/lab/state/n-ready.log;; esac; done' </dev/null >/dev/null 2>&1 &"
-    n_attn() { g "for s in 2 12 16 18; do printf '%s=%s ' \$s \$(cat /sys/bus/pci/slots/\$s/attention); done"; }
+    gq "rm -f /run/lab/notify.sock /run/lab/state/n-notify.log /run/lab/state/n-ready.log; setsid socat -u UNIX-RECV:/run/lab/notify.sock OPEN:/run/lab/state/n-notify.log,creat,append </dev/null >/dev/null 2>&1 &"
+    # the watcher: within 10 ms of each READY=1 (datagrams are appended without newlines), the
+    # attention files (bounded: about 5 minutes)
+    gq "setsid bash -c 'seen=0; for i in \$(seq 30000); do sleep 0.01; n=\$(grep -o READY=1 /run/lab/state/n-notify.log 2>/dev/null | wc -l); [ \"\${n:-0}\" -gt \$seen ] || continue; seen=\$n; for s in 2 12 16 18; do printf %s=%s/ \$s \$(cat /sys/bus/pci/slots/\$s/attention); done >> /run/lab/state/n-ready.log; echo >> /run/lab/state/n-ready.log; done' </dev/null >/dev/null 2>&1 &"
+    # (a line of its own: the agent's end marker must start a line)
+    n_attn() { g "for s in 2 12 16 18; do printf %s=%s/ \$s \$(cat /sys/bus/pci/slots/\$s/attention); done; echo"; }
     # n_restart NAME: had started again on the notify socket (HAD_PID); waits for READY=1; N_READY:
     # the attention files as read at READY
     n_restart() {
         local n=0 before; before=$(cat "$LAB_RUN/state/n-ready.log" 2>/dev/null | wc -l)
         LAB_HAD_ENV=NOTIFY_SOCKET=/run/lab/notify.sock had_start "$L_CONF" conf/pcidrivers.conf || say "  (n) $1: $HAD_BLOCK"
         until [ "$(cat "$LAB_RUN/state/n-ready.log" 2>/dev/null | wc -l)" -gt "$before" ] || [ $n -ge 300 ]; do sleep 0.2; n=$((n + 1)); done
-        N_READY=$(tail -n +$((before + 1)) "$LAB_RUN/state/n-ready.log" 2>/dev/null | head -1 | sed 's/ *$//')
+        N_READY=$(tail -n +$((before + 1)) "$LAB_RUN/state/n-ready.log" 2>/dev/null | head -1)
     }
     n_slot() { g "bin/hadctl --socket /run/lab/had.sock slots" | awk -v s="$1" '$1 == s { print $2 }'; }
     say "(n) kill -9 the moment slot 12 is safe to remove (its LED lit), start had again"
@@ -901,7 +930,7 @@ else
     n_restart "after the kill at SAFE_TO_REMOVE"; n_ready=$N_READY
     fig "(n) killed with slot 12's LED lit: attention files after the kill: $n_left; at READY=1 of the new had: ${n_ready:-no READY}"
     check "(n) killed at slot 12's LED (${n_killed:-0} kill), card gone with its power: at the new had's READY=1 slot 12 is dark (nothing to pull), slot 16's wrong card still lit, slot 2 dark (${n_ready:-no READY})" \
-        eval '[ "$n_killed" = 1 ] && ! gq "kill -0 $old" && [ -n "$HAD_PID" ] && [[ " $n_ready " == *" 2=0 "* ]] && [[ " $n_ready " == *" 12=0 "* ]] && [[ " $n_ready " == *" 16=1 "* ]] && [ "$(n_slot 12)" = EMPTY ] && [ "$(n_slot 16)" = IGNORED ]'
+        eval '[ "$n_killed" = 1 ] && ! gq "kill -0 $old" && [ -n "$HAD_PID" ] && [[ "/$n_ready" == *"/2=0/"* ]] && [[ "/$n_ready" == *"/12=0/"* ]] && [[ "/$n_ready" == *"/16=1/"* ]] && [ "$(n_slot 12)" = EMPTY ] && [ "$(n_slot 16)" = IGNORED ]'
 
     say "(n) a card in slot 18 (insertion = manual, extraction_delay = 5000): admitted, its extraction requested, had killed within the delay"
     lab_insert 18 1
@@ -918,7 +947,7 @@ else
     for _ in $(seq 30); do [ "$(n_slot 18)" = ACTIVE ] && break; sleep 1; done
     fig "(n) killed with slot 18 $n_pending: attention files after the kill: $n_left; at READY=1 of the new had: ${n_ready:-no READY}; slot 18 then $(n_slot 18)"
     check "(n) killed while slot 18 was ${n_pending:-not pending} (was $n_before): at the new had's READY=1 its LED is dark (the request died with had, the card stays in service: $(n_slot 18)), slot 16 still lit (${n_ready:-no READY})" \
-        eval '[ "$n_before" = ACTIVE ] && [ "$n_pending" = EXTRACTION_PENDING ] && [ -n "$HAD_PID" ] && [[ " $n_ready " == *" 18=0 "* ]] && [[ " $n_ready " == *" 16=1 "* ]] && [ "$(n_slot 18)" = ACTIVE ]'
+        eval '[ "$n_before" = ACTIVE ] && [ "$n_pending" = EXTRACTION_PENDING ] && [ -n "$HAD_PID" ] && [[ "/$n_ready" == *"/18=0/"* ]] && [[ "/$n_ready" == *"/16=1/"* ]] && [ "$(n_slot 18)" = ACTIVE ]'
 fi
 fi
 

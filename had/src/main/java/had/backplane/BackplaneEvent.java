@@ -30,6 +30,15 @@ public sealed interface BackplaneEvent {
         }
     }
 
+    /**
+     * PCIe AER errors of one of the card's functions since its last report (the kernel's AER
+     * driver counts them; the first reading after the card came, or after had started, is where
+     * counting starts): correctable ones (the link retried and recovered), non-fatal and fatal
+     * uncorrectable ones (the kernel's recovery reset the device or its link).
+     */
+    record AerErrors(int slot, PciFunction function, long correctable, long nonfatal, long fatal, long at)
+            implements BackplaneEvent {}
+
     /** The operator opened the card's handle (or the latch): please quiesce it. */
     record ExtractionRequested(int slot, long at) implements BackplaneEvent {}
 

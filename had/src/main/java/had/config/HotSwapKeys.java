@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A slot's policy keys, the same in {@code [hotswap]} (the chassis-wide default) and in a
  * {@code [slot N]} (that slot alone): {@code insertion = auto|manual}, {@code extraction_delay = MS},
- * {@code flap_limit = N}, {@code flap_window = MS}, {@code flap_quiet = MS}.
+ * {@code flap_limit = N}, {@code flap_window = MS}, {@code flap_quiet = MS}, {@code aer_limit = N},
+ * {@code aer_window = MS}.
  */
 final class HotSwapKeys {
     static final String INSERTION = "insertion";
@@ -13,7 +14,10 @@ final class HotSwapKeys {
     static final String FLAP_LIMIT = "flap_limit";
     static final String FLAP_WINDOW = "flap_window";
     static final String FLAP_QUIET = "flap_quiet";
-    static final List<String> ALL = List.of(INSERTION, EXTRACTION_DELAY, FLAP_LIMIT, FLAP_WINDOW, FLAP_QUIET);
+    static final String AER_LIMIT = "aer_limit";
+    static final String AER_WINDOW = "aer_window";
+    static final List<String> ALL = List.of(INSERTION, EXTRACTION_DELAY, FLAP_LIMIT, FLAP_WINDOW, FLAP_QUIET, AER_LIMIT,
+            AER_WINDOW);
 
     private HotSwapKeys() {
     }
@@ -26,6 +30,7 @@ final class HotSwapKeys {
     static HotSwapPolicy apply(HotSwapPolicy p, IniEntry e, Diagnostics d) {
         HotSwapPolicy.Insertion insertion = p.insertion();
         Integer delay = p.extractionDelayMs(), limit = p.flapLimit(), window = p.flapWindowMs(), quiet = p.flapQuietMs();
+        Integer aerLimit = p.aerLimit(), aerWindow = p.aerWindowMs();
         String v = e.value();
         try {
             switch (e.key()) {
@@ -34,13 +39,16 @@ final class HotSwapKeys {
                         "milliseconds", 2000);
                 case FLAP_LIMIT -> limit = Values.integer(FLAP_LIMIT, v, 0, 1000, "link or path changes; 0: never", 10);
                 case FLAP_WINDOW -> window = Values.integer(FLAP_WINDOW, v, 100, 3_600_000, "milliseconds", 10_000);
-                default -> quiet = Values.integer(FLAP_QUIET, v, 1000, 86_400_000, "milliseconds", 60_000);
+                case FLAP_QUIET -> quiet = Values.integer(FLAP_QUIET, v, 1000, 86_400_000, "milliseconds", 60_000);
+                case AER_LIMIT -> aerLimit = Values.integer(AER_LIMIT, v, 0, 1_000_000,
+                        "correctable PCIe errors; 0: never for correctable errors", 10);
+                default -> aerWindow = Values.integer(AER_WINDOW, v, 1000, 86_400_000, "milliseconds", 60_000);
             }
         } catch (BadValue bad) {
             d.error(e.line(), bad.getMessage());
             return p;
         }
-        return new HotSwapPolicy(insertion, delay, limit, window, quiet);
+        return new HotSwapPolicy(insertion, delay, limit, window, quiet, aerLimit, aerWindow);
     }
 
     private static HotSwapPolicy.Insertion insertion(String text) throws BadValue {

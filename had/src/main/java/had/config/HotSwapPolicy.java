@@ -7,19 +7,24 @@ package had.config;
  * after a handle opens before it acts, time in which closing the handle or {@code hadctl cancel N}
  * keeps the card with nothing moved; {@code flapLimit} link or path changes of one port within
  * {@code flapWindowMs} quarantine the port until it has been quiet for {@code flapQuietMs} (or
- * {@code hadctl clear N}); a limit of 0 never quarantines. In a {@code [slot N]} any of them may
- * be null: the chassis-wide {@code [hotswap]} value holds there.
+ * {@code hadctl clear N}); a limit of 0 never quarantines. More than {@code aerLimit} correctable
+ * PCIe AER errors of a card within {@code aerWindowMs} (0: never for correctable errors; any
+ * uncorrectable one always) make it ailing: its traffic is moved to other cards, hitless, and its
+ * attention lit, until it is extracted or {@code hadctl clear N}. In a {@code [slot N]} any of
+ * them may be null: the chassis-wide {@code [hotswap]} value holds there.
  */
 public record HotSwapPolicy(Insertion insertion, Integer extractionDelayMs, Integer flapLimit, Integer flapWindowMs,
-                            Integer flapQuietMs) {
+                            Integer flapQuietMs, Integer aerLimit, Integer aerWindowMs) {
     /**
      * had's behaviour without a policy: a card comes into service at once, an opened handle is
      * acted on at once, and a port whose link or path changes more than 10 times in 10 s is taken
-     * out of service until it has been quiet for a minute (a switch's usual link-flap guard).
+     * out of service until it has been quiet for a minute (a switch's usual link-flap guard); a
+     * card reporting more than 10 correctable PCIe errors within a minute (or any uncorrectable
+     * one) has its traffic moved to other cards.
      */
-    public static final HotSwapPolicy DEFAULT = new HotSwapPolicy(Insertion.AUTO, 0, 10, 10_000, 60_000);
+    public static final HotSwapPolicy DEFAULT = new HotSwapPolicy(Insertion.AUTO, 0, 10, 10_000, 60_000, 10, 60_000);
     /** A slot that sets none of the keys. */
-    public static final HotSwapPolicy NONE = new HotSwapPolicy(null, null, null, null, null);
+    public static final HotSwapPolicy NONE = new HotSwapPolicy(null, null, null, null, null, null, null);
     /** HPI's timeouts are open-ended; ten minutes is already longer than any technician waits at a slot. */
     public static final int MAX_EXTRACTION_DELAY_MS = 600_000;
 
@@ -32,7 +37,7 @@ public record HotSwapPolicy(Insertion insertion, Integer extractionDelayMs, Inte
     }
 
     public HotSwapPolicy(Insertion insertion, Integer extractionDelayMs) {
-        this(insertion, extractionDelayMs, null, null, null);
+        this(insertion, extractionDelayMs, null, null, null, null, null);
     }
 
     /** This policy with what it leaves unset taken from {@code defaults}. */
@@ -41,7 +46,9 @@ public record HotSwapPolicy(Insertion insertion, Integer extractionDelayMs, Inte
                 extractionDelayMs != null ? extractionDelayMs : defaults.extractionDelayMs,
                 flapLimit != null ? flapLimit : defaults.flapLimit,
                 flapWindowMs != null ? flapWindowMs : defaults.flapWindowMs,
-                flapQuietMs != null ? flapQuietMs : defaults.flapQuietMs);
+                flapQuietMs != null ? flapQuietMs : defaults.flapQuietMs,
+                aerLimit != null ? aerLimit : defaults.aerLimit,
+                aerWindowMs != null ? aerWindowMs : defaults.aerWindowMs);
     }
 
     public boolean manualInsertion() {

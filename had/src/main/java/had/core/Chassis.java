@@ -99,6 +99,7 @@ public final class Chassis {
     public void handle(BackplaneEvent event) {
         if (event instanceof BackplaneEvent.CardInserted e) cardInserted(e.slot(), e.functions(), e.at());
         else if (event instanceof BackplaneEvent.CardOff e) cardOff(e.slot(), e.functions());
+        else if (event instanceof BackplaneEvent.AerErrors e) aerErrors(e);
         else if (event instanceof BackplaneEvent.NetdevAdded e) netdevAdded(e.slot(), e.function(), e.ifname());
         else if (event instanceof BackplaneEvent.NetdevRemoved e) netdevRemoved(e.ifname());
         else if (event instanceof BackplaneEvent.LinkChanged e) linkChanged(e.ifname(), e.carrier(), e.at());
@@ -632,18 +633,55 @@ public final class Chassis {
         s.quarantined.remove(port);
         record(AuditEvent.of("port.released").with("slot", s.number).with("port", port)
                 .with("ifname", s.ports.get(port)).with("reason", reason));
-        if (s.quarantined.isEmpty() && s.state == SlotState.ACTIVE) setAttention(s, false);
+        if (s.quarantined.isEmpty() && s.ailing == null && s.state == SlotState.ACTIVE) setAttention(s, false);
         dirty = true;
     }
 
-    /** An operator's {@code clear}: every quarantined port of the slot back in service now. */
+    /**
+     * An operator's {@code clear}: every quarantined port of the slot back in service now, and an
+     * ailing card trusted with traffic again (its error count starts over).
+     */
     public Outcome clear(int n, String source) {
         Slot s = slot(n);
-        if (s.quarantined.isEmpty()) return Outcome.notApplicable("no port of slot " + n + " is quarantined");
+        if (s.quarantined.isEmpty() && s.ailing == null) {
+            return Outcome.notApplicable("no port of slot " + n + " is quarantined and its card is not ailing");
+        }
+        List<String> done = new ArrayList<>();
+        if (s.ailing != null) {
+            record(AuditEvent.of("card.trusted").with("slot", n).with("source", source).with("was", s.ailing));
+            s.ailing = null;
+            s.aer.clear();
+            done.add("card trusted with traffic again");
+            dirty = true;
+        }
         int count = s.quarantined.size();
         for (int port : new ArrayList<>(s.quarantined.keySet())) release(s, port, "cleared by " + source);
         s.changes.clear();
-        return Outcome.accepted(count + (count == 1 ? " port" : " ports") + " back in service");
+        if (count > 0) done.add(count + (count == 1 ? " port" : " ports") + " back in service");
+        if (s.quarantined.isEmpty() && s.state == SlotState.ACTIVE) setAttention(s, false);
+        return Outcome.accepted(String.join("; ", done));
+    }
+
+    // ---- failing cards ------------------------------------------------------------------
+
+    /**
+     * PCIe AER errors of a card in service: recorded, and when they make it ailing ({@link AerRate})
+     * its traffic goes to other cards (the planner keeps its ports from being any bond's active
+     * slave, and out of the bonds that spread traffic, as long as another port works; the move of
+     * an active slave is handed over as an extraction's is), its attention is lit and the card stays
+     * powered: the operator decides (extract it, or {@code hadctl clear N}).
+     */
+    private void aerErrors(BackplaneEvent.AerErrors e) {
+        Slot s = slot(e.slot());
+        record(AuditEvent.of("card.aer").with("slot", s.number).with("function", e.function().address())
+                .with("correctable", e.correctable()).with("nonfatal", e.nonfatal()).with("fatal", e.fatal()));
+        if (!s.inService() || s.ailing != null) return;
+        String cause = s.aer.add(e, config.policy(s.number), clock.nanos());
+        if (cause == null) return;
+        s.ailing = cause;
+        record(AuditEvent.of("card.ailing").with("slot", s.number).with("cause", cause));
+        setAttention(s, true);
+        dirty = true;
     }
 
     private boolean pathDead(String ifname) {
@@ -958,12 +996,12 @@ public final class Chassis {
 
     public SlotView slotView(int n) {
         Slot s = slots.get(n);
-        return s == null ? new SlotView(n, SlotState.EMPTY, null, List.of(), Map.of(), List.of(), false, false, List.of()) : view(s);
+        return s == null ? new SlotView(n, SlotState.EMPTY, null, List.of(), Map.of(), List.of(), false, false, List.of(), null) : view(s);
     }
 
     private static SlotView view(Slot s) {
         return new SlotView(s.number, s.state, s.reason, s.functions, s.ports, List.copyOf(s.modules), s.led, s.attention,
-                List.copyOf(s.quarantined.keySet()));
+                List.copyOf(s.quarantined.keySet()), s.ailing);
     }
 
     public ChassisConfig config() {

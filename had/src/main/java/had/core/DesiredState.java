@@ -31,12 +31,14 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
      * deliver what reaches it until the switch has learned the new one (see
      * {@link had.network.Network#setAllSlavesActive}). {@code deadPaths} and {@code livePaths}: the
      * bond's ports whose path the probes found dead, and found working (neither: not decided);
-     * {@code outOfBond}: the ports kept out of the bond for their dead path.
+     * {@code outOfBond}: the ports kept out of the bond for their dead path or ailing card;
+     * {@code ailing}: the bond's ports on a card ailing from PCIe errors, kept from being its
+     * active slave while another port works.
      */
     record Bond(String name, BondOptions options, List<IfAddress> addresses, int mtu, boolean handover,
-                Set<String> deadPaths, Set<String> livePaths, Set<String> outOfBond) {
+                Set<String> deadPaths, Set<String> livePaths, Set<String> outOfBond, Set<String> ailing) {
         Bond(String name, BondOptions options, List<IfAddress> addresses, int mtu, boolean handover) {
-            this(name, options, addresses, mtu, handover, Set.of(), Set.of(), Set.of());
+            this(name, options, addresses, mtu, handover, Set.of(), Set.of(), Set.of(), Set.of());
         }
     }
 
@@ -94,8 +96,10 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
      * The same, knowing what the probes say of each port's path ({@code path}): a dead path is
      * avoided as had/doc/path-supervision.md says, but a bond never loses its last port whose path
      * might still work: when every path of a bond is dead, it stays as it was ({@code previous}).
-     * A path held off after flapping is not given traffic, as if it were still dead.
-     * {@code handovers}: bonds in the handover window of an active-slave move had made.
+     * A path held off after flapping is not given traffic, as if it were still dead. The ports of
+     * a card ailing from PCIe errors are avoided the same way, in every bond, supervised or not:
+     * never the primary or the active slave while another port works, out of the bonds that
+     * spread traffic. {@code handovers}: bonds in the handover window of an active-slave move had made.
      */
     static DesiredState of(ChassisConfig config, Collection<Slot> slots, Map<Integer, String> problems,
                            PathView path, DesiredState previous, Set<String> handovers) {
@@ -111,6 +115,8 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
                 addPort(config, slot.number, port.getKey(), port.getValue(), links, problems);
             }
         }
+        Set<Integer> ailingSlots = new LinkedHashSet<>();
+        for (Slot slot : slots) if (slot.ailing != null && slot.portsConfigured()) ailingSlots.add(slot.number);
         Map<String, Bond> bonds = new LinkedHashMap<>();
         Map<String, Paths.Watch> probed = new LinkedHashMap<>();
         for (BondConfig bc : config.bonds().values()) {
@@ -118,10 +124,15 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
             for (Slot s : slots) handover |= s.handoverBonds.contains(bc.name());
             String primary = primaryOf(bc, slots, config);
             Set<String> dead = new LinkedHashSet<>(), live = new LinkedHashSet<>(), out = new LinkedHashSet<>();
+            List<String> members = new ArrayList<>();
+            Set<String> avoid = new LinkedHashSet<>(), ailing = new LinkedHashSet<>();
+            for (Link l : links.values()) {
+                if (!bc.name().equals(l.master())) continue;
+                members.add(l.name());
+                if (ailingSlots.contains(l.slot())) ailing.add(l.name());
+            }
+            boolean hasActive = bc.options().mode().hasActiveSlave();
             if (bc.supervised()) {
-                List<String> members = new ArrayList<>();
-                for (Link l : links.values()) if (bc.name().equals(l.master())) members.add(l.name());
-                Set<String> avoid = new LinkedHashSet<>();
                 for (String m : members) {
                     probed.put(m, new Paths.Watch(bc.name(), bc.paths()));
                     PathState p = path.state(m);
@@ -129,29 +140,33 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
                     else if (p == PathState.UP && !path.held(m)) live.add(m);
                     if (p == PathState.DOWN || path.held(m)) avoid.add(m);
                 }
-                boolean hasActive = bc.options().mode().hasActiveSlave();
-                // Only active-backup sends on one slave alone: balance-tlb and balance-alb send on
-                // every slave and receive on the active one, so a dead path must leave those bonds
-                // as it leaves the ones that spread everything.
-                boolean oneSends = bc.options().mode() == BondMode.ACTIVE_BACKUP;
                 if (hasActive && bc.options().primaryReselect() == PrimaryReselect.ALWAYS) {
                     // Writing primary makes the driver switch to it whatever primary_reselect says,
                     // so it moves only where the driver would move anyway: with "always".
                     primary = pathPrimary(primary, members, avoid, live);
                 }
-                if (!oneSends && !avoid.isEmpty()) {
-                    if (avoid.size() < members.size()) {
-                        out.addAll(avoid);
-                    } else {
-                        Bond before = previous.bonds().get(bc.name());
-                        if (before != null) for (String o : before.outOfBond()) if (avoid.contains(o)) out.add(o);
-                    }
-                    for (String o : out) links.put(o, links.get(o).outOfBond());
+            }
+            // An ailing card's port is never the primary while another works: the operator asked
+            // for its traffic to move (whatever primary_reselect says), and the driver must not
+            // take it back at its next reselection.
+            if (hasActive) primary = healthyPrimary(primary, members, ailing, avoid);
+            avoid.addAll(ailing);
+            // Only active-backup sends on one slave alone: balance-tlb and balance-alb send on
+            // every slave and receive on the active one, so an avoided port must leave those bonds
+            // as it leaves the ones that spread everything.
+            boolean oneSends = bc.options().mode() == BondMode.ACTIVE_BACKUP;
+            if (!oneSends && !avoid.isEmpty()) {
+                if (avoid.size() < members.size()) {
+                    out.addAll(avoid);
+                } else {
+                    Bond before = previous.bonds().get(bc.name());
+                    if (before != null) for (String o : before.outOfBond()) if (avoid.contains(o)) out.add(o);
                 }
+                for (String o : out) links.put(o, links.get(o).outOfBond());
             }
             bonds.put(bc.name(), new Bond(bc.name(), bc.options().withPrimary(primary), bc.addresses(), bc.mtu(),
                     handover, Collections.unmodifiableSet(dead), Collections.unmodifiableSet(live),
-                    Collections.unmodifiableSet(out)));
+                    Collections.unmodifiableSet(out), Collections.unmodifiableSet(ailing)));
         }
         return new DesiredState(Collections.unmodifiableMap(bonds), Collections.unmodifiableMap(links),
                 Collections.unmodifiableMap(probed));
@@ -165,6 +180,13 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
     private static String pathPrimary(String configured, List<String> members, Set<String> avoid, Set<String> live) {
         if (configured == null || !avoid.contains(configured)) return configured;
         for (String m : members) if (live.contains(m)) return m;
+        return configured;
+    }
+
+    /** The primary while some ports are on an ailing card: the configured one if it is not, else the first port that is not and whose path is not avoided. */
+    private static String healthyPrimary(String configured, List<String> members, Set<String> ailing, Set<String> avoid) {
+        if (configured == null || !ailing.contains(configured)) return configured;
+        for (String m : members) if (!ailing.contains(m) && !avoid.contains(m)) return m;
         return configured;
     }
 

@@ -89,7 +89,10 @@ final class Reconciler {
             NetworkState.Link a = actual.link(b.name());
             if (a == null || !a.up()) out.add(new Action.SetUp(b.name(), true));
             NetworkState.Bond ab0 = actual.bond(b.name());
-            if (ab0 != null) awayFromDeadPath(b, ab0, out);
+            if (ab0 != null) {
+                awayFromDeadPath(b, ab0, out);
+                awayFromAilingCard(b, ab0, out);
+            }
             // Last, so that the leaving ports are released before their frames are dropped again;
             // also what ends a handover that a restart interrupted.
             NetworkState.Bond ab = actual.bond(b.name());
@@ -188,6 +191,23 @@ final class Reconciler {
         for (String s : a.slaves()) {
             if (!leaving.contains(s) && takes(a, s)) out.add(new Action.Announce(b.name(), s, why));
         }
+    }
+
+    /**
+     * In the modes with an active slave: when the active slave is on a card ailing from PCIe
+     * errors and a port of another card works, that port takes over (the primary had chose if it
+     * can). The move is off a working port, so it is handed over ({@link #activeSlaveMoves}).
+     */
+    private static void awayFromAilingCard(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
+        if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.ailing().contains(a.activeSlave())) return;
+        if (b.deadPaths().contains(a.activeSlave())) return; // its dead path moves it (awayFromDeadPath)
+        String next = null;
+        String primary = b.options().primary();
+        if (primary != null && !b.ailing().contains(primary) && !b.deadPaths().contains(primary) && takes(a, primary)) next = primary;
+        for (String s : a.slaves()) {
+            if (next == null && !b.ailing().contains(s) && !b.deadPaths().contains(s) && takes(a, s)) next = s;
+        }
+        if (next != null) out.add(new Action.SetActiveSlave(b.name(), next, "card of " + a.activeSlave() + " ailing (PCIe errors)"));
     }
 
     private static boolean takes(NetworkState.Bond a, String slave) {

@@ -48,6 +48,10 @@ final class Slot {
     final Map<Integer, java.util.ArrayDeque<Long>> changes = new java.util.HashMap<>();
     /** Ports out of service for flapping, and when each last changed: its quiet period runs from there. */
     final Map<Integer, Long> quarantined = new TreeMap<>();
+    /** The card's recent correctable PCIe errors, against its slot's aer_limit. */
+    final AerRate aer = new AerRate();
+    /** Why the card is ailing (its PCIe errors: traffic kept off it, attention lit), or null. */
+    String ailing;
 
     Slot(int number) {
         this.number = number;
@@ -106,6 +110,8 @@ final class Slot {
         extractionForced = false;
         changes.clear();
         quarantined.clear();
+        aer.clear();
+        ailing = null;
         reason = null;
     }
 }

@@ -254,10 +254,17 @@ public final class HadCtl {
             t.row(s.get("slot"), s.get("state"), s.get("hpi_state"), onOff(s.get("led"), "blue"), onOff(s.get("attention"), "on"),
                     ports.isEmpty() ? "-" : String.join(" ", ports),
                     ((List<?>) s.get("modules")).isEmpty() ? "-" : join((List<?>) s.get("modules")),
-                    card.isEmpty() ? "-" : String.join(",", card), s.get("reason") == null ? "" : s.get("reason"));
+                    card.isEmpty() ? "-" : String.join(",", card), reason(s));
         }
         t.print(ctx.out);
         return EXIT_OK;
+    }
+
+    /** The slot's reason; a card kept from traffic for its PCIe errors says so. */
+    private static String reason(Map<?, ?> s) {
+        String reason = s.get("reason") == null ? "" : String.valueOf(s.get("reason"));
+        if (s.get("ailing") == null) return reason;
+        return (reason.isEmpty() ? "" : reason + "; ") + "ailing, traffic moved off: " + s.get("ailing");
     }
 
     static int bonds(Context ctx, List<String> args) throws UsageException, ControlClient.Unreachable, ControlClient.Refused {

@@ -166,6 +166,7 @@ final class ControlCommands implements ControlServer.Handler {
         m.put("led", s.led());
         m.put("attention", s.attention());
         m.put("quarantined", s.quarantined());
+        m.put("ailing", s.ailing());
         return m;
     }
 

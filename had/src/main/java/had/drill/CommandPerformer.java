@@ -58,6 +58,7 @@ public final class CommandPerformer implements Performer {
         if (step instanceof Drill.Remove r) return List.of(r.planned() ? "pull" : "yank", Integer.toString(r.slot()));
         if (step instanceof Drill.Link l) return List.of("link", Integer.toString(l.slot()), Integer.toString(l.port()), l.up() ? "up" : "down");
         if (step instanceof Drill.Path p) return List.of("path", Integer.toString(p.slot()), Integer.toString(p.port()), p.up() ? "up" : "down");
+        if (step instanceof Drill.Aer e) return List.of("aer", Integer.toString(e.slot()), Integer.toString(e.port()), e.kind(), Integer.toString(e.count()));
         throw new IllegalArgumentException("not a physical step: " + step);
     }
 
@@ -88,6 +89,11 @@ public final class CommandPerformer implements Performer {
     @Override
     public void path(int slot, int port, boolean up) throws StepFailed {
         run(words(new Drill.Path(slot, port, up)));
+    }
+
+    @Override
+    public void aer(int slot, int port, String kind, int count) throws StepFailed {
+        run(words(new Drill.Aer(slot, port, kind, count)));
     }
 
     private void run(List<String> words) throws StepFailed {

@@ -29,6 +29,9 @@ public record Drill(String file, String sha256, List<Step> steps) {
     /** A port's path beyond its link is cut or restored, carrier kept (a switch that stops forwarding). */
     public record Path(int slot, int port, boolean up) implements Action {}
 
+    /** One of the card's functions (port) reports {@code count} PCIe AER errors of a kind: correctable, nonfatal or fatal. */
+    public record Aer(int slot, int port, String kind, int count) implements Action {}
+
     /** had extracts the card itself (control socket); {@code expectRefused}: the drill expects a refusal. */
     public record Extract(int slot, boolean force, boolean expectRefused) implements Action {}
 
@@ -78,6 +81,9 @@ public record Drill(String file, String sha256, List<Step> steps) {
 
     /** {@code slot N port M path is up|down|unknown}: what had's probes say of that port's path. */
     public record PathIs(String text, int slot, int port, String state) implements Condition {}
+
+    /** {@code slot N card is ailing|trusted}: whether had keeps traffic off the card for its PCIe errors. */
+    public record CardAiling(String text, int slot, boolean ailing) implements Condition {}
 
     /** {@code address A is up|down}: the service's last state in the audit log. */
     public record AddressIs(String text, String address, boolean up) implements Condition {}

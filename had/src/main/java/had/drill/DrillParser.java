@@ -109,6 +109,13 @@ public final class DrillParser {
                 arity(w, 4, "path SLOT PORT up|down");
                 return new Drill.Path(slot(w[1]), number(w[2], "port", 0, 7), choice(w[3], "up", "down"));
             }
+            case "aer" -> {
+                arity(w, 5, "aer SLOT PORT correctable|nonfatal|fatal COUNT");
+                if (!Set.of("correctable", "nonfatal", "fatal").contains(w[3])) {
+                    throw new Bad("'" + w[3] + "': expected correctable, nonfatal or fatal");
+                }
+                return new Drill.Aer(slot(w[1]), number(w[2], "port", 0, 7), w[3], number(w[4], "error count", 1, 1_000_000));
+            }
             case "extract" -> {
                 if (w.length < 2 || w.length > 3) throw new Bad("expected: extract SLOT [force|refused]");
                 int slot = slot(w[1]);
@@ -153,7 +160,7 @@ public final class DrillParser {
                 if (ms == 0) throw new Bad("a wait needs a time limit above 0");
                 return new Drill.Wait(condition(w, 1, within, number), ms);
             }
-            default -> throw new Bad("unknown step '" + verb + "' (steps: insert, handle, yank, pull, link, path, extract, cancel,"
+            default -> throw new Bad("unknown step '" + verb + "' (steps: insert, handle, yank, pull, link, path, aer, extract, cancel,"
                     + " admit, clear, power, wait, expect, sleep)");
         }
     }
@@ -177,7 +184,11 @@ public final class DrillParser {
                 if (!Set.of("up", "down", "unknown").contains(c[6])) throw new Bad("'" + c[6] + "': expected up, down or unknown");
                 return new Drill.PathIs(text, slot(c[1]), number(c[3], "port", 0, 7), c[6]);
             }
-            throw new Bad("expected: slot N is STATE, slot N attention|led is on|off, or slot N port M path is up|down|unknown");
+            if (c.length == 5 && c[2].equals("card") && c[3].equals("is")) {
+                return new Drill.CardAiling(text, slot(c[1]), choice(c[4], "ailing", "trusted"));
+            }
+            throw new Bad("expected: slot N is STATE, slot N attention|led is on|off, slot N card is ailing|trusted,"
+                    + " or slot N port M path is up|down|unknown");
         }
         if (head.equals("bond")) {
             if (c.length < 4) throw new Bad("expected: bond B has OP N working slaves, bond B active is slot N port M, or bond B is up|down|degraded");

@@ -244,6 +244,8 @@ public final class DrillRunner {
                 performer.link(l.slot(), l.port(), l.up());
             } else if (a instanceof Drill.Path p) {
                 performer.path(p.slot(), p.port(), p.up());
+            } else if (a instanceof Drill.Aer e) {
+                performer.aer(e.slot(), e.port(), e.kind(), e.count());
             } else if (a instanceof Drill.Extract e) {
                 Map<String, Object> req = new LinkedHashMap<>();
                 req.put("slot", (long) e.slot());
@@ -322,6 +324,11 @@ public final class DrillRunner {
                 Object reason = v.get("reason");
                 return new Verdict(s.state().equals(v.get("state")), "slot " + s.slot() + " is " + v.get("state")
                         + (reason == null ? "" : " (" + reason + ")"));
+            }
+            if (c instanceof Drill.CardAiling s) {
+                Object ailing = slot(s.slot()).get("ailing");
+                return new Verdict((ailing != null) == s.ailing(), "slot " + s.slot() + "'s card is "
+                        + (ailing == null ? "trusted" : "ailing: " + ailing));
             }
             if (c instanceof Drill.SlotIndicator s) {
                 boolean on = Boolean.TRUE.equals(slot(s.slot()).get(s.indicator()));

@@ -70,6 +70,12 @@ public final class OperatorPrompt implements Performer {
     }
 
     @Override
+    public void aer(int slot, int port, String kind, int count) throws StepFailed {
+        ask("slot " + slot + " port " + port + ": make the card report " + count + " " + kind + " PCIe (AER) error"
+                + (count == 1 ? "" : "s") + " (e.g. with the kernel's aer_inject module)");
+    }
+
+    @Override
     public void path(int slot, int port, boolean up) throws StepFailed {
         ask("slot " + slot + " port " + port + ": " + (up ? "restore the path beyond the port (switch forwarding, uplink, VLAN)"
                 : "cut the path beyond the port but keep its link up (e.g. stop the switch forwarding: remove the port's VLAN or shut the uplink)"));

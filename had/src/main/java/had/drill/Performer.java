@@ -26,6 +26,9 @@ public interface Performer extends AutoCloseable {
     /** A port's path beyond its link is cut or restored while its carrier stays up. */
     void path(int slot, int port, boolean up) throws StepFailed;
 
+    /** One of the card's functions reports {@code count} PCIe AER errors of {@code kind} (correctable, nonfatal, fatal). */
+    void aer(int slot, int port, String kind, int count) throws StepFailed;
+
     @Override
     default void close() {}
 }

@@ -71,6 +71,11 @@ public final class SimulatedPerformer implements Performer {
     }
 
     @Override
+    public void aer(int slot, int port, String kind, int count) throws StepFailed {
+        perform(c -> c.aer(slot, port, kind, count));
+    }
+
+    @Override
     public void close() {
         if (ctl != null) ctl.close();
     }

@@ -33,7 +33,7 @@ class SlotsTest extends ConfigTestSupport {
     void portOutOfRangeOrNotANumber() {
         String expected = " in [slot 12] is not a port number: lines of a [slot] map a port (subdevice 0..7, in"
                 + " PCI function order) to configs, e.g. 0 = config1 (its other keys: card, insertion,"
-                + " extraction_delay, flap_limit, flap_window, flap_quiet)";
+                + " extraction_delay, flap_limit, flap_window, flap_quiet, aer_limit, aer_window)";
         assertErrors(VALID + "8 = plain\n", "had.conf:14: key '8'" + expected);
         assertErrors(VALID + "eth1 = plain\n", "had.conf:14: key 'eth1'" + expected);
     }
@@ -70,14 +70,16 @@ class SlotsTest extends ConfigTestSupport {
         assertEquals(HotSwapPolicy.DEFAULT, c.policy(2), "auto, acted on at once, as before policies existed");
         c = assertValid("[hotswap]\ninsertion = manual\nextraction_delay = 2000\n" + VALID
                 + "insertion = auto\n");
-        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.MANUAL, 2000, 10, 10_000, 60_000), c.policy(2));
-        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.AUTO, 2000, 10, 10_000, 60_000), c.policy(12),
+        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.MANUAL, 2000, 10, 10_000, 60_000, 10, 60_000), c.policy(2));
+        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.AUTO, 2000, 10, 10_000, 60_000, 10, 60_000), c.policy(12),
                 "slot 12's own insertion");
         assertEquals(c.policy(2), c.policy(7), "a slot with no section");
         c = assertValid(VALID + "extraction_delay = 500\nflap_limit = 0\n");
-        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.AUTO, 500, 0, 10_000, 60_000), c.policy(12));
+        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.AUTO, 500, 0, 10_000, 60_000, 10, 60_000), c.policy(12));
         c = assertValid("[hotswap]\nflap_limit = 5\nflap_window = 2000\nflap_quiet = 30000\n" + VALID);
-        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.AUTO, 0, 5, 2000, 30_000), c.policy(12));
+        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.AUTO, 0, 5, 2000, 30_000, 10, 60_000), c.policy(12));
+        c = assertValid("[hotswap]\naer_limit = 0\n" + VALID + "aer_window = 5000\n");
+        assertEquals(new HotSwapPolicy(HotSwapPolicy.Insertion.AUTO, 0, 10, 10_000, 60_000, 0, 5000), c.policy(12));
     }
 
     @Test
@@ -93,6 +95,10 @@ class SlotsTest extends ConfigTestSupport {
                 + " (milliseconds)");
         assertErrors(VALID + "flap_limit = -1\n", "had.conf:14: flap_limit = -1 is out of range: use 0..1000"
                 + " (link or path changes; 0: never)");
+        assertErrors(VALID + "aer_limit = many\n", "had.conf:14: aer_limit = many is not a whole number:"
+                + " write a plain decimal number of correctable PCIe errors; 0: never for correctable errors, e.g. aer_limit = 10");
+        assertErrors(VALID + "aer_window = 999\n", "had.conf:14: aer_window = 999 is out of range: use 1000..86400000"
+                + " (milliseconds)");
         assertErrors(VALID + "insertion = auto\ninsertion = manual\n", "had.conf:15: duplicate key 'insertion' in"
                 + " [slot 12]: it is already set at line 14; keep one of the two");
         assertErrors("[hotswap]\ninsertion = manual\ninsertoin = auto\n" + VALID,

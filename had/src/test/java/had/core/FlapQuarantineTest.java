@@ -77,7 +77,7 @@ class FlapQuarantineTest {
 
     @Test
     void aLimitOfZeroNeverQuarantines() {
-        CoreFixture f = CoreFixture.threeCards(with(new HotSwapPolicy(null, null, 0, null, null)));
+        CoreFixture f = CoreFixture.threeCards(with(new HotSwapPolicy(null, null, 0, null, null, null, null)));
         flap(f, f.port(12, 0), 30);
         assertTrue(f.audits("port.quarantined").isEmpty());
         assertTrue(f.net.read().bond("bond0").slaves().contains(f.port(12, 0)));
@@ -85,7 +85,7 @@ class FlapQuarantineTest {
 
     @Test
     void changesFartherApartThanTheWindowDoNotAddUp() {
-        CoreFixture f = CoreFixture.threeCards(with(new HotSwapPolicy(null, null, 4, 1000, null)));
+        CoreFixture f = CoreFixture.threeCards(with(new HotSwapPolicy(null, null, 4, 1000, null, null, null)));
         for (int i = 0; i < 10; i++) {
             flap(f, f.port(12, 0), 1);
             f.advance(1000);

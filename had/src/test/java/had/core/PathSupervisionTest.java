@@ -334,7 +334,7 @@ class PathSupervisionTest {
         // The damping alone: the port quarantine (on by default) would take the port out first.
         had.config.ChassisConfig c = Configs.supervised(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
         f = CoreFixture.threeCards(new had.config.ChassisConfig(c.hadConf(), c.driversConf(), c.domains(), c.bonds(),
-                c.configs(), c.slots(), c.drivers(), new had.config.HotSwapPolicy(null, null, 0, null, null)));
+                c.configs(), c.slots(), c.drivers(), new had.config.HotSwapPolicy(null, null, 0, null, null, null, null)));
         allPathsUp();
         String primary = f.port(2, 0);
         String last = bond0().activeSlave();

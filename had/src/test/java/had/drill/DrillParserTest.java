@@ -103,7 +103,7 @@ class DrillParserTest {
                 "d.drill:13: expected: bond B active is slot N port M",
                 "d.drill:14: step 14 has not run yet: this is step 14 (since step K names an earlier step, or since start)",
                 "d.drill:16: unknown condition 'the unexpected' (conditions: slot ..., bond ..., [no] outage on ..., address ...)",
-                "d.drill:17: unknown step 'jump' (steps: insert, handle, yank, pull, link, path, extract, cancel, admit, clear, power, wait, expect, sleep)",
+                "d.drill:17: unknown step 'jump' (steps: insert, handle, yank, pull, link, path, aer, extract, cancel, admit, clear, power, wait, expect, sleep)",
                 "d.drill:18: 'forever' is not a duration (e.g. 500ms, 10s, 2m)"), r.errors());
     }
 
@@ -116,7 +116,7 @@ class DrillParserTest {
     void everyShippedDrillParses() throws Exception {
         try (var files = Files.list(Path.of("conf/drills"))) {
             List<Path> drills = files.filter(f -> f.toString().endsWith(".drill")).sorted().toList();
-            assertEquals(8, drills.size());
+            assertEquals(9, drills.size());
             for (Path f : drills) {
                 DrillParser.Result r = DrillParser.parse(f.toString(), Files.readAllBytes(f));
                 assertEquals(List.of(), r.errors(), f.toString());

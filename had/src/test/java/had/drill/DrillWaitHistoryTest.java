@@ -41,6 +41,7 @@ class DrillWaitHistoryTest {
             @Override public void remove(int slot, boolean planned) { performed.add((planned ? "pull " : "yank ") + slot); }
             @Override public void link(int slot, int port, boolean up) { performed.add("link"); }
             @Override public void path(int slot, int port, boolean up) { performed.add("path"); }
+            @Override public void aer(int slot, int port, String kind, int count) { performed.add("aer"); }
         };
         return new DrillRunner.Steps(had, hands, log, RUN);
     }

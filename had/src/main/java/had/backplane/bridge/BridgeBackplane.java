@@ -183,6 +183,8 @@ public final class BridgeBackplane implements Backplane, PathProbes {
         return switch (ev.type.get()) {
             case PicmgBridge.EV_CARD_INSERTED -> new BackplaneEvent.CardInserted(slot, functions(ev), at);
             case PicmgBridge.EV_CARD_OFF -> new BackplaneEvent.CardOff(slot, functions(ev), at);
+            case PicmgBridge.EV_AER -> new BackplaneEvent.AerErrors(slot, function(ev.functions[0]),
+                    ev.aerNew[0].longValue(), ev.aerNew[1].longValue(), ev.aerNew[2].longValue(), at);
             case PicmgBridge.EV_EXTRACT_REQUEST -> new BackplaneEvent.ExtractionRequested(slot, at);
             case PicmgBridge.EV_EXTRACT_CANCEL -> new BackplaneEvent.ExtractionCancelled(slot, at);
             case PicmgBridge.EV_CARD_REMOVED -> new BackplaneEvent.CardRemoved(slot, at);

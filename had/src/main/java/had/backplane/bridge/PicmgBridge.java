@@ -36,6 +36,8 @@ public interface PicmgBridge {
     int EV_PATH = 9;
     int EV_SIM_PATH = 10;
     int EV_CARD_OFF = 11;
+    int EV_AER = 12;
+    int AER_KINDS = 3;
     int TARGET_LEN = 48;
 
     int pb_open_err(String backend, String options, @Out PointerByReference out, Pointer err, @size_t long errlen);
@@ -128,6 +130,9 @@ public interface PicmgBridge {
         public final Unsigned64 rttNs = new Unsigned64();
         public final Unsigned64 sinceNs = new Unsigned64();
         public final UTF8String target = new UTF8String(TARGET_LEN);
+        /** PB_EV_AER: new errors since the function's last report, and the kernel's totals: correctable, non-fatal, fatal. */
+        public final Unsigned64[] aerNew = array(new Unsigned64[AER_KINDS]);
+        public final Unsigned64[] aerTotal = array(new Unsigned64[AER_KINDS]);
 
         public PbEvent(Runtime runtime) {
             super(runtime);

@@ -103,6 +103,11 @@ public final class SimChassisControl implements AutoCloseable {
         command("link " + slot + " " + port + (up ? " up" : " down"));
     }
 
+    /** One of the card's functions (port) reports {@code count} PCIe AER errors of {@code kind}: correctable, nonfatal, fatal. */
+    public void aer(int slot, int port, String kind, int count) {
+        command("aer " + slot + " " + port + " " + kind + " " + count);
+    }
+
     /** The path beyond one port's link: cut ({@code up} false) with carrier kept, or restored. */
     public void path(int slot, int port, boolean up) {
         command("path " + slot + " " + port + (up ? " up" : " down"));

@@ -14,7 +14,7 @@ class PicmgBridgeLoadTest {
     void structuresMatchTheLibrary() {
         PicmgBridge lib = BridgeBackplane.Library.get();
         Runtime rt = Runtime.getRuntime(lib);
-        assertEquals(424, lib.pb_event_size());
+        assertEquals(472, lib.pb_event_size());
         assertEquals(120, lib.pb_path_info_size());
         assertEquals(lib.pb_event_size(), Struct.size(new PicmgBridge.PbEvent(rt)));
         assertEquals(lib.pb_slot_info_size(), Struct.size(new PicmgBridge.PbSlotInfo(rt)));
