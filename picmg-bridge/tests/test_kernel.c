@@ -441,6 +441,21 @@ TEST(kernel_aer_counters) {
     CHECK(ev.aer_new[PB_AER_CORRECTABLE] == 4 && ev.aer_total[PB_AER_CORRECTABLE] == 9);
     CHECK(ev.aer_new[PB_AER_NONFATAL] == 0 && ev.aer_new[PB_AER_FATAL] == 0);
     CHECK_INT(krig_drain(&r, 100, out, sizeof out), 0); /* once */
+
+    /* Another card in its place: its first reading is where counting starts again. */
+    CHECK_INT(krig_send_uevent(&r, UEV("remove@" RP3 "/0000:05:00.0\0SUBSYSTEM=pci\0PCI_ID=8086:105E\0")), 0);
+    krig_drain(&r, 100, out, sizeof out);
+    CHECK(strstr(out, "rm3") != NULL);
+    CHECK_INT(fakesys_write(r.root, path, "RxErr 12\nTOTAL_ERR_COR 12\n"), 0);
+    CHECK_INT(krig_send_uevent(&r, UEV("add@" RP3 "/0000:05:00.0\0SUBSYSTEM=pci\0PCI_ID=8086:105E\0"
+                                       "PCI_SUBSYS_ID=8086:125E\0PCI_CLASS=20000\0PCI_SLOT_NAME=0000:05:00.0\0")), 0);
+    krig_drain(&r, 200, out, sizeof out);
+    CHECK(strstr(out, "ins3") != NULL);
+    CHECK(strstr(out, "type12") == NULL);
+    CHECK_INT(fakesys_write(r.root, path, "RxErr 13\nTOTAL_ERR_COR 13\n"), 0);
+    CHECK_INT(pb_next_event(r.ctx, &ev, 1000), 1);
+    CHECK_INT(ev.type, PB_EV_AER);
+    CHECK(ev.aer_new[PB_AER_CORRECTABLE] == 1 && ev.aer_total[PB_AER_CORRECTABLE] == 13);
 out:
     krig_destroy(&r);
 }

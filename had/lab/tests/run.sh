@@ -850,7 +850,7 @@ else
         lab_drill "$d" > "$OUT/l-$name.txt" 2>&1
         rc=$?
         # the physical steps the file holds, and those the lab did (perform.sh's log: "-> ok")
-        want=$(grep -cE '^[[:space:]]*(insert|handle|pull|yank|link|path)[[:space:]]' "$d")
+        want=$(grep -cE '^[[:space:]]*(insert|handle|pull|yank|link|path|aer)[[:space:]]' "$d")
         did=$(tail -n +$((pm + 1)) "$LAB_RUN/state/perform.log" 2>/dev/null | grep -c ' -> ok')
         start=$(audit_lines "$am" '"type":"drill.start"' | tail -1)
         end=$(audit_lines "$am" '"type":"drill.end"' | tail -1)

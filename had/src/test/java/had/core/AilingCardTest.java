@@ -64,6 +64,22 @@ class AilingCardTest {
     }
 
     @Test
+    void withoutAPrimaryHadMovesTheActiveSlaveItself() {
+        ChassisConfig c = Configs.motorola8216();
+        had.config.BondConfig b = c.bonds().get("bond0");
+        java.util.Map<String, had.config.BondConfig> bonds = new java.util.LinkedHashMap<>(c.bonds());
+        bonds.put("bond0", new had.config.BondConfig(b.name(), b.addresses(), b.mtu(), b.options(), null, b.paths(), b.line()));
+        CoreFixture f = CoreFixture.threeCards(new ChassisConfig(c.hadConf(), c.driversConf(), c.domains(), bonds,
+                c.configs(), c.slots(), c.drivers()));
+        String before = bond0(f).activeSlave();
+        int slot = f.chassis.slotView(2).ports().containsValue(before) ? 2 : 12;
+        errors(f, slot, 0, 1, 0);
+        String after = bond0(f).activeSlave();
+        assertFalse(f.chassis.slotView(slot).ports().containsValue(after), "off slot " + slot + ": " + before + " -> " + after);
+        assertTrue(bond0(f).allSlavesActive(), "handed over");
+    }
+
+    @Test
     void errorsSpreadOverMoreThanTheWindowDoNotCount() {
         CoreFixture f = CoreFixture.threeCards(Configs.motorola8216());
         for (int i = 0; i < 12; i++) {
