@@ -938,10 +938,13 @@ else
     gq "bin/hadctl --socket /run/lab/had.sock insert 18"
     for _ in $(seq 30); do [ "$(n_slot 18)" = ACTIVE ] && break; sleep 1; done
     n_before=$(n_slot 18)
-    gq "bin/hadctl --socket /run/lab/had.sock extract 18"
-    n_pending=$(g "bin/hadctl --socket /run/lab/had.sock slots" | awk '$1 == 18 { print $3 }')
-    old=$HAD_PID; gq "kill -9 $HAD_PID"
+    # killed the moment the request is accepted (a hadctl under TCG takes seconds: asking had's
+    # state first would let the 5 s run out); that had died with the slot pending is read from
+    # its log: its last record is slot 18's move to EXTRACTING
+    old=$HAD_PID
+    gq "bin/hadctl --socket /run/lab/had.sock extract 18; kill -9 $HAD_PID"
     n=0; while gq "kill -0 $old" && [ $n -lt 50 ]; do sleep 0.2; n=$((n + 1)); done
+    n_pending=$(tail -1 "$LAB_RUN/state/audit.log" | grep -q '"type":"slot.state","slot":18,"from":"ACTIVE","to":"EXTRACTING","hpi":"EXTRACTION_PENDING"' && echo EXTRACTION_PENDING)
     n_left=$(n_attn)
     n_restart "after the kill at EXTRACTION_PENDING"; n_ready=$N_READY
     for _ in $(seq 30); do [ "$(n_slot 18)" = ACTIVE ] && break; sleep 1; done
