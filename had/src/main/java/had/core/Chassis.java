@@ -233,6 +233,7 @@ public final class Chassis {
                 Set<String> modules = new LinkedHashSet<>(s.modules);
                 s.clearCard();
                 s.functions = known;
+                s.lostPowerIn = before;
                 record(AuditEvent.of("slot.power-lost").with("slot", n).with("state", before.name()));
                 transition(s, SlotState.SAFE_TO_REMOVE, "power lost while " + before + ", with no request");
                 setAttention(s, true);
@@ -539,9 +540,11 @@ public final class Chassis {
     private void cardRemoved(int n) {
         Slot s = slot(n);
         if (s.state == SlotState.EMPTY) return;
-        boolean improper = s.state != SlotState.SAFE_TO_REMOVE;
-        record(AuditEvent.of("card.removed").with("slot", n).with("improper", improper).with("state", s.state.name()));
-        SlotState before = s.state;
+        // A card whose power went with no request was not made safe: its leaving is a surprise
+        // too (a hot-plug controller that powers a slot off by itself when its card is pulled).
+        SlotState before = s.lostPowerIn != null ? s.lostPowerIn : s.state;
+        boolean improper = before != SlotState.SAFE_TO_REMOVE;
+        record(AuditEvent.of("card.removed").with("slot", n).with("improper", improper).with("state", before.name()));
         Set<String> modules = new LinkedHashSet<>(s.modules);
         s.clearCard();
         if (s.attention) setAttention(s, false);

@@ -52,6 +52,8 @@ final class Slot {
     final AerRate aer = new AerRate();
     /** Why the card is ailing (its PCIe errors: traffic kept off it, attention lit), or null. */
     String ailing;
+    /** SAFE_TO_REMOVE because its power went with no request: the state it lost it in, else null. */
+    SlotState lostPowerIn;
 
     Slot(int number) {
         this.number = number;
@@ -112,6 +114,7 @@ final class Slot {
         quarantined.clear();
         aer.clear();
         ailing = null;
+        lostPowerIn = null;
         reason = null;
     }
 }

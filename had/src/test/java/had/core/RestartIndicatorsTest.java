@@ -118,10 +118,14 @@ class RestartIndicatorsTest {
         assertEquals(SlotState.SAFE_TO_REMOVE, f.state(12));
         assertTrue(told.contains("led 12 true") && told.contains("attention 12 true"), told.toString());
         assertEquals("ACTIVE", f.audits("slot.power-lost").get(0).fields().get("state"));
-        // Pulled afterwards: an ordinary removal of a card that was safe to pull, both indicators dark.
+        // Pulled afterwards (a hot-plug controller that powers the slot off by itself when its card
+        // is pulled does it in this order): a surprise removal of an ACTIVE card, both indicators dark.
         f.pull(12);
         assertEquals(SlotState.EMPTY, f.state(12));
         assertTrue(told.contains("led 12 false") && told.contains("attention 12 false"), told.toString());
+        AuditEvent removed = f.audits("card.removed").get(0);
+        assertEquals(true, removed.fields().get("improper"));
+        assertEquals("ACTIVE", removed.fields().get("state"));
     }
 
     @Test
