@@ -796,6 +796,9 @@ else
     lab_insert 2 2 && lab_insert 16 1
     gq "until_true 40 '[ \$(nslaves bond0) = 2 ] && ip -br addr | grep -q 10.0.2.1/24'"
     k_s2=$(g 'slaves bond0'); k_s16=$(g 'ifn 16 0')
+    # config1 answers before the count starts: its address is configured a moment before its
+    # port carries traffic, and a ping sent in between is not a crash's doing
+    pings_ok 10.0.2.1 || say "  (k) config1 (10.0.2.1) does not answer before the crashes"
     k_mark=$(mark)
     # config1 on the untouched card, pinged through every crash
     ping_loop_start 10.0.2.1
