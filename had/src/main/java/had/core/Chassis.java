@@ -237,10 +237,7 @@ public final class Chassis {
                 record(AuditEvent.of("slot.power-lost").with("slot", n).with("state", before.name()));
                 transition(s, SlotState.SAFE_TO_REMOVE, "power lost while " + before + ", with no request");
                 setAttention(s, true);
-                s.modules.addAll(modules);
-                unloadUnusedDrivers(s);
-                s.modules.clear();
-                dirty = true;
+                unloadDriversLeft(s, modules);
             }
         }
     }
@@ -549,12 +546,15 @@ public final class Chassis {
         s.clearCard();
         if (s.attention) setAttention(s, false);
         transition(s, SlotState.EMPTY, improper ? "surprise removal from " + before : null);
-        if (improper) {
-            s.modules.addAll(modules);
-            unloadUnusedDrivers(s);
-            s.modules.clear();
-            dirty = true;
-        }
+        if (improper) unloadDriversLeft(s, modules);
+    }
+
+    /** A card went without an extraction: the drivers it used that no other card needs are unloaded. */
+    private void unloadDriversLeft(Slot s, Set<String> modules) {
+        s.modules.addAll(modules);
+        unloadUnusedDrivers(s);
+        s.modules.clear();
+        dirty = true;
     }
 
     private void netdevRemoved(String ifname) {

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the network should look like, derived from the configuration and the cards in service.
@@ -143,13 +144,13 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
                 if (hasActive && bc.options().primaryReselect() == PrimaryReselect.ALWAYS) {
                     // Writing primary makes the driver switch to it whatever primary_reselect says,
                     // so it moves only where the driver would move anyway: with "always".
-                    primary = pathPrimary(primary, members, avoid, live);
+                    primary = primaryAvoiding(primary, members, avoid, live::contains);
                 }
             }
             // An ailing card's port is never the primary while another works: the operator asked
             // for its traffic to move (whatever primary_reselect says), and the driver must not
             // take it back at its next reselection.
-            if (hasActive) primary = healthyPrimary(primary, members, ailing, avoid);
+            if (hasActive) primary = primaryAvoiding(primary, members, ailing, m -> !ailing.contains(m) && !avoid.contains(m));
             avoid.addAll(ailing);
             // Only active-backup sends on one slave alone: balance-tlb and balance-alb send on
             // every slave and receive on the active one, so an avoided port must leave those bonds
@@ -173,20 +174,14 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
     }
 
     /**
-     * The primary a bond should have while some of its paths are dead: the configured one if its
-     * path is not dead, else the first port whose path works (none: the configured one still).
-     * The driver then does not go back to a dead primary at its next reselection.
+     * The primary a bond should have while some of its ports are avoided (dead paths, an ailing
+     * card): the configured one if it is not in {@code avoided}, else the first port that
+     * {@code fits} (none: the configured one still). The driver then does not go back to an
+     * avoided primary at its next reselection.
      */
-    private static String pathPrimary(String configured, List<String> members, Set<String> avoid, Set<String> live) {
-        if (configured == null || !avoid.contains(configured)) return configured;
-        for (String m : members) if (live.contains(m)) return m;
-        return configured;
-    }
-
-    /** The primary while some ports are on an ailing card: the configured one if it is not, else the first port that is not and whose path is not avoided. */
-    private static String healthyPrimary(String configured, List<String> members, Set<String> ailing, Set<String> avoid) {
-        if (configured == null || !ailing.contains(configured)) return configured;
-        for (String m : members) if (!ailing.contains(m) && !avoid.contains(m)) return m;
+    private static String primaryAvoiding(String configured, List<String> members, Set<String> avoided, Predicate<String> fits) {
+        if (configured == null || !avoided.contains(configured)) return configured;
+        for (String m : members) if (fits.test(m)) return m;
         return configured;
     }
 

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Turns the difference between the desired state and what the kernel has into ordered actions.
@@ -167,11 +168,18 @@ final class Reconciler {
      */
     private static void awayFromDeadPath(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
         if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.deadPaths().contains(a.activeSlave())) return;
-        String next = null;
+        moveActive(b, a, b.livePaths()::contains, "path of " + a.activeSlave() + " lost", out);
+    }
+
+    /**
+     * The bond's active slave moves to the primary if it {@code fits} and the driver takes it,
+     * else to the first slave in enslavement order that does (none: it stays).
+     */
+    private static void moveActive(DesiredState.Bond b, NetworkState.Bond a, Predicate<String> fits, String why, List<Action> out) {
         String primary = b.options().primary();
-        if (primary != null && b.livePaths().contains(primary) && takes(a, primary)) next = primary;
-        for (String s : a.slaves()) if (next == null && b.livePaths().contains(s) && takes(a, s)) next = s;
-        if (next != null) out.add(new Action.SetActiveSlave(b.name(), next, "path of " + a.activeSlave() + " lost"));
+        String next = primary != null && fits.test(primary) && takes(a, primary) ? primary : null;
+        for (String s : a.slaves()) if (next == null && fits.test(s) && takes(a, s)) next = s;
+        if (next != null) out.add(new Action.SetActiveSlave(b.name(), next, why));
     }
 
     /**
@@ -201,13 +209,8 @@ final class Reconciler {
     private static void awayFromAilingCard(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
         if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.ailing().contains(a.activeSlave())) return;
         if (b.deadPaths().contains(a.activeSlave())) return; // its dead path moves it (awayFromDeadPath)
-        String next = null;
-        String primary = b.options().primary();
-        if (primary != null && !b.ailing().contains(primary) && !b.deadPaths().contains(primary) && takes(a, primary)) next = primary;
-        for (String s : a.slaves()) {
-            if (next == null && !b.ailing().contains(s) && !b.deadPaths().contains(s) && takes(a, s)) next = s;
-        }
-        if (next != null) out.add(new Action.SetActiveSlave(b.name(), next, "card of " + a.activeSlave() + " ailing (PCIe errors)"));
+        moveActive(b, a, s -> !b.ailing().contains(s) && !b.deadPaths().contains(s),
+                "card of " + a.activeSlave() + " ailing (PCIe errors)", out);
     }
 
     private static boolean takes(NetworkState.Bond a, String slave) {
