@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * The whole validated configuration: /etc/had.conf plus /etc/pcidrivers.conf. Only
  * {@link ConfigLoader} makes one, and only from files without a single error, so the core never
- * sees a half-valid configuration.
+ * sees a half-valid configuration. {@code metrics} is null when had serves no metrics.
  */
 public record ChassisConfig(
         Path hadConf,
@@ -18,7 +18,8 @@ public record ChassisConfig(
         Map<String, PortConfig> configs,
         Map<Integer, SlotConfig> slots,
         DriverTable drivers,
-        HotSwapPolicy hotswap) {
+        HotSwapPolicy hotswap,
+        MetricsConfig metrics) {
 
     public ChassisConfig {
         domains = Set.copyOf(domains);
@@ -32,6 +33,13 @@ public record ChassisConfig(
     public ChassisConfig(Path hadConf, Path driversConf, Set<Integer> domains, Map<String, BondConfig> bonds,
                          Map<String, PortConfig> configs, Map<Integer, SlotConfig> slots, DriverTable drivers) {
         this(hadConf, driversConf, domains, bonds, configs, slots, drivers, HotSwapPolicy.DEFAULT);
+    }
+
+    /** A configuration that serves no metrics. */
+    public ChassisConfig(Path hadConf, Path driversConf, Set<Integer> domains, Map<String, BondConfig> bonds,
+                         Map<String, PortConfig> configs, Map<Integer, SlotConfig> slots, DriverTable drivers,
+                         HotSwapPolicy hotswap) {
+        this(hadConf, driversConf, domains, bonds, configs, slots, drivers, hotswap, null);
     }
 
     /** Slot {@code slot}'s hot-swap policy: its own keys, else [hotswap]'s, else had's defaults. */

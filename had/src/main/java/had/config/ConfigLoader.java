@@ -48,7 +48,7 @@ public final class ConfigLoader {
         warnings.addAll(drivers.warnings());
         if (!errors.isEmpty()) return new LoadResult(null, errors, warnings);
         ChassisConfig config = new ChassisConfig(hadConf, driversConf, draft.domains,
-                values(draft.bonds), values(draft.configs), values(draft.slots), table, draft.hotswap);
+                values(draft.bonds), values(draft.configs), values(draft.slots), table, draft.hotswap, draft.metrics);
         return new LoadResult(config, errors, warnings);
     }
 

@@ -13,4 +13,6 @@ final class HadConfDraft {
     final Map<String, Located<PortConfig>> configs = new LinkedHashMap<>();
     final Map<Integer, Located<SlotConfig>> slots = new TreeMap<>();
     HotSwapPolicy hotswap = HotSwapPolicy.DEFAULT;
+    /** Null: no [metrics] section, no endpoint. */
+    MetricsConfig metrics;
 }

@@ -9,9 +9,9 @@ import java.util.Map;
  * unknown and duplicate sections, and hands each section to its own parser.
  */
 final class HadConfParser {
-    private static final List<String> TYPES = List.of("domains", "hotswap", "bond", "config", "slot");
+    private static final List<String> TYPES = List.of("domains", "hotswap", "metrics", "bond", "config", "slot");
     /** The section types, as every message that lists them says them. */
-    static final String SHAPES = "[domains], [hotswap], [bond NAME], [config NAME] or [slot N]";
+    static final String SHAPES = "[domains], [hotswap], [metrics], [bond NAME], [config NAME] or [slot N]";
 
     private HadConfParser() {
     }
@@ -28,7 +28,7 @@ final class HadConfParser {
                         + (close != null ? "did you mean '" + close + "'? Sections are " : "sections are ") + SHAPES);
                 continue;
             }
-            boolean named = !type.equals("domains") && !type.equals("hotswap");
+            boolean named = !type.equals("domains") && !type.equals("hotswap") && !type.equals("metrics");
             if (named ? words.length != 2 : words.length != 1) {
                 d.error(s.line(), "[" + s.header() + "] is not a valid header: write " + shape(type));
                 continue;
@@ -50,6 +50,7 @@ final class HadConfParser {
             switch (type) {
                 case "domains" -> draft.domains.addAll(DomainsSection.parse(s, d));
                 case "hotswap" -> draft.hotswap = HotSwapSection.parse(s, d);
+                case "metrics" -> draft.metrics = MetricsSection.parse(s, d);
                 case "bond" -> draft.bonds.put(name, BondSection.parse(s, name, d));
                 case "config" -> draft.configs.put(name, PortConfigSection.parse(s, name, d));
                 default -> {
@@ -66,6 +67,7 @@ final class HadConfParser {
         switch (type) {
             case "domains":
             case "hotswap":
+            case "metrics":
                 return type;
             case "bond":
                 Names.interfaceName("bond name", name);
@@ -90,6 +92,7 @@ final class HadConfParser {
         return switch (type) {
             case "domains" -> "[domains] (no name)";
             case "hotswap" -> "[hotswap] (no name)";
+            case "metrics" -> "[metrics] (no name)";
             case "bond" -> "[bond NAME], e.g. [bond bond0]";
             case "config" -> "[config NAME], e.g. [config config1]";
             default -> "[slot N], e.g. [slot 2]";

@@ -63,7 +63,8 @@ final class SectionKeys {
             return "unknown key '" + key + "' in " + label + ": did you mean '" + close + "'?";
         }
         String home = BOND.contains(key) ? "[bond NAME]" : CONFIG.contains(key) ? "[config NAME]"
-                : DOMAINS.contains(key) ? "[domains]" : HotSwapKeys.isOne(key) ? "[hotswap] or [slot N]" : null;
+                : DOMAINS.contains(key) ? "[domains]" : HotSwapKeys.isOne(key) ? "[hotswap] or [slot N]"
+                : MetricsSection.KEYS.contains(key) ? "[metrics]" : null;
         if (home != null) {
             return "key '" + key + "' does not belong in " + label + ": it is a " + home + " key";
         }

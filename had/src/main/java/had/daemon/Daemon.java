@@ -8,6 +8,8 @@ import had.config.ChassisConfig;
 import had.core.Chassis;
 import had.core.Settings;
 import had.drivers.Drivers;
+import had.metrics.CoreView;
+import had.metrics.LiveAvailability;
 import had.network.Network;
 import had.time.Clock;
 
@@ -26,6 +28,8 @@ public final class Daemon implements AutoCloseable {
     private final long startedAt;
     private final Clock clock;
     private final Heartbeat heartbeat;
+    private final ChassisConfig startConfig;
+    private final LiveAvailability availability = new LiveAvailability();
 
     public Daemon(ChassisConfig config, Settings settings, Backplane backplane, Network network, Drivers drivers,
                   AuditLog audit, Clock clock) {
@@ -37,6 +41,8 @@ public final class Daemon implements AutoCloseable {
         this.loop = new EventLoop(chassis, clock, HOUSEKEEPING_MS);
         this.startedAt = clock.nanos();
         this.heartbeat = new Heartbeat(audit, loop, audit.settings().heartbeatMillis());
+        this.startConfig = config;
+        audit.follow(availability);
     }
 
     public void start(String mode) {
@@ -53,6 +59,25 @@ public final class Daemon implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** The configuration had started with (reloads apply theirs through the core). */
+    public ChassisConfig startConfig() {
+        return startConfig;
+    }
+
+    /** Availability so far, from the records of this run made durable. */
+    public LiveAvailability availability() {
+        return availability;
+    }
+
+    /** The core's slots and bonds, read on its thread in one turn, and how long the request waited for it. */
+    public java.util.concurrent.CompletableFuture<CoreView> view() {
+        long posted = clock.nanos();
+        return loop.call(c -> {
+            long now = clock.nanos();
+            return new CoreView(c.slots(), c.bonds(), now - posted, now);
+        });
     }
 
     public long uptimeNanos() {

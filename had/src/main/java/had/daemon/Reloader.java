@@ -36,6 +36,10 @@ final class Reloader {
     private final Path driversConf;
     private final long timeoutMs;
     private volatile Map<String, String> loaded;
+    private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    /** Told of every configuration applied, after the core took it (the metrics endpoint follows its address). */
+    private final List<java.util.function.Consumer<ChassisConfig>> appliedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Reloader(Daemon daemon, Path hadConf, Path driversConf, long timeoutMs) {
         this.daemon = daemon;
@@ -50,6 +54,19 @@ final class Reloader {
         return loaded;
     }
 
+    /** Reloads applied and refused since had started. */
+    long applied() {
+        return applied.get();
+    }
+
+    long refused() {
+        return refused.get();
+    }
+
+    void onApplied(java.util.function.Consumer<ChassisConfig> listener) {
+        appliedListeners.add(listener);
+    }
+
     synchronized Outcome reload(String source) {
         Map<String, String> prints = fingerprints();
         LoadResult r = new ConfigLoader().load(hadConf, driversConf);
@@ -62,11 +79,14 @@ final class Reloader {
             onCore(c -> daemon.audit().record(AuditEvent.of("config.refused").with("source", source)
                     .with("had_conf", hadConf.toString()).with("drivers_conf", driversConf.toString())
                     .with("errors", errors).build()));
+            refused.incrementAndGet();
             return new Outcome(false, errors, warnings, prints);
         }
         ChassisConfig next = r.config();
         onCore(c -> c.reload(next));
         loaded = prints;
+        applied.incrementAndGet();
+        for (var l : appliedListeners) l.accept(next);
         log.info("configuration reloaded on {}: {}, {}", source, hadConf, driversConf);
         return new Outcome(true, List.of(), warnings, prints);
     }

@@ -6,6 +6,10 @@ import had.control.ControlServer;
 import had.core.BondView;
 import had.core.Chassis;
 import had.core.SlotState;
+import had.config.ChassisConfig;
+import had.config.MetricsConfig;
+import had.metrics.ChassisMetrics;
+import had.metrics.MetricsEndpoint;
 import had.os.SignalDisposition;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,6 +68,9 @@ public final class Service implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final ExecutorService reloads;
     private final AtomicBoolean tickPending = new AtomicBoolean();
+    private final ChassisMetrics metrics;
+    /** Null while had.conf has no [metrics] (or its address could not be bound). */
+    private MetricsEndpoint endpoint;
     private String lastStatus;
 
     private Service(Daemon daemon, Settings s) {
@@ -74,6 +81,38 @@ public final class Service implements AutoCloseable {
         this.server = ControlServer.start(s.socket(), s.access(), new ControlCommands(daemon, s, reloader, reloads),
                 s.limits());
         this.ticker = notify == null ? null : Executors.newSingleThreadScheduledExecutor(r -> thread(r, "had-notify"));
+        this.metrics = new ChassisMetrics(daemon::view, daemon.availability(), daemon.audit(), reloader::applied,
+                reloader::refused, VERSION);
+        serveMetrics(daemon.startConfig().metrics());
+        reloader.onApplied(this::reloaded);
+    }
+
+    /**
+     * Serves metrics where {@code wanted} says, or nowhere (null). An address that cannot be bound
+     * is logged and the chassis goes on without metrics: monitoring never keeps had from its job.
+     */
+    private synchronized void serveMetrics(MetricsConfig wanted) {
+        if (endpoint != null) {
+            if (endpoint.config().equals(wanted)) return;
+            endpoint.close();
+            endpoint = null;
+            log.info("metrics endpoint closed");
+        }
+        if (wanted == null) return;
+        try {
+            endpoint = MetricsEndpoint.start(wanted, metrics);
+        } catch (IOException e) {
+            log.error("{}; had runs without metrics until a reload names a free address", e.getMessage());
+        }
+    }
+
+    private void reloaded(ChassisConfig next) {
+        serveMetrics(next.metrics());
+    }
+
+    /** The port metrics are served on, or -1. */
+    public synchronized int metricsPort() {
+        return endpoint == null ? -1 : endpoint.port();
     }
 
     /** Starts the control socket, SIGHUP handling and notifications for a started daemon. */
@@ -183,6 +222,7 @@ public final class Service implements AutoCloseable {
     /** Closes the control socket (and removes its file), stops the notifications. */
     @Override
     public void close() {
+        serveMetrics(null);
         server.close();
         reloads.shutdownNow();
         if (ticker != null) ticker.shutdownNow();

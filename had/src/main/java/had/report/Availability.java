@@ -170,6 +170,8 @@ public final class Availability {
         long up, degraded, down, unknown;
         Open open;
         int outageCount;
+        int failovers;
+        String lastActive;
         final List<Outage> outages = new ArrayList<>();
         Timeline.Row row;
 
@@ -383,6 +385,10 @@ public final class Availability {
         int working = rec.get("working") instanceof Number n ? n.intValue() : 0;
         int expected = rec.get("expected") instanceof Number n ? n.intValue() : working;
         int state = !up ? DOWN : working < expected ? DEGRADED : UP;
+        if (rec.get("active") instanceof String active) {
+            if (s.lastActive != null && !s.lastActive.equals(active)) s.failovers++;
+            s.lastActive = active;
+        }
         // A change noticed late (the kernel had already failed over when had looked) carries the
         // time of the event that began it: the outage starts there, not when had wrote it down.
         if (rec.get("since") instanceof Number since) t = Math.max(s.since, Math.min(t, offset + since.longValue()));
@@ -493,6 +499,48 @@ public final class Availability {
     private int slotNumber(SlotStats s) {
         for (Map.Entry<Integer, SlotStats> e : slots.entrySet()) if (e.getValue() == s) return e.getKey();
         return -1;
+    }
+
+    // ---- while had runs ------------------------------------------------------------------
+
+    /**
+     * A service as it stands at a moment of the run being fed: the time in each state so far
+     * (the current state counted up to that moment), outages begun (an ongoing one counted) and
+     * changes of its active slave or interface. A service not yet seen working is "never up",
+     * with nothing counted (the report does not count it either).
+     */
+    public record LiveService(String service, String kind, String state, long upNanos, long degradedNanos,
+                              long downNanos, long unknownNanos, int outages, int failovers) {}
+
+    /** A slot's counts so far, as the report counts them. */
+    public record LiveSlot(int slot, int insertions, int plannedExtractions, int surpriseRemovals) {}
+
+    public record Live(List<LiveService> services, List<LiveSlot> slots, long records) {}
+
+    /**
+     * The figures so far, at {@code mono} on the monotonic clock of the run being fed, without
+     * ending anything: a live view (metrics) may ask as often as it likes, and feeding goes on.
+     */
+    public Live live(long mono) {
+        long now = records == 0 ? 0 : Math.max(offset + mono, lastT);
+        List<LiveService> out = new ArrayList<>();
+        for (Service s : services.values()) {
+            if (s.state < 0) {
+                out.add(new LiveService(s.name, s.kind, "never up", 0, 0, 0, 0, 0, 0));
+                continue;
+            }
+            long[] t = {s.up, s.degraded, s.down, s.unknown};
+            long a = Math.max(s.since, clipFrom), b = Math.min(now, clipTo);
+            if (b > a) t[s.state] += b - a;
+            out.add(new LiveService(s.name, s.kind, SERVICE_STATES.get(s.state), t[UP], t[DEGRADED], t[DOWN], t[UNKNOWN],
+                    s.outageCount + (s.open != null ? 1 : 0), s.failovers));
+        }
+        List<LiveSlot> sl = new ArrayList<>();
+        for (Map.Entry<Integer, SlotStats> e : slots.entrySet()) {
+            SlotStats s = e.getValue();
+            sl.add(new LiveSlot(e.getKey(), s.insertions, s.planned, s.surprise));
+        }
+        return new Live(out, sl, records);
     }
 
     // ---- the answer ---------------------------------------------------------------------

@@ -26,7 +26,7 @@ class IniSyntaxTest extends ConfigTestSupport {
     void keyBeforeAnySection() {
         assertErrors("mode = active-backup\n" + VALID,
                 "had.conf:1: 'mode' is outside any section: put it under the section it belongs to"
-                        + " ([domains], [hotswap], [bond NAME], [config NAME] or [slot N])");
+                        + " ([domains], [hotswap], [metrics], [bond NAME], [config NAME] or [slot N])");
     }
 
     @Test
@@ -43,7 +43,7 @@ class IniSyntaxTest extends ConfigTestSupport {
 
     @Test
     void emptyHeader() {
-        assertErrors(VALID + "[ ]\n", "had.conf:14: empty section header []: write [domains], [hotswap], [bond NAME],"
+        assertErrors(VALID + "[ ]\n", "had.conf:14: empty section header []: write [domains], [hotswap], [metrics], [bond NAME],"
                 + " [config NAME] or [slot N]");
     }
 

@@ -13,14 +13,14 @@ class SectionsTest extends ConfigTestSupport {
     void unknownSectionTypeSuggestsTheClosest() {
         assertErrors(VALID + "[bnod bond1]\n",
                 "had.conf:14: unknown section type 'bnod' in [bnod bond1]: did you mean 'bond'?"
-                        + " Sections are [domains], [hotswap], [bond NAME], [config NAME] or [slot N]");
+                        + " Sections are [domains], [hotswap], [metrics], [bond NAME], [config NAME] or [slot N]");
     }
 
     @Test
     void unknownSectionTypeWithoutCloseMatch() {
         assertErrors(VALID + "[interfaces]\n",
                 "had.conf:14: unknown section type 'interfaces' in [interfaces]: sections are"
-                        + " [domains], [hotswap], [bond NAME], [config NAME] or [slot N]");
+                        + " [domains], [hotswap], [metrics], [bond NAME], [config NAME] or [slot N]");
     }
 
     @Test
