@@ -10,7 +10,7 @@ DEB_DIR  := build/deb
 DEB_VERSION := $(VERSION)-1
 DEB      = $(DEB_DIR)/had_$(DEB_VERSION)_$(shell dpkg --print-architecture).deb
 
-.PHONY: all native java cds run test test-native test-java test-lab test-deb lab deb bench soak fuzz clean check
+.PHONY: all native java cds run test test-native test-java test-metrics test-lab test-deb lab deb bench soak fuzz clean check
 
 all: native java cds
 
@@ -40,7 +40,7 @@ run: all
 check: all
 	$(HAD) --check -c conf/had.conf -d conf/pcidrivers.conf
 
-test: test-native test-java test-deb test-lab
+test: test-native test-java test-metrics test-deb test-lab
 
 test-native:
 	$(MAKE) -C picmg-bridge test
@@ -51,6 +51,11 @@ test-native:
 test-java: native
 	mvn -B --no-transfer-progress verify
 	had/src/test/skips/check target/surefire-reports had/src/test/skips/allowed
+
+# had's metrics scraped by a real Prometheus (loopback, free ports), checked with PromQL against
+# what the simulated chassis did; the shipped alert rules' unit tests; the dashboard's metric names.
+test-metrics: all
+	packaging/prometheus/test-prometheus
 
 # The virtual chassis (had/lab/README.md): a real kernel with bonding and PCI hot-plug under QEMU.
 lab: all
