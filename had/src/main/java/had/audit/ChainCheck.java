@@ -78,6 +78,7 @@ public final class ChainCheck {
             }
             lastSeq = seq;
             lastHash = (String) rec.get("hash");
+            then.accept(rec);
             return true;
         });
         if (broken != null) return;
@@ -85,7 +86,9 @@ public final class ChainCheck {
             if (filesSeen > 0 || lastFile != null) fail(f, 1, null, "empty file");
             else notes.add(f + ": empty");
         }
-        if (out != null) out.println(f + ": " + count[0] + " record(s)" + (fileFirst[0] == null ? "" : ", seq " + fileFirst[0] + ".." + lastSeq));
+        if (out != null) {
+            out.println(f + ": " + count[0] + " record(s)" + (fileFirst[0] == null ? "" : ", seq " + fileFirst[0] + ".." + lastSeq));
+        }
         lastFile = f;
         filesSeen++;
     }

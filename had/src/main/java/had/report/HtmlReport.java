@@ -397,7 +397,7 @@ public final class HtmlReport {
         return b.toString();
     }
 
-    private static final String CSS = """
+    static final String CSS = """
             body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#212529;margin:24px;max-width:1240px}
             h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:22px 0 8px;border-bottom:1px solid #dee2e6;padding-bottom:3px}
             .meta{color:#495057;font-size:13px}

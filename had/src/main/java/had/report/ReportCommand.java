@@ -35,6 +35,7 @@ public final class ReportCommand {
     public static final int TIMELINE_BUCKETS = HtmlReport.PLOT_WIDTH;
     public static final String USAGE = """
             usage: hadctl report [--since T] [--until T] [--format text|json|html] [FILE...]
+                   hadctl report --fleet DIR [--since T] [--until T] [--format text|json|html]
               Availability of every bond and service address, outages with their causes, degraded
               time, hot-swap counts and MTTR per slot, and the projection against five nines
               (5.26 min of downtime a year), from the audit log.
@@ -47,7 +48,13 @@ public final class ReportCommand {
               record); time had was not running, and time after the last record before --until,
               counts as unknown, and unknown counts against availability.
               --format html writes one self-contained page (no scripts, nothing fetched).
-            exit status: 0 done, 1 a file is unreadable or not an audit log, 2 usage""";
+              --fleet DIR: DIR holds one folder per chassis (named after it), each with that
+              chassis' audit.log and the files it was rotated into. Every chain is verified as it
+              is read; a chassis whose chain is broken or whose log cannot be read is named and
+              left out of every figure. The fleet's availability, per service and per chassis
+              (worst first), and the longest outages.
+            exit status: 0 done (for --fleet: every chassis verified), 1 a file is unreadable or
+                         not an audit log (--fleet: a chassis is unverified), 2 usage""";
 
     private final Supplier<Instant> now;
 
@@ -70,6 +77,7 @@ public final class ReportCommand {
     public int run(String[] args, PrintStream out, PrintStream err) {
         Instant since = null, until = null;
         String format = "text";
+        Path fleet = null;
         List<Path> files = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -79,6 +87,7 @@ public final class ReportCommand {
                         out.println(USAGE);
                         return ExitStatus.OK;
                     }
+                    case "--fleet" -> fleet = Path.of(value(args, ++i, a));
                     case "--since" -> since = parseTime(value(args, ++i, a), now.get());
                     case "--until" -> until = parseTime(value(args, ++i, a), now.get());
                     case "--format" -> {
@@ -98,11 +107,15 @@ public final class ReportCommand {
             if (since != null && until != null && !until.isAfter(since)) {
                 throw new IllegalArgumentException("--until " + until + " is not after --since " + since);
             }
+            if (fleet != null && !files.isEmpty()) {
+                throw new IllegalArgumentException("--fleet reads the logs in its directory: name no FILE with it");
+            }
         } catch (IllegalArgumentException e) {
             err.println("hadctl report: " + e.getMessage());
             err.println(USAGE);
             return ExitStatus.USAGE;
         }
+        if (fleet != null) return fleet(fleet, since, until, format, out, err);
         if (files.isEmpty()) files.add(DEFAULT_LOG);
         List<Path> chain = new ArrayList<>();
         for (Path f : files) {
@@ -127,6 +140,28 @@ public final class ReportCommand {
             err.println("hadctl report: " + e.getMessage());
             return ExitStatus.FAILED;
         }
+    }
+
+    private int fleet(Path dir, Instant since, Instant until, String format, PrintStream out, PrintStream err) {
+        if (!Files.isDirectory(dir)) {
+            err.println("hadctl report: --fleet " + dir + ": no such directory");
+            return ExitStatus.USAGE;
+        }
+        Fleet.Result r;
+        try {
+            r = Fleet.compute(dir, since, until, Runtime.getRuntime().availableProcessors());
+        } catch (IOException e) {
+            err.println("hadctl report: " + dir + ": " + e.getMessage());
+            return ExitStatus.FAILED;
+        }
+        switch (format) {
+            case "json" -> out.println(FleetReport.json(r));
+            case "html" -> out.print(FleetReport.html(r, now.get()));
+            default -> out.print(FleetReport.text(r));
+        }
+        out.flush();
+        for (Fleet.Chassis c : r.unverified()) err.println("hadctl report: " + c.name() + " is not counted: " + c.unverified());
+        return r.unverified().isEmpty() ? ExitStatus.OK : ExitStatus.FAILED;
     }
 
     /**
@@ -238,7 +273,35 @@ public final class ReportCommand {
                 return null;
             }
         }
-        return m;
+        return chained(line, m) ? m : null;
+    }
+
+    /** The chain's tail of had's layout: ...,"prev":"<64 hex>","hash":"<64 hex>"} */
+    private static final int CHAIN_TAIL = ",\"prev\":\"".length() + 64 + "\",\"hash\":\"".length() + 64 + "\"}".length();
+
+    /**
+     * Adds what a chain check needs of a lightly read record ({@code v}, {@code prev}, {@code hash};
+     * see {@link had.audit.ChainCheck}); false when the line is not in had's own layout, or the
+     * record is one whose other fields the check reads (a rotation's link, a torn record set aside).
+     */
+    private static boolean chained(String line, Map<String, Object> m) {
+        Object type = m.get("type");
+        if ("audit.rotated".equals(type) || "audit.torn-tail".equals(type)) return false;
+        int n = line.length();
+        int v = AuditLines.RECORD_START.length();
+        if (n < CHAIN_TAIL + v || !line.startsWith(",\"prev\":\"", n - CHAIN_TAIL)
+                || !line.startsWith("\",\"hash\":\"", n - CHAIN_TAIL + 73) || !line.endsWith("\"}")) {
+            return false;
+        }
+        int vEnd = line.indexOf(',', v);
+        try {
+            m.put("v", Long.parseLong(line, v, vEnd, 10));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return false;
+        }
+        m.put("prev", line.substring(n - CHAIN_TAIL + 9, n - CHAIN_TAIL + 73));
+        m.put("hash", line.substring(n - 66, n - 2));
+        return true;
     }
 
     private static final Pattern RELATIVE = Pattern.compile("-(\\d+)([smhdw])");

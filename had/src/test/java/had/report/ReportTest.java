@@ -334,7 +334,7 @@ class ReportTest {
             }
             light++;
             for (String k : m.keySet()) assertEquals(full.get(k), m.get(k), k + " of " + line);
-            assertTrue(m.keySet().containsAll(List.of("type", "time", "mono", "run", "seq")), m.toString());
+            assertTrue(m.keySet().containsAll(List.of("type", "time", "mono", "run", "seq", "v", "prev", "hash")), m.toString());
         }
         assertEquals(4, light);
         assertEquals(null, ReportCommand.light("{\"type\":\"x\"}"));
