@@ -19,7 +19,7 @@ public final class FleetReport {
     }
 
     private static String pct(Fleet.Totals t) {
-        return t.counted() == 0 ? "-" : pct(t);
+        return t.counted() == 0 ? "-" : pct(t.availability());
     }
 
     private static String pct(double a) {
