@@ -19,5 +19,9 @@ public final class Bench {
         System.out.print(PathBench.report());
         System.out.println();
         System.out.print(FlapBench.report());
+        System.out.println();
+        System.out.print(MetricsBench.report());
+        System.out.println();
+        System.out.print(FleetBench.report());
     }
 }

@@ -30,32 +30,57 @@ final class FootprintBench {
         Path top = Path.of(System.getProperty("had.top", ".")).toAbsolutePath().normalize();
         Path tmp = Files.createTempDirectory("had-footprint");
         try {
-            List<Long> ready = new ArrayList<>();
-            for (int i = 0; i < STARTS; i++) {
-                try (HadProcess h = HadProcess.start(top, tmp.resolve("start" + i), List.of())) {
-                    ready.add(h.readyMs);
-                }
-            }
-            Collections.sort(ready);
-            long afterDemo, steady, hwm;
-            try (HadProcess h = HadProcess.start(top, tmp.resolve("demo"), List.of("--scenario", "demo"))) {
-                h.awaitLine("had keeps running", 60);
-                afterDemo = h.status("VmRSS");
-                Thread.sleep(STEADY_MS);
-                steady = h.status("VmRSS");
-                hwm = h.status("VmHWM");
-            }
             StringBuilder r = new StringBuilder();
             r.append("Footprint: bin/had --simulate (").append(jvmOptions(top)).append(")\n");
-            r.append(String.format(Locale.ROOT, "  start-up to READY=1: %d ms median of %d starts (min %d, max %d)%n",
-                    ready.get(ready.size() / 2), ready.size(), ready.get(0), ready.get(ready.size() - 1)));
-            r.append(String.format(Locale.ROOT, "  resident memory after the demo scenario: %.1f MiB%n", afterDemo / 1024.0));
-            r.append(String.format(Locale.ROOT, "  resident memory after %d s of steady state: %.1f MiB (peak %.1f MiB)%n",
-                    STEADY_MS / 1000, steady / 1024.0, hwm / 1024.0));
+            r.append(measure(top, tmp.resolve("plain"), top.resolve("conf/had.conf"), -1));
+            // The same with had.conf's [metrics] on loopback, scraped once a second: what the
+            // Prometheus client library (its model, text format and HTTP server) costs had.
+            int port = MetricsBench.freePort();
+            Path conf = Files.writeString(tmp.resolve("had.conf"), Files.readString(top.resolve("conf/had.conf"))
+                    + "\n[metrics]\nlisten = 127.0.0.1:" + port + "\n");
+            r.append(String.format(java.util.Locale.ROOT, "  with [metrics] on 127.0.0.1:%d, scraped every second:%n", port));
+            r.append(measure(top, tmp.resolve("metrics"), conf, port));
             return r.toString();
         } finally {
             HadProcess.delete(tmp);
         }
+    }
+
+    /** READY (median of STARTS) and resident memory on {@code conf}; {@code port} > 0: scraped every second meanwhile. */
+    private static String measure(Path top, Path dir, Path conf, int port) throws Exception {
+        List<Long> ready = new ArrayList<>();
+        for (int i = 0; i < STARTS; i++) {
+            try (HadProcess h = HadProcess.start(top, dir.resolve("start" + i), conf, List.of(), "")) {
+                ready.add(h.readyMs);
+            }
+        }
+        Collections.sort(ready);
+        long afterDemo, steady, hwm;
+        int scrapes = 0;
+        try (HadProcess h = HadProcess.start(top, dir.resolve("demo"), conf, List.of("--scenario", "demo"), "")) {
+            h.awaitLine("had keeps running", 60);
+            afterDemo = h.status("VmRSS");
+            long end = System.nanoTime() + STEADY_MS * 1_000_000L;
+            java.net.http.HttpClient http = port > 0 ? java.net.http.HttpClient.newHttpClient() : null;
+            while (System.nanoTime() < end) {
+                if (http != null) {
+                    var resp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+                    if (resp.statusCode() != 200) throw new IllegalStateException("scrape answered " + resp.statusCode());
+                    scrapes++;
+                }
+                Thread.sleep(1000);
+            }
+            steady = h.status("VmRSS");
+            hwm = h.status("VmHWM");
+        }
+        StringBuilder r = new StringBuilder();
+        r.append(String.format(Locale.ROOT, "  start-up to READY=1: %d ms median of %d starts (min %d, max %d)%n",
+                ready.get(ready.size() / 2), ready.size(), ready.get(0), ready.get(ready.size() - 1)));
+        r.append(String.format(Locale.ROOT, "  resident memory after the demo scenario: %.1f MiB%n", afterDemo / 1024.0));
+        r.append(String.format(Locale.ROOT, "  resident memory after %d s of steady state%s: %.1f MiB (peak %.1f MiB)%n",
+                STEADY_MS / 1000, scrapes > 0 ? " and " + scrapes + " scrapes" : "", steady / 1024.0, hwm / 1024.0));
+        return r.toString();
     }
 
     private static String jvmOptions(Path top) throws IOException {

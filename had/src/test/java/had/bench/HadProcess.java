@@ -61,6 +61,11 @@ final class HadProcess implements AutoCloseable {
 
     /** The same with {@code javaOptions} added to the JVM's (bin/had's HAD_JAVA_OPTS). */
     static HadProcess start(Path top, Path dir, List<String> more, String javaOptions) throws Exception {
+        return start(top, dir, top.resolve("conf/had.conf"), more, javaOptions);
+    }
+
+    /** The same on {@code hadConf} instead of the shipped configuration. */
+    static HadProcess start(Path top, Path dir, Path hadConf, List<String> more, String javaOptions) throws Exception {
         Path had = top.resolve("bin/had");
         if (!Files.isExecutable(had)) throw new IllegalStateException(had + " not found: run make bench from the top");
         Files.createDirectories(dir);
@@ -68,7 +73,7 @@ final class HadProcess implements AutoCloseable {
         UnixDatagram systemd = UnixDatagram.bind(notify);
         try {
             List<String> cmd = new ArrayList<>(List.of(had.toString(), "--simulate",
-                    "-c", top.resolve("conf/had.conf").toString(), "-d", top.resolve("conf/pcidrivers.conf").toString(),
+                    "-c", hadConf.toString(), "-d", top.resolve("conf/pcidrivers.conf").toString(),
                     "--state-dir", dir.toString()));
             cmd.addAll(more);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -83,6 +88,13 @@ final class HadProcess implements AutoCloseable {
             systemd.close();
             throw e;
         }
+    }
+
+    /** The process's CPU time so far (user + system), in nanoseconds (/proc/PID/stat, clock ticks of 10 ms). */
+    long cpuNanos() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
     }
 
     /** Where {@code --simulate} puts its control socket. */
