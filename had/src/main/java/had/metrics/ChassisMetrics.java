@@ -140,7 +140,6 @@ public final class ChassisMetrics implements MultiCollector {
 
     private static void slots(List<SlotView> slots, Availability.Live live, List<MetricSnapshot> out) {
         Family state = Family.gauge("had_slot_state", "1 for the slot's state (one series per state).", "slot", "state");
-        Family hpi = Family.gauge("had_slot_hpi_state", "1 for the slot's HPI hot-swap state.", "slot", "state");
         Family led = Family.gauge("had_slot_led", "1 while the blue hot-swap LED is lit (safe to remove).", "slot");
         Family attention = Family.gauge("had_slot_attention", "1 while the attention indicator is lit.", "slot");
         Family ailing = Family.gauge("had_slot_ailing", "1 while the card is ailing (PCIe errors): traffic moved off it.", "slot");
@@ -153,7 +152,6 @@ public final class ChassisMetrics implements MultiCollector {
         for (SlotView s : slots) {
             String n = String.valueOf(s.slot());
             for (SlotState st : SlotState.values()) state.add(s.state() == st, n, st.name());
-            for (had.core.HpiState h : had.core.HpiState.values()) hpi.add(s.state().hpi() == h, n, h.name());
             led.add(s.led(), n);
             attention.add(s.attention(), n);
             ailing.add(s.ailing() != null, n);
@@ -163,7 +161,7 @@ public final class ChassisMetrics implements MultiCollector {
             planned.add(c == null ? 0 : c.plannedExtractions(), n);
             surprise.add(c == null ? 0 : c.surpriseRemovals(), n);
         }
-        for (Family f : List.of(state, hpi, led, attention, ailing, quarantined, insertions, planned, surprise)) out.add(f.build());
+        for (Family f : List.of(state, led, attention, ailing, quarantined, insertions, planned, surprise)) out.add(f.build());
     }
 
     // ---- had itself ---------------------------------------------------------------------

@@ -46,10 +46,18 @@ final class Family {
         return new Family(true, name, help, Unit.SECONDS, labels);
     }
 
+    /**
+     * Label sets already made, by family and values: building one sorts and validates its names,
+     * which was most of a scrape's cost. Values come from had.conf and fixed lists, so this holds
+     * what the configurations had has run with can name, no more.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Labels> MADE = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** One point; {@code labelValues} in the order the family's label names were given. */
     Family add(double value, String... labelValues) {
         if (labelValues.length != labels.length) throw new IllegalArgumentException(name + ": label values");
-        points.add(Labels.of(labels, labelValues));
+        String key = labelValues.length == 0 ? name : name + '\u0000' + String.join("\u0000", labelValues);
+        points.add(labelValues.length == 0 ? Labels.EMPTY : MADE.computeIfAbsent(key, k -> Labels.of(labels, labelValues)));
         values.add(value);
         return this;
     }

@@ -106,7 +106,7 @@ class MetricsServiceTest {
         assertEquals(4, value(m, "had_bond_expected_slaves{bond=\"bond0\"}"));
         assertEquals(1, value(m, "had_slot_state{slot=\"2\",state=\"ACTIVE\"}"));
         assertEquals(0, value(m, "had_slot_state{slot=\"2\",state=\"EMPTY\"}"));
-        assertEquals(1, value(m, "had_slot_hpi_state{slot=\"18\",state=\"NOT_PRESENT\"}"));
+        assertEquals(1, value(m, "had_slot_state{slot=\"18\",state=\"EMPTY\"}"));
         assertEquals(1, value(m, "had_slot_insertions_total{slot=\"12\"}"));
         assertEquals(1, value(m, "had_address_up{address=\"10.0.2.1\"}"));
         assertEquals(1, value(m, "had_slave_carrier{bond=\"bond0\",slave=\"eth1\"}"));
