@@ -121,7 +121,7 @@ public final class Main {
     private static int daemon(Options o, LoadResult loaded) {
         Termination termination = new Termination();
         try {
-            BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot);
+            BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot + ";aer_ms=" + o.aerIntervalMs);
             AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
             Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
                     new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);

@@ -33,6 +33,8 @@ final class Options {
                   --audit-reserve N  room set aside next to the audit log and given to it when its
                                      file system fills (default 64k; 0: none)
                   --heartbeat SECONDS  record daemon.heartbeat this often (default 60; 0: never)
+                  --aer-interval MS  read each card's PCIe AER error counters this often (default
+                                     1000; 0: only when the kernel reports an error)
               -h, --help             this text
             exit status: 0 stopped cleanly, 1 could not run, 2 usage or configuration error""";
 
@@ -59,6 +61,8 @@ final class Options {
     long auditHoldBytes = AuditLog.Settings.DEFAULT.holdBytes();
     long auditReserveBytes = AuditLog.Settings.DEFAULT.reserveBytes();
     long heartbeatMillis = AuditLog.Settings.DEFAULT.heartbeatMillis();
+    /** The kernel backplane's AER counter reading interval (picmg-bridge's aer_ms). */
+    long aerIntervalMs = 1000;
 
     static Options parse(String[] args) throws UsageException {
         Options o = new Options();
@@ -81,6 +85,7 @@ final class Options {
                 case "--audit-reserve" -> o.auditReserveBytes = bytes(value(args, ++i, a), a, 0);
                 case "--audit-keep" -> o.auditKeep = (int) number(value(args, ++i, a), a, 0, 100_000);
                 case "--heartbeat" -> o.heartbeatMillis = number(value(args, ++i, a), a, 0, 86_400) * 1000;
+                case "--aer-interval" -> o.aerIntervalMs = millis(value(args, ++i, a), a, 0);
                 case "-h", "--help" -> o.help = true;
                 default -> throw new UsageException((a.startsWith("-") ? "unknown option " : "unexpected argument ") + a);
             }
