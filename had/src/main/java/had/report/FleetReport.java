@@ -101,12 +101,7 @@ public final class FleetReport {
         Map<String, Object> m = new LinkedHashMap<>();
         if (chassis != null) m.put("chassis", chassis);
         m.put("service", o.service());
-        m.put("start", o.start().toString());
-        m.put("duration_s", o.durationNanos() / 1e9);
-        m.put("unknown_s", o.unknownNanos() / 1e9);
-        m.put("cause", o.cause());
-        m.put("note", o.note());
-        m.put("ongoing", o.ongoing());
+        m.putAll(JsonReport.outage(o));
         return m;
     }
 
@@ -158,14 +153,7 @@ public final class FleetReport {
             }
             m.put("services", svc);
             List<Object> slots = new ArrayList<>();
-            for (Availability.SlotReport s : c.slots()) {
-                Map<String, Object> sm = new LinkedHashMap<>();
-                sm.put("slot", s.slot());
-                sm.put("insertions", s.insertions());
-                sm.put("planned_extractions", s.plannedExtractions());
-                sm.put("surprise_removals", s.surpriseRemovals());
-                slots.add(sm);
-            }
+            for (Availability.SlotReport s : c.slots()) slots.add(JsonReport.slot(s));
             m.put("slots", slots);
             List<Object> worst = new ArrayList<>();
             for (Availability.Outage w : c.worst()) worst.add(outage(null, w));

@@ -40,14 +40,7 @@ public final class JsonReport {
             m.put("outage_count", s.outageCount());
             List<Object> outages = new ArrayList<>();
             for (Availability.Outage x : s.outages()) {
-                Map<String, Object> om = new LinkedHashMap<>();
-                om.put("start", str(x.start()));
-                om.put("duration_s", sec(x.durationNanos()));
-                om.put("unknown_s", sec(x.unknownNanos()));
-                om.put("cause", x.cause());
-                om.put("note", x.note());
-                om.put("ongoing", x.ongoing());
-                outages.add(om);
+                outages.add(outage(x));
             }
             m.put("outages", outages);
             services.add(m);
@@ -55,15 +48,7 @@ public final class JsonReport {
         o.put("services", services);
         List<Object> slots = new ArrayList<>();
         for (Availability.SlotReport s : r.slots()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("slot", s.slot());
-            m.put("insertions", s.insertions());
-            m.put("planned_extractions", s.plannedExtractions());
-            m.put("surprise_removals", s.surpriseRemovals());
-            m.put("unseen_removals", s.unseenRemovals());
-            m.put("repairs", s.repairs());
-            m.put("mttr_s", s.repairs() == 0 ? null : sec(s.repairNanos() / s.repairs()));
-            slots.add(m);
+            slots.add(slot(s));
         }
         o.put("slots", slots);
         Map<String, Object> away = new LinkedHashMap<>();
@@ -91,6 +76,31 @@ public final class JsonReport {
         }
         o.put("audit_records_lost", lost);
         return Json.write(o);
+    }
+
+    /** One outage, as the report and the fleet report write it. */
+    static Map<String, Object> outage(Availability.Outage x) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", str(x.start()));
+        m.put("duration_s", sec(x.durationNanos()));
+        m.put("unknown_s", sec(x.unknownNanos()));
+        m.put("cause", x.cause());
+        m.put("note", x.note());
+        m.put("ongoing", x.ongoing());
+        return m;
+    }
+
+    /** One slot's hot-swap counts and repairs. */
+    static Map<String, Object> slot(Availability.SlotReport s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("slot", s.slot());
+        m.put("insertions", s.insertions());
+        m.put("planned_extractions", s.plannedExtractions());
+        m.put("surprise_removals", s.surpriseRemovals());
+        m.put("unseen_removals", s.unseenRemovals());
+        m.put("repairs", s.repairs());
+        m.put("mttr_s", s.repairs() == 0 ? null : sec(s.repairNanos() / s.repairs()));
+        return m;
     }
 
     private static String str(Instant i) {

@@ -27,9 +27,10 @@ public final class LogScript {
         this.settings = settings;
     }
 
-    static final class ScriptClock implements Clock {
-        long mono;
-        Instant wall = ORIGIN;
+    /** A clock a script sets: monotonic nanoseconds and wall time, each where it is put. */
+    public static final class ScriptClock implements Clock {
+        public long mono;
+        public Instant wall = ORIGIN;
 
         @Override
         public long nanos() {

@@ -2,7 +2,7 @@ package had.bench;
 
 import had.audit.AuditEvent;
 import had.audit.AuditLog;
-import had.time.Clock;
+import had.audit.LogScript;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -145,25 +145,10 @@ final class FleetBench {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
-    private static final class StepClock implements Clock {
-        long mono;
-        Instant wall;
-
-        @Override
-        public long nanos() {
-            return mono;
-        }
-
-        @Override
-        public Instant wallTime() {
-            return wall;
-        }
-    }
-
     /** One chassis' 30 days: had restarted weekly, heartbeats every minute, an outage and a swap now and then. */
     static void chassis(Path dir, int n) throws IOException {
         Files.createDirectories(dir);
-        StepClock clock = new StepClock();
+        LogScript.ScriptClock clock = new LogScript.ScriptClock();
         long day = 86_400_000_000_000L;
         long minute = 60_000_000_000L;
         long end = DAYS * day;
