@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * held and the answer is given all the same (the action was carried out); status says the log is
  * behind until they are written. Every commit goes through {@link Chassis#commit}, so the core
  * learns when records were lost.
+ *
+ * <p>Every timer of had is the loop's (as in teamd's one loop): the core's deadlines, the
+ * housekeeping look, and the periodic tasks given to {@link #every} (the heartbeat record, the
+ * systemd watchdog's keep-alive). A stuck loop runs none of them, which is what the heartbeat and
+ * the watchdog are there to show.
  */
 public final class EventLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
@@ -34,6 +40,21 @@ public final class EventLoop implements AutoCloseable {
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean stopping;
+    /** The periodic tasks: only the loop's thread touches the list (others post to it). */
+    private final java.util.List<Periodic> periodic = new java.util.ArrayList<>();
+
+    private static final class Periodic {
+        final long periodNanos;
+        final Consumer<Chassis> task;
+        long due;
+        boolean cancelled;
+
+        Periodic(long periodNanos, Consumer<Chassis> task, long due) {
+            this.periodNanos = periodNanos;
+            this.task = task;
+            this.due = due;
+        }
+    }
 
     public EventLoop(Chassis chassis, Clock clock, long housekeepingMillis) {
         this.chassis = chassis;
@@ -48,6 +69,37 @@ public final class EventLoop implements AutoCloseable {
 
     public void post(Runnable task) {
         if (!stopping) queue.add(task);
+    }
+
+    /**
+     * Runs {@code task} on the loop every {@code periodMillis}, the first time one period from now.
+     * A run that comes late is not made up for: the next is one period after it. Closing the
+     * returned handle cancels it.
+     */
+    public AutoCloseable every(long periodMillis, Consumer<Chassis> task) {
+        if (periodMillis <= 0) throw new IllegalArgumentException("period " + periodMillis + " ms");
+        long period = periodMillis * 1_000_000L;
+        Periodic p = new Periodic(period, task, clock.nanos() + period);
+        post(() -> periodic.add(p));
+        return () -> post(() -> {
+            p.cancelled = true;
+            periodic.remove(p);
+        });
+    }
+
+    /** When the next periodic task is due, or {@code fallback} when none is sooner. */
+    private long nextPeriodic(long fallback) {
+        long next = fallback;
+        for (Periodic p : periodic) if (p.due - next < 0) next = p.due;
+        return next;
+    }
+
+    private void runPeriodic(long now) {
+        for (Periodic p : java.util.List.copyOf(periodic)) {
+            if (p.cancelled || now - p.due < 0) continue;
+            p.due = now + p.periodNanos;
+            safely(() -> p.task.accept(chassis));
+        }
     }
 
     /** Runs {@code f} on the core thread and hands its answer back. */
@@ -73,7 +125,7 @@ public final class EventLoop implements AutoCloseable {
         long nextLook = clock.nanos() + housekeepingNanos;
         while (true) {
             long now = clock.nanos();
-            long until = Math.min(nextLook, chassis.nextDeadline());
+            long until = nextPeriodic(Math.min(nextLook, chassis.nextDeadline()));
             long wait = Math.max(0, until - now);
             Runnable task;
             try {
@@ -85,6 +137,7 @@ public final class EventLoop implements AutoCloseable {
             if (task != null) safely(task);
             now = clock.nanos();
             if (now - chassis.nextDeadline() >= 0) safely(chassis::tick);
+            runPeriodic(now);
             if (queue.isEmpty() || now - nextLook >= 0) {
                 nextLook = now + housekeepingNanos;
                 safely(chassis::settle);

@@ -16,9 +16,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +62,9 @@ public final class Service implements AutoCloseable {
     private final Reloader reloader;
     private final ControlServer server;
     private final SdNotify notify;
-    private final ScheduledExecutorService ticker;
+    /** The loop's timer for WATCHDOG=1 and STATUS=, or null when systemd watches nothing. */
+    private AutoCloseable ticker;
     private final ExecutorService reloads;
-    private final AtomicBoolean tickPending = new AtomicBoolean();
     private final ChassisMetrics metrics;
     /** Null while had.conf has no [metrics] (or its address could not be bound). */
     private MetricsEndpoint endpoint;
@@ -80,7 +77,6 @@ public final class Service implements AutoCloseable {
         this.reloads = Executors.newSingleThreadExecutor(r -> thread(r, "had-reload"));
         this.server = ControlServer.start(s.socket(), s.access(), new ControlCommands(daemon, s, reloader, reloads),
                 s.limits());
-        this.ticker = notify == null ? null : Executors.newSingleThreadScheduledExecutor(r -> thread(r, "had-notify"));
         this.metrics = new ChassisMetrics(daemon::view, daemon.availability(), daemon.audit(), reloader::applied,
                 reloader::refused, VERSION);
         serveMetrics(daemon.startConfig().metrics());
@@ -173,28 +169,23 @@ public final class Service implements AutoCloseable {
             return null;
         });
         long every = notify.watchdogIntervalMillis() > 0 ? notify.watchdogIntervalMillis() : STATUS_MS;
-        ticker.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
+        ticker = daemon.loop().every(every, this::tick);
     }
 
     /**
-     * Posts the watchdog's keep-alive to the event loop: it is sent only when the loop runs it, so
-     * a stuck loop stops the keep-alives and systemd restarts had. Never more than one pending.
+     * The watchdog's keep-alive, on the event loop's own timer: a stuck loop sends none, and
+     * systemd restarts had.
      */
-    private void tick() {
-        if (!tickPending.compareAndSet(false, true)) return;
-        daemon.loop().call(c -> {
-            tickPending.set(false);
-            StringBuilder msg = new StringBuilder();
-            if (notify.watchdogIntervalMillis() > 0) msg.append("WATCHDOG=1");
-            String status = statusLine(c, daemon.audit().health());
-            if (lastStatus != null && !status.equals(lastStatus)) {
-                if (msg.length() > 0) msg.append('\n');
-                msg.append("STATUS=").append(status);
-                lastStatus = status;
-            }
-            if (msg.length() > 0) notify.send(msg.toString());
-            return null;
-        });
+    private void tick(Chassis c) {
+        StringBuilder msg = new StringBuilder();
+        if (notify.watchdogIntervalMillis() > 0) msg.append("WATCHDOG=1");
+        String status = statusLine(c, daemon.audit().health());
+        if (lastStatus != null && !status.equals(lastStatus)) {
+            if (msg.length() > 0) msg.append('\n');
+            msg.append("STATUS=").append(status);
+            lastStatus = status;
+        }
+        if (msg.length() > 0) notify.send(msg.toString());
     }
 
     /**
@@ -225,7 +216,13 @@ public final class Service implements AutoCloseable {
         serveMetrics(null);
         server.close();
         reloads.shutdownNow();
-        if (ticker != null) ticker.shutdownNow();
+        if (ticker != null) {
+            try {
+                ticker.close();
+            } catch (Exception e) {
+                log.warn("stopping the watchdog timer: {}", e.toString());
+            }
+        }
         if (notify != null) {
             notify.send("STOPPING=1");
             notify.close();
