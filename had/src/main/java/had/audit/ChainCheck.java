@@ -15,7 +15,9 @@ import java.util.Set;
  * An audit log's chain, checked record by record as its files are read (had/doc/audit-log.md):
  * schema, hash, prev and seq of every record, the links between rotated files, torn records
  * kept aside. {@code hadctl audit verify} and the fleet report read their files through it, so
- * both hold a log to the same rules. {@link #broken} names the first thing wrong, as
+ * both hold a chain to the same rules. (The fleet report's light reader takes the fields it needs
+ * from a line without parsing all of it as JSON: a line that is not JSON but carries a matching
+ * hash passes there, and only there; forging one needs the hash, as any record does.) {@link #broken} names the first thing wrong, as
  * FILE:LINE (seq N): what.
  */
 public final class ChainCheck {

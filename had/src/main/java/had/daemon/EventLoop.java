@@ -47,7 +47,7 @@ public final class EventLoop implements AutoCloseable {
         final long periodNanos;
         final Consumer<Chassis> task;
         long due;
-        boolean cancelled;
+        volatile boolean cancelled;
 
         Periodic(long periodNanos, Consumer<Chassis> task, long due) {
             this.periodNanos = periodNanos;
@@ -74,17 +74,17 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Runs {@code task} on the loop every {@code periodMillis}, the first time one period from now.
      * A run that comes late is not made up for: the next is one period after it. Closing the
-     * returned handle cancels it.
+     * returned handle cancels it: no run starts after that.
      */
     public AutoCloseable every(long periodMillis, Consumer<Chassis> task) {
         if (periodMillis <= 0) throw new IllegalArgumentException("period " + periodMillis + " ms");
         long period = periodMillis * 1_000_000L;
         Periodic p = new Periodic(period, task, clock.nanos() + period);
         post(() -> periodic.add(p));
-        return () -> post(() -> {
+        return () -> {
             p.cancelled = true;
-            periodic.remove(p);
-        });
+            post(() -> periodic.remove(p));
+        };
     }
 
     /** When the next periodic task is due, or {@code fallback} when none is sooner. */

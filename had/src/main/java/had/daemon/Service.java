@@ -68,6 +68,8 @@ public final class Service implements AutoCloseable {
     private final ChassisMetrics metrics;
     /** Null while had.conf has no [metrics] (or its address could not be bound). */
     private MetricsEndpoint endpoint;
+    /** Set by close: a reload finishing after it opens no endpoint. */
+    private boolean closed;
     private String lastStatus;
 
     private Service(Daemon daemon, Settings s) {
@@ -88,6 +90,7 @@ public final class Service implements AutoCloseable {
      * is logged and the chassis goes on without metrics: monitoring never keeps had from its job.
      */
     private synchronized void serveMetrics(MetricsConfig wanted) {
+        if (closed) return;
         if (endpoint != null) {
             if (endpoint.config().equals(wanted)) return;
             endpoint.close();
@@ -213,7 +216,10 @@ public final class Service implements AutoCloseable {
     /** Closes the control socket (and removes its file), stops the notifications. */
     @Override
     public void close() {
-        serveMetrics(null);
+        synchronized (this) {
+            serveMetrics(null);
+            closed = true;
+        }
         server.close();
         reloads.shutdownNow();
         if (ticker != null) {

@@ -34,6 +34,12 @@ public final class ChassisMetrics implements MultiCollector {
     private final LongSupplier reloadsApplied;
     private final LongSupplier reloadsRefused;
     private final String version;
+    /**
+     * The downtime last served per service: a change had notices late is dated back to when it
+     * began, so an outage can end a few milliseconds before a scrape that already counted them;
+     * a counter must not go back, so it holds until the computation passes it again.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Double> served = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ChassisMetrics(CoreView.Reader core, LiveAvailability availability, AuditLog audit,
                           LongSupplier reloadsApplied, LongSupplier reloadsRefused, String version) {
@@ -48,7 +54,10 @@ public final class ChassisMetrics implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         CoreView v = read();
-        Availability.Live live = availability.at(v.mono());
+        // While the log holds records back, the figures stop at the last one on disk: the held
+        // ones may end an outage earlier than the scrape's moment.
+        Availability.Live live = audit.health().state() == AuditLog.Health.State.WRITING
+                ? availability.at(v.mono()) : availability.atLastRecord();
         List<MetricSnapshot> out = new ArrayList<>();
         bonds(v.bonds(), live, out);
         addresses(live, out);
@@ -72,7 +81,7 @@ public final class ChassisMetrics implements MultiCollector {
 
     // ---- bonds and their slaves ----------------------------------------------------------
 
-    private static void bonds(List<BondView> bonds, Availability.Live live, List<MetricSnapshot> out) {
+    private void bonds(List<BondView> bonds, Availability.Live live, List<MetricSnapshot> out) {
         Family up = Family.gauge("had_bond_up", "1 when the bond carries traffic (had's one definition of a working port).", "bond");
         Family working = Family.gauge("had_bond_working_slaves", "Slaves that work: enslaved, MII up, carrier, path not dead.", "bond");
         Family expected = Family.gauge("had_bond_expected_slaves", "Slaves had.conf gives the bond; fewer working is degraded.", "bond");
@@ -96,7 +105,7 @@ public final class ChassisMetrics implements MultiCollector {
             if (b.activeSlave() != null) active.add(1, b.name(), b.activeSlave());
             Availability.LiveService s = byName.get(b.name());
             failovers.add(s == null ? 0 : s.failovers(), b.name());
-            down.add(s == null ? 0 : (s.downNanos() + s.unknownNanos()) / 1e9, b.name());
+            down.add(s == null ? 0 : downtime(s), b.name());
             outages.add(s == null ? 0 : s.outages(), b.name());
             for (BondView.SlaveView sv : b.slaves()) {
                 carrier.add(sv.carrier(), b.name(), sv.ifname());
@@ -115,19 +124,25 @@ public final class ChassisMetrics implements MultiCollector {
     }
 
     /** Plain service addresses (a port's own address, no bond). */
-    private static void addresses(Availability.Live live, List<MetricSnapshot> out) {
+    private void addresses(Availability.Live live, List<MetricSnapshot> out) {
         Family up = Family.gauge("had_address_up", "1 when the service address is on a port with carrier.", "address");
         Family down = Family.counterSeconds("had_address_downtime_seconds",
                 "Time the address was not served, as the availability report counts it.", "address");
         Family outages = Family.counter("had_address_outages", "Outages begun (an ongoing one counts).", "address");
         for (Availability.LiveService s : services(live, "address").values()) {
             up.add(s.state().equals("up") || s.state().equals("degraded"), s.service());
-            down.add((s.downNanos() + s.unknownNanos()) / 1e9, s.service());
+            down.add(downtime(s), s.service());
             outages.add(s.outages(), s.service());
         }
         out.add(up.build());
         out.add(down.build());
         out.add(outages.build());
+    }
+
+    /** Down and unknown time, in seconds, never less than what was served before. */
+    private double downtime(Availability.LiveService s) {
+        double now = (s.downNanos() + s.unknownNanos()) / 1e9;
+        return served.merge(s.kind() + ' ' + s.service(), now, Math::max);
     }
 
     private static Map<String, Availability.LiveService> services(Availability.Live live, String kind) {

@@ -20,4 +20,8 @@ public final class LiveAvailability implements Consumer<Map<String, Object>> {
     public synchronized Availability.Live at(long mono) {
         return availability.live(mono);
     }
+
+    public synchronized Availability.Live atLastRecord() {
+        return availability.liveAtLastRecord();
+    }
 }

@@ -522,7 +522,19 @@ public final class Availability {
      * ending anything: a live view (metrics) may ask as often as it likes, and feeding goes on.
      */
     public Live live(long mono) {
-        long now = records == 0 ? 0 : Math.max(offset + mono, lastT);
+        return liveTo(records == 0 ? 0 : Math.max(offset + mono, lastT));
+    }
+
+    /**
+     * The figures up to the last record fed, not beyond: while records are held back (a log that
+     * cannot write), the current state is not counted on past what is on record, so a counter
+     * built from it never has to go back when the held records arrive.
+     */
+    public Live liveAtLastRecord() {
+        return liveTo(records == 0 ? 0 : lastT);
+    }
+
+    private Live liveTo(long now) {
         List<LiveService> out = new ArrayList<>();
         for (Service s : services.values()) {
             if (s.state < 0) {

@@ -198,7 +198,7 @@ public final class FleetReport {
                 + "<th>Downtime</th><th>Unknown</th><th>Outages</th><th>Projected a year</th></tr>\n");
         for (Fleet.FleetService s : r.services()) {
             Fleet.Totals t = s.totals();
-            h.append("<tr><td>").append(HtmlReport.esc(s.service())).append("</td><td>").append(s.kind()).append("</td><td>")
+            h.append("<tr><td>").append(HtmlReport.esc(s.service())).append("</td><td>").append(HtmlReport.esc(s.kind())).append("</td><td>")
                     .append(s.chassis()).append("</td><td>").append(pct(t)).append("</td><td>")
                     .append(TextReport.duration(t.down)).append("</td><td>").append(TextReport.duration(t.unknown))
                     .append("</td><td>").append(t.outages).append("</td><td>").append(HtmlReport.esc(verdict(t))).append("</td></tr>\n");
