@@ -109,11 +109,6 @@ public final class Service implements AutoCloseable {
         serveMetrics(next.metrics());
     }
 
-    /** The port metrics are served on, or -1. */
-    public synchronized int metricsPort() {
-        return endpoint == null ? -1 : endpoint.port();
-    }
-
     /** Starts the control socket, SIGHUP handling and notifications for a started daemon. */
     public static Service start(Daemon daemon, Settings s) {
         Service service = new Service(daemon, s);

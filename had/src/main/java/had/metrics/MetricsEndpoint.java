@@ -62,11 +62,6 @@ public final class MetricsEndpoint implements AutoCloseable {
         return config;
     }
 
-    /** The port bound (the configured one). */
-    public int port() {
-        return server.getPort();
-    }
-
     @Override
     public void close() {
         server.close();

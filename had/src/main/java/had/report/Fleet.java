@@ -1,9 +1,7 @@
 package had.report;
 
 import had.audit.AuditFiles;
-import had.audit.AuditLines;
 import had.audit.ChainCheck;
-import had.json.Json;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,7 +86,12 @@ public final class Fleet {
     }
 
     /** A fleet's service: one service name and kind, over every verified chassis that has it. */
-    public record FleetService(String service, String kind, int chassis, Totals totals) {}
+    public record FleetService(String service, String kind, Totals totals) {
+        /** The verified chassis that have it: each adds it once. */
+        public int chassis() {
+            return totals.services;
+        }
+    }
 
     /** An outage and the chassis it happened on. */
     public record ChassisOutage(String chassis, Availability.Outage outage) {}
@@ -148,26 +150,19 @@ public final class Fleet {
 
     static Result summarise(Path dir, Instant since, Instant until, List<Chassis> chassis) {
         Totals fleet = new Totals();
-        Map<String, FleetService> byService = new TreeMap<>();
-        Map<String, Totals> serviceTotals = new LinkedHashMap<>();
-        Map<String, int[]> serviceChassis = new LinkedHashMap<>();
+        Map<String, FleetService> byService = new LinkedHashMap<>();
         PriorityQueue<ChassisOutage> worst = new PriorityQueue<>(Comparator.comparingLong(o -> o.outage().durationNanos()));
         for (Chassis c : chassis) {
             if (!c.verified()) continue;
             for (Service s : c.services()) {
                 fleet.add(s);
-                String key = s.service() + "\u0000" + s.kind();
-                serviceTotals.computeIfAbsent(key, k -> new Totals()).add(s);
-                serviceChassis.computeIfAbsent(key, k -> new int[1])[0]++;
+                byService.computeIfAbsent(s.service() + "\u0000" + s.kind(), k -> new FleetService(s.service(), s.kind(), new Totals()))
+                        .totals().add(s);
             }
             for (Availability.Outage o : c.worst()) {
                 worst.add(new ChassisOutage(c.name(), o));
                 if (worst.size() > WORST) worst.poll();
             }
-        }
-        for (Map.Entry<String, Totals> e : serviceTotals.entrySet()) {
-            String[] k = e.getKey().split("\u0000", 2);
-            byService.put(e.getKey(), new FleetService(k[0], k[1], serviceChassis.get(e.getKey())[0], e.getValue()));
         }
         List<ChassisOutage> worstFirst = new ArrayList<>(worst);
         worstFirst.sort(Comparator.comparingLong((ChassisOutage o) -> o.outage().durationNanos()).reversed());
@@ -177,7 +172,8 @@ public final class Fleet {
                 .thenComparingDouble(c -> c.verified() ? c.totals().availability() : 0)
                 .thenComparing(Chassis::name));
         List<FleetService> services = new ArrayList<>(byService.values());
-        services.sort(Comparator.comparingDouble((FleetService s) -> s.totals().availability()).thenComparing(FleetService::service));
+        services.sort(Comparator.comparingDouble((FleetService s) -> s.totals().availability()).thenComparing(FleetService::service)
+                .thenComparing(FleetService::kind));
         return new Result(dir, since, until, List.copyOf(sorted), fleet, List.copyOf(services), List.copyOf(worstFirst));
     }
 
@@ -191,15 +187,11 @@ public final class Fleet {
         }
         ChainCheck check = new ChainCheck(null);
         Availability av = new Availability(since, until, null);
-        AuditLines.Parser parser = line -> {
-            Map<String, Object> rec = ReportCommand.light(line);
-            return rec != null ? rec : Json.parseObject(line);
-        };
         try {
             check.logSet(set);
             List<Path> files = set.files();
             for (int i = 0; i < files.size() && check.broken() == null; i++) {
-                check.file(files.get(i), i == files.size() - 1, parser, av::accept);
+                check.file(files.get(i), i == files.size() - 1, ReportCommand.READER, av::accept);
             }
         } catch (IOException e) {
             return unverified(name, "cannot read its log: " + e.getMessage());

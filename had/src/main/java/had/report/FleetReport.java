@@ -28,8 +28,7 @@ public final class FleetReport {
 
     private static String verdict(Fleet.Totals t) {
         if (t.counted() == 0) return "never up";
-        double p = t.projectedMinutesPerYear();
-        return String.format(Locale.ROOT, "%.2f min %s", p, p <= Availability.FIVE_NINES_MINUTES ? "within five nines" : "OVER the five-nines budget");
+        return TextReport.projection(t.projectedMinutesPerYear());
     }
 
     private static String at(Instant i) {

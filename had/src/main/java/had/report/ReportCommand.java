@@ -186,12 +186,8 @@ public final class ReportCommand {
         }
         Availability av = new Availability(since, until, timeline);
         long[] lastSeq = {-1};
-        AuditLines.Parser parser = line -> {
-            Map<String, Object> rec = light(line);
-            return rec != null ? rec : Json.parseObject(line);
-        };
         for (Path f : files) {
-            AuditLines.read(f, parser, e -> {
+            AuditLines.read(f, READER, e -> {
                 if (e instanceof AuditLines.Torn t) {
                     warnings.println("hadctl report: " + f + ":" + t.line() + ": torn record left out (not part of the chain)");
                     return true;
@@ -220,6 +216,12 @@ public final class ReportCommand {
         }
         return av.finish();
     }
+
+    /** Records as the reports read them: lightly where {@link #light} can, else parsed whole. */
+    static final AuditLines.Parser READER = line -> {
+        Map<String, Object> rec = light(line);
+        return rec != null ? rec : Json.parseObject(line);
+    };
 
     /**
      * The few fields {@link Availability} uses of a record whose other fields it ignores, taken

@@ -37,11 +37,10 @@ public final class TextReport {
                         s.from() == null ? "never up" : "-"));
                 continue;
             }
-            double proj = s.projectedMinutesPerYear();
-            sb.append(String.format(Locale.ROOT, "%-12s %-8s %10s %11.5f%% %10s %10s %10s %8d  %.2f min %s%n",
+            sb.append(String.format(Locale.ROOT, "%-12s %-8s %10s %11.5f%% %10s %10s %10s %8d  %s%n",
                     s.service(), s.kind(), duration(s.observedNanos()), s.availability() * 100,
                     duration(s.downNanos()), duration(s.unknownNanos()), duration(s.degradedNanos()), s.outageCount(),
-                    proj, s.withinFiveNines() ? "within five nines" : "OVER the five-nines budget"));
+                    projection(s.projectedMinutesPerYear())));
         }
         for (Availability.ServiceReport s : r.services()) {
             if (s.unknownNanos() > 0) {
@@ -105,6 +104,12 @@ public final class TextReport {
     }
 
     /** "850 ms", "12.4 s", "3.2 min", "5.1 h", "3.5 d": the unit a person would use. */
+    /** "1.23 min within five nines", "7826.45 min OVER the five-nines budget": a projected year. */
+    static String projection(double minutesPerYear) {
+        return String.format(Locale.ROOT, "%.2f min %s", minutesPerYear,
+                minutesPerYear <= FIVE_NINES_MINUTES ? "within five nines" : "OVER the five-nines budget");
+    }
+
     public static String duration(long nanos) {
         double ms = nanos / 1e6;
         if (ms < 1000) return String.format(Locale.ROOT, "%.0f ms", ms);
