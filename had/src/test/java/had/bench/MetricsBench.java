@@ -74,6 +74,9 @@ final class MetricsBench {
                         .count() == 21) break;
                 Thread.sleep(100);
             }
+            long active = body.lines().filter(l -> l.startsWith("had_slot_state{") && l.contains("state=\"ACTIVE\"")
+                    && l.endsWith(" 1.0")).count();
+            if (active != 21) throw new IllegalStateException("only " + active + " of 21 slots came into service:\n" + had.output());
             long series = body.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count();
             for (int i = 0; i < WARM_UP; i++) http.send(get, HttpResponse.BodyHandlers.discarding());
             // Rounds of scrapes, each followed by as long idle: the median round is the figure.
