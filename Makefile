@@ -63,7 +63,7 @@ lab: all
 
 # One run: a failed or blocked check fails the stage (had/lab/RESULTS.md keeps what it measured).
 # The lab's ping accounting is tested first, on made-up ping outputs (no QEMU).
-test-lab: all
+test-lab: all deb
 	had/lab/tests/pingstat-test.sh
 	had/lab/tests/run.sh
 

@@ -16,6 +16,7 @@ LAB_PEER_CONFIG1=10.0.2.100/24  # and in config1's
 LAB_QEMU_PID=
 LAB_NS=
 LAB_RUN=
+LAB_BOOT_QEMU=()
 
 lab_log() { echo "lab: $*" >&2; }
 lab_die() { echo "lab: $*" >&2; exit 1; }
@@ -112,6 +113,71 @@ lab_build() {
         lab_die "had is not built: run 'make' first"
 }
 
+# --- the systemd guest ------------------------------------------------------------------------
+
+# The packages a chassis controller's Debian has besides had's own dependencies: systemd as PID 1
+# with udev (which names the ports and loads drivers at boot, as it does on any Debian), procps and
+# iproute2 for the checks.
+LAB_SYSROOT_PACKAGES="systemd systemd-sysv udev procps iproute2 openjdk-17-jre-headless kmod adduser"
+
+# lab_sysroot DEB: LAB_SYSROOT, an ext4 image of a Debian 12 root with had installed from DEB by
+# apt, made from the clean root that packaging/test-deb uses (build/debroot, debootstrapped once);
+# made again when DEB or the recipe changes. The guest writes to a snapshot, never to the image.
+# Its /lib/modules is the lab kernel's, shared at boot (guest/init-systemd.sh).
+lab_sysroot() {
+    local deb=$1 key
+    LAB_SYSROOT=$LAB_CACHE/sysroot.img
+    key="$(cat "$deb" "$LAB_DIR/lib.sh" "$LAB_TOP/packaging/debroot.sh" | sha256sum | cut -c1-32)"
+    [ -f "$LAB_SYSROOT" ] && [ "$(cat "$LAB_SYSROOT.key" 2>/dev/null)" = "$key" ] && return 0
+    lab_log "a Debian 12 root with systemd and $(basename "$deb") installed by apt, into $LAB_SYSROOT"
+    (
+        . "$LAB_TOP/packaging/debroot.sh"
+        trap debroot_unmount EXIT
+        work=$LAB_TOP/build/debroot root=$LAB_CACHE/sysroot
+        # shellcheck disable=SC2086 # a list of packages
+        debroot_base "$work" $LAB_SYSROOT_PACKAGES || exit 1
+        rm -rf "$root" && cp -a "$work/base" "$root" || exit 1
+        debroot_mount "$root"
+        cp "$deb" "$root/tmp/had.deb"
+        # shellcheck disable=SC2086
+        debroot_in "$root" apt-get install -y -qq --no-install-recommends $LAB_SYSROOT_PACKAGES /tmp/had.deb \
+            >"$LAB_CACHE/sysroot-install.log" 2>&1 || { tail -20 "$LAB_CACHE/sysroot-install.log" >&2; exit 1; }
+        debroot_in "$root" apt-get clean
+        # What README.md tells an operator to do once the chassis' had.conf is right (the shipped
+        # one is the lab's chassis): check it, enable had.
+        debroot_in "$root" had --check >&2 && debroot_in "$root" systemctl enable had.service 2>&1 | grep -v '^Created symlink' >&2
+        [ "${PIPESTATUS[0]}" = 0 ] || exit 1
+        debroot_unmount
+        rm -f "$root/tmp/had.deb"
+        echo had-lab > "$root/etc/hostname"
+        # Nothing scheduled that would run apt or scrub disks in the middle of a measurement.
+        for u in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer; do
+            ln -sf /dev/null "$root/etc/systemd/system/$u"
+        done
+        mkdir -p "$root/lib/modules"
+        local mb
+        mb=$(( $(du -sm "$root" | cut -f1) * 5 / 4 + 256 ))
+        rm -f "$LAB_SYSROOT.tmp" && truncate -s "${mb}M" "$LAB_SYSROOT.tmp" || exit 1
+        mke2fs -q -t ext4 -L had-lab -d "$root" "$LAB_SYSROOT.tmp" || exit 1
+        rm -rf "$root"
+    ) || lab_die "cannot make the systemd guest's root (log: $LAB_CACHE/sysroot-install.log)"
+    mv "$LAB_SYSROOT.tmp" "$LAB_SYSROOT"
+    echo "$key" > "$LAB_SYSROOT.key"
+}
+
+# lab_systemd_guest: LAB_BOOT_INITRD and LAB_BOOT_QEMU for a boot of the systemd guest (after
+# lab_sysroot): its disk (a snapshot of the image: what the guest writes is gone at power-off) and
+# the lab kernel's modules.
+lab_systemd_guest() {
+    local ir=$LAB_CACHE/initramfs-systemd.gz
+    if [ ! -f "$ir" ] || [ "$LAB_DIR/guest/init-systemd.sh" -nt "$ir" ] || [ "$LAB_DIR/lib.sh" -nt "$ir" ]; then
+        lab_initramfs "$ir" "$LAB_DIR/guest/init-systemd.sh" virtio_blk crc16 mbcache jbd2 crc32c_generic ext4
+    fi
+    LAB_BOOT_INITRD=$ir
+    LAB_BOOT_QEMU+=(-drive "file=$LAB_SYSROOT,if=virtio,format=raw,snapshot=on"
+                    -virtfs "local,path=$LAB_KROOT/lib/modules,mount_tag=kmods,security_model=none,readonly=on")
+}
+
 # --- slots ------------------------------------------------------------------------------------
 
 # The chassis slots of a had.conf: its [slot N] sections.
@@ -174,7 +240,9 @@ lab_ping() { ip netns exec "$LAB_NS-peer" ping "$@"; }
 
 # lab_boot RUNDIR SLOTS...: starts QEMU inside $LAB_NS, one root port per slot, waits for the
 # guest agent. RUNDIR gets console.log, qmp.sock, agent.sock and state/ (the guest's
-# /run/lab/state: had's audit log and log).
+# /run/lab/state: had's audit log and log). The guest is the busybox one (guest/init.sh) unless
+# LAB_BOOT_INITRD names another initramfs; LAB_BOOT_QEMU (an array) adds QEMU arguments (a
+# disk, cards seated at power-on: lab_seated).
 lab_boot() {
     LAB_RUN=$1; shift
     mkdir -p "$LAB_RUN/state"
@@ -189,7 +257,7 @@ lab_boot() {
         -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off "${ports[@]}" \
         -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
         -virtfs local,path="$LAB_RUN/state",mount_tag=state,security_model=none \
-        -kernel "$LAB_VMLINUZ" -initrd "$LAB_INITRD" \
+        -kernel "$LAB_VMLINUZ" -initrd "${LAB_BOOT_INITRD:-$LAB_INITRD}" "${LAB_BOOT_QEMU[@]}" \
         -append "console=ttyS0 panic=-1 rdinit=/init quiet lab.top=$LAB_TOP lab.cache=$LAB_CACHE" \
         -qmp unix:"$LAB_RUN/qmp.sock",server=on,wait=off \
         -serial file:"$LAB_RUN/console.log" -serial unix:"$LAB_RUN/agent.sock",server=on,wait=off \
@@ -363,9 +431,26 @@ lab_insert() {
     for ((f = ports - 1; f >= 0; f--)); do
         t=$(lab_tap "$slot" "$f")
         lab_qmp netdev_del "{\"id\":\"n${slot}p$f\"}" >/dev/null 2>&1 || true
-        lab_qmp netdev_add "{\"type\":\"tap\",\"id\":\"n${slot}p$f\",\"ifname\":\"$t\",\"script\":\"no\",\"downscript\":\"no\"}" >/dev/null || return 1
-        lab_qmp device_add "{\"driver\":\"$model\",\"id\":\"c${slot}p$f\",\"bus\":\"rp$slot\",\"addr\":\"0.$f\",\"multifunction\":\"on\",\"netdev\":\"n${slot}p$f\",\"mac\":\"52:54:00:00:$(printf %02x "$slot"):$(printf %02x "$f")\"}" >/dev/null || return 1
+        lab_qmp netdev_add "$(lab_netdev_json "$slot" "$f" "$t")" >/dev/null || return 1
+        lab_qmp device_add "$(lab_card_json "$slot" "$f" "$model")" >/dev/null || return 1
     done
+}
+
+# lab_seated SLOT [PORTS [MODEL]]: the same card seated before power-on: its QEMU arguments are
+# added to LAB_BOOT_QEMU for the next lab_boot (needs lab_net_up first: the taps).
+lab_seated() {
+    local slot=$1 ports=${2:-2} model=${3:-e1000e} f
+    for ((f = 0; f < ports; f++)); do
+        LAB_BOOT_QEMU+=(-netdev "$(lab_netdev_json "$slot" "$f" "$(lab_tap "$slot" "$f")")"
+                        -device "$(lab_card_json "$slot" "$f" "$model")")
+    done
+}
+
+# A card's function F in QEMU's JSON (QMP and the command line take the same): its tap, its NIC.
+lab_netdev_json() { printf '{"type":"tap","id":"n%sp%s","ifname":"%s","script":"no","downscript":"no"}' "$1" "$2" "$3"; }
+lab_card_json() {
+    printf '{"driver":"%s","id":"c%sp%s","bus":"rp%s","addr":"0.%s","multifunction":true,"netdev":"n%sp%s","mac":"52:54:00:00:%02x:%02x"}' \
+        "$3" "$1" "$2" "$1" "$2" "$1" "$2" "$1" "$2"
 }
 
 # lab_yank SLOT: the card is pulled with no request (QMP device_del: pciehp's attention button;
@@ -392,6 +477,7 @@ lab_cleanup() {
         wait "$LAB_QEMU_PID" 2>/dev/null || true
     fi
     LAB_QEMU_PID=; LAB_QMP_SOCAT=; LAB_AGENT_SOCAT=; LAB_PERFORM_SOCAT=
+    LAB_BOOT_QEMU=(); LAB_BOOT_INITRD=
     if [ -n "${LAB_QIN:-}" ]; then exec {LAB_QIN}>&- {LAB_QOUT}<&-; LAB_QIN=; fi
     if [ -n "${LAB_AIN:-}" ]; then exec {LAB_AIN}>&- {LAB_AOUT}<&-; LAB_AIN=; fi
     if [ -n "${LAB_PIN:-}" ]; then exec {LAB_PIN}>&- {LAB_POUT}<&-; LAB_PIN=; fi

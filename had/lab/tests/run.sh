@@ -27,7 +27,7 @@ for t in qemu-system-x86_64 socat cpio depmod ping ip gcc apt-get dpkg-deb; do
     command -v $t >/dev/null || lab_die "$t missing (.ci/run installs the lab's packages)"
 done
 [ -x /bin/busybox ] || lab_die "/bin/busybox missing (busybox-static)"
-ALL_BOOTS="baseline had arp vlan paths crash drills"
+ALL_BOOTS="baseline had arp vlan paths crash drills systemd"
 BOOTS=${LAB_BOOTS:-$ALL_BOOTS}
 booted() { case " $BOOTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -980,6 +980,125 @@ else
     check "(n) killed while slot 18 was ${n_pending:-not pending} (was $n_before): at the new had's READY=1 its LED is dark (the request died with had, the card stays in service: $(n_slot 18)), slot 16 still lit (${n_ready:-no READY})" \
         eval '[ "$n_before" = ACTIVE ] && [ "$n_pending" = EXTRACTION_PENDING ] && [ -n "$HAD_PID" ] && [[ "/$n_ready" == *"/18=0/"* ]] && [[ "/$n_ready" == *"/16=1/"* ]] && [ "$(n_slot 18)" = ACTIVE ]'
 fi
+fi
+
+# --- boot 8: had as a chassis controller runs it: installed by apt, started by systemd -----------
+# A Debian 12 root with systemd as PID 1 and udev (lab_sysroot: the clean root of make test-deb,
+# the package installed by apt, `had --check` and `systemctl enable had` as README says), the
+# cards of slots 2, 12 and 16 seated at power-on. had is the installed /usr/sbin/had under the
+# shipped had.service (its sandbox, its watchdog), not the tree's bin/had.
+if booted systemd; then
+say "boot 8: had under systemd -- a Debian 12 root with had's package installed by apt, cards seated at power-on"
+make -s deb >/dev/null || lab_die "make deb failed"
+lab_sysroot "$LAB_TOP/build/deb/$(ls "$LAB_TOP/build/deb" | grep '^had_.*\.deb$' | head -1)"
+lab_cleanup
+lab_net_up
+lab_seated 2 2; lab_seated 12 2; lab_seated 16 1
+lab_systemd_guest
+lab_boot "$OUT/systemd" $(lab_conf_slots conf/had.conf)
+gq "setsid /run/lab/host$LAB_CACHE/bin/labwatch watch >/run/lab/state/watch.log 2>&1 </dev/null &"
+until grep -q ready "$LAB_RUN/state/watch.log" 2>/dev/null; do sleep 0.1; done
+sd_show() { g "systemctl show had -p $1 --value"; }   # sd_show PROPERTY: had.service's, as systemd has it
+sd_journal() { g "journalctl -b -u had -o json --output-fields=MESSAGE,PRIORITY --no-pager"; }
+sd_audit() { gq "cp /var/lib/had/audit.log /run/lab/state/audit.log"; }   # the audit_* helpers then read it
+# sd_slaves: bond0's slaves, sorted, on one line
+sd_slaves() { g "slaves bond0" | tr ' ' '\n' | grep . | sort | tr '\n' ' '; }
+# sd_secs SPAN: systemd's time span ("30s", "1min 30s", "500ms") in whole seconds, rounded up
+sd_secs() { echo "$1" | awk '{ t = 0; for (i = 1; i <= NF; i++) { v = $i; if (v ~ /ms$/) t += v / 1000; else if (v ~ /min$/) t += v * 60; else if (v ~ /s$/) t += v } printf "%d\n", t + 0.999 }'; }
+# sd_slot N: slot N's state in hadctl slots
+sd_slot() { g "hadctl slots" | awk -v n="$1" '$1 == n { print $2 }'; }
+
+s_state=$(LAB_GUEST_TIMEOUT=180 g "systemctl is-system-running --wait")
+g "systemctl --failed --no-legend --plain; systemd-analyze" > "$OUT/s-boot.txt"
+check "(s) systemd reached its default target with every unit started: $s_state ($(grep -o 'Startup finished in.*' "$OUT/s-boot.txt"))" \
+    eval '[ "$s_state" = running ]'
+s_pid=$(sd_show MainPID)
+check "(s) had.service active, started at boot by systemd (Type=notify: active once had said READY=1): $(sd_show ActiveState)/$(sd_show SubState), pid $s_pid, $(sd_show NRestarts) restarts" \
+    eval '[ "$(sd_show ActiveState)/$(sd_show SubState)/$(sd_show NRestarts)" = active/running/0 ] && [ "$s_pid" -gt 1 ] && g "journalctl -b -u had --no-pager" | grep -q "Started had.service"'
+s_ports=$(for s in 2 12; do for f in 0 1; do g "ifn $s $f"; done; done | sort | tr '\n' ' ')
+s16=$(g 'ifn 16 0')
+check "(s) had configured the cards seated at boot (ports named by udev): bond0 = slots 2 and 12's ports ($s_ports), 10.0.1.1/24; slot 16's $s16 10.0.2.1/24; the peer pings both" \
+    eval '[ "$(echo $s_ports | wc -w)" = 4 ] && gq "until_true 30 \"[ \\\$(nslaves bond0) = 4 ] && ip -br addr | grep -q 10.0.2.1/24\"" && [ "$(sd_slaves)" = "$s_ports" ] &&
+          g "ip -br addr show bond0" | grep -q 10.0.1.1/24 && g "ip -br addr show $s16" | grep -q 10.0.2.1/24 && pings_ok 10.0.1.1 && pings_ok 10.0.2.1'
+sd_journal > "$OUT/s-journal.json"
+check "(s) the journal has had's messages at their syslog priorities, the prefix taken off: 'had running' at 6 (info)" \
+    eval 'grep "\"MESSAGE\":\"Main: had running" "$OUT/s-journal.json" | grep -q "\"PRIORITY\":\"6\"" && ! grep -q "\"MESSAGE\":\"<[0-9]>" "$OUT/s-journal.json"'
+
+# Who may talk to had: root and the group had (the unit's Group=, postinst's group), nobody else.
+gq "useradd -M -s /bin/bash -G had operator1 && useradd -M -s /bin/bash outsider1"
+s_member=$(g "runuser -u operator1 -- hadctl status >/dev/null 2>&1; echo \$?; runuser -u operator1 -- hadctl audit verify /var/lib/had/audit.log >/dev/null 2>&1; echo \$?" | tr '\n' ' ')
+s_out=$(g "runuser -u outsider1 -- hadctl status 2>&1; echo \"exit \$?\"" | tr '\n' ' ')
+s_modes=$(g "stat -c '%n %a %U:%G' /var/lib/had /var/lib/had/audit.log /run/had /run/had/had.sock" | tr '\n' ' ')
+check "(s) a member of group had runs hadctl status and audit verify (exit $s_member)" eval '[ "$s_member" = "0 0 " ]'
+check "(s) a user outside group had is refused: $s_out" eval '[[ "$s_out" == *"permission denied"* ]] && [[ "$s_out" != *"exit 0 "* ]]'
+check "(s) modes as the unit and had.conf(5) say: $s_modes" \
+    eval '[ "$s_modes" = "/var/lib/had 750 root:had /var/lib/had/audit.log 640 root:had /run/had 750 root:had /run/had/had.sock 660 root:had " ]'
+
+# systemctl reload: a broken file is refused, the running configuration kept; a good one applies
+# only what changed (here: bond0's miimon, and metrics on loopback), no link touched.
+s_mark=$(mark)
+gq "cp /etc/had.conf /root/had.conf.good && sed -i 's/^mode = active-backup/mode = active-backpu/' /etc/had.conf && systemctl reload had"
+sleep 3
+sd_journal > "$OUT/s-journal.json"
+s_err=$(grep '/etc/had.conf:[0-9]*: mode = active-backpu' "$OUT/s-journal.json" | head -1)
+s_errp=$(echo "$s_err" | grep -o '"PRIORITY":"[0-9]"')
+check "(s) systemctl reload with a broken had.conf: refused, its FILE:LINE in the journal at priority 3 (err): $(echo "$s_err" | grep -o '/etc/had.conf:[0-9]*: mode = active-backpu') $s_errp" \
+    eval '[ "$s_errp" = "\"PRIORITY\":\"3\"" ]'
+check "(s) ... and the running configuration kept: same pid, bond0 active-backup with its 4 slaves" \
+    eval '[ "$(sd_show MainPID)" = "$s_pid" ] && [ "$(g "cat /sys/class/net/bond0/bonding/mode")" = "active-backup 1" ] && [ "$(sd_slaves)" = "$s_ports" ]'
+gq "cp /root/had.conf.good /etc/had.conf && sed -i '/^\[bond bond0\]/,/^\[/ s/^miimon = 100/miimon = 50/' /etc/had.conf && printf '\n[metrics]\nlisten = 127.0.0.1:9712\n' >> /etc/had.conf && systemctl reload had"
+gq "until_true 20 '[ \$(cat /sys/class/net/bond0/bonding/miimon) = 50 ]'"
+s_scrape=$(g "until_true 20 \"timeout 3 bash -c 'echo >/dev/tcp/127.0.0.1/9712' 2>/dev/null\"; timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9712 && printf \"GET /metrics HTTP/1.0\\r\\n\\r\\n\" >&3 && cat <&3'" | grep -a '^had_bond_working_slaves{bond="bond0"}' | tr -d '\r')
+s_touched=$(since "$s_mark" | grep -cE " link (${s_ports// /|}|$s16) .*(master=- |carrier=0|up=0)| (dellink|deladdr) ")
+check "(s) systemctl reload with a good had.conf applies the difference: bond0's miimon $(g "cat /sys/class/net/bond0/bonding/miimon") (was 100), same pid" \
+    eval '[ "$(g "cat /sys/class/net/bond0/bonding/miimon")" = 50 ] && [ "$(sd_show MainPID)" = "$s_pid" ]'
+check "(s) ... metrics served on loopback under the unit's IP filter: ${s_scrape:-no answer}" eval '[ "$(echo "$s_scrape" | awk "{ print \$2 + 0 }")" = 4 ]'
+check "(s) ... and nothing else touched: no port released, down or without carrier, no address removed ($s_touched events)" \
+    eval '[ "$s_touched" = 0 ] && [ "$(sd_slaves)" = "$s_ports" ]'
+
+# The watchdog: had's loop stopped (SIGSTOP); systemd kills it after WatchdogSec and starts it
+# again; the kernel keeps bonds and addresses meanwhile, and the new had changes nothing.
+s_wd=$(sd_show WatchdogUSec) s_abort=$(sd_show TimeoutAbortUSec) s_rs=$(sd_show RestartUSec)
+s_bound=$(( $(sd_secs "$s_wd") + $(sd_secs "$s_abort") + $(sd_secs "$s_rs") + 30 ))
+s_mark=$(mark)
+ping_loop_start 10.0.1.1
+t0=$(lab_ms)
+gq "kill -STOP $s_pid"
+s_new=
+for _ in $(seq 1 $((s_bound + 30))); do
+    s_new=$(sd_show MainPID)
+    [ -n "$s_new" ] && [ "$s_new" != 0 ] && [ "$s_new" != "$s_pid" ] && [ "$(sd_show ActiveState)" = active ] && break
+    s_new=; sleep 1
+done
+s_secs=$(( ($(lab_ms) - t0) / 1000 ))
+sleep 3
+ping_loop_stop
+s_touched=$(since "$s_mark" | grep -cE " link (${s_ports// /|}|$s16) .*(master=- |carrier=0|up=0)| (dellink|deladdr) ")
+g "journalctl -b -u had --no-pager" > "$OUT/s-journal.txt"
+check "(s) the watchdog: had stopped (SIGSTOP) is killed and started again by systemd within WatchdogSec $s_wd + TimeoutAbortSec $s_abort + RestartSec $s_rs + 30 s: new pid ${s_new:-none} active after $s_secs s" \
+    eval '[ -n "$s_new" ] && [ "$s_secs" -le "$s_bound" ] && grep -q "Watchdog timeout" "$OUT/s-journal.txt" && [ "$(sd_show NRestarts)" = 1 ]'
+check "(s) ... no link of the chassis flapped ($s_touched events), bond0 pinged throughout: $LOST of $SENT lost$PING_NOTE" \
+    eval '[ "$s_touched" = 0 ] && pinged && [ "$SENT" -ge $((s_secs * 100 / 2)) ] && [ "$LOST" = 0 ]'
+
+# systemctl stop in the middle of an extraction: had finishes an extraction whose traffic has
+# moved (had(8)). The quiesce window is made 3 s long (a drop-in, as an operator would pass an
+# option) so that the stop surely falls inside it.
+gq "mkdir -p /etc/systemd/system/had.service.d && printf '[Service]\nExecStart=\nExecStart=/usr/sbin/had -c /etc/had.conf -d /etc/pcidrivers.conf --quiesce 3000\n' > /etc/systemd/system/had.service.d/quiesce.conf && systemctl daemon-reload && systemctl restart had"
+s_pid=$(sd_show MainPID)
+sd_audit; am=$(audit_mark)
+s_stop=$(g "hadctl extract 12 >/dev/null && sleep 0.5 && t=\$(date +%s%N) && systemctl stop had && echo \$(( (\$(date +%s%N) - t) / 1000000 ))")
+sd_audit
+s_safe=$(audit_lines "$am" '"type":"slot.state","slot":12,"from":"EXTRACTING","to":"SAFE_TO_REMOVE"' | sed -n 's/.*"seq":\([0-9]*\).*/\1/p' | head -1)
+s_end=$(audit_lines "$am" '"type":"daemon.stop"' | sed -n 's/.*"seq":\([0-9]*\).*/\1/p' | head -1)
+s_gone=$(for _ in $(seq 20); do [ -z "$(lab_present 12)" ] && echo gone && break; sleep 0.5; done)
+check "(s) systemctl stop during slot 12's extraction (quiesce window 3 s) returned after ${s_stop:-?} ms, had first finished it: SAFE_TO_REMOVE (seq ${s_safe:-none}) before daemon.stop (seq ${s_end:-none}), card ${s_gone:-still in the machine}, bond0 on slot 2 alone" \
+    eval '[ -n "$s_safe" ] && [ -n "$s_end" ] && [ "$s_safe" -lt "$s_end" ] && [ "$s_gone" = gone ] && [ "$(sd_show ActiveState)" = inactive ] && [ "$(sd_show Result)" = success ] &&
+          grep -q "first finishing the extraction of slot 12" <(g "journalctl -b -u had --no-pager") && [ "$(sd_slaves)" = "$(for f in 0 1; do g "ifn 2 $f"; done | sort | tr "\n" " ")" ]'
+gq "systemctl start had"
+s_verify=$(g "hadctl audit verify /var/lib/had/audit.log 2>&1 | tail -1")
+s_after=$(sd_slot 12)
+check "(s) ... systemctl start again: active, slot 12 ${s_after:-?}, the audit log verifies: $s_verify" \
+    eval '[ "$(sd_show ActiveState)" = active ] && [ "$s_after" = EMPTY ] && [[ "$s_verify" == *intact* ]]'
 fi
 
 # --- the same cut, three ways -------------------------------------------------------------------

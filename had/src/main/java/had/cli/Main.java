@@ -11,6 +11,7 @@ import had.daemon.Service;
 import had.drivers.linux.ModprobeDrivers;
 import had.network.linux.LinuxNetwork;
 import had.os.ExitStatus;
+import had.os.Modprobe;
 import had.report.Availability;
 import had.report.TextReport;
 import had.sim.DemoScenario;
@@ -123,8 +124,9 @@ public final class Main {
         try {
             BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot + ";aer_ms=" + o.aerIntervalMs);
             AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
-            Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(),
-                    new ModprobeDrivers(o.sysfsRoot, "modprobe"), audit, Clock.SYSTEM);
+            Modprobe modprobe = new Modprobe("modprobe");
+            Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(modprobe),
+                    new ModprobeDrivers(o.sysfsRoot, modprobe), audit, Clock.SYSTEM);
             // The control socket first: a second had on the same chassis stops here, before touching it.
             Service service = Service.start(d, service(o, "kernel", null));
             try {

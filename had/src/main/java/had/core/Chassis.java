@@ -991,6 +991,17 @@ public final class Chassis {
 
     // ---- views --------------------------------------------------------------------------
 
+    /**
+     * The slots whose extraction has begun moving traffic (handed over, in the quiesce window)
+     * and is not finished: a stopping had finishes them first. An extraction still waiting out
+     * its extraction_delay has moved nothing and is not among them.
+     */
+    public List<Integer> extractionsUnderway() {
+        List<Integer> out = new ArrayList<>();
+        for (Slot s : slots.values()) if (s.state == SlotState.EXTRACTING && s.extractAt == 0) out.add(s.number);
+        return out;
+    }
+
     public List<SlotView> slots() {
         List<SlotView> out = new ArrayList<>();
         for (Slot s : slots.values()) out.add(view(s));

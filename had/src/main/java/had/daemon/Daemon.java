@@ -12,6 +12,12 @@ import had.metrics.CoreView;
 import had.metrics.LiveAvailability;
 import had.network.Network;
 import had.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * had assembled: the core, its event loop, and the adapters it was given. The same assembly
@@ -20,6 +26,9 @@ import had.time.Clock;
 public final class Daemon implements AutoCloseable {
     /** How often the loop looks at the network even when nothing reported a change. */
     static final long HOUSEKEEPING_MS = 1000;
+    /** How long a stop waits for extractions under way: a quiesce window and a power-off, well within systemd's TimeoutStopSec. */
+    static final long STOP_WAIT_MS = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final Backplane backplane;
     private final AuditLog audit;
@@ -80,14 +89,62 @@ public final class Daemon implements AutoCloseable {
         });
     }
 
+    /**
+     * A card whose traffic has moved off it is taken the rest of the way out (released, powered
+     * off, blue LED lit: what the technician holding its handle waits for) before had stops,
+     * rather than left half out of its bonds with nobody to finish or undo it. The loop keeps
+     * running meanwhile: the quiesce window ends on its own timer. Bounded in real time, whatever
+     * the core's clock: a stop never waits longer than {@link #STOP_WAIT_MS}.
+     */
+    private void finishExtractionsUnderway() {
+        long end = System.nanoTime() + STOP_WAIT_MS * 1_000_000L;
+        boolean said = false;
+        while (true) {
+            List<Integer> underway;
+            try {
+                underway = loop.call(Chassis::extractionsUnderway).get(2, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("stopping without finishing extractions: the core did not answer ({})", e.toString());
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (underway.isEmpty()) return;
+            if (!said) {
+                log.info("stopping: first finishing the extraction of slot {} (its traffic has moved off the card)",
+                        slotList(underway));
+                said = true;
+            }
+            if (System.nanoTime() - end >= 0) {
+                log.warn("stopping with the extraction of slot {} unfinished after {} ms", slotList(underway), STOP_WAIT_MS);
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String slotList(List<Integer> slots) {
+        return slots.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     public long uptimeNanos() {
         return clock.nanos() - startedAt;
     }
 
-    /** Stops taking events, finishes the action in flight, records the stop. */
+    /**
+     * Finishes the extractions that have begun moving traffic, stops taking events, finishes the
+     * action in flight, records the stop.
+     */
     @Override
     public void close() {
         heartbeat.close();
+        finishExtractionsUnderway();
         backplane.close();
         loop.close();
         audit.record(AuditEvent.of("daemon.stop").build());

@@ -7,6 +7,7 @@ import had.network.MiiStatus;
 import had.network.Network;
 import had.network.NetworkException;
 import had.network.NetworkState;
+import had.os.Modprobe;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,21 +30,33 @@ public final class LinuxNetwork implements Network {
     private final Sysfs sysfs;
     private final Rtnetlink rtnl;
     private final FrameSender frames;
+    private final BondingDriver bonding;
 
     /** Whole Ethernet frames out of one interface. */
     interface FrameSender {
         void send(String ifname, byte[] frame) throws java.io.IOException;
     }
 
-    /** The network of the process's own kernel and namespace. */
-    public LinuxNetwork() {
-        this(Path.of("/"), new KernelRtnetlink(), Sysfs.FILES, had.os.PacketSocket::send);
+    /** Loads the bonding driver. */
+    interface BondingDriver {
+        void load() throws Modprobe.Failed;
     }
 
-    LinuxNetwork(Path root, Rtnetlink rtnl, Sysfs.Writer writer, FrameSender frames) {
+    /**
+     * The network of the process's own kernel and namespace. The bonding driver is loaded with
+     * {@code modprobe} when had creates the first bond and finds it missing (as on a controller
+     * that just booted), with max_bonds=0: with its defaults it would make a bond0 of its own.
+     */
+    public LinuxNetwork(Modprobe modprobe) {
+        this(Path.of("/"), new KernelRtnetlink(), Sysfs.FILES, had.os.PacketSocket::send,
+                () -> modprobe.load("bonding", "max_bonds=0"));
+    }
+
+    LinuxNetwork(Path root, Rtnetlink rtnl, Sysfs.Writer writer, FrameSender frames, BondingDriver bonding) {
         this.sysfs = new Sysfs(root, writer);
         this.rtnl = rtnl;
         this.frames = frames;
+        this.bonding = bonding;
     }
 
     /**
@@ -115,16 +128,31 @@ public final class LinuxNetwork implements Network {
         if (sysfs.exists("sys/class/net/" + name)) throw new NetworkException(name + ": cannot create bond: File exists");
         // Checked against the driver's defaults first, so a refused plan creates nothing.
         BondOptionPlan.plan(name, BondOptionPlan.KERNEL_DEFAULTS, options, false, false);
-        sysfs.write(name, "sys/class/net/bonding_masters", "+" + name);
+        if (!sysfs.exists(BONDING_MASTERS)) loadBonding(name);
+        sysfs.write(name, BONDING_MASTERS, "+" + name);
         try {
             execute(name, BondOptionPlan.plan(name, existing(read(), name).options(), options, false, false));
         } catch (NetworkException e) {
             try {
-                sysfs.write(name, "sys/class/net/bonding_masters", "-" + name);
+                sysfs.write(name, BONDING_MASTERS, "-" + name);
             } catch (NetworkException undo) {
                 e.addSuppressed(undo);
             }
             throw e;
+        }
+    }
+
+    private static final String BONDING_MASTERS = "sys/class/net/bonding_masters";
+
+    private void loadBonding(String bond) {
+        try {
+            bonding.load();
+        } catch (Modprobe.Failed e) {
+            throw new NetworkException(bond + ": cannot create bond: the bonding driver is not loaded, and " + e.getMessage());
+        }
+        if (!sysfs.exists(BONDING_MASTERS)) {
+            throw new NetworkException(bond + ": cannot create bond: the bonding driver was loaded, but /"
+                    + BONDING_MASTERS + " is missing");
         }
     }
 
@@ -147,7 +175,7 @@ public final class LinuxNetwork implements Network {
 
     @Override
     public void deleteBond(String name) {
-        sysfs.write(name, "sys/class/net/bonding_masters", "-" + name);
+        sysfs.write(name, BONDING_MASTERS, "-" + name);
     }
 
     @Override

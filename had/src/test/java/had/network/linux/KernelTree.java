@@ -46,6 +46,16 @@ final class KernelTree {
         file("sys/class/net/bonding_masters", "");
     }
 
+    /** A kernel that just booted: the bonding driver is not loaded (a modprobe in the trace loads it). */
+    KernelTree withoutBonding() {
+        try {
+            Files.delete(root.resolve("sys/class/net/bonding_masters"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     LinuxNetwork network() {
         Rtnetlink rtnl = new Rtnetlink() {
             @Override
@@ -108,7 +118,13 @@ final class KernelTree {
             String refusal = failing.get("send " + ifname);
             if (refusal != null) throw new IOException(refusal);
         };
-        return new LinuxNetwork(root, rtnl, writer, frames);
+        LinuxNetwork.BondingDriver bonding = () -> {
+            trace.add("modprobe bonding max_bonds=0");
+            String refusal = failing.get("modprobe bonding");
+            if (refusal != null) throw new had.os.Modprobe.Failed(refusal);
+            file("sys/class/net/bonding_masters", "");
+        };
+        return new LinuxNetwork(root, rtnl, writer, frames, bonding);
     }
 
     KernelTree port(String name, boolean up, boolean carrier, int mtu) {

@@ -104,6 +104,33 @@ class LinuxNetworkTest {
     }
 
     @Test
+    void theFirstBondOnAKernelWithoutTheBondingDriverLoadsItWithoutABondOfItsOwn() {
+        tree.withoutBonding();
+        tree.afterWrite = (file, value) -> {
+            if (value.equals("+bond0")) tree.bond("bond0", false);
+        };
+        net.createBond("bond0", ab("eth0", PrimaryReselect.ALWAYS, 0));
+        assertEquals(List.of("modprobe bonding max_bonds=0", "write sys/class/net/bonding_masters +bond0"),
+                tree.trace.subList(0, 2));
+        tree.trace.clear();
+        tree.afterWrite = (file, value) -> {
+            if (value.equals("+bond1")) tree.bond("bond1", false);
+        };
+        net.createBond("bond1", ab("eth2", PrimaryReselect.ALWAYS, 0));
+        assertEquals("write sys/class/net/bonding_masters +bond1", tree.trace.get(0), "loaded once");
+    }
+
+    @Test
+    void aBondingDriverThatWillNotLoadFailsTheBondWithModprobesWords() {
+        tree.withoutBonding();
+        tree.failing.put("modprobe bonding", "modprobe: FATAL: Module bonding not found in directory /lib/modules/6.1.0");
+        NetworkException e = assertThrows(NetworkException.class, () -> net.createBond("bond0", ab("eth0", PrimaryReselect.ALWAYS, 0)));
+        assertEquals("bond0: cannot create bond: the bonding driver is not loaded, and modprobe: FATAL: Module bonding"
+                + " not found in directory /lib/modules/6.1.0", e.getMessage());
+        assertEquals(List.of("modprobe bonding max_bonds=0"), tree.trace, "nothing written");
+    }
+
+    @Test
     void optionChangesWriteOnlyTheDifference() {
         runningBond();
         net.setBondOptions("bond0", ab("eth0", PrimaryReselect.FAILURE, 1));
