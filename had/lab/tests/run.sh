@@ -6,17 +6,18 @@
 # A FAILED or BLOCKED check (a scenario whose had cannot start) fails the stage. For a person
 # exploring, never for make test:
 #   LAB_LENIENT=1 ...               exit 0 whatever failed or was blocked (the report says what)
-#   LAB_BOOTS="had vlan" ...        only these of the boots baseline, had, arp, vlan, paths, crash, drills (RESULTS.md
+#   LAB_BOOTS="had vlan" ...        only these of the boots baseline, had, arp, vlan, paths, crash, drills, systemd (RESULTS.md
 #                                   is then left alone: its figures are a whole run's)
 #   LAB_CYCLES=N ...                insertion cycles per kind (default 5, the least the checks take)
 #
-# Seven boots: the baseline (a busybox uevent rule, no had), had on conf/had.conf (scenarios a,
+# Eight boots: the baseline (a busybox uevent rule, no had), had on conf/had.conf (scenarios a,
 # b, c, d-miimon, e), had on conf/examples/lab-arp.conf with the lab's bad-card pcidrivers.conf
 # (f, d-arp), had on had/lab/conf/lab-vlan.conf (g: bonds of VLAN interfaces; k: killed at VLAN
 # creation), had on
 # had/lab/conf/lab-paths.conf (h, i, j: path supervision in balance-alb, balance-xor, IPv6), had on
 # conf/had.conf killed at each step of an insertion and an extraction (k), had on conf/had.conf
-# running the shipped drills with the lab doing their physical steps (l). A scenario whose
+# running the shipped drills with the lab doing their physical steps (l), and had as installed by
+# its package in a Debian root with systemd as PID 1 (s). A scenario whose
 # had cannot start is reported BLOCKED with had's own words; what the kernel alone can show is
 # still run on the baseline boot.
 set -uo pipefail

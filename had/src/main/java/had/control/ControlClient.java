@@ -69,9 +69,16 @@ public final class ControlClient implements AutoCloseable {
     }
 
     public static ControlClient connect(Path path, long timeoutMs) throws Unreachable {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.exists(path)) {
+        try {
+            Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException e) {
             throw new Unreachable("no control socket at " + path + ": is had running? (systemctl status had;"
                     + " or name the socket with --socket PATH or HADCTL_SOCKET)");
+        } catch (AccessDeniedException e) {
+            // Its directory (/run/had, 0750 root:had) is closed to this user: had may well be running.
+            throw denied(path);
+        } catch (IOException e) {
+            // connect() below says what is wrong.
         }
         SocketChannel c = null;
         try {

@@ -445,6 +445,31 @@ class ControlServerTest {
         assertTrue(seen.isEmpty(), "the handler never saw nobody");
     }
 
+    /**
+     * A user outside group had cannot even look into had's socket directory (/run/had is 0750
+     * root:had): hadctl says permission denied, not that had is not running.
+     */
+    @Test
+    void aUserWhoMayNotEnterTheSocketDirectoryIsToldPermissionDeniedNotThatHadIsDown() throws Exception {
+        assumeTrue(me().uid() == 0, "needs root to run a client as nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        String classes = classesDir();
+        assumeTrue(classes != null, "hadctl's classes not found on the class path");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
+        Path sock = start(AccessPolicy.standard(), 5000);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classes, "had.ctl.HadCtl", "--socket", sock.toString(), "status")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assumeTrue(!out.contains("ClassNotFoundException") && !out.contains("Could not find or load"),
+                "nobody cannot read the build tree: " + out);
+        assertEquals(3, p.exitValue(), out);
+        assertTrue(out.contains("permission denied on " + sock), out);
+        assertTrue(seen.isEmpty(), "nobody never reached had");
+    }
+
     private static String classesDir() {
         for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             if (Files.isRegularFile(Path.of(e, "had", "ctl", "HadCtl.class"))) return e;
