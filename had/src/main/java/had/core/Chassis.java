@@ -327,8 +327,12 @@ public final class Chassis {
         record(AuditEvent.of("port.added").with("slot", n).with("port", sub).with("ifname", ifname)
                 .with("function", f.address()));
         // A driver already loaded binds a waiting card's ports by itself: they wait with it.
-        if (s.state == SlotState.INSERTING && !s.awaitingAdmission) activateIfReady(s);
-        else if (s.state == SlotState.ACTIVE) dirty = true;
+        if (s.comingIntoService()) {
+            dirty = true;
+            activateIfReady(s);
+        } else if (s.state == SlotState.ACTIVE) {
+            dirty = true;
+        }
     }
 
     private void activateIfReady(Slot s) {
@@ -585,7 +589,7 @@ public final class Chassis {
         Slot owner = where.known() ? slots.get(where.slot()) : null;
         // A verdict on a port whose card has left service (it was on its way when the card went)
         // says nothing about a path had still uses.
-        if (owner == null || !owner.inService() || !paths.take(e)) return;
+        if (owner == null || !(owner.inService() || owner.comingIntoService()) || !paths.take(e)) return;
         Paths.Watch w = applied.probed().get(e.ifname());
         NetworkState.Link link = network.read().link(e.ifname());
         record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where.slot()).with("port", where.port())

@@ -108,6 +108,7 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
         for (Slot slot : slots) {
             if (!slot.portsConfigured()) continue;
             for (Map.Entry<Integer, String> port : slot.ports.entrySet()) {
+                if (!slot.configures(port.getKey())) continue;
                 if (slot.quarantined.containsKey(port.getKey())) {
                     // Flapping: up (so its link is still watched), and nothing else, no VLAN on it.
                     links.put(port.getValue(), new Link(port.getValue(), null, 0, null, List.of(), 0, slot.number, port.getKey()));

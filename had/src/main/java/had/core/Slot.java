@@ -65,7 +65,29 @@ final class Slot {
      * must not release them early: the switch may still be sending to them.
      */
     boolean portsConfigured() {
-        return state == SlotState.ACTIVE || (state == SlotState.EXTRACTING && !quiesced);
+        return state == SlotState.ACTIVE || (state == SlotState.EXTRACTING && !quiesced) || comingIntoService();
+    }
+
+    /**
+     * An accepted card whose ports are still appearing (its driver binds one function after the
+     * other): each port takes its configuration as it appears, as a udev rule would give it, not
+     * once its card's slowest function has one. A card waiting for an operator's admission is
+     * not accepted yet.
+     */
+    boolean comingIntoService() {
+        return state == SlotState.INSERTING && !awaitingAdmission;
+    }
+
+    /**
+     * Whether {@code port} takes its configuration now: always for a card in service; for one
+     * coming into service, once every port before it has appeared too, so that its ports join
+     * their bonds in port order whatever order the driver bound them in (the order of a bond's
+     * slaves is the order the driver fails over in).
+     */
+    boolean configures(int port) {
+        if (!comingIntoService()) return true;
+        for (int p = 0; p < port; p++) if (!ports.containsKey(p)) return false;
+        return true;
     }
 
     /**

@@ -57,6 +57,44 @@ class ChassisTest {
 
     // ---- insertion ----------------------------------------------------------------------
 
+    /** Slot 12's dual-port card inserted, bond0 on slot 2 already; returns its functions. */
+    private List<had.backplane.PciFunction> cardInto12() {
+        f.insert(2, E1000E, 2);
+        f.advance(500);
+        List<had.backplane.PciFunction> fs = CoreFixture.card(12, E1000E, 2);
+        f.send(new BackplaneEvent.CardInserted(12, fs, f.clock.nanos()));
+        return fs;
+    }
+
+    private void portAppears(had.backplane.PciFunction fn, String name) {
+        f.net.addPort(name, 1500);
+        f.net.setPhysicalLink(name, true);
+        f.send(new BackplaneEvent.NetdevAdded(12, fn, name, f.clock.nanos()));
+    }
+
+    @Test
+    void aCardsFirstPortJoinsItsBondAsSoonAsItAppearsNotWhenTheCardsLastPortDoes() {
+        List<had.backplane.PciFunction> fs = cardInto12();
+        portAppears(fs.get(0), "eth20");
+        assertEquals(SlotState.INSERTING, f.state(12), "port 1 has not appeared yet");
+        assertTrue(bond0().slaves().contains("eth20"), "port 0 in bond0 already: " + bond0().slaves());
+        portAppears(fs.get(1), "eth21");
+        assertEquals(SlotState.ACTIVE, f.state(12));
+        List<String> slaves = bond0().slaves();
+        assertTrue(slaves.indexOf("eth20") >= 0 && slaves.indexOf("eth20") < slaves.indexOf("eth21"), slaves.toString());
+    }
+
+    @Test
+    void aPortWaitsForTheCardsEarlierPortsSoThatTheBondHasThemInPortOrder() {
+        List<had.backplane.PciFunction> fs = cardInto12();
+        portAppears(fs.get(1), "eth21");
+        assertFalse(bond0().slaves().contains("eth21"), "port 1 waits for port 0: " + bond0().slaves());
+        portAppears(fs.get(0), "eth20");
+        assertEquals(SlotState.ACTIVE, f.state(12));
+        List<String> slaves = bond0().slaves();
+        assertTrue(slaves.indexOf("eth20") >= 0 && slaves.indexOf("eth20") < slaves.indexOf("eth21"), slaves.toString());
+    }
+
     @Test
     void insertionLoadsTheDriverOnceAndConfiguresEveryPortByPciFunction() {
         insertAll();
