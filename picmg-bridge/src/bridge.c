@@ -281,7 +281,10 @@ int pb_next_event(pb_ctx *ctx, struct pb_event *ev, int timeout_ms) {
             uint64_t ms = (wake_at - now + 999999u) / 1000000u;
             wait_ms = ms > 3600000u ? 3600000 : (int)ms;
         }
+        struct pb_closing closing;
+        pb_paths_take_closing(ctx, &closing);
         pthread_mutex_unlock(&ctx->lock);
+        pb_closing_run(&closing);
         int pr = poll(fds, (nfds_t)(n + np + 1), wait_ms);
         int perr = errno;
         pthread_mutex_lock(&ctx->lock);
@@ -303,7 +306,10 @@ int pb_next_event(pb_ctx *ctx, struct pb_event *ev, int timeout_ms) {
     }
 out:
     ctx->waiting = 0;
+    struct pb_closing closing;
+    pb_paths_take_closing(ctx, &closing);
     pthread_mutex_unlock(&ctx->lock);
+    pb_closing_run(&closing);
     return rc;
 }
 

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "path.h"
 
@@ -185,8 +187,39 @@ void pb_paths_close(pb_ctx *ctx) {
     if (p == NULL) return;
     while (p->n > 0) drop_watch(ctx, p->n - 1);
     p->ops->close(ctx);
+    pb_closing_run(&p->closing);
     free(p);
     ctx->paths = NULL;
+}
+
+void pb_closing_add(struct pb_closing *c, int fd, void *map, size_t len) {
+    if (c->n == PB_CLOSING_MAX) {
+        if (map) munmap(map, len);
+        close(fd);
+        return;
+    }
+    c->fd[c->n] = fd;
+    c->map[c->n] = map;
+    c->len[c->n] = len;
+    c->n++;
+}
+
+void pb_closing_run(struct pb_closing *c) {
+    for (int i = 0; i < c->n; i++) {
+        if (c->map[i]) munmap(c->map[i], c->len[i]);
+        close(c->fd[i]);
+    }
+    c->n = 0;
+}
+
+void pb_paths_take_closing(pb_ctx *ctx, struct pb_closing *out) {
+    struct pb_paths *p = paths_of(ctx);
+    if (p == NULL) {
+        out->n = 0;
+        return;
+    }
+    *out = p->closing;
+    p->closing.n = 0;
 }
 
 /* ---------- commands ---------- */

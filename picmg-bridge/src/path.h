@@ -90,6 +90,7 @@ struct pb_paths {
     void *prober; /* the prober's own state */
     int n;
     struct pb_path_watch *w[PB_PATH_MAX_WATCHES];
+    struct pb_closing closing; /* what detached ports left to close (pb_paths_take_closing) */
 };
 
 /* A prober: how probes leave and answers come back. The common code owns the rounds and calls
@@ -102,7 +103,7 @@ struct pb_prober_ops {
     void (*close)(pb_ctx *ctx);
     /* Sets w->probe (nothing is opened yet: send() does that). 0 or -ENOMEM. */
     int (*attach)(pb_ctx *ctx, struct pb_path_watch *w);
-    /* Closes and frees w->probe. */
+    /* Frees w->probe; its sockets go to ctx->paths->closing. */
     void (*detach)(pb_ctx *ctx, struct pb_path_watch *w);
     /* The rounds of w[0..n) begin: one probe per target of each (pb_verdict_sent for each that
      * left), opening a port first if it is not open. A probe that cannot leave leaves its round

@@ -589,8 +589,14 @@ static int pk_attach(pb_ctx *ctx, struct pb_path_watch *w) {
 }
 
 static void pk_detach(pb_ctx *ctx, struct pb_path_watch *w) {
-    (void)ctx;
-    close_port(port_of(w));
+    struct pkt_port *port = port_of(w);
+    if (port->fd >= 0) {
+        /* Out of the epoll set now; the socket and its ring stay until the event thread closes them. */
+        (void)epoll_ctl(prober_of(ctx)->epfd, EPOLL_CTL_DEL, port->fd, NULL);
+        pb_closing_add(&ctx->paths->closing, port->fd, port->ring, port->ring_len);
+        port->fd = -1;
+        port->ring = NULL;
+    }
     free(port_of(w)->peers);
     free(port_of(w)->owners);
     free(w->probe);

@@ -104,6 +104,22 @@ struct pb_ctx {
 int pb_sim_ctl_line(pb_ctx *ctx, const char *line, size_t len, char *reply, size_t replylen);
 
 /* ---- path supervision (path.c), with ctx->lock held ---- */
+/* The sockets of ports no longer watched, left for the event thread to close outside the lock:
+ * closing a packet socket waits for an RCU grace period (packet_release: synchronize_net), tens
+ * of milliseconds on a busy controller, which the caller of pb_path_unwatch (had's core, in the
+ * middle of an extraction) must not wait for. Full, a socket is closed at once. */
+#define PB_CLOSING_MAX 32
+struct pb_closing {
+    int n;
+    int fd[PB_CLOSING_MAX];
+    void *map[PB_CLOSING_MAX]; /* its receive ring, unmapped with it (NULL: none) */
+    size_t len[PB_CLOSING_MAX];
+};
+void pb_closing_add(struct pb_closing *c, int fd, void *map, size_t len);
+/* Closes and unmaps everything in c; no lock needed (c is the caller's own). */
+void pb_closing_run(struct pb_closing *c);
+/* Moves what waits to be closed into *out (the caller runs it once the lock is released). */
+void pb_paths_take_closing(pb_ctx *ctx, struct pb_closing *out);
 /* Picks the prober (option paths) and reads its options. */
 int pb_paths_open(pb_ctx *ctx, struct pb_opts *opts, char *err, size_t errlen);
 void pb_paths_close(pb_ctx *ctx);

@@ -1,6 +1,7 @@
 /* The packet prober on a real network: a forked child in a network namespace of its own, veth pairs
  * whose far ends hold the targets' addresses. Needs root (CI runs as root); skipped with the reason
  * printed otherwise. No frame leaves that namespace. */
+#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -68,6 +69,15 @@ static int probe_mac_of(const char *ifname, char *out, size_t len) {
     pb_probe_mac(zero, (const uint8_t *)ifr.ifr_hwaddr.sa_data, ifindex, mac);
     snprintf(out, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
     return 0;
+}
+
+static int open_fds(void) {
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL) return -1;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) n += e->d_name[0] != '.';
+    closedir(d);
+    return n - 1; /* the directory's own */
 }
 
 /* The next PATH event of ifname with that verdict, within ms; other events are dropped. */
@@ -216,7 +226,13 @@ static void child(int *pb_failed_) {
     for (int i = 0; i < 4; i++)
         if (strcmp(info[i].ifname, "a3") == 0) CHECK_INT(info[i].state, 1);
         else if (strcmp(info[i].ifname, "a2") == 0) CHECK_INT(info[i].answered, 0);
+    /* Its socket is closed by the event thread, outside the lock, not by pb_path_unwatch: a packet
+     * socket's close waits for an RCU grace period, which the caller must not. */
+    int open_before = open_fds();
     CHECK_INT(pb_path_unwatch(ctx, "a2"), 0);
+    CHECK_INT(open_fds(), open_before);
+    pb_next_event(ctx, &ev, 0);
+    CHECK_INT(open_fds(), open_before - 1);
 
     /* A path not up yet is read at every answer: its verdict does not wait for the next round
      * (here the only rounds are 500 ms apart). */
