@@ -133,10 +133,11 @@ lab_sysroot() {
     (
         . "$LAB_TOP/packaging/debroot.sh"
         trap debroot_unmount EXIT
-        work=$LAB_TOP/build/debroot root=$LAB_CACHE/sysroot
+        # Under build/debroot: what an interrupted run left mounted there is unmounted first.
+        work=$LAB_TOP/build/debroot root=$LAB_TOP/build/debroot/sysroot
         # shellcheck disable=SC2086 # a list of packages
         debroot_base "$work" $LAB_SYSROOT_PACKAGES || exit 1
-        rm -rf "$root" && cp -a "$work/base" "$root" || exit 1
+        rm -rf --one-file-system "$root" && cp -a "$work/base" "$root" || exit 1
         debroot_mount "$root"
         cp "$deb" "$root/tmp/had.deb"
         # shellcheck disable=SC2086
@@ -159,7 +160,7 @@ lab_sysroot() {
         mb=$(( $(du -sm "$root" | cut -f1) * 5 / 4 + 256 ))
         rm -f "$LAB_SYSROOT.tmp" && truncate -s "${mb}M" "$LAB_SYSROOT.tmp" || exit 1
         mke2fs -q -t ext4 -L had-lab -d "$root" "$LAB_SYSROOT.tmp" || exit 1
-        rm -rf "$root"
+        rm -rf --one-file-system "$root"
     ) || lab_die "cannot make the systemd guest's root (log: $LAB_CACHE/sysroot-install.log)"
     mv "$LAB_SYSROOT.tmp" "$LAB_SYSROOT"
     echo "$key" > "$LAB_SYSROOT.key"

@@ -991,7 +991,7 @@ fi
 if booted systemd; then
 say "boot 8: had under systemd -- a Debian 12 root with had's package installed by apt, cards seated at power-on"
 make -s deb >/dev/null || lab_die "make deb failed"
-lab_sysroot "$LAB_TOP/build/deb/$(ls "$LAB_TOP/build/deb" | grep '^had_.*\.deb$' | head -1)"
+lab_sysroot "$(ls -t "$LAB_TOP"/build/deb/had_*.deb | head -1)"   # the one make deb just built
 lab_cleanup
 lab_net_up
 lab_seated 2 2; lab_seated 12 2; lab_seated 16 1

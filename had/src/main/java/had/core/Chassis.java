@@ -253,6 +253,7 @@ public final class Chassis {
         s.reason = null;
         record(AuditEvent.of("card.admitted").with("slot", n).with("source", source));
         admit(s);
+        dirty = true; // ports the loaded driver bound while the card waited take their configuration now
         return Outcome.accepted("card admitted");
     }
 
@@ -349,6 +350,7 @@ public final class Chassis {
         for (int i = 0; i < net.size(); i++) if (!s.ports.containsKey(i)) missing.add(net.get(i).address());
         transition(s, SlotState.FAILED, "no network interface appeared for " + String.join(", ", missing)
                 + " within " + settings.portTimeoutMs() + " ms of loading " + String.join(", ", s.modules));
+        dirty = true; // the ports that did appear were configured: they leave their bonds now
     }
 
     // ---- extraction ---------------------------------------------------------------------
@@ -376,7 +378,7 @@ public final class Chassis {
         }
         NetworkState actual = network.read();
         Set<String> leaving = index.interfacesOf(s);
-        ExtractionGuard.Refusal refusal = force || s.state != SlotState.ACTIVE ? null
+        ExtractionGuard.Refusal refusal = force || !(s.state == SlotState.ACTIVE || s.comingIntoService()) ? null
                 : ExtractionGuard.check(actual, bondsOf(actual), leaving, this::pathDead);
         if (refusal != null) {
             Outcome refused = Outcome.refused(refusal.reason()
@@ -729,7 +731,7 @@ public final class Chassis {
             DesiredState desired = DesiredState.of(config, slots.values(), problems, paths, applied, handovers.keySet());
             for (Map.Entry<Integer, String> p : problems.entrySet()) {
                 Slot s = slots.get(p.getKey());
-                if (s != null && s.state == SlotState.ACTIVE) transition(s, SlotState.FAILED, p.getValue());
+                if (s != null && (s.state == SlotState.ACTIVE || s.comingIntoService())) transition(s, SlotState.FAILED, p.getValue());
             }
             if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
             NetworkState actual = network.read();
@@ -828,7 +830,7 @@ public final class Chassis {
                 Slot owner = index.ownerOf(a.subject());
                 record(AuditEvent.of("net.error").with("action", a.describe()).with("error", e.getMessage())
                         .with("slot", owner == null ? null : owner.number));
-                if (owner != null && owner.state == SlotState.ACTIVE && a.failureFailsTheSlot()) {
+                if (owner != null && (owner.state == SlotState.ACTIVE || owner.comingIntoService()) && a.failureFailsTheSlot()) {
                     transition(owner, SlotState.FAILED, a.describe() + " failed: " + e.getMessage());
                 }
             }
@@ -847,7 +849,7 @@ public final class Chassis {
 
     private String portInService(int slot, int subdevice) {
         Slot s = slots.get(slot);
-        return s == null || !s.inService() ? null : s.ports.get(subdevice);
+        return s == null || !(s.inService() || s.comingIntoService() && s.configures(subdevice)) ? null : s.ports.get(subdevice);
     }
 
     // ---- helpers ------------------------------------------------------------------------

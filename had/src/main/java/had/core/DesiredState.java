@@ -230,7 +230,7 @@ record DesiredState(Map<String, Bond> bonds, Map<String, Link> links, Map<String
         SlotPort p = bc.primary();
         if (p == null) return null;
         for (Slot s : slots) {
-            if (s.number != p.slot() || !s.portsConfigured()) continue;
+            if (s.number != p.slot() || !s.portsConfigured() || !s.configures(p.port())) continue;
             String port = s.ports.get(p.port());
             if (port == null) return null;
             for (PortConfig pc : config.configsFor(p.slot(), p.port())) {

@@ -85,6 +85,16 @@ class ChassisTest {
     }
 
     @Test
+    void aCardThatFailsComingIntoServiceTakesBackThePortsItHadConfigured() {
+        List<had.backplane.PciFunction> fs = cardInto12();
+        portAppears(fs.get(0), "eth20");
+        assertTrue(bond0().slaves().contains("eth20"));
+        f.advance(10_500); // port 1 never appears: the port timeout (10 s) fails the card
+        assertEquals(SlotState.FAILED, f.state(12));
+        assertFalse(bond0().slaves().contains("eth20"), "a failed card's port left bond0: " + bond0().slaves());
+    }
+
+    @Test
     void aPortWaitsForTheCardsEarlierPortsSoThatTheBondHasThemInPortOrder() {
         List<had.backplane.PciFunction> fs = cardInto12();
         portAppears(fs.get(1), "eth21");

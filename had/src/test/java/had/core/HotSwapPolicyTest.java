@@ -52,6 +52,24 @@ class HotSwapPolicyTest {
     }
 
     @Test
+    void theCardsPortsAlreadyThereTakeTheirConfigurationWhenItIsAdmitted() {
+        CoreFixture f = new CoreFixture(with(12, new HotSwapPolicy(HotSwapPolicy.Insertion.MANUAL, null)));
+        f.resync();
+        f.insert(2, Configs.E1000E, 2);
+        f.advance(500);
+        List<had.backplane.PciFunction> fs = CoreFixture.card(12, Configs.E1000E, 2);
+        f.send(new had.backplane.BackplaneEvent.CardInserted(12, fs, f.clock.nanos()));
+        f.net.addPort("eth20", 1500);
+        f.net.setPhysicalLink("eth20", true);
+        f.send(new had.backplane.BackplaneEvent.NetdevAdded(12, fs.get(0), "eth20", f.clock.nanos()));
+        assertFalse(f.net.read().bond("bond0").slaves().contains("eth20"), "waits unconfigured");
+        assertEquals(Outcome.Kind.ACCEPTED, f.chassis.insert(12, "hadctl").kind());
+        f.chassis.settle();
+        assertEquals(SlotState.INSERTING, f.state(12), "port 1 has not appeared");
+        assertTrue(f.net.read().bond("bond0").slaves().contains("eth20"), "admitted: port 0 joins bond0 without waiting for another event");
+    }
+
+    @Test
     void aCardAlreadySeatedWhenHadStartsIsTakenIntoServiceWhateverThePolicy() {
         CoreFixture f = new CoreFixture(with(16, new HotSwapPolicy(HotSwapPolicy.Insertion.MANUAL, null)));
         f.insert(16, Configs.E1000E, 1); // reported by the first inventory, before its end
