@@ -86,6 +86,13 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs dev /dev
 fail() { echo "@@ FAIL \$*"; poweroff -f; }
+# TOP, CACHE: the host's tree and the lab's cache, as lab_boot puts them on the command line.
+for w in \$(cat /proc/cmdline); do
+    case \$w in
+        lab.top=*) TOP=\${w#lab.top=} ;;
+        lab.cache=*) CACHE=\${w#lab.cache=} ;;
+    esac
+done
 for m in $LAB_9P_MODULES; do
     modprobe "\$m" || fail "modprobe \$m"
 done

@@ -5,12 +5,6 @@
 # shared read-only at /run/lab/host) answers on the second serial port once systemd started it.
 # The root is a snapshot: what this adds is gone at power-off.
 . /lib/lab-base.sh
-for w in $(cat /proc/cmdline); do
-    case $w in
-        lab.top=*) TOP=${w#lab.top=} ;;
-        lab.cache=*) CACHE=${w#lab.cache=} ;;
-    esac
-done
 [ -n "$TOP" ] && [ -n "$CACHE" ] || fail "lab.top= and lab.cache= missing on the kernel command line"
 for m in virtio_blk crc32c_generic ext4; do modprobe $m || fail "modprobe $m"; done
 

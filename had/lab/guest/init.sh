@@ -4,12 +4,6 @@
 # the lab agent (guest/agent.sh, the host's bash) on the second serial port. "@@" lines on the
 # console are the hand-shake with lib.sh.
 . /lib/lab-base.sh
-for w in $(cat /proc/cmdline); do
-    case $w in
-        lab.top=*) TOP=${w#lab.top=} ;;
-        lab.cache=*) CACHE=${w#lab.cache=} ;;
-    esac
-done
 [ -n "$TOP" ] && [ -n "$CACHE" ] || fail "lab.top= and lab.cache= missing on the kernel command line"
 
 H=/host

@@ -432,15 +432,7 @@ class ControlServerTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path sock = start(AccessPolicy.standard(), 5000);
         Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-rw-rw-"));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classes, "had.ctl.HadCtl", "--socket", sock.toString(), "status")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assumeTrue(!out.contains("ClassNotFoundException") && !out.contains("Could not find or load"),
-                "nobody cannot read the build tree: " + out);
-        assertEquals(3, p.exitValue(), out);
+        String out = hadctlStatusAsNobody(classes, sock);
         assertTrue(out.contains("permission denied") && out.contains("uid 65534"), out);
         assertTrue(seen.isEmpty(), "the handler never saw nobody");
     }
@@ -457,6 +449,13 @@ class ControlServerTest {
         assumeTrue(classes != null, "hadctl's classes not found on the class path");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
         Path sock = start(AccessPolicy.standard(), 5000);
+        String out = hadctlStatusAsNobody(classes, sock);
+        assertTrue(out.contains("permission denied on " + sock), out);
+        assertTrue(seen.isEmpty(), "nobody never reached had");
+    }
+
+    /** `hadctl --socket SOCK status` run as nobody (setpriv); its output, once it exited 3 (cannot reach had). */
+    private static String hadctlStatusAsNobody(String classes, Path sock) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classes, "had.ctl.HadCtl", "--socket", sock.toString(), "status")
@@ -466,8 +465,7 @@ class ControlServerTest {
         assumeTrue(!out.contains("ClassNotFoundException") && !out.contains("Could not find or load"),
                 "nobody cannot read the build tree: " + out);
         assertEquals(3, p.exitValue(), out);
-        assertTrue(out.contains("permission denied on " + sock), out);
-        assertTrue(seen.isEmpty(), "nobody never reached had");
+        return out;
     }
 
     private static String classesDir() {
