@@ -328,12 +328,8 @@ public final class Chassis {
         record(AuditEvent.of("port.added").with("slot", n).with("port", sub).with("ifname", ifname)
                 .with("function", f.address()));
         // A driver already loaded binds a waiting card's ports by itself: they wait with it.
-        if (s.comingIntoService()) {
-            dirty = true;
-            activateIfReady(s);
-        } else if (s.state == SlotState.ACTIVE) {
-            dirty = true;
-        }
+        if (s.takenIn()) dirty = true;
+        if (s.comingIntoService()) activateIfReady(s);
     }
 
     private void activateIfReady(Slot s) {
@@ -378,7 +374,7 @@ public final class Chassis {
         }
         NetworkState actual = network.read();
         Set<String> leaving = index.interfacesOf(s);
-        ExtractionGuard.Refusal refusal = force || !(s.state == SlotState.ACTIVE || s.comingIntoService()) ? null
+        ExtractionGuard.Refusal refusal = force || !s.takenIn() ? null
                 : ExtractionGuard.check(actual, bondsOf(actual), leaving, this::pathDead);
         if (refusal != null) {
             Outcome refused = Outcome.refused(refusal.reason()
@@ -731,7 +727,7 @@ public final class Chassis {
             DesiredState desired = DesiredState.of(config, slots.values(), problems, paths, applied, handovers.keySet());
             for (Map.Entry<Integer, String> p : problems.entrySet()) {
                 Slot s = slots.get(p.getKey());
-                if (s != null && (s.state == SlotState.ACTIVE || s.comingIntoService())) transition(s, SlotState.FAILED, p.getValue());
+                if (s != null && s.takenIn()) transition(s, SlotState.FAILED, p.getValue());
             }
             if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
             NetworkState actual = network.read();
@@ -830,7 +826,7 @@ public final class Chassis {
                 Slot owner = index.ownerOf(a.subject());
                 record(AuditEvent.of("net.error").with("action", a.describe()).with("error", e.getMessage())
                         .with("slot", owner == null ? null : owner.number));
-                if (owner != null && (owner.state == SlotState.ACTIVE || owner.comingIntoService()) && a.failureFailsTheSlot()) {
+                if (owner != null && owner.takenIn() && a.failureFailsTheSlot()) {
                     transition(owner, SlotState.FAILED, a.describe() + " failed: " + e.getMessage());
                 }
             }

@@ -78,6 +78,11 @@ final class Slot {
         return state == SlotState.INSERTING && !awaitingAdmission;
     }
 
+    /** In service or coming into it: its configured ports carry traffic, so had guards and fails it as one. */
+    boolean takenIn() {
+        return state == SlotState.ACTIVE || comingIntoService();
+    }
+
     /**
      * Whether {@code port} takes its configuration now: always for a card in service; for one
      * coming into service, once every port before it has appeared too, so that its ports join
