@@ -589,9 +589,8 @@ public final class Chassis {
         // says nothing about a path had still uses.
         if (owner == null || !(owner.inService() || owner.comingIntoService()) || !paths.take(e)) return;
         Paths.Watch w = applied.probed().get(e.ifname());
-        NetworkState.Link link = network.read().link(e.ifname());
         record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where.slot()).with("port", where.port())
-                .with("bond", w == null ? null : w.bond()).with("up", e.up()).with("carrier", link != null && link.carrier())
+                .with("bond", w == null ? null : w.bond()).with("up", e.up()).with("carrier", network.carrier(e.ifname()))
                 .with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
                 .with("held_ms", paths.holdOf(e.ifname()) == 0 ? null : paths.holdOf(e.ifname()) / 1_000_000)
                 .with("since", e.since()).with("cause", e.up() ? null : paths.loss(e.ifname())));

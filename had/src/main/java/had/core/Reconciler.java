@@ -56,11 +56,9 @@ final class Reconciler {
             }
         }
         releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
-        // Right after the releases: anything between (bringing the released port up again takes
-        // a device open, tens of ms on a slow machine) would keep the switch sending to the dead port.
         for (DesiredState.Bond b : desired.bonds().values()) {
             NetworkState.Bond ab = actual.bond(b.name());
-            if (ab != null) announceAfterDeadPathRelease(b, ab, out);
+            if (ab != null) announceAroundDeadPathRelease(b, ab, out);
         }
         deleteStaleVlans(desired, previous, actual, out); // a deleted VLAN leaves its bond too
         out.addAll(options);
@@ -187,18 +185,36 @@ final class Reconciler {
      * switch keeps sending the bond's frames to the port whose path died until the bond happens to
      * send something out of another. So when this plan releases a slave for its dead path, each
      * slave that stays and is up announces the bond's addresses (the switch learns one of them;
-     * which one carries what is the bond's hash, not had's to choose).
+     * which one carries what is the bond's hash, not had's to choose), twice: before the releases,
+     * since the driver's release of a slave takes tens of ms on a slow machine and the way in need
+     * not wait for it; and right after them, since until then the bond still sent some frames out
+     * of the dead port, from which a switch on its side may have learned the MAC back (anything
+     * between, such as bringing the released port up again, a device open, would delay that).
      */
-    private static void announceAfterDeadPathRelease(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
+    private static void announceAroundDeadPathRelease(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
         if (b.options().mode().hasActiveSlave() || b.outOfBond().isEmpty()) return;
+        int first = -1;
+        int last = -1;
         Set<String> leaving = new LinkedHashSet<>();
-        for (Action x : out) if (x instanceof Action.Release r && r.bond().equals(b.name())) leaving.add(r.ifname());
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i) instanceof Action.Release r && r.bond().equals(b.name())) {
+                leaving.add(r.ifname());
+                if (first < 0) first = i;
+                last = i;
+            }
+        }
         List<String> dead = leaving.stream().filter(b.outOfBond()::contains).toList();
         if (dead.isEmpty()) return;
-        String why = "path of " + String.join(", ", dead) + " lost";
+        String lost = "path of " + String.join(", ", dead) + " lost";
+        List<Action> before = new ArrayList<>();
+        List<Action> after = new ArrayList<>();
         for (String s : a.slaves()) {
-            if (!leaving.contains(s) && takes(a, s)) out.add(new Action.Announce(b.name(), s, why));
+            if (leaving.contains(s) || !takes(a, s)) continue;
+            before.add(new Action.Announce(b.name(), s, lost + ", before its release"));
+            after.add(new Action.Announce(b.name(), s, lost + ", released"));
         }
+        out.addAll(last + 1, after);
+        out.addAll(first, before);
     }
 
     /**

@@ -9,6 +9,13 @@ public interface Network {
     /** What is there now: links, addresses, bonds with their options, slaves and active slave. */
     NetworkState read();
 
+    /**
+     * Whether {@code ifname} is up with carrier now (false when it is down or not there): one
+     * interface's word, far cheaper than {@link #read()}, for a record that must not hold up what
+     * follows it (a path verdict, which the core acts on at once).
+     */
+    boolean carrier(String ifname);
+
     /** Creates a bond with these options (the adapter sets them in the order the driver requires). */
     void createBond(String name, BondOptions options);
 

@@ -39,6 +39,7 @@ final class KernelTimedNetwork implements Network {
     }
 
     @Override public NetworkState read() { return timed(inner::read); }
+    @Override public boolean carrier(String ifname) { return timed(() -> inner.carrier(ifname)); }
     @Override public void createBond(String name, BondOptions o) { timed(() -> inner.createBond(name, o)); }
     @Override public void setBondOptions(String name, BondOptions o) { timed(() -> inner.setBondOptions(name, o)); }
     @Override public void deleteBond(String name) { timed(() -> inner.deleteBond(name)); }

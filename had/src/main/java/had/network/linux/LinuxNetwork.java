@@ -48,7 +48,7 @@ public final class LinuxNetwork implements Network {
      * that just booted), with max_bonds=0: with its defaults it would make a bond0 of its own.
      */
     public LinuxNetwork(Modprobe modprobe) {
-        this(Path.of("/"), new KernelRtnetlink(), Sysfs.FILES, had.os.PacketSocket::send,
+        this(Path.of("/"), new KernelRtnetlink(), Sysfs.FILES, new had.os.PacketSocket()::send,
                 () -> modprobe.load("bonding", "max_bonds=0"));
     }
 
@@ -190,6 +190,12 @@ public final class LinuxNetwork implements Network {
         }
         if (isUp(ifname)) setUp(ifname, false);
         sysfs.write(bond, BondFiles.dir(bond) + "slaves", "+" + ifname);
+    }
+
+    /** The carrier file answers only while the device is up (EINVAL otherwise): false then. */
+    @Override
+    public boolean carrier(String ifname) {
+        return sysfs.tryRead("sys/class/net/" + ifname + "/carrier").map("1"::equals).orElse(false);
     }
 
     @Override

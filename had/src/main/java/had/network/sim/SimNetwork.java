@@ -146,6 +146,14 @@ public final class SimNetwork implements Network {
     }
 
     @Override
+    public boolean carrier(String ifname) {
+        return call(() -> {
+            SimLink l = links.get(ifname);
+            return l != null && l.snapshot().carrier();
+        });
+    }
+
+    @Override
     public void createBond(String name, BondOptions options) {
         act(() -> {
             if (links.containsKey(name)) throw new NetworkException(name + ": cannot create bond: File exists");

@@ -60,6 +60,16 @@ class LinuxNetworkTest {
     }
 
     @Test
+    void carrierIsOneInterfacesCarrierFileFalseWhenItCannotBeRead() throws Exception {
+        tree.port("eth0", true, true, 1500).port("eth1", true, false, 1500);
+        assertTrue(net.carrier("eth0"));
+        assertFalse(net.carrier("eth1"));
+        assertFalse(net.carrier("eth9"), "not there");
+        java.nio.file.Files.delete(root.resolve("sys/class/net/eth0/carrier")); // as a device that is down answers EINVAL
+        assertFalse(net.carrier("eth0"));
+    }
+
+    @Test
     void readParsesLinksBondsAndSlaveStates() throws Exception {
         runningBond();
         NetworkState s = net.read();
