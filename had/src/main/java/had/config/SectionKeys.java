@@ -1,8 +1,10 @@
 package had.config;
 
+import had.network.BondOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The keys each section type accepts, and the checks every entry goes through whatever its
@@ -10,10 +12,10 @@ import java.util.Map;
  */
 final class SectionKeys {
     static final List<String> DOMAINS = List.of("control");
-    static final List<String> BOND = List.of("address", "netmask", "network", "broadcast", "mtu",
-            "mode", "miimon", "updelay", "downdelay", "arp_interval", "arp_ip_target", "arp_validate",
-            "primary", "primary_reselect", "lacp_rate", "xmit_hash_policy", "min_links", "fail_over_mac",
-            "path_targets", "path_interval", "path_missed", "path_answered");
+    /** A [bond NAME]'s keys: its address, the bonding driver's options (one table), its path probes. */
+    static final List<String> BOND = Stream.of(List.of("address", "netmask", "network", "broadcast", "mtu"),
+            BondOption.keys(), List.of("path_targets", "path_interval", "path_missed", "path_answered"))
+            .flatMap(List::stream).toList();
     static final List<String> CONFIG = List.of("address", "netmask", "network", "broadcast", "bond",
             "vlan", "mtu");
 

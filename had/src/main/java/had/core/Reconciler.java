@@ -1,14 +1,13 @@
 package had.core;
 
+import had.network.BondOption;
 import had.network.BondOptions;
 import had.network.IfAddress;
 import had.network.NetworkState;
 import had.network.PrimaryReselect;
 import java.util.ArrayList;
-import java.lang.reflect.RecordComponent;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -44,7 +43,7 @@ final class Reconciler {
             NetworkState.Bond a = actual.bond(b.name());
             if (a == null) {
                 out.add(new Action.CreateBond(b.name(), b.options()));
-            } else if (!sameOptions(a.options(), shown(b.options(), a))) {
+            } else if (!BondOption.allSame(a.options(), shown(b.options(), a))) {
                 if (a.options().mode() != b.options().mode()) {
                     // The driver changes mode only on a bond without slaves.
                     for (String s : a.slaves()) {
@@ -52,7 +51,7 @@ final class Reconciler {
                         releasedForModeChange.add(s);
                     }
                 }
-                options.add(new Action.SetBondOptions(b.name(), b.options(), changes(a.options(), b.options())));
+                options.add(new Action.SetBondOptions(b.name(), b.options(), BondOption.changes(a.options(), b.options())));
             }
         }
         releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
@@ -316,51 +315,6 @@ final class Reconciler {
         String p = blankToNull(want.primary());
         if (p == null || actual.slaves().contains(p)) return want;
         return want.withPrimary(actual.options().primary());
-    }
-
-    /** Options compare as the driver would: target order and an empty primary do not matter. */
-    static boolean sameOptions(BondOptions a, BondOptions b) {
-        return a.mode() == b.mode() && a.miimon() == b.miimon() && a.updelay() == b.updelay()
-                && a.downdelay() == b.downdelay() && a.arpInterval() == b.arpInterval()
-                && new HashSet<>(a.arpIpTargets()).equals(new HashSet<>(b.arpIpTargets()))
-                && a.arpValidate() == b.arpValidate() && Objects.equals(blankToNull(a.primary()), blankToNull(b.primary()))
-                && a.primaryReselect() == b.primaryReselect() && a.lacpRate() == b.lacpRate()
-                && a.xmitHashPolicy() == b.xmitHashPolicy() && a.minLinks() == b.minLinks()
-                && a.failOverMac() == b.failOverMac();
-    }
-
-    /** "primary eth1 -> none, miimon 100 -> 200": each option that differs, named as sysfs names it. */
-    static String changes(BondOptions from, BondOptions to) {
-        List<String> out = new ArrayList<>();
-        for (RecordComponent c : BondOptions.class.getRecordComponents()) {
-            String a = show(value(c, from)), b = show(value(c, to));
-            if (c.getName().equals("arpIpTargets")) {
-                if (new HashSet<>(from.arpIpTargets()).equals(new HashSet<>(to.arpIpTargets()))) continue;
-            } else if (a.equals(b)) {
-                continue;
-            }
-            out.add(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT) + " " + a + " -> " + b);
-        }
-        return String.join(", ", out);
-    }
-
-    private static Object value(RecordComponent c, BondOptions o) {
-        try {
-            return c.getAccessor().invoke(o);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String show(Object v) {
-        if (v == null || "".equals(v)) return "none";
-        if (v instanceof had.network.KernelEnum k) return k.kernelName();
-        if (v instanceof List<?> l) {
-            List<String> parts = new ArrayList<>();
-            for (Object o : l) parts.add(o instanceof java.net.InetAddress ia ? ia.getHostAddress() : String.valueOf(o));
-            return parts.isEmpty() ? "none" : String.join(",", parts);
-        }
-        return String.valueOf(v);
     }
 
     private static String blankToNull(String s) {

@@ -12,10 +12,8 @@ import had.core.Chassis;
 import had.core.Outcome;
 import had.core.SlotState;
 import had.core.SlotView;
+import had.network.BondOption;
 import had.network.BondOptions;
-import had.network.KernelEnum;
-import java.lang.reflect.RecordComponent;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -210,21 +208,10 @@ final class ControlCommands implements ControlServer.Handler {
         return Map.of("bonds", out);
     }
 
-    /** The bond's options as sysfs names them, in the driver's units. */
+    /** The bond's options (its mode aside) as sysfs names them, in the driver's units. */
     static Map<String, Object> options(BondOptions o) {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (RecordComponent c : BondOptions.class.getRecordComponents()) {
-            if (c.getName().equals("mode")) continue;
-            Object v;
-            try {
-                v = c.getAccessor().invoke(o);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-            if (v instanceof KernelEnum k) v = k.kernelName();
-            else if (v instanceof List<?> l) v = l.stream().map(x -> x instanceof InetAddress a ? a.getHostAddress() : String.valueOf(x)).toList();
-            m.put(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT), v);
-        }
+        for (BondOption b : BondOption.values()) if (b != BondOption.MODE) m.put(b.key, b.wire(o));
         return m;
     }
 

@@ -65,25 +65,25 @@ public final class BondOptionPlan {
         boolean bounce = up && (modeChanges || now.lacpRate() != wanted.lacpRate());
         List<Step> steps = new ArrayList<>();
         if (bounce) steps.add(new Step(Action.BOND_DOWN, null, null));
-        if (modeChanges) steps.add(Step.write("mode", wanted.mode().kernelName()));
+        if (modeChanges) steps.add(Step.write(BondOption.MODE.key, wanted.mode().kernelName()));
         if (now.failOverMac() != wanted.failOverMac()) {
-            steps.add(Step.write("fail_over_mac", wanted.failOverMac().kernelName()));
+            steps.add(Step.write(BondOption.FAIL_OVER_MAC.key, wanted.failOverMac().kernelName()));
         }
         monitoring(now, wanted, steps);
         if (now.arpValidate() != wanted.arpValidate()) {
-            steps.add(Step.write("arp_validate", wanted.arpValidate().kernelName()));
+            steps.add(Step.write(BondOption.ARP_VALIDATE.key, wanted.arpValidate().kernelName()));
         }
         if (!Objects.equals(now.primary(), wanted.primary())) {
-            steps.add(Step.write("primary", wanted.primary() == null ? "" : wanted.primary()));
+            steps.add(Step.write(BondOption.PRIMARY.key, wanted.primary() == null ? "" : wanted.primary()));
         }
         if (now.primaryReselect() != wanted.primaryReselect()) {
-            steps.add(Step.write("primary_reselect", wanted.primaryReselect().kernelName()));
+            steps.add(Step.write(BondOption.PRIMARY_RESELECT.key, wanted.primaryReselect().kernelName()));
         }
-        if (now.lacpRate() != wanted.lacpRate()) steps.add(Step.write("lacp_rate", wanted.lacpRate().kernelName()));
+        if (now.lacpRate() != wanted.lacpRate()) steps.add(Step.write(BondOption.LACP_RATE.key, wanted.lacpRate().kernelName()));
         if (now.xmitHashPolicy() != wanted.xmitHashPolicy()) {
-            steps.add(Step.write("xmit_hash_policy", wanted.xmitHashPolicy().kernelName()));
+            steps.add(Step.write(BondOption.XMIT_HASH_POLICY.key, wanted.xmitHashPolicy().kernelName()));
         }
-        if (now.minLinks() != wanted.minLinks()) steps.add(Step.write("min_links", String.valueOf(wanted.minLinks())));
+        if (now.minLinks() != wanted.minLinks()) steps.add(Step.write(BondOption.MIN_LINKS.key, String.valueOf(wanted.minLinks())));
         if (bounce) steps.add(new Step(Action.BOND_UP, null, null));
         return steps;
     }
@@ -111,12 +111,12 @@ public final class BondOptionPlan {
         if (wanted.arpInterval() > 0) {
             targets(now.arpIpTargets(), wanted.arpIpTargets(), steps);
             if (now.arpInterval() != wanted.arpInterval()) {
-                steps.add(Step.write("arp_interval", String.valueOf(wanted.arpInterval())));
+                steps.add(Step.write(BondOption.ARP_INTERVAL.key, String.valueOf(wanted.arpInterval())));
             }
         } else {
-            if (now.arpInterval() != 0) steps.add(Step.write("arp_interval", "0"));
+            if (now.arpInterval() != 0) steps.add(Step.write(BondOption.ARP_INTERVAL.key, "0"));
             if (now.miimon() != wanted.miimon() || now.arpInterval() != 0 && wanted.miimon() > 0) {
-                steps.add(Step.write("miimon", String.valueOf(wanted.miimon())));
+                steps.add(Step.write(BondOption.MIIMON.key, String.valueOf(wanted.miimon())));
                 miimonWritten = true;
             }
             targets(now.arpIpTargets(), wanted.arpIpTargets(), steps);
@@ -124,16 +124,16 @@ public final class BondOptionPlan {
         if (wanted.miimon() == 0) return;
         // The driver keeps the delays in miimon periods: a new miimon silently rescales them.
         if (miimonWritten || roundedDelay(wanted.updelay(), wanted.miimon()) != now.updelay()) {
-            steps.add(Step.write("updelay", String.valueOf(wanted.updelay())));
+            steps.add(Step.write(BondOption.UPDELAY.key, String.valueOf(wanted.updelay())));
         }
         if (miimonWritten || roundedDelay(wanted.downdelay(), wanted.miimon()) != now.downdelay()) {
-            steps.add(Step.write("downdelay", String.valueOf(wanted.downdelay())));
+            steps.add(Step.write(BondOption.DOWNDELAY.key, String.valueOf(wanted.downdelay())));
         }
     }
 
     private static void targets(List<Inet4Address> now, List<Inet4Address> wanted, List<Step> steps) {
-        for (Inet4Address t : now) if (!wanted.contains(t)) steps.add(Step.write("arp_ip_target", "-" + t.getHostAddress()));
-        for (Inet4Address t : wanted) if (!now.contains(t)) steps.add(Step.write("arp_ip_target", "+" + t.getHostAddress()));
+        for (Inet4Address t : now) if (!wanted.contains(t)) steps.add(Step.write(BondOption.ARP_IP_TARGET.key, "-" + t.getHostAddress()));
+        for (Inet4Address t : wanted) if (!now.contains(t)) steps.add(Step.write(BondOption.ARP_IP_TARGET.key, "+" + t.getHostAddress()));
     }
 
     private static void check(String bond, BondOptions current, BondOptions now, BondOptions wanted,
@@ -145,21 +145,21 @@ public final class BondOptionPlan {
             throw new NetworkException(bond + ": updelay and downdelay need miimon"
                     + " (driver: Unable to set up delay as MII monitoring is disabled)");
         }
-        if (current.mode() != wanted.mode() && hasSlaves) throw refused(bond, "mode", "the bond device has slaves");
+        if (current.mode() != wanted.mode() && hasSlaves) throw refused(bond, BondOption.MODE.key, "the bond device has slaves");
         if (now.failOverMac() != wanted.failOverMac() && hasSlaves) {
-            throw refused(bond, "fail_over_mac", "the bond device has slaves");
+            throw refused(bond, BondOption.FAIL_OVER_MAC.key, "the bond device has slaves");
         }
         BondMode mode = wanted.mode();
         if (!usesArp(mode)) {
-            if (wanted.arpInterval() != now.arpInterval()) throw unsupported(bond, "arp_interval", mode);
-            if (wanted.arpValidate() != now.arpValidate()) throw unsupported(bond, "arp_validate", mode);
+            if (wanted.arpInterval() != now.arpInterval()) throw unsupported(bond, BondOption.ARP_INTERVAL.key, mode);
+            if (wanted.arpValidate() != now.arpValidate()) throw unsupported(bond, BondOption.ARP_VALIDATE.key, mode);
         }
         if (!mode.hasActiveSlave() && !Objects.equals(now.primary(), wanted.primary())) {
-            throw unsupported(bond, "primary", mode);
+            throw unsupported(bond, BondOption.PRIMARY.key, mode);
         }
         if (now.lacpRate() != wanted.lacpRate()) {
-            if (mode != BondMode.IEEE_802_3AD) throw unsupported(bond, "lacp_rate", mode);
-            if (up && hasSlaves) throw refused(bond, "lacp_rate", "the bond device is up");
+            if (mode != BondMode.IEEE_802_3AD) throw unsupported(bond, BondOption.LACP_RATE.key, mode);
+            if (up && hasSlaves) throw refused(bond, BondOption.LACP_RATE.key, "the bond device is up");
         }
         if (wanted.arpIpTargets().size() > MAX_ARP_TARGETS) {
             throw new NetworkException(bond + ": at most " + MAX_ARP_TARGETS + " arp_ip_target (driver: ARP target table is full!)");

@@ -2,6 +2,7 @@ package had.network.sim;
 
 import had.network.ArpValidate;
 import had.network.BondMode;
+import had.network.BondOption;
 import had.network.BondOptionPlan;
 import had.network.FailOverMac;
 import had.network.KernelEnum;
@@ -25,8 +26,10 @@ final class DriverOptions {
 
     static void write(SimBond b, String option, String value) {
         DriverParams p = b.params;
-        switch (option) {
-            case "mode" -> {
+        BondOption o = BondOption.of(option);
+        if (o == null) throw b.error("option " + option + ": not modelled");
+        switch (o) {
+            case MODE -> {
                 guard(b, option, false, true, true);
                 BondMode m = parse(b, option, BondMode.class, value);
                 if (!BondOptionPlan.usesArp(m)) {
@@ -36,11 +39,11 @@ final class DriverOptions {
                 p.arpValidate = ArpValidate.NONE; // the driver does not carry it across modes
                 p.mode = m;
             }
-            case "fail_over_mac" -> {
+            case FAIL_OVER_MAC -> {
                 guard(b, option, false, true, false);
                 p.failOverMac = parse(b, option, FailOverMac.class, value);
             }
-            case "miimon" -> {
+            case MIIMON -> {
                 p.miimon = number(b, option, value);
                 if (p.miimon > 0 && p.arpInterval > 0) {
                     p.arpInterval = 0;
@@ -48,34 +51,33 @@ final class DriverOptions {
                 }
                 b.rearmMonitors();
             }
-            case "updelay" -> p.updelayTicks = delay(b, value, "up delay");
-            case "downdelay" -> p.downdelayTicks = delay(b, value, "down delay");
-            case "arp_interval" -> {
+            case UPDELAY -> p.updelayTicks = delay(b, value, "up delay");
+            case DOWNDELAY -> p.downdelayTicks = delay(b, value, "down delay");
+            case ARP_INTERVAL -> {
                 guard(b, option, !BondOptionPlan.usesArp(p.mode), false, false);
                 p.arpInterval = number(b, option, value);
                 if (p.arpInterval > 0) p.miimon = 0;
                 b.rearmMonitors();
             }
-            case "arp_ip_target" -> target(b, value);
-            case "arp_validate" -> {
+            case ARP_IP_TARGET -> target(b, value);
+            case ARP_VALIDATE -> {
                 guard(b, option, !BondOptionPlan.usesArp(p.mode), false, false);
                 p.arpValidate = parse(b, option, ArpValidate.class, value);
             }
-            case "primary" -> primary(b, value.trim());
-            case "primary_reselect" -> {
+            case PRIMARY -> primary(b, value.trim());
+            case PRIMARY_RESELECT -> {
                 p.primaryReselect = parse(b, option, PrimaryReselect.class, value);
                 b.selectActive();
             }
-            case "lacp_rate" -> {
+            case LACP_RATE -> {
                 guard(b, option, p.mode != BondMode.IEEE_802_3AD, false, true);
                 p.lacpRate = parse(b, option, LacpRate.class, value);
             }
-            case "xmit_hash_policy" -> p.xmitHashPolicy = parse(b, option, XmitHashPolicy.class, value);
-            case "min_links" -> {
+            case XMIT_HASH_POLICY -> p.xmitHashPolicy = parse(b, option, XmitHashPolicy.class, value);
+            case MIN_LINKS -> {
                 p.minLinks = number(b, option, value);
                 b.updateCarrier();
             }
-            default -> throw b.error("option " + option + ": not modelled");
         }
     }
 
