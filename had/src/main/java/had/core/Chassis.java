@@ -41,6 +41,15 @@ import org.slf4j.LoggerFactory;
 public final class Chassis {
     private static final Logger log = LoggerFactory.getLogger(Chassis.class);
     private static final int MAX_ROUNDS = 4;
+    /**
+     * A slot's pending stage (the end of its ports' wait, of its extraction delay, of its quiesce
+     * window) that failed half way, e.g. the kernel did not answer a read of the network, is tried
+     * again after this wait, doubled at each failure in a row up to {@link #RETRY_MAX_NANOS}: every
+     * stage can be taken again from where it stopped, and a slot never stays in a state with
+     * nothing to take it further.
+     */
+    static final long RETRY_FIRST_NANOS = 250_000_000L;
+    static final long RETRY_MAX_NANOS = 30_000_000_000L;
 
     /** Bonds in the handover window of an active-slave move had made, and when each window ends. */
     private final Map<String, Long> handovers = new HashMap<>();
@@ -119,9 +128,19 @@ public final class Chassis {
      */
     public void settle() {
         // Twice at most: a reconcile that restarted probes plans once more without their verdicts.
-        for (int i = 0; i < 2 && dirty; i++) {
-            dirty = false;
-            reconcile();
+        try {
+            for (int i = 0; i < 2 && dirty; i++) {
+                dirty = false;
+                reconcile();
+            }
+        } catch (RuntimeException e) {
+            // Whatever stopped it, the network is still to be reconciled: at the next settle.
+            dirty = true;
+            if (!(e instanceof NetworkException)) throw e;
+            record(AuditEvent.of("net.error").with("action", "reconcile the network (tried again at the next event or within a second)")
+                    .with("error", e.getMessage()));
+            commit();
+            return;
         }
         if (inventoryDone && !readyTold && onReady != null) {
             readyTold = true;
@@ -136,7 +155,12 @@ public final class Chassis {
             }
         }
         if (restate) restate();
-        observe();
+        try {
+            observe();
+        } catch (NetworkException e) {
+            // What the services did meanwhile is seen at the next settle, dated by that read.
+            log.warn("the network could not be read to observe the services: {}", e.getMessage());
+        }
         commit();
     }
 
@@ -147,9 +171,14 @@ public final class Chassis {
         for (Slot s : slots.values()) {
             if (s.deadline == 0 || now - s.deadline < 0) continue;
             s.deadline = 0;
-            if (s.state == SlotState.INSERTING) portsTimedOut(s);
-            else if (s.state == SlotState.EXTRACTING && s.extractAt != 0) extractionDelayOver(s);
-            else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
+            try {
+                if (s.state == SlotState.INSERTING) portsTimedOut(s);
+                else if (s.state == SlotState.EXTRACTING && s.extractAt != 0) extractionDelayOver(s);
+                else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
+                s.retryNanos = 0;
+            } catch (RuntimeException e) {
+                tryAgainLater(s, now, e);
+            }
         }
         for (Slot s : slots.values()) {
             for (Map.Entry<Integer, Long> q : new ArrayList<>(s.quarantined.entrySet())) {
@@ -163,6 +192,24 @@ public final class Chassis {
             dirty = true;
         }
         commit();
+    }
+
+    /** A slot's pending stage failed: recorded, and armed again (see {@link #RETRY_FIRST_NANOS}). */
+    private void tryAgainLater(Slot s, long now, RuntimeException e) {
+        s.retryNanos = s.retryNanos == 0 ? RETRY_FIRST_NANOS : Math.min(2 * s.retryNanos, RETRY_MAX_NANOS);
+        s.deadline = now + s.retryNanos;
+        String why = e instanceof NetworkException || e instanceof BackplaneException || e instanceof DriverException
+                ? e.getMessage() : e.toString();
+        log.warn("slot {}: {} failed ({}); tried again in {} ms", s.number, stageOf(s), why, s.retryNanos / 1_000_000, e);
+        record(AuditEvent.of("slot.retry").with("slot", s.number).with("state", s.state.name()).with("stage", stageOf(s))
+                .with("error", why).with("retry_ms", s.retryNanos / 1_000_000));
+        s.reason = stageOf(s) + " failed (" + why + "): tried again in " + s.retryNanos / 1_000_000 + " ms";
+    }
+
+    private static String stageOf(Slot s) {
+        if (s.state == SlotState.INSERTING) return "the end of the wait for the card's ports";
+        if (s.state == SlotState.EXTRACTING && s.extractAt != 0) return "the end of the extraction delay";
+        return "the end of the quiesce window";
     }
 
     /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */
@@ -406,8 +453,8 @@ public final class Chassis {
      * the handle opened), then had acts as on an undelayed request.
      */
     private void extractionDelayOver(Slot s) {
-        s.extractAt = 0;
         NetworkState actual = network.read();
+        s.extractAt = 0;
         ExtractionGuard.Refusal refusal = s.extractionForced ? null
                 : ExtractionGuard.check(actual, bondsOf(actual), index.interfacesOf(s), this::pathDead);
         if (refusal != null) {
@@ -446,6 +493,16 @@ public final class Chassis {
         s.handoverBonds.clear();
         s.quiesced = true;
         reconcile(); // the slot is no longer in service: its ports leave their bonds, addresses go
+        // A port still in a bond may be carrying its traffic again (a bond whose primary is
+        // cleared takes its first working slave): powering the card off would be an outage, so
+        // the stage is taken again later, the card in service meanwhile.
+        NetworkState after = network.read();
+        List<String> stuck = new ArrayList<>();
+        for (String i : index.interfacesOf(s)) {
+            NetworkState.Link l = after.link(i);
+            if (l != null && l.master() != null && config.bonds().containsKey(l.master())) stuck.add(i + " in " + l.master());
+        }
+        if (!stuck.isEmpty()) throw new NetworkException("not released: " + String.join(", ", stuck));
         unloadUnusedDrivers(s);
         try {
             beforeActing();

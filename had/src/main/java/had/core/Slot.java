@@ -25,6 +25,8 @@ final class Slot {
     final Map<Integer, String> ports = new TreeMap<>();
     /** Monotonic deadline for the pending stage (ports appearing, quiesce), or 0 when none. */
     long deadline;
+    /** The wait before the pending stage is tried again after it failed (0: it did not fail last time). */
+    long retryNanos;
     /** EXTRACTING and the quiesce is over: the card's ports leave their bonds. */
     boolean quiesced;
     /** Bonds whose active slave an extraction moved off this card, until its ports are released. */
@@ -131,6 +133,7 @@ final class Slot {
         modules.clear();
         ports.clear();
         deadline = 0;
+        retryNanos = 0;
         quiesced = false;
         handoverBonds.clear();
         inServicePending = false;
