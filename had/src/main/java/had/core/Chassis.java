@@ -492,11 +492,12 @@ public final class Chassis {
     private void finishExtraction(Slot s) {
         s.handoverBonds.clear();
         s.quiesced = true;
-        reconcile(); // the slot is no longer in service: its ports leave their bonds, addresses go
+        // The slot is no longer in service: its ports leave their bonds, addresses go.
+        NetworkState after = reconcile();
         // A port still in a bond may be carrying its traffic again (a bond whose primary is
         // cleared takes its first working slave): powering the card off would be an outage, so
         // the stage is taken again later, the card in service meanwhile.
-        NetworkState after = network.read();
+        if (after == null) after = network.read();
         List<String> stuck = new ArrayList<>();
         for (String i : index.interfacesOf(s)) {
             NetworkState.Link l = after.link(i);
@@ -776,8 +777,12 @@ public final class Chassis {
 
     // ---- reconciliation -----------------------------------------------------------------
 
-    private void reconcile() {
-        if (!inventoryDone) return;
+    /**
+     * Plans and applies until nothing is left (or {@link #MAX_ROUNDS}). Returns what the network
+     * was found to be once nothing was left to do, or null when it did not get that far.
+     */
+    private NetworkState reconcile() {
+        if (!inventoryDone) return null;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Map<Integer, String> problems = new HashMap<>();
             DesiredState desired = DesiredState.of(config, slots.values(), problems, paths, applied, handovers.keySet());
@@ -797,7 +802,7 @@ public final class Chassis {
                 applied = desired;
                 // Restarted probes start undecided: plan again without their old verdicts.
                 if (paths.sync(applied.probed(), this::record)) dirty = true;
-                return;
+                return actual;
             }
             apply(plan);
             if (round == 0) recordPathDecisions(desired);
@@ -805,6 +810,7 @@ public final class Chassis {
         }
         if (paths.sync(applied.probed(), this::record)) dirty = true;
         log.warn("the network did not settle after {} rounds of changes", MAX_ROUNDS);
+        return null;
     }
 
     /**
