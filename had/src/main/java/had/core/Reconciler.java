@@ -55,6 +55,7 @@ final class Reconciler {
             }
         }
         releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
+        moveActiveBeforeItsRelease(desired, actual, out);
         for (DesiredState.Bond b : desired.bonds().values()) {
             NetworkState.Bond ab = actual.bond(b.name());
             if (ab != null) announceAroundDeadPathRelease(b, ab, out);
@@ -159,12 +160,41 @@ final class Reconciler {
     }
 
     /**
+     * In balance-tlb and balance-alb a port taken out for its dead path or its ailing card leaves
+     * the bond (DesiredState). When it is the active slave, the driver would pick another only in
+     * the middle of the release, which takes tens of ms on a slow machine: the traffic moves first
+     * (the same choice as {@link #awayFromDeadPath} and {@link #awayFromAilingCard}), then the port
+     * is released.
+     */
+    private static void moveActiveBeforeItsRelease(DesiredState desired, NetworkState actual, List<Action> out) {
+        for (DesiredState.Bond b : desired.bonds().values()) {
+            NetworkState.Bond a = actual.bond(b.name());
+            if (a == null || !a.options().mode().hasActiveSlave() || !b.outOfBond().contains(a.activeSlave())) continue;
+            int first = -1;
+            for (int i = 0; i < out.size() && first < 0; i++) {
+                if (out.get(i) instanceof Action.Release r && r.bond().equals(b.name())) first = i;
+            }
+            if (first < 0) continue;
+            List<Action> move = new ArrayList<>();
+            awayFromDeadPath(b, a, move);
+            awayFromAilingCard(b, a, move);
+            out.addAll(first, move);
+        }
+    }
+
+    private static boolean movesActive(List<Action> out, String bond) {
+        for (Action x : out) if (x instanceof Action.SetActiveSlave m && m.bond().equals(bond)) return true;
+        return false;
+    }
+
+    /**
      * In the modes with an active slave: when the active slave's path is dead and another slave's
      * path works, that slave takes over (the primary had chose if it can, else the first in
      * enslavement order). The kernel cannot see a dead path behind a live link; nothing else would.
      */
     private static void awayFromDeadPath(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
         if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.deadPaths().contains(a.activeSlave())) return;
+        if (movesActive(out, b.name())) return; // moved before its release
         moveActive(b, a, b.livePaths()::contains, "path of " + a.activeSlave() + " lost", out);
     }
 
@@ -224,6 +254,7 @@ final class Reconciler {
     private static void awayFromAilingCard(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
         if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.ailing().contains(a.activeSlave())) return;
         if (b.deadPaths().contains(a.activeSlave())) return; // its dead path moves it (awayFromDeadPath)
+        if (movesActive(out, b.name())) return; // moved before its release
         moveActive(b, a, s -> !b.ailing().contains(s) && !b.deadPaths().contains(s),
                 "card of " + a.activeSlave() + " ailing (PCIe errors)", out);
     }

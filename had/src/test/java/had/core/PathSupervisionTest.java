@@ -396,10 +396,17 @@ class PathSupervisionTest {
         allPathsUp();
         String primary = f.port(2, 0);
         assertEquals(primary, bond0().activeSlave());
+        int before = f.audit.size();
         f.path(primary, false);
         NetworkState.Bond b = bond0();
         assertFalse(b.slaves().contains(primary), "released: balance-alb sends on every slave");
         assertNotEquals(primary, b.activeSlave());
+        // The traffic moves first: the driver would pick another active slave only in the middle
+        // of the release, which takes tens of ms on a slow machine.
+        List<String> done = f.audit.subList(before, f.audit.size()).stream()
+                .filter(e -> e.type().equals("bond.active") || e.type().equals("bond.release"))
+                .map(e -> e.type() + " " + e.fields().get("ifname")).toList();
+        assertEquals(List.of("bond.active " + b.activeSlave(), "bond.release " + primary), done);
         assertTrue(f.net.read().link(primary).up(), "still up, still probed");
         assertTrue(f.probes.watched.containsKey(primary));
         f.path(primary, true);
