@@ -21,7 +21,6 @@ import had.network.NetworkState;
 import had.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Chassis {
     private static final Logger log = LoggerFactory.getLogger(Chassis.class);
-    private static final int MAX_ROUNDS = 4;
     /**
      * A slot's pending stage (the end of its ports' wait, of its extraction delay, of its quiesce
      * window) that failed half way, e.g. the kernel did not answer a read of the network, is tried
@@ -51,17 +49,6 @@ public final class Chassis {
     static final long RETRY_FIRST_NANOS = 250_000_000L;
     static final long RETRY_MAX_NANOS = 30_000_000_000L;
 
-    /** Bonds in the handover window of an active-slave move had made, and when each window ends. */
-    private final Map<String, Long> handovers = new HashMap<>();
-    /** Bonds whose driver was, at the last reconciliation, about to take the primary back. */
-    private final Set<String> failbacksAwaited = new HashSet<>();
-    /**
-     * Bonds whose carrying slaves had changed since the last observation, and when the first such
-     * change began (releasing a dead active slave already moves the traffic; the writes after it
-     * only confirm the choice).
-     */
-    private final Map<String, Long> trafficMoved = new HashMap<>();
-
     private final Backplane backplane;
     private final Network network;
     private final Drivers drivers;
@@ -71,9 +58,10 @@ public final class Chassis {
     private final Map<Integer, Slot> slots = new TreeMap<>();
     private final Paths paths;
     private final ServiceWatch services;
+    private final Indicators indicators;
     private ChassisConfig config;
-    private DesiredState applied = DesiredState.NOTHING;
-    private final InterfaceIndex index = new InterfaceIndex(slots.values(), () -> applied);
+    private final Reconciliation reconciliation;
+    private final InterfaceIndex index;
     /** Until the backplane's first inventory is complete, the network is left exactly as found. */
     private boolean inventoryDone;
     /** Something changed that the network has not been reconciled with yet. */
@@ -92,6 +80,7 @@ public final class Chassis {
     public Chassis(ChassisConfig config, Settings settings, Backplane backplane, PathProbes probes, Network network,
                    Drivers drivers, Audit audit, Clock clock) {
         this.paths = new Paths(probes);
+        this.index = new InterfaceIndex(slots.values(), this::applied);
         this.services = new ServiceWatch(index::describe, paths::state, paths::loss);
         this.config = config;
         this.settings = settings;
@@ -100,6 +89,8 @@ public final class Chassis {
         this.drivers = drivers;
         this.audit = audit;
         this.clock = clock;
+        this.indicators = new Indicators(backplane, this::record, this::beforeActing);
+        this.reconciliation = new Reconciliation(new LifeCycle(), network, paths, services, index, clock, settings);
         for (int n : config.slots().keySet()) slots.put(n, new Slot(n));
     }
 
@@ -167,7 +158,7 @@ public final class Chassis {
     /** Runs what is due: port timeouts, the end of quiesce and handover windows. */
     public void tick() {
         long now = clock.nanos();
-        if (handovers.values().removeIf(end -> now - end >= 0)) dirty = true;
+        if (reconciliation.endHandovers(now)) dirty = true;
         for (Slot s : slots.values()) {
             if (s.deadline == 0 || now - s.deadline < 0) continue;
             s.deadline = 0;
@@ -219,7 +210,8 @@ public final class Chassis {
             if (s.deadline != 0 && s.deadline - next < 0) next = s.deadline;
             for (long last : s.quarantined.values()) if (quietEnd(s, last) - next < 0) next = quietEnd(s, last);
         }
-        for (long end : handovers.values()) if (end - next < 0) next = end;
+        long handover = reconciliation.nextHandoverEnd();
+        if (handover - next < 0) next = handover;
         long hold = paths.nextHoldEnd();
         return hold - next < 0 ? hold : next;
     }
@@ -283,7 +275,7 @@ public final class Chassis {
                 s.lostPowerIn = before;
                 record(AuditEvent.of("slot.power-lost").with("slot", n).with("state", before.name()));
                 transition(s, SlotState.SAFE_TO_REMOVE, "power lost while " + before + ", with no request");
-                setAttention(s, true);
+                indicators.attention(s, true);
                 unloadDriversLeft(s, modules);
             }
         }
@@ -354,7 +346,7 @@ public final class Chassis {
                 .with("found", ids));
         transition(s, SlotState.IGNORED, "wrong card: slot " + s.number + " expects " + expected + " ("
                 + config.hadConf() + "), found " + ids);
-        setAttention(s, true);
+        indicators.attention(s, true);
     }
 
     private void netdevAdded(int n, PciFunction f, String ifname) {
@@ -427,7 +419,7 @@ public final class Chassis {
             Outcome refused = Outcome.refused(refusal.reason()
                     + " (close the handle, or force the extraction to accept the outage)");
             record(req.with("outcome", refused.text()).with("bond", refusal.bond()));
-            setAttention(s, true);
+            indicators.attention(s, true);
             return refused;
         }
         Outcome accepted = Outcome.accepted("accepted");
@@ -461,7 +453,7 @@ public final class Chassis {
             record(AuditEvent.of("extraction.refused").with("slot", s.number).with("bond", refusal.bond())
                     .with("reason", refusal.reason()));
             transition(s, SlotState.ACTIVE, null);
-            setAttention(s, true);
+            indicators.attention(s, true);
             return;
         }
         s.reason = s.extractionForced ? "forced" : null;
@@ -482,11 +474,11 @@ public final class Chassis {
             // Frames already on their way to the old port (the switch learns the new one from the
             // driver's gratuitous ARP) are delivered, not dropped, until the card's ports are released.
             s.handoverBonds.add(b.name());
-            apply(List.of(new Action.SetAllSlavesActive(b.name(), true, "extraction of slot " + n),
+            reconciliation.apply(List.of(new Action.SetAllSlavesActive(b.name(), true, "extraction of slot " + n),
                     new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
         }
         if (settings.quiesceMs() == 0) finishExtraction(s);
-        else s.deadline = windowEnd();
+        else s.deadline = reconciliation.windowEnd();
     }
 
     private void finishExtraction(Slot s) {
@@ -513,7 +505,7 @@ public final class Chassis {
             transition(s, SlotState.FAILED, "power-off failed: " + e.getMessage());
             return;
         }
-        setAttention(s, false);
+        indicators.attention(s, false);
         transition(s, SlotState.SAFE_TO_REMOVE, null);
     }
 
@@ -534,8 +526,8 @@ public final class Chassis {
                 record(ev.with("outcome", (outcome = Outcome.accepted("restored")).text()));
                 s.deadline = 0;
                 // The extraction's handover goes on for the move back to the primary (restorePrimaries).
-                long end = windowEnd();
-                for (String b : s.handoverBonds) stretchHandover(b, end);
+                long end = reconciliation.windowEnd();
+                for (String b : s.handoverBonds) reconciliation.stretchHandover(b, end);
                 s.handoverBonds.clear();
                 transition(s, SlotState.ACTIVE, null);
                 reconcile();
@@ -550,7 +542,7 @@ public final class Chassis {
             default -> {
                 if (s.attention) {
                     record(ev.with("outcome", (outcome = Outcome.accepted("refused request withdrawn")).text()));
-                    setAttention(s, false);
+                    indicators.attention(s, false);
                 } else {
                     record(ev.with("outcome", (outcome = Outcome.notApplicable("no extraction in progress")).text()));
                 }
@@ -566,18 +558,18 @@ public final class Chassis {
     private void restorePrimaries(Slot s) {
         NetworkState actual = network.read();
         for (NetworkState.Bond b : bondsOf(actual)) {
-            DesiredState.Bond d = applied.bonds().get(b.name());
+            DesiredState.Bond d = applied().bonds().get(b.name());
             String primary = d == null ? null : d.options().primary();
             if (primary == null || primary.equals(b.activeSlave()) || !index.interfacesOf(s).contains(primary)) continue;
             if (!b.options().mode().hasActiveSlave() || !Boolean.TRUE.equals(b.slaveUp().get(primary))) continue;
-            apply(List.of(new Action.SetActiveSlave(b.name(), primary, "extraction of slot " + s.number + " cancelled")));
+            reconciliation.apply(List.of(new Action.SetActiveSlave(b.name(), primary, "extraction of slot " + s.number + " cancelled")));
         }
     }
 
     /** Powers a slot on (operator's insert command, or the handle closed on a powered-off card). */
     public Outcome powerOn(int n, String source) {
         Slot s = slot(n);
-        if (s.led) setLed(s, false); // no longer safe to pull once its power is on the way
+        if (s.led) indicators.led(s, false); // no longer safe to pull once its power is on the way
         try {
             beforeActing();
             backplane.powerOn(n);
@@ -604,7 +596,7 @@ public final class Chassis {
         record(AuditEvent.of("card.removed").with("slot", n).with("improper", improper).with("state", before.name()));
         Set<String> modules = new LinkedHashSet<>(s.modules);
         s.clearCard();
-        if (s.attention) setAttention(s, false);
+        if (s.attention) indicators.attention(s, false);
         transition(s, SlotState.EMPTY, improper ? "surprise removal from " + before : null);
         if (improper) unloadDriversLeft(s, modules);
     }
@@ -646,7 +638,7 @@ public final class Chassis {
         // A verdict on a port whose card has left service (it was on its way when the card went)
         // says nothing about a path had still uses.
         if (owner == null || !(owner.inService() || owner.comingIntoService()) || !paths.take(e)) return;
-        Paths.Watch w = applied.probed().get(e.ifname());
+        Paths.Watch w = applied().probed().get(e.ifname());
         record(AuditEvent.of("path.state").with("ifname", e.ifname()).with("slot", where.slot()).with("port", where.port())
                 .with("bond", w == null ? null : w.bond()).with("up", e.up()).with("carrier", network.carrier(e.ifname()))
                 .with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
@@ -681,7 +673,7 @@ public final class Chassis {
                 .with("changes", recent.size()).with("window_ms", p.flapWindowMs()).with("last", what)
                 .with("quiet_ms", p.flapQuietMs()));
         recent.clear();
-        setAttention(s, true);
+        indicators.attention(s, true);
         dirty = true;
     }
 
@@ -695,7 +687,7 @@ public final class Chassis {
         s.quarantined.remove(port);
         record(AuditEvent.of("port.released").with("slot", s.number).with("port", port)
                 .with("ifname", s.ports.get(port)).with("reason", reason));
-        if (s.quarantined.isEmpty() && s.ailing == null && s.state == SlotState.ACTIVE) setAttention(s, false);
+        if (s.quarantined.isEmpty() && s.ailing == null && s.state == SlotState.ACTIVE) indicators.attention(s, false);
         dirty = true;
     }
 
@@ -720,7 +712,7 @@ public final class Chassis {
         for (int port : new ArrayList<>(s.quarantined.keySet())) release(s, port, "cleared by " + source);
         s.changes.clear();
         if (count > 0) done.add(count + (count == 1 ? " port" : " ports") + " back in service");
-        if (s.quarantined.isEmpty() && s.state == SlotState.ACTIVE) setAttention(s, false);
+        if (s.quarantined.isEmpty() && s.state == SlotState.ACTIVE) indicators.attention(s, false);
         return Outcome.accepted(String.join("; ", done));
     }
 
@@ -742,7 +734,7 @@ public final class Chassis {
         if (cause == null) return;
         s.ailing = cause;
         record(AuditEvent.of("card.ailing").with("slot", s.number).with("cause", cause));
-        setAttention(s, true);
+        indicators.attention(s, true);
         dirty = true;
     }
 
@@ -757,7 +749,7 @@ public final class Chassis {
         boolean first = !inventoryDone;
         inventoryDone = true;
         record(AuditEvent.of("backplane.resync").with("occupied", occupied.size()).with("first", first));
-        if (first) showIndicators();
+        if (first) indicators.showAll(slots.values());
         dirty = true;
     }
 
@@ -778,136 +770,52 @@ public final class Chassis {
     // ---- reconciliation -----------------------------------------------------------------
 
     /**
-     * Plans and applies until nothing is left (or {@link #MAX_ROUNDS}). Returns what the network
-     * was found to be once nothing was left to do, or null when it did not get that far.
+     * Plans and applies until nothing is left ({@link Reconciliation#run}), once the first inventory
+     * is in: until then the network is left exactly as found.
      */
     private NetworkState reconcile() {
-        if (!inventoryDone) return null;
-        for (int round = 0; round < MAX_ROUNDS; round++) {
-            Map<Integer, String> problems = new HashMap<>();
-            DesiredState desired = DesiredState.of(config, slots.values(), problems, paths, applied, handovers.keySet());
-            for (Map.Entry<Integer, String> p : problems.entrySet()) {
-                Slot s = slots.get(p.getKey());
-                if (s != null && s.takenIn()) transition(s, SlotState.FAILED, p.getValue());
-            }
-            if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
-            NetworkState actual = network.read();
-            List<Action> plan = Reconciler.plan(desired, applied, actual, index.cardPorts());
-            if (handOver(Reconciler.activeSlaveMoves(plan, actual, desired), Reconciler.pendingFailbacks(desired, actual), desired)) {
-                desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
-                plan = Reconciler.plan(desired, applied, actual, index.cardPorts());
-            }
-            if (plan.isEmpty()) {
-                recordPathDecisions(desired);
-                applied = desired;
-                // Restarted probes start undecided: plan again without their old verdicts.
-                if (paths.sync(applied.probed(), this::record)) dirty = true;
-                return actual;
-            }
-            apply(plan);
-            if (round == 0) recordPathDecisions(desired);
-            applied = desired;
-        }
-        if (paths.sync(applied.probed(), this::record)) dirty = true;
-        log.warn("the network did not settle after {} rounds of changes", MAX_ROUNDS);
-        return null;
-    }
-
-    /**
-     * Opens (or stretches) the handover window of each bond whose active slave had is about to
-     * move: {@code moves}, by this plan; {@code pending}, by the driver, as soon as the primary
-     * had gave it is up. In the window the old active port, a backup from then on, still delivers
-     * what the switch sends it until the driver's gratuitous ARP taught the switch the new one (in
-     * active-backup the driver drops what a backup receives). A pending move keeps the window open;
-     * it lasts {@link Settings#quiesceMs()} from the move. Returns whether a bond's window opened
-     * now, so that the plan must begin with the handover.
-     */
-    private boolean handOver(Set<String> moves, Set<String> pending, DesiredState desired) {
-        if (settings.quiesceMs() == 0) return false;
-        long end = windowEnd();
-        boolean opened = false;
-        Set<String> moved = new HashSet<>(moves);
-        // A move the driver was waiting to make has been made (or will not be): the window runs from now.
-        for (String b : failbacksAwaited) if (!pending.contains(b)) moved.add(b);
-        failbacksAwaited.clear();
-        failbacksAwaited.addAll(pending);
-        moved.addAll(pending);
-        for (String b : moved) {
-            DesiredState.Bond d = desired.bonds().get(b);
-            if (d == null) continue;
-            opened |= !d.handover();
-            stretchHandover(b, end);
-        }
-        return opened;
-    }
-
-    /** When a quiesce or handover window that opens now ends. */
-    private long windowEnd() {
-        return clock.nanos() + settings.quiesceMs() * 1_000_000L;
-    }
-
-    private void stretchHandover(String bond, long end) {
-        handovers.merge(bond, end, (x, y) -> y - x > 0 ? y : x);
-    }
-
-
-    /**
-     * Says once, when it begins, that a bond has no port whose path works: had leaves it as it is
-     * (taking ports away would not help) and the service records count it down.
-     */
-    private void recordPathDecisions(DesiredState desired) {
-        for (DesiredState.Bond b : desired.bonds().values()) {
-            if (!everyPathDead(desired, b.name()) || everyPathDead(applied, b.name())) continue;
-            record(AuditEvent.of("path.all-down").with("bond", b.name()).with("ports", String.join(", ", b.deadPaths()))
-                    .with("outcome", "left as it is: no port's path works"));
-        }
-    }
-
-    /** Every port of the bond is probed and found dead. */
-    private static boolean everyPathDead(DesiredState d, String bond) {
-        DesiredState.Bond b = d.bonds().get(bond);
-        if (b == null || b.deadPaths().isEmpty()) return false;
-        for (Map.Entry<String, Paths.Watch> w : d.probed().entrySet()) {
-            if (w.getValue().bond().equals(bond) && !b.deadPaths().contains(w.getKey())) return false;
-        }
-        return true;
-    }
-
-    /**
-     * One plan, one group in the log: what led to it is durable before its first change, and its
-     * changes are durable together before anything else is done or reported.
-     */
-    private void apply(List<Action> plan) {
-        beforeActing();
-        for (Action a : plan) {
-            if (a.movesTrafficOf() != null) trafficMoved.putIfAbsent(a.movesTrafficOf(), clock.nanos());
-            try {
-                a.apply(network);
-                record(a.audit());
-            } catch (NetworkException e) {
-                Slot owner = index.ownerOf(a.subject());
-                record(AuditEvent.of("net.error").with("action", a.describe()).with("error", e.getMessage())
-                        .with("slot", owner == null ? null : owner.number));
-                if (owner != null && owner.takenIn() && a.failureFailsTheSlot()) {
-                    transition(owner, SlotState.FAILED, a.describe() + " failed: " + e.getMessage());
-                }
-            }
-        }
-        commit();
+        return inventoryDone ? reconciliation.run() : null;
     }
 
     private void observe() {
-        if (!inventoryDone) return;
-        long readAt = clock.nanos();
-        NetworkState actual = network.read();
-        for (AuditEvent e : services.observe(config, actual, this::portInService, readAt, trafficMoved)) record(e);
-        trafficMoved.clear();
+        if (inventoryDone) reconciliation.observe();
     }
 
+    /** What the slot life cycle lends the reconciliation. */
+    private final class LifeCycle implements Reconciliation.Core {
+        @Override
+        public ChassisConfig config() {
+            return config;
+        }
 
-    private String portInService(int slot, int subdevice) {
-        Slot s = slots.get(slot);
-        return s == null || !(s.inService() || s.comingIntoService() && s.configures(subdevice)) ? null : s.ports.get(subdevice);
+        @Override
+        public Map<Integer, Slot> slots() {
+            return slots;
+        }
+
+        @Override
+        public void record(AuditEvent e) {
+            Chassis.this.record(e);
+        }
+
+        @Override
+        public void commit() {
+            Chassis.this.commit();
+        }
+
+        @Override
+        public void fail(Slot s, String reason) {
+            transition(s, SlotState.FAILED, reason);
+        }
+
+        @Override
+        public void changed() {
+            dirty = true;
+        }
+    }
+
+    private DesiredState applied() {
+        return reconciliation.applied();
     }
 
     // ---- helpers ------------------------------------------------------------------------
@@ -924,47 +832,8 @@ public final class Chassis {
         s.state = to;
         s.reason = reason;
         record(stateRecord(s.number, from, to, reason));
-        if (s.led != to.blueLed()) setLed(s, to.blueLed());
-        if (to == SlotState.FAILED) setAttention(s, true);
-    }
-
-    /**
-     * The first inventory is in: every slot's LED and attention indicator are written as had
-     * derives them from what it found, whatever an earlier had (stopped, killed, or the controller
-     * rebooted) or nobody left there, before had reports ready. A slot's LED says "safe to pull"
-     * after a restart if and only if it is safe now.
-     */
-    private void showIndicators() {
-        for (Slot s : slots.values()) {
-            setLed(s, s.state.blueLed());
-            showAttention(s, s.attention);
-        }
-    }
-
-    private void setLed(Slot s, boolean on) {
-        beforeActing();
-        try {
-            backplane.setHotSwapLed(s.number, on);
-            s.led = on;
-            record(AuditEvent.of("slot.led").with("slot", s.number).with("on", on));
-        } catch (BackplaneException e) {
-            record(AuditEvent.of("slot.led").with("slot", s.number).with("on", on).with("error", e.getMessage()));
-        }
-    }
-
-    private void setAttention(Slot s, boolean on) {
-        if (s.attention != on) showAttention(s, on);
-    }
-
-    private void showAttention(Slot s, boolean on) {
-        beforeActing();
-        try {
-            backplane.setAttention(s.number, on);
-            s.attention = on;
-            record(AuditEvent.of("slot.attention").with("slot", s.number).with("on", on));
-        } catch (BackplaneException e) {
-            record(AuditEvent.of("slot.attention").with("slot", s.number).with("on", on).with("error", e.getMessage()));
-        }
+        if (s.led != to.blueLed()) indicators.led(s, to.blueLed());
+        if (to == SlotState.FAILED) indicators.attention(s, true);
     }
 
     private void unloadUnusedDrivers(Slot leaving) {
@@ -1101,40 +970,7 @@ public final class Chassis {
 
     /** Each configured bond as the kernel has it now, for status output. Reads, changes nothing. */
     public List<BondView> bonds() {
-        NetworkState actual = network.read();
-        Map<String, PathProbes.Status> probeStatus = paths.status();
-        List<BondView> out = new ArrayList<>();
-        for (had.config.BondConfig bc : config.bonds().values()) {
-            NetworkState.Bond b = actual.bond(bc.name());
-            NetworkState.Link l = actual.link(bc.name());
-            ServiceWatch.View v = services.view(bc.name());
-            List<BondView.SlaveView> slaves = new ArrayList<>();
-            if (b != null) {
-                for (String name : b.slaves()) {
-                    NetworkState.Link sl = actual.link(name);
-                    InterfaceIndex.Place where = index.placeOf(name);
-                    PathProbes.Status ps = probeStatus.get(name);
-                    PathState path = !bc.supervised() ? null : paths.watched(name) ? paths.state(name) : PathState.UNKNOWN;
-                    slaves.add(new BondView.SlaveView(name, where.slot(), where.port(), Boolean.TRUE.equals(b.slaveUp().get(name)),
-                            sl != null && sl.carrier(), services.working(b, name, actual), path,
-                            ps == null ? 0 : ps.rttNanos(), true));
-                }
-            }
-            DesiredState.Bond d = applied.bonds().get(bc.name());
-            for (String name : d == null ? Set.<String>of() : d.outOfBond()) {
-                if (b != null && b.slaves().contains(name)) continue;
-                NetworkState.Link sl = actual.link(name);
-                PathProbes.Status ps = probeStatus.get(name);
-                InterfaceIndex.Place where = index.placeOf(name);
-                slaves.add(new BondView.SlaveView(name, where.slot(), where.port(), false, sl != null && sl.carrier(), false,
-                        paths.state(name), ps == null ? 0 : ps.rttNanos(), false));
-            }
-            int working = (int) slaves.stream().filter(BondView.SlaveView::working).count();
-            out.add(new BondView(bc.name(), b != null, l != null && l.up(), v != null && v.up(),
-                    b == null ? bc.options() : b.options(), slaves, b == null ? null : b.activeSlave(), working,
-                    ServiceWatch.expectedSlaves(config, bc.name())));
-        }
-        return out;
+        return BondViews.of(config, network.read(), applied(), paths, services, index);
     }
 
 }
