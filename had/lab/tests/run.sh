@@ -999,6 +999,41 @@ else
     fig "(n) killed with slot 18 $n_pending: attention files after the kill: $n_left; at READY=1 of the new had: ${n_ready:-no READY}; slot 18 then $(n_slot 18)"
     check "(n) killed while slot 18 was ${n_pending:-not pending} (was $n_before): at the new had's READY=1 its LED is dark (the request died with had, the card stays in service: $(n_slot 18)), slot 16 still lit (${n_ready:-no READY})" \
         eval '[ "$n_before" = ACTIVE ] && [ "$n_pending" = EXTRACTION_PENDING ] && [ -n "$HAD_PID" ] && [[ "/$n_ready" == *"/18=0/"* ]] && [[ "/$n_ready" == *"/16=1/"* ]] && [ "$(n_slot 18)" = ACTIVE ]'
+
+    # (p) A non-fatal PCIe error on the card that carries bond0: had's rule takes no rate for an
+    # uncorrectable error. The kernel's AER driver recovers the function at once (e1000e's
+    # error_detected takes it down, then reset and resume) and tells user space only then (the
+    # change uevent at BEGIN_RECOVERY comes after error_detected), so the bonding driver's miimon
+    # has usually moved bond0 before had hears of it: who moved it is a figure. What had must do
+    # is keep the traffic off the card once the driver has it back: slot 2 ailing, attention lit,
+    # powered, ACTIVE, and bond0's primary on another card (else primary_reselect would hand the
+    # traffic back to the recovered port). After the reset QEMU's e1000e passes no traffic, so
+    # this comes last in the boot.
+    say "(p) a non-fatal PCIe error injected into slot 2's function 0 (bond0's active card), peer pinging bond0"
+    [ -z "$(lab_present 12)" ] && lab_insert 12 2
+    gq "until_true 60 '[ \$(nworking bond0) = 4 ]'"
+    gq "bin/hadctl --socket /run/lab/had.sock clear 2; until_true 20 '[ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
+    p_fn=$(g "cat /sys/bus/pci/slots/2/address").0
+    p_nf() { g "sed -n 's/^TOTAL_ERR_NONFATAL //p' /sys/bus/pci/devices/$p_fn/aer_dev_nonfatal"; }
+    p_before=$(p_nf) p_was=$(g 'active bond0')
+    am=$(audit_mark)
+    ping_loop_start 10.0.1.1
+    p_t0=$(g "$LAB_CACHE/bin/labwatch now")
+    gq "$LAB_CACHE/bin/labwatch aer $p_fn nonfatal 1"; p_rc=$?
+    for _ in $(seq 20); do audit_since "$am" '"type":"card.ailing","slot":2' && break; sleep 0.5; done
+    sleep 2
+    ping_loop_stop
+    p_after=$(p_nf)
+    p_active=$(g 'active bond0') p_s12="$(g 'ifn 12 0') $(g 'ifn 12 1')"
+    p_attn=$(g "cat /sys/bus/pci/slots/2/attention") p_power=$(g "cat /sys/bus/pci/slots/2/power")
+    p_primary=$(g "cat /sys/class/net/bond0/bonding/primary")
+    p_rec=$(audit_lines "$am" '"type":"card.ailing","slot":2' | head -1)
+    p_cause=$(sed -n 's/.*"cause":"\([^"]*\)".*/\1/p' <<<"$p_rec")
+    p_ms=$(sed -n 's/.*"mono":\([0-9]*\).*/\1/p' <<<"$p_rec"); [ -n "$p_ms" ] && [ -n "$p_t0" ] && p_ms=$(( (p_ms - p_t0) / 1000000 ))
+    p_move=$(audit_lines "$am" '"type":"bond.active","bond":"bond0"' | head -1 | sed -n 's/.*"reason":"\([^"]*\)".*/\1/p')
+    fig "(p) non-fatal error: the kernel counted ${p_before:-?} -> ${p_after:-?} on $p_fn; had: ${p_cause:-no card.ailing}, ${p_ms:-?} ms after the injection began; bond0 $p_was -> $p_active (${p_move:+had: $p_move}${p_move:-moved by the driver, not had}); $LOST of $SENT pings lost, longest gap $GAP ms$PING_NOTE"
+    check "(p) non-fatal error injected (exit $p_rc, kernel count ${p_before:-?} -> ${p_after:-?}), slot 2 ailing at once by had's rule (${p_cause:-none}), bond0 on slot 12 ($p_active) with its primary there ($p_primary), attention file $p_attn, power file $p_power, slot 2 still ACTIVE (no slot.state since)" \
+        eval '[ "$p_rc" = 0 ] && [ -n "$p_before" ] && [ "$((p_after - p_before))" -ge 1 ] && [[ "$p_cause" == "uncorrectable PCIe errors on $p_fn ("*" non-fatal, 0 fatal)" ]] && [[ " $p_s12 " == *" $p_active "* ]] && [ -n "$p_primary" ] && [[ " $p_s12 " == *" $p_primary "* ]] && [ "$p_attn" = 1 ] && [ "$p_power" = 1 ] && ! audit_since "$am" "\"type\":\"slot.state\",\"slot\":2,"'
 fi
 fi
 
