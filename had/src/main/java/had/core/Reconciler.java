@@ -232,7 +232,10 @@ final class Reconciler {
                 last = i;
             }
         }
-        List<String> dead = leaving.stream().filter(b.outOfBond()::contains).toList();
+        // Plain loops here: the first dead path after start-up is the one that waits for a
+        // lambda's or a stream's first linking (tens of ms on a slow controller).
+        List<String> dead = new ArrayList<>();
+        for (String s : leaving) if (b.outOfBond().contains(s)) dead.add(s);
         if (dead.isEmpty()) return;
         String lost = "path of " + String.join(", ", dead) + " lost";
         List<Action> before = new ArrayList<>();
