@@ -632,6 +632,9 @@ else
     say "(g) dual-port cards into slots 2 and 12"
     lab_insert 2 2 && lab_insert 12 2
     gq "until_true 60 '[ \$(nslaves bond253) = 4 ] && [ \$(nslaves bond254) = 4 ]'"
+    # the active slaves follow the links, which e1000e brings up about 2 s after the enslaving
+    # under TCG: the primaries' checks below read them once every slave works
+    gq "until_true 30 '[ \$(nworking bond253) = 4 ] && [ \$(nworking bond254) = 4 ]'"
     s2f0=$(g 'ifn 2 0'); s2f1=$(g 'ifn 2 1')
     g "ip -d -o link show; cat /proc/net/bonding/bond253" > "$OUT/g-links.txt"
     check "(g) had made the VLAN interfaces ($s2f0.253 is 802.1Q VLAN 253 on $s2f0) and enslaved them: 4 in bond253, 4 in bond254" \
@@ -1019,7 +1022,7 @@ else
     am=$(audit_mark)
     ping_loop_start 10.0.1.1
     p_t0=$(g "$LAB_CACHE/bin/labwatch now")
-    gq "$LAB_CACHE/bin/labwatch aer $p_fn nonfatal 1"; p_rc=$?
+    gq "modprobe aer_inject; $LAB_CACHE/bin/labwatch aer $p_fn nonfatal 1"; p_rc=$?
     for _ in $(seq 20); do audit_since "$am" '"type":"card.ailing","slot":2' && break; sleep 0.5; done
     sleep 2
     ping_loop_stop

@@ -66,6 +66,8 @@ public final class Chassis {
     private boolean inventoryDone;
     /** Something changed that the network has not been reconciled with yet. */
     private boolean dirty;
+    /** The last reconciliation failed (said once until one succeeds). */
+    private boolean reconcileFailing;
     /** Audit records were lost: what they would have said is recorded again at the next settle. */
     private boolean restate;
     /** Told once, when the first inventory has been reconciled (the daemon is then ready). */
@@ -125,14 +127,22 @@ public final class Chassis {
                 reconcile();
             }
         } catch (RuntimeException e) {
-            // Whatever stopped it, the network is still to be reconciled: at the next settle.
+            // Whatever stopped it, the network is still to be reconciled: at the next settle. A
+            // failure that lasts is said once, not at every turn of the loop.
             dirty = true;
-            if (!(e instanceof NetworkException)) throw e;
-            record(AuditEvent.of("net.error").with("action", "reconcile the network (tried again at the next event or within a second)")
-                    .with("error", e.getMessage()));
+            if (!reconcileFailing) {
+                reconcileFailing = true;
+                if (e instanceof NetworkException) {
+                    record(AuditEvent.of("net.error").with("action", "reconcile the network (tried again at every event,"
+                            + " and every second, until it can)").with("error", e.getMessage()));
+                } else {
+                    log.error("reconciling the network failed; tried again at every event and every second", e);
+                }
+            }
             commit();
             return;
         }
+        reconcileFailing = false;
         if (inventoryDone && !readyTold && onReady != null) {
             readyTold = true;
             commit();
@@ -162,14 +172,8 @@ public final class Chassis {
         for (Slot s : slots.values()) {
             if (s.deadline == 0 || now - s.deadline < 0) continue;
             s.deadline = 0;
-            try {
-                if (s.state == SlotState.INSERTING) portsTimedOut(s);
-                else if (s.state == SlotState.EXTRACTING && s.extractAt != 0) extractionDelayOver(s);
-                else if (s.state == SlotState.EXTRACTING) finishExtraction(s);
-                s.retryNanos = 0;
-            } catch (RuntimeException e) {
-                tryAgainLater(s, now, e);
-            }
+            Stage due = dueStage(s);
+            if (due != null) take(s, due);
         }
         for (Slot s : slots.values()) {
             for (Map.Entry<Integer, Long> q : new ArrayList<>(s.quarantined.entrySet())) {
@@ -185,22 +189,38 @@ public final class Chassis {
         commit();
     }
 
-    /** A slot's pending stage failed: recorded, and armed again (see {@link #RETRY_FIRST_NANOS}). */
-    private void tryAgainLater(Slot s, long now, RuntimeException e) {
-        s.retryNanos = s.retryNanos == 0 ? RETRY_FIRST_NANOS : Math.min(2 * s.retryNanos, RETRY_MAX_NANOS);
-        s.deadline = now + s.retryNanos;
-        String why = e instanceof NetworkException || e instanceof BackplaneException || e instanceof DriverException
-                ? e.getMessage() : e.toString();
-        log.warn("slot {}: {} failed ({}); tried again in {} ms", s.number, stageOf(s), why, s.retryNanos / 1_000_000, e);
-        record(AuditEvent.of("slot.retry").with("slot", s.number).with("state", s.state.name()).with("stage", stageOf(s))
-                .with("error", why).with("retry_ms", s.retryNanos / 1_000_000));
-        s.reason = stageOf(s) + " failed (" + why + "): tried again in " + s.retryNanos / 1_000_000 + " ms";
+    /** A slot's pending stage: what it is called on record, and what it does. */
+    private record Stage(String name, Runnable run) {
     }
 
-    private static String stageOf(Slot s) {
-        if (s.state == SlotState.INSERTING) return "the end of the wait for the card's ports";
-        if (s.state == SlotState.EXTRACTING && s.extractAt != 0) return "the end of the extraction delay";
-        return "the end of the quiesce window";
+    /** The stage a slot's deadline ends, or null when its state has none. */
+    private Stage dueStage(Slot s) {
+        if (s.state == SlotState.INSERTING) return new Stage("the end of the wait for the card's ports", () -> portsTimedOut(s));
+        if (s.state != SlotState.EXTRACTING) return null;
+        if (s.extractAt != 0) return new Stage("the end of the extraction delay", () -> extractionDelayOver(s));
+        return new Stage("the end of the quiesce window", () -> finishExtraction(s));
+    }
+
+    /**
+     * Runs a slot's stage. One that fails half way is recorded and armed again from now, once it
+     * failed (see {@link #RETRY_FIRST_NANOS}): every stage can be taken again from where it stopped.
+     */
+    private void take(Slot s, Stage stage) {
+        try {
+            stage.run().run();
+            s.retryNanos = 0;
+        } catch (RuntimeException e) {
+            s.retryNanos = s.retryNanos == 0 ? RETRY_FIRST_NANOS : Math.min(2 * s.retryNanos, RETRY_MAX_NANOS);
+            s.deadline = clock.nanos() + s.retryNanos;
+            boolean expected = e instanceof NetworkException || e instanceof BackplaneException || e instanceof DriverException;
+            String why = expected ? e.getMessage() : e.toString();
+            String again = "tried again in " + s.retryNanos / 1_000_000 + " ms";
+            if (expected) log.warn("slot {}: {} failed ({}); {}", s.number, stage.name(), why, again);
+            else log.error("slot {}: {} failed; {}", s.number, stage.name(), again, e);
+            record(AuditEvent.of("slot.retry").with("slot", s.number).with("state", s.state.name()).with("stage", stage.name())
+                    .with("error", why).with("retry_ms", s.retryNanos / 1_000_000));
+            s.reason = stage.name() + " failed (" + why + "): " + again;
+        }
     }
 
     /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */
@@ -477,7 +497,7 @@ public final class Chassis {
             reconciliation.apply(List.of(new Action.SetAllSlavesActive(b.name(), true, "extraction of slot " + n),
                     new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
         }
-        if (settings.quiesceMs() == 0) finishExtraction(s);
+        if (settings.quiesceMs() == 0) take(s, dueStage(s));
         else s.deadline = reconciliation.windowEnd();
     }
 
@@ -491,9 +511,11 @@ public final class Chassis {
         // the stage is taken again later, the card in service meanwhile.
         if (after == null) after = network.read();
         List<String> stuck = new ArrayList<>();
-        for (String i : index.interfacesOf(s)) {
-            NetworkState.Link l = after.link(i);
-            if (l != null && l.master() != null && config.bonds().containsKey(l.master())) stuck.add(i + " in " + l.master());
+        for (NetworkState.Link l : after.links().values()) {
+            String port = l.vlanParent() != null ? l.vlanParent() : l.name(); // a VLAN of the card's counts too
+            if (s.ports.containsValue(port) && l.master() != null && config.bonds().containsKey(l.master())) {
+                stuck.add(l.name() + " in " + l.master());
+            }
         }
         if (!stuck.isEmpty()) throw new NetworkException("not released: " + String.join(", ", stuck));
         unloadUnusedDrivers(s);
@@ -529,7 +551,9 @@ public final class Chassis {
                 long end = reconciliation.windowEnd();
                 for (String b : s.handoverBonds) reconciliation.stretchHandover(b, end);
                 s.handoverBonds.clear();
+                s.retryNanos = 0;
                 transition(s, SlotState.ACTIVE, null);
+                dirty = true; // should this reconciliation fail, the next settle makes it
                 reconcile();
                 restorePrimaries(s);
             }

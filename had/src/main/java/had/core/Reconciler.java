@@ -89,8 +89,9 @@ final class Reconciler {
             if (a == null || !a.up()) out.add(new Action.SetUp(b.name(), true));
             NetworkState.Bond ab0 = actual.bond(b.name());
             if (ab0 != null) {
-                awayFromDeadPath(b, ab0, out);
-                awayFromAilingCard(b, ab0, out);
+                Set<String> leaving = released(out, releasesOf(out, b.name()));
+                awayFromDeadPath(b, ab0, leaving, out);
+                awayFromAilingCard(b, ab0, leaving, out);
             }
             // Last, so that the leaving ports are released before their frames are dropped again;
             // also what ends a handover that a restart interrupted.
@@ -170,16 +171,27 @@ final class Reconciler {
         for (DesiredState.Bond b : desired.bonds().values()) {
             NetworkState.Bond a = actual.bond(b.name());
             if (a == null || !a.options().mode().hasActiveSlave() || !b.outOfBond().contains(a.activeSlave())) continue;
-            int first = -1;
-            for (int i = 0; i < out.size() && first < 0; i++) {
-                if (out.get(i) instanceof Action.Release r && r.bond().equals(b.name())) first = i;
-            }
-            if (first < 0) continue;
+            List<Integer> releases = releasesOf(out, b.name());
+            if (releases.isEmpty()) continue;
+            Set<String> leaving = released(out, releases);
             List<Action> move = new ArrayList<>();
-            awayFromDeadPath(b, a, move);
-            awayFromAilingCard(b, a, move);
-            out.addAll(first, move);
+            awayFromDeadPath(b, a, leaving, move);
+            awayFromAilingCard(b, a, leaving, move);
+            out.addAll(releases.get(0), move);
         }
+    }
+
+    /** Where in {@code plan} the slaves of {@code bond} are released, in order. */
+    private static List<Integer> releasesOf(List<Action> plan, String bond) {
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) if (plan.get(i) instanceof Action.Release r && r.bond().equals(bond)) at.add(i);
+        return at;
+    }
+
+    private static Set<String> released(List<Action> plan, List<Integer> releases) {
+        Set<String> names = new LinkedHashSet<>();
+        for (int i : releases) names.add(((Action.Release) plan.get(i)).ifname());
+        return names;
     }
 
     private static boolean movesActive(List<Action> out, String bond) {
@@ -192,10 +204,10 @@ final class Reconciler {
      * path works, that slave takes over (the primary had chose if it can, else the first in
      * enslavement order). The kernel cannot see a dead path behind a live link; nothing else would.
      */
-    private static void awayFromDeadPath(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
+    private static void awayFromDeadPath(DesiredState.Bond b, NetworkState.Bond a, Set<String> leaving, List<Action> out) {
         if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.deadPaths().contains(a.activeSlave())) return;
         if (movesActive(out, b.name())) return; // moved before its release
-        moveActive(b, a, b.livePaths()::contains, "path of " + a.activeSlave() + " lost", out);
+        moveActive(b, a, s -> b.livePaths().contains(s) && !leaving.contains(s), "path of " + a.activeSlave() + " lost", out);
     }
 
     /**
@@ -222,16 +234,9 @@ final class Reconciler {
      */
     private static void announceAroundDeadPathRelease(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
         if (b.options().mode().hasActiveSlave() || b.outOfBond().isEmpty()) return;
-        int first = -1;
-        int last = -1;
-        Set<String> leaving = new LinkedHashSet<>();
-        for (int i = 0; i < out.size(); i++) {
-            if (out.get(i) instanceof Action.Release r && r.bond().equals(b.name())) {
-                leaving.add(r.ifname());
-                if (first < 0) first = i;
-                last = i;
-            }
-        }
+        List<Integer> releases = releasesOf(out, b.name());
+        if (releases.isEmpty()) return;
+        Set<String> leaving = released(out, releases);
         // Plain loops here: the first dead path after start-up is the one that waits for a
         // lambda's or a stream's first linking (tens of ms on a slow controller).
         List<String> dead = new ArrayList<>();
@@ -245,8 +250,8 @@ final class Reconciler {
             before.add(new Action.Announce(b.name(), s, lost + ", before its release"));
             after.add(new Action.Announce(b.name(), s, lost + ", released"));
         }
-        out.addAll(last + 1, after);
-        out.addAll(first, before);
+        out.addAll(releases.get(releases.size() - 1) + 1, after);
+        out.addAll(releases.get(0), before);
     }
 
     /**
@@ -254,11 +259,11 @@ final class Reconciler {
      * errors and a port of another card works, that port takes over (the primary had chose if it
      * can). The move is off a working port, so it is handed over ({@link #activeSlaveMoves}).
      */
-    private static void awayFromAilingCard(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
+    private static void awayFromAilingCard(DesiredState.Bond b, NetworkState.Bond a, Set<String> leaving, List<Action> out) {
         if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.ailing().contains(a.activeSlave())) return;
         if (b.deadPaths().contains(a.activeSlave())) return; // its dead path moves it (awayFromDeadPath)
         if (movesActive(out, b.name())) return; // moved before its release
-        moveActive(b, a, s -> !b.ailing().contains(s) && !b.deadPaths().contains(s),
+        moveActive(b, a, s -> !b.ailing().contains(s) && !b.deadPaths().contains(s) && !leaving.contains(s),
                 "card of " + a.activeSlave() + " ailing (PCIe errors)", out);
     }
 
@@ -346,12 +351,8 @@ final class Reconciler {
      * not enslaved yet) would be written again at every reconciliation.
      */
     static BondOptions shown(BondOptions want, NetworkState.Bond actual) {
-        String p = blankToNull(want.primary());
+        String p = want.primaryName();
         if (p == null || actual.slaves().contains(p)) return want;
         return want.withPrimary(actual.options().primary());
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
     }
 }

@@ -211,7 +211,7 @@ final class ControlCommands implements ControlServer.Handler {
     /** The bond's options (its mode aside) as sysfs names them, in the driver's units. */
     static Map<String, Object> options(BondOptions o) {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (BondOption b : BondOption.values()) if (b != BondOption.MODE) m.put(b.key, b.wire(o));
+        for (BondOption b : BondOption.values()) if (b != BondOption.MODE) m.put(b.wireKey, b.wire(o));
         return m;
     }
 

@@ -20,14 +20,14 @@ public enum BondOption {
     UPDELAY("updelay", BondOptions::updelay),
     DOWNDELAY("downdelay", BondOptions::downdelay),
     ARP_INTERVAL("arp_interval", BondOptions::arpInterval),
-    ARP_IP_TARGET("arp_ip_target", BondOptions::arpIpTargets) {
+    ARP_IP_TARGET("arp_ip_target", "arp_ip_targets", BondOptions::arpIpTargets) {
         @Override
         public boolean same(BondOptions a, BondOptions b) {
             return new HashSet<>(a.arpIpTargets()).equals(new HashSet<>(b.arpIpTargets()));
         }
     },
     ARP_VALIDATE("arp_validate", BondOptions::arpValidate),
-    PRIMARY("primary", o -> o.primary() == null || o.primary().isEmpty() ? null : o.primary()),
+    PRIMARY("primary", BondOptions::primaryName),
     PRIMARY_RESELECT("primary_reselect", BondOptions::primaryReselect),
     LACP_RATE("lacp_rate", BondOptions::lacpRate),
     XMIT_HASH_POLICY("xmit_hash_policy", BondOptions::xmitHashPolicy),
@@ -36,10 +36,17 @@ public enum BondOption {
 
     /** The driver's sysfs file under bonding/ and the had.conf key: the same word. */
     public final String key;
+    /** Its name in the control protocol's bond options (v1: the list of ARP targets is plural). */
+    public final String wireKey;
     private final Function<BondOptions, Object> value;
 
     BondOption(String key, Function<BondOptions, Object> value) {
+        this(key, key, value);
+    }
+
+    BondOption(String key, String wireKey, Function<BondOptions, Object> value) {
         this.key = key;
+        this.wireKey = wireKey;
         this.value = value;
     }
 

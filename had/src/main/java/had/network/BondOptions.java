@@ -38,6 +38,11 @@ public record BondOptions(
                 ifname, primaryReselect, lacpRate, xmitHashPolicy, minLinks, failOverMac);
     }
 
+    /** The primary's interface name, or null for none (the driver shows none as an empty file). */
+    public String primaryName() {
+        return primary == null || primary.isEmpty() ? null : primary;
+    }
+
     public boolean arpMonitored() {
         return arpInterval > 0 && !arpIpTargets.isEmpty();
     }

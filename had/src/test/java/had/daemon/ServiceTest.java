@@ -169,6 +169,10 @@ class ServiceTest {
         assertEquals(4L, b.get("working"));
         assertEquals(4L, b.get("expected"));
         assertEquals(100L, ((Map<?, ?>) b.get("options")).get("miimon"));
+        // The options' names are the protocol's (v1), whatever the table of options calls them.
+        assertEquals(List.of("miimon", "updelay", "downdelay", "arp_interval", "arp_ip_targets", "arp_validate", "primary",
+                "primary_reselect", "lacp_rate", "xmit_hash_policy", "min_links", "fail_over_mac"),
+                List.copyOf(((Map<?, ?>) b.get("options")).keySet()));
         List<?> slaves = (List<?>) b.get("slaves");
         assertEquals(4, slaves.size());
         Map<?, ?> active = slaves.stream().map(o -> (Map<?, ?>) o).filter(s -> s.get("ifname").equals(b.get("active_slave")))
