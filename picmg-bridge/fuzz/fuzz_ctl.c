@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl_parse.h"
+#include "picmg_bridge.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,9 +20,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memset(err, 'X', sizeof err);
     int rc = pb_ctl_parse(line, size, &c, err, sizeof err);
     if (rc == 0) {
-        if (c.op < PB_CTL_INSERT || c.op > PB_CTL_PATH) abort();
+        if (c.op < PB_CTL_INSERT || c.op > PB_CTL_AER) abort();
         if ((c.op == PB_CTL_INSERT || c.op == PB_CTL_HANDLE || c.op == PB_CTL_REMOVE || c.op == PB_CTL_LINK ||
-             c.op == PB_CTL_LEDS || c.op == PB_CTL_PATH) && (c.slot < 1 || c.slot > 255))
+             c.op == PB_CTL_LEDS || c.op == PB_CTL_PATH || c.op == PB_CTL_AER) && (c.slot < 1 || c.slot > 255))
+            abort();
+        if (c.op == PB_CTL_AER && (c.port < 0 || c.port >= PB_CTL_MAX_PORTS || c.count < 1 || c.count > PB_CTL_MAX_AER ||
+                                   (c.aer_kind != PB_AER_CORRECTABLE && c.aer_kind != PB_AER_NONFATAL &&
+                                    c.aer_kind != PB_AER_FATAL)))
             abort();
         if (c.op == PB_CTL_INSERT && (c.ports < 1 || c.ports > PB_CTL_MAX_PORTS || c.vendor < 0 || c.vendor > 0xffff ||
                                       c.device < 0 || c.device > 0xffff || c.subvendor < -1 || c.subvendor > 0xffff))
