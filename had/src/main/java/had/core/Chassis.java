@@ -46,8 +46,8 @@ public final class Chassis {
      * stage can be taken again from where it stopped, and a slot never stays in a state with
      * nothing to take it further.
      */
-    static final long RETRY_FIRST_NANOS = 250_000_000L;
-    static final long RETRY_MAX_NANOS = 30_000_000_000L;
+    private static final long RETRY_FIRST_NANOS = 250_000_000L;
+    private static final long RETRY_MAX_NANOS = 30_000_000_000L;
 
     private final Backplane backplane;
     private final Network network;

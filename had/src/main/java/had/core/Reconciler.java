@@ -55,7 +55,6 @@ final class Reconciler {
             }
         }
         releaseMisplacedSlaves(desired, previous, actual, known, releasedForModeChange, out);
-        moveActiveBeforeItsRelease(desired, actual, out);
         for (DesiredState.Bond b : desired.bonds().values()) {
             NetworkState.Bond ab = actual.bond(b.name());
             if (ab != null) announceAroundDeadPathRelease(b, ab, out);
@@ -89,9 +88,15 @@ final class Reconciler {
             if (a == null || !a.up()) out.add(new Action.SetUp(b.name(), true));
             NetworkState.Bond ab0 = actual.bond(b.name());
             if (ab0 != null) {
-                Set<String> leaving = released(out, releasesOf(out, b.name()));
-                awayFromDeadPath(b, ab0, leaving, out);
-                awayFromAilingCard(b, ab0, leaving, out);
+                List<Integer> releases = releasesOf(out, b.name());
+                Set<String> leaving = released(out, releases);
+                List<Action> move = new ArrayList<>();
+                awayFromDeadPath(b, ab0, leaving, move);
+                awayFromAilingCard(b, ab0, leaving, move);
+                // An active slave leaving the bond (balance-tlb/alb: its dead path or ailing card)
+                // hands the traffic over first: the driver would pick another only in the middle
+                // of the release, which takes tens of ms on a slow machine.
+                out.addAll(leaving.contains(ab0.activeSlave()) ? releases.get(0) : out.size(), move);
             }
             // Last, so that the leaving ports are released before their frames are dropped again;
             // also what ends a handover that a restart interrupted.
@@ -160,27 +165,6 @@ final class Reconciler {
         return out;
     }
 
-    /**
-     * In balance-tlb and balance-alb a port taken out for its dead path or its ailing card leaves
-     * the bond (DesiredState). When it is the active slave, the driver would pick another only in
-     * the middle of the release, which takes tens of ms on a slow machine: the traffic moves first
-     * (the same choice as {@link #awayFromDeadPath} and {@link #awayFromAilingCard}), then the port
-     * is released.
-     */
-    private static void moveActiveBeforeItsRelease(DesiredState desired, NetworkState actual, List<Action> out) {
-        for (DesiredState.Bond b : desired.bonds().values()) {
-            NetworkState.Bond a = actual.bond(b.name());
-            if (a == null || !a.options().mode().hasActiveSlave() || !b.outOfBond().contains(a.activeSlave())) continue;
-            List<Integer> releases = releasesOf(out, b.name());
-            if (releases.isEmpty()) continue;
-            Set<String> leaving = released(out, releases);
-            List<Action> move = new ArrayList<>();
-            awayFromDeadPath(b, a, leaving, move);
-            awayFromAilingCard(b, a, leaving, move);
-            out.addAll(releases.get(0), move);
-        }
-    }
-
     /** Where in {@code plan} the slaves of {@code bond} are released, in order. */
     private static List<Integer> releasesOf(List<Action> plan, String bond) {
         List<Integer> at = new ArrayList<>();
@@ -194,11 +178,6 @@ final class Reconciler {
         return names;
     }
 
-    private static boolean movesActive(List<Action> out, String bond) {
-        for (Action x : out) if (x instanceof Action.SetActiveSlave m && m.bond().equals(bond)) return true;
-        return false;
-    }
-
     /**
      * In the modes with an active slave: when the active slave's path is dead and another slave's
      * path works, that slave takes over (the primary had chose if it can, else the first in
@@ -206,7 +185,6 @@ final class Reconciler {
      */
     private static void awayFromDeadPath(DesiredState.Bond b, NetworkState.Bond a, Set<String> leaving, List<Action> out) {
         if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.deadPaths().contains(a.activeSlave())) return;
-        if (movesActive(out, b.name())) return; // moved before its release
         moveActive(b, a, s -> b.livePaths().contains(s) && !leaving.contains(s), "path of " + a.activeSlave() + " lost", out);
     }
 
@@ -262,7 +240,6 @@ final class Reconciler {
     private static void awayFromAilingCard(DesiredState.Bond b, NetworkState.Bond a, Set<String> leaving, List<Action> out) {
         if (!a.options().mode().hasActiveSlave() || a.activeSlave() == null || !b.ailing().contains(a.activeSlave())) return;
         if (b.deadPaths().contains(a.activeSlave())) return; // its dead path moves it (awayFromDeadPath)
-        if (movesActive(out, b.name())) return; // moved before its release
         moveActive(b, a, s -> !b.ailing().contains(s) && !b.deadPaths().contains(s) && !leaving.contains(s),
                 "card of " + a.activeSlave() + " ailing (PCIe errors)", out);
     }
