@@ -484,6 +484,7 @@ public final class Chassis {
     private void beginExtraction(Slot s, NetworkState actual) {
         int n = s.number;
         Set<String> leaving = index.interfacesOf(s);
+        long windowFrom = clock.nanos();
         for (NetworkState.Bond b : bondsOf(actual)) {
             if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
             String next = ActiveSlaveChoice.successor(actual, b, leaving, this::pathDead);
@@ -494,11 +495,12 @@ public final class Chassis {
             // Frames already on their way to the old port (the switch learns the new one from the
             // driver's gratuitous ARP) are delivered, not dropped, until the card's ports are released.
             s.handoverBonds.add(b.name());
-            reconciliation.apply(List.of(new Action.SetAllSlavesActive(b.name(), true, "extraction of slot " + n),
+            // The window runs from the move: the records' commit and what follows take place in it.
+            windowFrom = reconciliation.apply(List.of(new Action.SetAllSlavesActive(b.name(), true, "extraction of slot " + n),
                     new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
         }
         if (settings.quiesceMs() == 0) take(s, dueStage(s));
-        else s.deadline = reconciliation.windowEnd();
+        else s.deadline = reconciliation.windowEnd(windowFrom);
     }
 
     private void finishExtraction(Slot s) {

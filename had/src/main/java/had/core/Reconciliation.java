@@ -166,7 +166,12 @@ final class Reconciliation {
 
     /** When a quiesce or handover window that opens now ends. */
     long windowEnd() {
-        return clock.nanos() + settings.quiesceMs() * 1_000_000L;
+        return windowEnd(clock.nanos());
+    }
+
+    /** When a quiesce or handover window that opened at {@code from} ends. */
+    long windowEnd(long from) {
+        return from + settings.quiesceMs() * 1_000_000L;
     }
 
     void stretchHandover(String bond, long end) {
@@ -198,14 +203,18 @@ final class Reconciliation {
 
     /**
      * One plan, one group in the log: what led to it is durable before its first change, and its
-     * changes are durable together before anything else is done or reported.
+     * changes are durable together before anything else is done or reported. Returns when the
+     * last change was made (before that commit): a window that waits on the changes runs from
+     * there, with the commit inside it.
      */
-    void apply(List<Action> plan) {
+    long apply(List<Action> plan) {
         core.commit();
+        long changed = clock.nanos();
         for (Action a : plan) {
             if (a.movesTrafficOf() != null) trafficMoved.putIfAbsent(a.movesTrafficOf(), clock.nanos());
             try {
                 a.apply(network);
+                changed = clock.nanos();
                 record(a.audit());
             } catch (NetworkException e) {
                 Slot owner = index.ownerOf(a.subject());
@@ -217,6 +226,7 @@ final class Reconciliation {
             }
         }
         core.commit();
+        return changed;
     }
 
     /** Records what changed for the services since the last observation (ServiceWatch). */

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.never;
@@ -255,6 +257,22 @@ class ChassisTest {
                 .filter(c -> c instanceof NetworkChange.ActiveSlave a && a.nanos() >= start)
                 .map(c -> ((NetworkChange.ActiveSlave) c).current()).toList();
         assertEquals(List.of(f.port(12, 0)), actives);
+    }
+
+    @Test
+    void theQuiesceWindowRunsFromTheHandoverWithTheCommitAfterItInside() {
+        insertAll();
+        long[] movedAt = {0};
+        doAnswer(inv -> {
+            f.net.setActiveSlave(inv.getArgument(0), inv.getArgument(1));
+            movedAt[0] = f.clock.nanos();
+            return null;
+        }).when(f.network).setActiveSlave(anyString(), anyString());
+        f.commitCost = () -> f.clock.advanceMillis(40); // a slow disk: each fsync 40 ms
+        assertEquals("accepted", f.chassis.requestExtraction(2, false, "hadctl").text());
+        assertEquals(f.port(12, 0), bond0().activeSlave());
+        assertTrue(movedAt[0] != 0 && f.clock.nanos() - movedAt[0] >= 40_000_000L, "the handover's records committed after it");
+        assertEquals(movedAt[0] + 200_000_000L, f.chassis.nextDeadline(), "the 200 ms window, from the move");
     }
 
     @Test

@@ -53,6 +53,8 @@ final class CoreFixture {
     final SimDrivers drivers;
     final FakeProbes probes = new FakeProbes();
     final Chassis chassis;
+    /** What a commit with records to write costs: nothing, unless a test makes the disk slow. */
+    Runnable commitCost = () -> { };
     private int nextEth;
 
     CoreFixture(ChassisConfig config) {
@@ -81,6 +83,7 @@ final class CoreFixture {
 
             @Override
             public Commit commit() {
+                if (audit.size() > committed) commitCost.run();
                 committed = audit.size();
                 if (diskRefuses) return new Commit.Held(committed - durable, "No space left on device");
                 durable = committed;
