@@ -2,6 +2,8 @@ package had.config;
 
 import had.network.ArpValidate;
 import had.network.BondMode;
+import had.network.BondOption;
+import had.network.BondOptionPlan;
 import had.network.BondOptions;
 import had.network.FailOverMac;
 import had.network.IfAddress;
@@ -33,10 +35,6 @@ final class BondOptionsParser {
     static final int MAX_ARP_TARGETS = 16;
     static final int MAX_MIN_LINKS = 1024;
 
-    private static final Set<BondMode> NO_ARP_MONITOR =
-            EnumSet.of(BondMode.IEEE_802_3AD, BondMode.BALANCE_TLB, BondMode.BALANCE_ALB);
-    private static final Set<BondMode> HASHING =
-            EnumSet.of(BondMode.BALANCE_XOR, BondMode.IEEE_802_3AD, BondMode.BALANCE_TLB);
     private static final Pattern PRIMARY = Pattern.compile("slot\\s+(\\S+)\\s+port\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
 
     record Parsed(BondOptions options, SlotPort primary) {
@@ -78,9 +76,8 @@ final class BondOptionsParser {
         FailOverMac failOverMac = kernelEnum("fail_over_mac", FailOverMac.class, "a fail_over_mac value");
         SlotPort primary = primary();
 
-        boolean arpAllowed = true;
-        if (mode != null) arpAllowed = checkMode(mode);
-        if (mode != null && !mode.hasActiveSlave()) primary = null; // refused above; nothing to cross-check
+        boolean arpAllowed = mode == null || BondOption.ARP_INTERVAL.takenIn(mode);
+        if (mode != null && !mode.hasActiveSlave()) primary = null; // refused below; nothing to cross-check
 
         // A monitor value that did not parse is already reported; checks that depend on it would
         // only add noise ("arp_ip_target without arp_interval" when arp_interval = 500ms).
@@ -118,46 +115,37 @@ final class BondOptionsParser {
                 hash == null ? XmitHashPolicy.LAYER2 : hash,
                 minLinks == null ? 0 : minLinks,
                 failOverMac == null ? FailOverMac.NONE : failOverMac);
+        if (mode != null) checkMode(mode, options);
         return new Parsed(options, primary);
     }
 
-    /** Options the mode does not take. Returns whether the ARP monitor is possible in this mode. */
-    private boolean checkMode(BondMode mode) {
+    /**
+     * Options set in a mode they do nothing in ({@link BondOption}'s table says where each
+     * matters): an error where the driver refuses them or would do something else than written, a
+     * warning where they are merely pointless (not at all when left at the driver's default).
+     */
+    private void checkMode(BondMode mode, BondOptions parsed) {
         String in = " (" + bond + " is " + mode.kernelName() + ")";
-        boolean arpAllowed = !NO_ARP_MONITOR.contains(mode);
-        if (!arpAllowed) {
-            for (String key : List.of("arp_interval", "arp_ip_target", "arp_validate")) {
-                if (k.containsKey(key)) {
-                    d.error(k.get(key).line(), key + " does not work in mode " + mode.kernelName()
-                            + ": the bonding driver refuses the ARP monitor in 802.3ad, balance-tlb and"
-                            + " balance-alb; use miimon instead and remove " + key);
+        for (BondOption o : BondOption.values()) {
+            IniEntry e = k.get(o.key);
+            if (e == null || o.mattersIn(mode)) continue;
+            switch (o.elsewhere) {
+                case NONE -> { }
+                case ARP_MONITOR -> d.error(e.line(), o.key + " does not work in mode " + mode.kernelName()
+                        + ": the bonding driver refuses the ARP monitor in " + o.modesItDoesNothingIn()
+                        + "; use miimon instead and remove " + o.key);
+                case REFUSED -> d.error(e.line(), o.key + " applies only to " + o.modesItMattersIn() + in
+                        + ": the bonding driver refuses it; remove it or change the mode");
+                case IGNORED -> d.error(e.line(), o.key + " applies only to " + o.modesItMattersIn() + in
+                        + ": the bonding driver ignores it; remove it or change the mode");
+                case POINTLESS -> {
+                    if (!o.same(parsed, BondOptionPlan.KERNEL_DEFAULTS)) {
+                        d.warning(e.line(), o.key + " only matters in " + o.modesItMattersIn() + in
+                                + ": the bonding driver ignores it");
+                    }
                 }
             }
         }
-        if (k.containsKey("lacp_rate") && mode != BondMode.IEEE_802_3AD) {
-            d.error(k.get("lacp_rate").line(), "lacp_rate applies only to mode 802.3ad" + in
-                    + ": the bonding driver refuses it; remove it or change the mode");
-        }
-        if (k.containsKey("primary") && !mode.hasActiveSlave()) {
-            d.error(k.get("primary").line(), "primary applies only to modes active-backup, balance-tlb"
-                    + " and balance-alb" + in + ": the bonding driver refuses it; remove it or change the mode");
-        }
-        if (k.containsKey("xmit_hash_policy") && !HASHING.contains(mode)) {
-            d.error(k.get("xmit_hash_policy").line(), "xmit_hash_policy applies only to modes balance-xor,"
-                    + " 802.3ad and balance-tlb" + in + ": the bonding driver ignores it; remove it or"
-                    + " change the mode");
-        }
-        IniEntry fom = k.get("fail_over_mac");
-        if (fom != null && mode != BondMode.ACTIVE_BACKUP) {
-            d.warning(fom.line(), "fail_over_mac only matters in mode active-backup" + in
-                    + ": the bonding driver ignores it");
-        }
-        IniEntry minLinks = k.get("min_links");
-        if (minLinks != null && mode != BondMode.IEEE_802_3AD && !minLinks.value().equals("0")) {
-            d.warning(minLinks.line(), "min_links only matters in mode 802.3ad" + in
-                    + ": the bonding driver ignores it");
-        }
-        return arpAllowed;
     }
 
     private void checkArpMonitor(Integer miimon, int arp, List<Inet4Address> targets, ArpValidate validate) {

@@ -2,52 +2,130 @@ package had.network;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The options of the bonding driver that had manages, one entry each: the name the driver's sysfs
- * file and had.conf give it, how it is read from {@link BondOptions}, and how two values compare
- * (as the driver would: the order of ARP targets and an empty primary do not matter). Whatever
- * compares, lists or shows options reads this table, so an option added to {@link BondOptions}
- * and here is compared by the reconciler, shown by status and named in change records alike.
+ * file and had.conf give it, how it is read from {@link BondOptions}, how two values compare (as
+ * the driver would: the order of ARP targets and an empty primary do not matter), the modes the
+ * driver takes it in and the modes it does anything in. Whatever compares, lists, shows or checks
+ * options reads this table, so an option added to {@link BondOptions} and here is compared by the
+ * reconciler, shown by status, named in change records and checked against the mode (had.conf,
+ * the write plan, the simulated driver) alike.
  */
 public enum BondOption {
-    MODE("mode", BondOptions::mode),
-    MIIMON("miimon", BondOptions::miimon),
-    UPDELAY("updelay", BondOptions::updelay),
-    DOWNDELAY("downdelay", BondOptions::downdelay),
-    ARP_INTERVAL("arp_interval", BondOptions::arpInterval),
-    ARP_IP_TARGET("arp_ip_target", "arp_ip_targets", BondOptions::arpIpTargets) {
+    MODE("mode", BondOptions::mode, Modes.ALL),
+    MIIMON("miimon", BondOptions::miimon, Modes.ALL),
+    UPDELAY("updelay", BondOptions::updelay, Modes.ALL),
+    DOWNDELAY("downdelay", BondOptions::downdelay, Modes.ALL),
+    ARP_INTERVAL("arp_interval", BondOptions::arpInterval, Modes.ARP_MONITOR, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR),
+    // The driver stores targets in any mode; outside the ARP monitor's modes nothing probes them.
+    ARP_IP_TARGET("arp_ip_target", "arp_ip_targets", BondOptions::arpIpTargets, Modes.ALL, Modes.ARP_MONITOR,
+            Elsewhere.ARP_MONITOR) {
         @Override
         public boolean same(BondOptions a, BondOptions b) {
             return new HashSet<>(a.arpIpTargets()).equals(new HashSet<>(b.arpIpTargets()));
         }
     },
-    ARP_VALIDATE("arp_validate", BondOptions::arpValidate),
-    PRIMARY("primary", BondOptions::primaryName),
-    PRIMARY_RESELECT("primary_reselect", BondOptions::primaryReselect),
-    LACP_RATE("lacp_rate", BondOptions::lacpRate),
-    XMIT_HASH_POLICY("xmit_hash_policy", BondOptions::xmitHashPolicy),
-    MIN_LINKS("min_links", BondOptions::minLinks),
-    FAIL_OVER_MAC("fail_over_mac", BondOptions::failOverMac);
+    ARP_VALIDATE("arp_validate", BondOptions::arpValidate, Modes.ARP_MONITOR, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR),
+    PRIMARY("primary", BondOptions::primaryName, Modes.ACTIVE_SLAVE, Modes.ACTIVE_SLAVE, Elsewhere.REFUSED),
+    PRIMARY_RESELECT("primary_reselect", BondOptions::primaryReselect, Modes.ALL),
+    LACP_RATE("lacp_rate", BondOptions::lacpRate, Modes.LACP, Modes.LACP, Elsewhere.REFUSED),
+    XMIT_HASH_POLICY("xmit_hash_policy", BondOptions::xmitHashPolicy, Modes.ALL, Modes.HASHING, Elsewhere.IGNORED),
+    MIN_LINKS("min_links", BondOptions::minLinks, Modes.ALL, Modes.LACP, Elsewhere.POINTLESS),
+    FAIL_OVER_MAC("fail_over_mac", BondOptions::failOverMac, Modes.ALL, Modes.ONE_ACTIVE, Elsewhere.POINTLESS);
+
+    /** Sets of modes the entries name (a nested class: an enum's constants cannot read its own statics). */
+    private static final class Modes {
+        static final Set<BondMode> ALL = Collections.unmodifiableSet(EnumSet.allOf(BondMode.class));
+        /** bond_mode_uses_arp: the ARP monitor's modes. */
+        static final Set<BondMode> ARP_MONITOR = Collections.unmodifiableSet(EnumSet.complementOf(
+                EnumSet.of(BondMode.IEEE_802_3AD, BondMode.BALANCE_TLB, BondMode.BALANCE_ALB)));
+        static final Set<BondMode> ACTIVE_SLAVE = Collections.unmodifiableSet(
+                EnumSet.of(BondMode.ACTIVE_BACKUP, BondMode.BALANCE_TLB, BondMode.BALANCE_ALB));
+        static final Set<BondMode> ONE_ACTIVE = Collections.unmodifiableSet(EnumSet.of(BondMode.ACTIVE_BACKUP));
+        static final Set<BondMode> LACP = Collections.unmodifiableSet(EnumSet.of(BondMode.IEEE_802_3AD));
+        /** The modes that pick a slave by hashing the packet's headers. */
+        static final Set<BondMode> HASHING = Collections.unmodifiableSet(
+                EnumSet.of(BondMode.BALANCE_XOR, BondMode.IEEE_802_3AD, BondMode.BALANCE_TLB));
+    }
+
+    /** What setting an option in a mode where it does nothing comes to. */
+    public enum Elsewhere {
+        /** Nothing: it does something in every mode. */
+        NONE,
+        /** One of the ARP monitor's options, which the driver refuses (or leaves unused) outside its modes. */
+        ARP_MONITOR,
+        /** The driver refuses the write ("mode dependency failed"). */
+        REFUSED,
+        /** The driver takes the value and quietly does something else than it says. */
+        IGNORED,
+        /** The driver takes the value and it changes nothing: harmless, but not what was meant. */
+        POINTLESS
+    }
 
     /** The driver's sysfs file under bonding/ and the had.conf key: the same word. */
     public final String key;
     /** Its name in the control protocol's bond options (v1: the list of ARP targets is plural). */
     public final String wireKey;
     private final Function<BondOptions, Object> value;
+    /** The modes the driver takes a write of it in (bond_options.c: the complement of its unsuppmodes). */
+    private final Set<BondMode> takenIn;
+    /** The modes it does anything in. */
+    private final Set<BondMode> mattersIn;
+    /** What setting it in another mode comes to. */
+    public final Elsewhere elsewhere;
 
-    BondOption(String key, Function<BondOptions, Object> value) {
-        this(key, key, value);
+    BondOption(String key, Function<BondOptions, Object> value, Set<BondMode> modes) {
+        this(key, key, value, modes, modes, Elsewhere.NONE);
     }
 
-    BondOption(String key, String wireKey, Function<BondOptions, Object> value) {
+    BondOption(String key, Function<BondOptions, Object> value, Set<BondMode> takenIn, Set<BondMode> mattersIn,
+               Elsewhere elsewhere) {
+        this(key, key, value, takenIn, mattersIn, elsewhere);
+    }
+
+    BondOption(String key, String wireKey, Function<BondOptions, Object> value, Set<BondMode> takenIn,
+               Set<BondMode> mattersIn, Elsewhere elsewhere) {
         this.key = key;
         this.wireKey = wireKey;
         this.value = value;
+        this.takenIn = takenIn;
+        this.mattersIn = mattersIn;
+        this.elsewhere = elsewhere;
+    }
+
+    /** Whether the driver takes a write of this option in {@code mode} (else: "mode dependency failed"). */
+    public boolean takenIn(BondMode mode) {
+        return takenIn.contains(mode);
+    }
+
+    /** Whether the option does anything in {@code mode}. */
+    public boolean mattersIn(BondMode mode) {
+        return mattersIn.contains(mode);
+    }
+
+    /** "mode 802.3ad", "modes active-backup, balance-tlb and balance-alb": where it matters, in words. */
+    public String modesItMattersIn() {
+        return inWords(mattersIn, "mode ", "modes ");
+    }
+
+    /** The modes it does nothing in, in words ("802.3ad, balance-tlb and balance-alb"). */
+    public String modesItDoesNothingIn() {
+        return inWords(EnumSet.complementOf(EnumSet.copyOf(mattersIn)), "", "");
+    }
+
+    private static String inWords(Set<BondMode> modes, String one, String many) {
+        List<String> names = new ArrayList<>();
+        for (BondMode m : BondMode.values()) if (modes.contains(m)) names.add(m.kernelName());
+        if (names.size() == 1) return one + names.get(0);
+        return many + String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 
     /** The option whose sysfs file and had.conf key is {@code key}, or null. */

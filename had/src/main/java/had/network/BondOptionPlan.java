@@ -98,7 +98,7 @@ public final class BondOptionPlan {
 
     /** Modes in which the driver accepts ARP monitoring (bond_mode_uses_arp). */
     public static boolean usesArp(BondMode mode) {
-        return mode != BondMode.IEEE_802_3AD && mode != BondMode.BALANCE_TLB && mode != BondMode.BALANCE_ALB;
+        return BondOption.ARP_INTERVAL.takenIn(mode);
     }
 
     /** A delay as the driver keeps it: rounded down to a whole number of miimon periods. */
@@ -150,16 +150,11 @@ public final class BondOptionPlan {
             throw refused(bond, BondOption.FAIL_OVER_MAC.key, "the bond device has slaves");
         }
         BondMode mode = wanted.mode();
-        if (!usesArp(mode)) {
-            if (wanted.arpInterval() != now.arpInterval()) throw unsupported(bond, BondOption.ARP_INTERVAL.key, mode);
-            if (wanted.arpValidate() != now.arpValidate()) throw unsupported(bond, BondOption.ARP_VALIDATE.key, mode);
+        for (BondOption o : BondOption.values()) {
+            if (!o.takenIn(mode) && !o.same(now, wanted)) throw unsupported(bond, o.key, mode);
         }
-        if (!mode.hasActiveSlave() && !Objects.equals(now.primary(), wanted.primary())) {
-            throw unsupported(bond, BondOption.PRIMARY.key, mode);
-        }
-        if (now.lacpRate() != wanted.lacpRate()) {
-            if (mode != BondMode.IEEE_802_3AD) throw unsupported(bond, BondOption.LACP_RATE.key, mode);
-            if (up && hasSlaves) throw refused(bond, BondOption.LACP_RATE.key, "the bond device is up");
+        if (now.lacpRate() != wanted.lacpRate() && up && hasSlaves) {
+            throw refused(bond, BondOption.LACP_RATE.key, "the bond device is up");
         }
         if (wanted.arpIpTargets().size() > MAX_ARP_TARGETS) {
             throw new NetworkException(bond + ": at most " + MAX_ARP_TARGETS + " arp_ip_target (driver: ARP target table is full!)");

@@ -1,17 +1,44 @@
 package had.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import had.network.ArpValidate;
 import had.network.BondMode;
+import had.network.BondOption;
 import had.network.BondOptions;
 import had.network.LacpRate;
 import had.network.XmitHashPolicy;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Bonding options: ranges, names and numbers, and what contradicts the mode or each other. */
 class BondOptionsTest extends ConfigTestSupport {
+    /** A value other than the driver's default for each option that matters in some modes only. */
+    private static final Map<BondOption, String> SET = Map.of(
+            BondOption.ARP_INTERVAL, "100", BondOption.ARP_IP_TARGET, "10.0.1.100", BondOption.ARP_VALIDATE, "active",
+            BondOption.PRIMARY, "slot 2 port 0", BondOption.LACP_RATE, "fast", BondOption.XMIT_HASH_POLICY, "layer3+4",
+            BondOption.MIN_LINKS, "1", BondOption.FAIL_OVER_MAC, "active");
+
+    @Test
+    void everyOptionSetInAModeItDoesNothingInIsAnErrorOrAWarningAsTheTableSays() {
+        for (BondOption o : BondOption.values()) {
+            for (BondMode m : BondMode.values()) {
+                if (o.mattersIn(m)) continue;
+                String value = SET.get(o);
+                assertNotNull(value, o.key + " matters in some modes only: give it a value in SET");
+                String conf = bond("mode = " + m.kernelName() + "\n" + o.key + " = " + value);
+                List<String> said = o.elsewhere == BondOption.Elsewhere.POINTLESS ? warnings(conf) : errors(conf);
+                assertTrue(said.stream().anyMatch(s -> s.startsWith("had.conf:4: " + o.key + " ")),
+                        o.key + " in " + m.kernelName() + ": " + said);
+            }
+        }
+        // where it matters, or left at the driver's default, nothing is said of it
+        assertEquals(List.of(), warnings(bond("mode = 802.3ad\nmin_links = 1")));
+        assertEquals(List.of(), warnings(bond("mode = balance-rr\nfail_over_mac = none")));
+    }
 
     /** VALID with bond0's options (lines 3.. of the file) replaced by {@code options}. */
     private static String bond(String options) {

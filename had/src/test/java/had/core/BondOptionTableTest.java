@@ -3,6 +3,7 @@ package had.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import had.backplane.PciFunction;
@@ -10,10 +11,12 @@ import had.config.ChassisConfig;
 import had.network.ArpValidate;
 import had.network.BondMode;
 import had.network.BondOption;
+import had.network.BondOptionPlan;
 import had.network.BondOptions;
 import had.network.FailOverMac;
 import had.network.IfAddress;
 import had.network.LacpRate;
+import had.network.NetworkException;
 import had.network.NetworkState;
 import had.network.NetworkState.Kind;
 import had.network.PrimaryReselect;
@@ -92,6 +95,36 @@ class BondOptionTableTest {
         }
         // one entry per component, in the record's order, each its own key
         assertEquals(BondOption.keys(), keys);
+    }
+
+    @Test
+    void everyOptionIsRefusedByThePlanInTheModesTheDriverRefusesItIn() throws Exception {
+        for (BondOption o : BondOption.values()) {
+            String component = componentOf(o);
+            for (BondMode m : BondMode.values()) {
+                if (o == BondOption.MODE) continue;
+                BondOptions now = with(BondOptionPlan.afterModeChange(BondOptionPlan.KERNEL_DEFAULTS, m), "miimon", 100);
+                BondOptions want = with(now, component, OTHER.get(component));
+                if (want.miimon() > 0 && want.arpInterval() > 0) want = with(want, "miimon", 0);
+                String refusal = "bond0: option " + o.key + ": mode dependency failed, not supported in mode " + m.kernelName();
+                if (o.takenIn(m)) {
+                    BondOptionPlan.plan("bond0", now, want, false, false); // taken: no exception
+                    continue;
+                }
+                BondOptions asked = want;
+                NetworkException e = assertThrows(NetworkException.class, () -> BondOptionPlan.plan("bond0", now, asked, false, false));
+                assertTrue(e.getMessage().startsWith(refusal), e.getMessage());
+            }
+        }
+    }
+
+    /** The record component the option reads. */
+    private static String componentOf(BondOption o) throws Exception {
+        BondOptions base = BondOptionPlan.KERNEL_DEFAULTS;
+        for (RecordComponent c : BondOptions.class.getRecordComponents()) {
+            if (!o.same(base, with(base, c.getName(), OTHER.get(c.getName())))) return c.getName();
+        }
+        throw new AssertionError(o.key + " reads no component of BondOptions");
     }
 
     @Test

@@ -28,9 +28,10 @@ final class DriverOptions {
         DriverParams p = b.params;
         BondOption o = BondOption.of(option);
         if (o == null) throw b.error("option " + option + ": not modelled");
+        if (!o.takenIn(p.mode)) throw unsupported(b, option); // the driver checks the mode first
         switch (o) {
             case MODE -> {
-                guard(b, option, false, true, true);
+                guard(b, option, true, true);
                 BondMode m = parse(b, option, BondMode.class, value);
                 if (!BondOptionPlan.usesArp(m)) {
                     p.arpInterval = 0;
@@ -40,7 +41,7 @@ final class DriverOptions {
                 p.mode = m;
             }
             case FAIL_OVER_MAC -> {
-                guard(b, option, false, true, false);
+                guard(b, option, true, false);
                 p.failOverMac = parse(b, option, FailOverMac.class, value);
             }
             case MIIMON -> {
@@ -54,23 +55,19 @@ final class DriverOptions {
             case UPDELAY -> p.updelayTicks = delay(b, value, "up delay");
             case DOWNDELAY -> p.downdelayTicks = delay(b, value, "down delay");
             case ARP_INTERVAL -> {
-                guard(b, option, !BondOptionPlan.usesArp(p.mode), false, false);
                 p.arpInterval = number(b, option, value);
                 if (p.arpInterval > 0) p.miimon = 0;
                 b.rearmMonitors();
             }
             case ARP_IP_TARGET -> target(b, value);
-            case ARP_VALIDATE -> {
-                guard(b, option, !BondOptionPlan.usesArp(p.mode), false, false);
-                p.arpValidate = parse(b, option, ArpValidate.class, value);
-            }
+            case ARP_VALIDATE -> p.arpValidate = parse(b, option, ArpValidate.class, value);
             case PRIMARY -> primary(b, value.trim());
             case PRIMARY_RESELECT -> {
                 p.primaryReselect = parse(b, option, PrimaryReselect.class, value);
                 b.selectActive();
             }
             case LACP_RATE -> {
-                guard(b, option, p.mode != BondMode.IEEE_802_3AD, false, true);
+                guard(b, option, false, true);
                 p.lacpRate = parse(b, option, LacpRate.class, value);
             }
             case XMIT_HASH_POLICY -> p.xmitHashPolicy = parse(b, option, XmitHashPolicy.class, value);
@@ -81,8 +78,7 @@ final class DriverOptions {
         }
     }
 
-    private static void guard(SimBond b, String option, boolean unsupportedInMode, boolean noSlaves, boolean ifDown) {
-        if (unsupportedInMode) throw unsupported(b, option);
+    private static void guard(SimBond b, String option, boolean noSlaves, boolean ifDown) {
         if (noSlaves && !b.slaves.isEmpty()) {
             throw b.error("option " + option + ": unable to set because the bond device has slaves");
         }
@@ -149,7 +145,6 @@ final class DriverOptions {
 
     /** bond_option_primary_set: the name is remembered even when no such slave exists yet. */
     private static void primary(SimBond b, String name) {
-        if (!b.usesPrimary()) throw unsupported(b, "primary");
         if (name.isEmpty()) {
             b.primary = null;
             b.params.primaryName = null;
