@@ -95,7 +95,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * @throws IOException when the socket failed or the kernel did not answer
      */
     public List<ByteBuffer> dump(ByteBuffer request) throws IOException {
-        return exchange(request, true);
+        return exchange(request, Kind.DUMP);
     }
 
     /**
@@ -106,17 +106,38 @@ public final class NetlinkSocket implements AutoCloseable {
      * @throws IOException when the socket failed or the kernel did not answer
      */
     public void call(ByteBuffer request) throws IOException {
-        exchange(request, false);
+        exchange(request, Kind.CALL);
     }
 
+    /**
+     * A question about one object (RTM_GETLINK of one index...): sends {@code request} and returns
+     * the kernel's one message of answer.
+     *
+     * @throws NetlinkError when the kernel refused the request (no such device...)
+     * @throws IOException when the socket failed or the kernel did not answer
+     */
+    public ByteBuffer get(ByteBuffer request) throws IOException {
+        List<ByteBuffer> answer = exchange(request, Kind.GET);
+        if (answer.isEmpty()) throw new IOException("the kernel sent no answer to a netlink request");
+        return answer.get(0);
+    }
+
+    private enum Kind { DUMP, CALL, GET }
+
     /** Length, flags, sequence number and port are filled in here. */
-    private synchronized List<ByteBuffer> exchange(ByteBuffer request, boolean dump) throws IOException {
+    private synchronized List<ByteBuffer> exchange(ByteBuffer request, Kind kind) throws IOException {
+        boolean dump = kind == Kind.DUMP;
         if (closed) throw new IOException("netlink socket closed");
         int mySeq = ++seq;
         ByteBuffer req = request.duplicate().order(ByteOrder.nativeOrder());
         int len = req.limit();
         req.putInt(0, len);
-        req.putShort(6, (short) (req.getShort(6) | NLM_F_REQUEST | (dump ? NLM_F_DUMP : NLM_F_ACK)));
+        short asked = switch (kind) {
+            case DUMP -> NLM_F_DUMP;
+            case CALL -> NLM_F_ACK;
+            case GET -> 0; // the answer itself says it was done: no acknowledgement after it
+        };
+        req.putShort(6, (short) (req.getShort(6) | NLM_F_REQUEST | asked));
         req.putInt(8, mySeq);
         req.putInt(12, 0);
         Pointer out = Memory.allocateDirect(Runtime.getSystemRuntime(), len);

@@ -3,14 +3,17 @@ package had.network.linux;
 import had.network.IfAddress;
 import had.network.NetworkException;
 import had.os.LibC;
+import had.os.NetlinkError;
 import had.os.NetlinkSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@link Rtnetlink} over a NETLINK_ROUTE socket of this process's network namespace, opened on first use. */
 final class KernelRtnetlink implements Rtnetlink {
+    private static final int ENODEV = 19;
     private NetlinkSocket socket;
 
     @Override
@@ -19,6 +22,22 @@ final class KernelRtnetlink implements Rtnetlink {
             return KernelLink.parse(socket().dump(RtnlMessages.getLinks()));
         } catch (IOException e) {
             throw new NetworkException("cannot read the links: " + e.getMessage(), e);
+        }
+    }
+
+    /** One RTM_GETLINK of the interface's index, not a dump of every link. */
+    @Override
+    public Optional<KernelLink> link(String ifname) {
+        int index = LibC.get().if_nametoindex(ifname);
+        if (index <= 0) return Optional.empty();
+        try {
+            return KernelLink.parse(List.of(socket().get(RtnlMessages.getLink(index)))).stream()
+                    .filter(k -> k.name().equals(ifname)).findFirst();
+        } catch (NetlinkError e) {
+            if (e.errno() == ENODEV) return Optional.empty(); // gone since its index was looked up
+            throw new NetworkException(ifname + ": cannot read the link: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new NetworkException(ifname + ": cannot read the link: " + e.getMessage(), e);
         }
     }
 

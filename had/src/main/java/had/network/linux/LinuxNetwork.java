@@ -111,16 +111,29 @@ public final class LinuxNetwork implements Network {
             up.put(s, slave != null && slave.mii() != null && slave.masterIndex() == k.index() && slave.mii().working());
         }
         KernelLink active = byIndex.get(k.bond().activeSlaveIndex());
-        BondOptions options = k.bond().options().withPrimary(primary.get().isEmpty() ? null : primary.get());
+        BondOptions options = options(k, primary.get());
         return Optional.of(new NetworkState.Bond(k.name(), options, slaves, active == null ? null : active.name(), up,
                 k.bond().allSlavesActive()));
     }
 
-    /** A bond as the driver has it in {@code state}, for a change that needs it to exist. */
-    private static NetworkState.Bond existing(NetworkState state, String bond) {
-        NetworkState.Bond b = state.bond(bond);
-        if (b == null) throw new NetworkException(bond + ": no such bond");
-        return b;
+    /** The bond's options: the dump's, with the primary by name from sysfs ("" for none). */
+    private static BondOptions options(KernelLink k, String primary) {
+        return k.bond().options().withPrimary(primary.isEmpty() ? null : primary);
+    }
+
+    /**
+     * What a change of a bond's options starts from, read for that bond alone (one RTM_GETLINK and
+     * two sysfs files, not the whole network: the change may be a failover's).
+     */
+    private record BondNow(BondOptions options, boolean hasSlaves, boolean up) {
+    }
+
+    private BondNow bondNow(String bond) {
+        Optional<KernelLink> k = rtnl.link(bond).filter(l -> l.bond() != null);
+        Optional<String> slaves = sysfs.tryRead(BondFiles.dir(bond) + "slaves");
+        Optional<String> primary = sysfs.tryRead(BondFiles.dir(bond) + "primary");
+        if (k.isEmpty() || slaves.isEmpty() || primary.isEmpty()) throw new NetworkException(bond + ": no such bond");
+        return new BondNow(options(k.get(), primary.get()), !BondFiles.words(slaves.get()).isEmpty(), k.get().up());
     }
 
     @Override
@@ -131,7 +144,7 @@ public final class LinuxNetwork implements Network {
         if (!sysfs.exists(BONDING_MASTERS)) loadBonding(name);
         sysfs.write(name, BONDING_MASTERS, "+" + name);
         try {
-            execute(name, BondOptionPlan.plan(name, existing(read(), name).options(), options, false, false));
+            execute(name, BondOptionPlan.plan(name, bondNow(name).options(), options, false, false));
         } catch (NetworkException e) {
             try {
                 sysfs.write(name, BONDING_MASTERS, "-" + name);
@@ -158,9 +171,8 @@ public final class LinuxNetwork implements Network {
 
     @Override
     public void setBondOptions(String name, BondOptions options) {
-        NetworkState state = read();
-        NetworkState.Bond now = existing(state, name);
-        execute(name, BondOptionPlan.plan(name, now.options(), options, !now.slaves().isEmpty(), state.link(name).up()));
+        BondNow now = bondNow(name);
+        execute(name, BondOptionPlan.plan(name, now.options(), options, now.hasSlaves(), now.up()));
     }
 
     private void execute(String bond, List<BondOptionPlan.Step> steps) {

@@ -3,6 +3,7 @@ package had.network.linux;
 import had.network.IfAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What iproute2 would do for had, said to the kernel directly: links up and down, MTUs,
@@ -13,6 +14,11 @@ import java.util.Map;
 interface Rtnetlink {
     /** Every interface, with its bond and bond-slave state, in one dump. */
     List<KernelLink> links();
+
+    /** One interface, as {@link #links} has it; empty when there is no such interface. */
+    default Optional<KernelLink> link(String ifname) {
+        return links().stream().filter(k -> k.name().equals(ifname)).findFirst();
+    }
 
     /** The IPv4 addresses of every interface, by interface index. */
     Map<Integer, List<IfAddress>> addresses();

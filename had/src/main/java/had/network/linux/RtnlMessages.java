@@ -99,6 +99,13 @@ final class RtnlMessages {
         return m.done();
     }
 
+    /** ip link show dev INDEX: the one link, with its bond or bond-slave state. */
+    static ByteBuffer getLink(int index) {
+        Message m = new Message(RTM_GETLINK, (short) 0).ifinfo(AF_UNSPEC, index, 0, 0);
+        m.u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        return m.done();
+    }
+
     /** ip -4 addr show, as a dump request. */
     static ByteBuffer getAddrs() {
         return new Message(RTM_GETADDR, (short) 0).ifaddr(0, 0).done();

@@ -108,6 +108,16 @@ class KernelRtnetlinkTest {
                 assertEquals("vlan", vlan.kind());
                 assertEquals(7, vlan.vlanId());
                 assertEquals(v0.index(), vlan.lowerIndex());
+                assertEquals(vlan, rtnl.link("v0.7").orElseThrow(), "one link read alone is what the dump says");
+            }
+            assertEquals(v0, rtnl.link("v0").orElseThrow(), "one link read alone is what the dump says");
+            assertTrue(rtnl.link("nosuch0").isEmpty());
+            // A bond, where this kernel has the bonding driver: its options come with the link.
+            if (ip("link", "add", "b0", "type", "bond", "mode", "active-backup", "miimon", "50").isEmpty()) {
+                KernelLink b0 = rtnl.link("b0").orElseThrow();
+                assertEquals(had.network.BondMode.ACTIVE_BACKUP, b0.bond().options().mode());
+                assertEquals(50, b0.bond().options().miimon());
+                assertEquals(rtnl.links().stream().filter(k -> k.name().equals("b0")).findFirst().orElseThrow(), b0);
             }
         });
     }
