@@ -105,8 +105,21 @@ void pb_paths_link(pb_ctx *ctx, const char *ifname, int carrier) {
 
 /* ---------- with the wait loop ---------- */
 
+/* Tells the prober of every group marked since the last time, once each. */
+static void regroup_due(pb_ctx *ctx) {
+    struct pb_paths *p = paths_of(ctx);
+    for (int i = 0; i < p->n; i++) {
+        if (!p->w[i]->regroup) continue;
+        const char *group = p->w[i]->a.group;
+        for (int j = i; j < p->n; j++)
+            if (strcmp(p->w[j]->a.group, group) == 0) p->w[j]->regroup = 0;
+        if (p->ops->group_changed) p->ops->group_changed(ctx, group);
+    }
+}
+
 int pb_paths_pollfds(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadline_ns) {
     struct pb_paths *p = paths_of(ctx);
+    regroup_due(ctx);
     for (int i = 0; i < p->n; i++)
         if (p->w[i]->next_round_ns < *deadline_ns) *deadline_ns = p->w[i]->next_round_ns;
     return p->ops->pollfds(ctx, fds, max, deadline_ns);
@@ -120,6 +133,7 @@ static int round_due(const struct pb_paths *p, uint64_t now) {
 
 void pb_paths_dispatch(pb_ctx *ctx, const struct pollfd *fds, int n, uint64_t now) {
     struct pb_paths *p = paths_of(ctx);
+    regroup_due(ctx); /* a port watched while the loop waited: its group's filters before its round */
     p->ops->dispatch(ctx, fds, n, now);
     /* Answers first: one that came before the round's end counts for that round. */
     if (!round_due(p, now)) return;
@@ -271,9 +285,13 @@ static int start_watch(pb_ctx *ctx, struct pb_path_watch *w, const struct pb_pat
     return paths_of(ctx)->ops->attach(ctx, w);
 }
 
+/* Marks the group for regroup_due(): replacing a group's filters costs system calls (and a BPF
+ * compilation each) that the thread watching or unwatching a port, had's core, need not wait for.
+ * A group left with no port needs nothing. */
 static void group_changed(pb_ctx *ctx, const char *group) {
-    const struct pb_prober_ops *ops = paths_of(ctx)->ops;
-    if (ops->group_changed) ops->group_changed(ctx, group);
+    struct pb_paths *p = paths_of(ctx);
+    for (int i = 0; i < p->n; i++)
+        if (strcmp(p->w[i]->a.group, group) == 0) p->w[i]->regroup = 1;
 }
 
 static int restart_watch(pb_ctx *ctx, int i, const struct pb_path_args *a) {

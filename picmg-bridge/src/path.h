@@ -80,6 +80,7 @@ struct pb_path_watch {
     struct pb_verdict v;
     int link; /* the port's carrier: 1, 0 (no rounds), -1 not known (rounds as if it had one) */
     uint64_t next_round_ns;
+    int regroup; /* its group changed: the prober is told by the wait loop, not by the caller */
     void *probe; /* the prober's per-port state */
 };
 
@@ -111,7 +112,9 @@ struct pb_prober_ops {
     void (*send)(pb_ctx *ctx, struct pb_path_watch *const *w, int n, uint64_t now);
     /* w's verdict changed (its event is queued). May be NULL. */
     void (*verdict_changed)(pb_ctx *ctx, struct pb_path_watch *w);
-    /* The watches of group changed (one came, went, or learnt its probe address). May be NULL. */
+    /* The watches of group changed (one came, went, or learnt its probe address). Called by the
+     * wait loop, before its next poll or round, once per group however many changes it had: a
+     * command thread (pb_path_watch, pb_path_unwatch) only marks the group. May be NULL. */
     void (*group_changed)(pb_ctx *ctx, const char *group);
     /* As the backend's: fds to poll, its next timer. */
     int (*pollfds)(pb_ctx *ctx, struct pollfd *fds, int max, uint64_t *deadline_ns);
