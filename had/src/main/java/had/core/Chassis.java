@@ -670,9 +670,20 @@ public final class Chassis {
                 .with("target", e.target()).with("rtt_us", e.rttNanos() / 1000)
                 .with("held_ms", paths.holdOf(e.ifname()) == 0 ? null : paths.holdOf(e.ifname()) / 1_000_000)
                 .with("since", e.since()).with("cause", e.up() ? null : paths.loss(e.ifname())));
-        if (!e.up() && inventoryDone) for (AuditEvent a : services.pathLost(e.ifname(), e.since())) record(a);
+        if (!e.up() && inventoryDone) for (AuditEvent a : services.pathLost(e.ifname(), failureBegan(e, w))) record(a);
         dirty = true;
         portChanged(where, e.ifname(), e.at(), "path");
+    }
+
+    /**
+     * When a path found dead stopped carrying, as availability counts it: some time after the last
+     * answered round was sent and before the first unanswered one (the verdict's {@code since}),
+     * so halfway between, the estimate that is as likely early as late (a round's interval apart:
+     * the report's outage is then within half an interval of the truth either way, where the
+     * first unanswered probe would always make it short).
+     */
+    private static long failureBegan(BackplaneEvent.PathChanged e, Paths.Watch w) {
+        return w == null ? e.since() : e.since() - w.spec().intervalMs() * 1_000_000L / 2;
     }
 
     /**

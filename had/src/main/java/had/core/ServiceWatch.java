@@ -140,8 +140,8 @@ final class ServiceWatch {
     }
 
     /**
-     * The probes found {@code ifname}'s path dead, beginning at {@code since} (the first
-     * unanswered probe). A bond whose active slave it is stopped carrying traffic then, whatever
+     * The probes found {@code ifname}'s path dead, beginning at {@code since} (between the last
+     * answered round and the first unanswered one). A bond whose active slave it is stopped carrying traffic then, whatever
      * had does next: the record says so with {@code since}.
      */
     List<AuditEvent> pathLost(String ifname, long since) {

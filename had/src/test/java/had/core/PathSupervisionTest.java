@@ -93,13 +93,14 @@ class PathSupervisionTest {
         assertTrue(f.net.read().link(primary).carrier(), "the link never went down");
         assertEquals(b.activeSlave(), b.options().primary(),
                 "primary_reselect always: the driver must not go back to the dead primary at its next reselection");
-        // The outage: down from the first unanswered probe, with the cause an operator can act on,
-        // then up again once the other port carries.
+        // The outage: down from halfway between the last answered round and the first unanswered
+        // one (20 ms rounds here), with the cause an operator can act on, then up again once the
+        // other port carries. The path record keeps the first unanswered round.
         List<AuditEvent> after = f.audit.subList(f.audit.indexOf(f.audits("path.state").get(4)), f.audit.size());
         AuditEvent down = after.stream().filter(e -> e.type().equals("service.state") && "bond0".equals(e.fields().get("service"))
                 && Boolean.FALSE.equals(e.fields().get("up"))).findFirst().orElseThrow();
         assertEquals("path to 10.0.1.100 lost on " + primary + " (slot 2 port 0), carrier up", down.fields().get("cause"));
-        assertEquals(before - 40_000_000L, down.fields().get("since"));
+        assertEquals(before - 40_000_000L - 10_000_000L, down.fields().get("since"));
         assertEquals(Boolean.TRUE, lastService().fields().get("up"));
         AuditEvent ps = f.audits("path.state").get(f.audits("path.state").size() - 1);
         assertEquals(primary, ps.fields().get("ifname"));
