@@ -20,26 +20,49 @@ import java.util.function.Function;
  * the write plan, the simulated driver) alike.
  */
 public enum BondOption {
-    MODE("mode", BondOptions::mode, Modes.ALL),
-    MIIMON("miimon", BondOptions::miimon, Modes.ALL),
-    UPDELAY("updelay", BondOptions::updelay, Modes.ALL),
-    DOWNDELAY("downdelay", BondOptions::downdelay, Modes.ALL),
-    ARP_INTERVAL("arp_interval", BondOptions::arpInterval, Modes.ARP_MONITOR, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR),
+    MODE("mode", BondOptions::mode, Modes.ALL, Attr.u8(1)),
+    MIIMON("miimon", BondOptions::miimon, Modes.ALL, Attr.u32(3)),
+    UPDELAY("updelay", BondOptions::updelay, Modes.ALL, Attr.u32(4)),
+    DOWNDELAY("downdelay", BondOptions::downdelay, Modes.ALL, Attr.u32(5)),
+    ARP_INTERVAL("arp_interval", BondOptions::arpInterval, Modes.ARP_MONITOR, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR,
+            Attr.u32(7)),
     // The driver stores targets in any mode; outside the ARP monitor's modes nothing probes them.
     ARP_IP_TARGET("arp_ip_target", "arp_ip_targets", BondOptions::arpIpTargets, Modes.ALL, Modes.ARP_MONITOR,
-            Elsewhere.ARP_MONITOR) {
+            Elsewhere.ARP_MONITOR, new Attr(8, Attr.Form.IPV4_LIST)) {
         @Override
         public boolean same(BondOptions a, BondOptions b) {
             return new HashSet<>(a.arpIpTargets()).equals(new HashSet<>(b.arpIpTargets()));
         }
     },
-    ARP_VALIDATE("arp_validate", BondOptions::arpValidate, Modes.ARP_MONITOR, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR),
-    PRIMARY("primary", BondOptions::primaryName, Modes.ACTIVE_SLAVE, Modes.ACTIVE_SLAVE, Elsewhere.REFUSED),
-    PRIMARY_RESELECT("primary_reselect", BondOptions::primaryReselect, Modes.ALL),
-    LACP_RATE("lacp_rate", BondOptions::lacpRate, Modes.LACP, Modes.LACP, Elsewhere.REFUSED),
-    XMIT_HASH_POLICY("xmit_hash_policy", BondOptions::xmitHashPolicy, Modes.ALL, Modes.HASHING, Elsewhere.IGNORED),
-    MIN_LINKS("min_links", BondOptions::minLinks, Modes.ALL, Modes.LACP, Elsewhere.POINTLESS),
-    FAIL_OVER_MAC("fail_over_mac", BondOptions::failOverMac, Modes.ALL, Modes.ONE_ACTIVE, Elsewhere.POINTLESS);
+    ARP_VALIDATE("arp_validate", BondOptions::arpValidate, Modes.ARP_MONITOR, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR,
+            Attr.u32(9)),
+    // The dump gives the primary slave's index, and nothing while it is away (the driver keeps the
+    // name): had reads it by name from sysfs.
+    PRIMARY("primary", BondOptions::primaryName, Modes.ACTIVE_SLAVE, Modes.ACTIVE_SLAVE, Elsewhere.REFUSED,
+            new Attr(11, Attr.Form.NOT_READ)),
+    PRIMARY_RESELECT("primary_reselect", BondOptions::primaryReselect, Modes.ALL, Attr.u8(12)),
+    LACP_RATE("lacp_rate", BondOptions::lacpRate, Modes.LACP, Modes.LACP, Elsewhere.REFUSED, Attr.u8(21)),
+    XMIT_HASH_POLICY("xmit_hash_policy", BondOptions::xmitHashPolicy, Modes.ALL, Modes.HASHING, Elsewhere.IGNORED,
+            Attr.u8(14)),
+    MIN_LINKS("min_links", BondOptions::minLinks, Modes.ALL, Modes.LACP, Elsewhere.POINTLESS, Attr.u32(18)),
+    FAIL_OVER_MAC("fail_over_mac", BondOptions::failOverMac, Modes.ALL, Modes.ONE_ACTIVE, Elsewhere.POINTLESS,
+            Attr.u8(13));
+
+    /**
+     * Where a link dump carries the option: its IFLA_BOND_* attribute (linux/if_link.h) in the
+     * bond's IFLA_INFO_DATA, and its form there (an enum as its number).
+     */
+    public record Attr(int id, Form form) {
+        public enum Form { U8, U32, IPV4_LIST, NOT_READ }
+
+        static Attr u8(int id) {
+            return new Attr(id, Form.U8);
+        }
+
+        static Attr u32(int id) {
+            return new Attr(id, Form.U32);
+        }
+    }
 
     /** Sets of modes the entries name (a nested class: an enum's constants cannot read its own statics). */
     private static final class Modes {
@@ -81,24 +104,32 @@ public enum BondOption {
     private final Set<BondMode> mattersIn;
     /** What setting it in another mode comes to. */
     public final Elsewhere elsewhere;
+    /** Where the kernel's link dump carries it. */
+    public final Attr attr;
 
-    BondOption(String key, Function<BondOptions, Object> value, Set<BondMode> modes) {
-        this(key, key, value, modes, modes, Elsewhere.NONE);
+    BondOption(String key, Function<BondOptions, Object> value, Set<BondMode> modes, Attr attr) {
+        this(key, key, value, modes, modes, Elsewhere.NONE, attr);
     }
 
     BondOption(String key, Function<BondOptions, Object> value, Set<BondMode> takenIn, Set<BondMode> mattersIn,
-               Elsewhere elsewhere) {
-        this(key, key, value, takenIn, mattersIn, elsewhere);
+               Elsewhere elsewhere, Attr attr) {
+        this(key, key, value, takenIn, mattersIn, elsewhere, attr);
     }
 
     BondOption(String key, String wireKey, Function<BondOptions, Object> value, Set<BondMode> takenIn,
-               Set<BondMode> mattersIn, Elsewhere elsewhere) {
+               Set<BondMode> mattersIn, Elsewhere elsewhere, Attr attr) {
         this.key = key;
         this.wireKey = wireKey;
         this.value = value;
         this.takenIn = takenIn;
         this.mattersIn = mattersIn;
         this.elsewhere = elsewhere;
+        this.attr = attr;
+    }
+
+    /** The option's value in {@code o}, as BondOptions holds it. */
+    public Object valueIn(BondOptions o) {
+        return value.apply(o);
     }
 
     /** Whether the driver takes a write of this option in {@code mode} (else: "mode dependency failed"). */

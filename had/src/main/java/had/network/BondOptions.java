@@ -27,6 +27,21 @@ public record BondOptions(
         arpIpTargets = List.copyOf(arpIpTargets);
     }
 
+    /**
+     * Options from each option's value ({@link BondOption}'s table; a reader that goes through
+     * the table, the kernel's link dump for one, builds them here).
+     */
+    @SuppressWarnings("unchecked")
+    public static BondOptions of(java.util.function.Function<BondOption, Object> v) {
+        return new BondOptions((BondMode) v.apply(BondOption.MODE), (Integer) v.apply(BondOption.MIIMON),
+                (Integer) v.apply(BondOption.UPDELAY), (Integer) v.apply(BondOption.DOWNDELAY),
+                (Integer) v.apply(BondOption.ARP_INTERVAL), (List<Inet4Address>) v.apply(BondOption.ARP_IP_TARGET),
+                (ArpValidate) v.apply(BondOption.ARP_VALIDATE), (String) v.apply(BondOption.PRIMARY),
+                (PrimaryReselect) v.apply(BondOption.PRIMARY_RESELECT), (LacpRate) v.apply(BondOption.LACP_RATE),
+                (XmitHashPolicy) v.apply(BondOption.XMIT_HASH_POLICY), (Integer) v.apply(BondOption.MIN_LINKS),
+                (FailOverMac) v.apply(BondOption.FAIL_OVER_MAC));
+    }
+
     /** The driver's own defaults, except miimon: a bond nobody monitors never fails over. */
     public static BondOptions defaults(BondMode mode) {
         return new BondOptions(mode, 100, 0, 0, 0, List.of(), ArpValidate.NONE, null,

@@ -11,15 +11,11 @@ import static had.network.linux.RtnlMessages.IFLA_MTU;
 import static had.network.linux.RtnlMessages.IFLA_VLAN_ID;
 import static had.network.linux.RtnlMessages.RTM_NEWLINK;
 
-import had.network.ArpValidate;
-import had.network.BondMode;
+import had.network.BondOption;
+import had.network.BondOptionPlan;
 import had.network.BondOptions;
-import had.network.FailOverMac;
 import had.network.KernelEnum;
-import had.network.LacpRate;
 import had.network.MiiStatus;
-import had.network.PrimaryReselect;
-import had.network.XmitHashPolicy;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,21 +42,9 @@ record KernelLink(int index, String name, boolean up, boolean ethernet, int mtu,
     private static final int IFLA_INFO_SLAVE_KIND = 4;
     private static final int IFLA_INFO_SLAVE_DATA = 5;
 
-    // linux/if_link.h, enum IFLA_BOND_*
-    private static final int IFLA_BOND_MODE = 1;
+    // linux/if_link.h, enum IFLA_BOND_*: the options' are in BondOption's table
     private static final int IFLA_BOND_ACTIVE_SLAVE = 2;
-    private static final int IFLA_BOND_MIIMON = 3;
-    private static final int IFLA_BOND_UPDELAY = 4;
-    private static final int IFLA_BOND_DOWNDELAY = 5;
-    private static final int IFLA_BOND_ARP_INTERVAL = 7;
-    private static final int IFLA_BOND_ARP_IP_TARGET = 8;
-    private static final int IFLA_BOND_ARP_VALIDATE = 9;
-    private static final int IFLA_BOND_PRIMARY_RESELECT = 12;
-    private static final int IFLA_BOND_FAIL_OVER_MAC = 13;
-    private static final int IFLA_BOND_XMIT_HASH_POLICY = 14;
     private static final int IFLA_BOND_ALL_SLAVES_ACTIVE = 17;
-    private static final int IFLA_BOND_MIN_LINKS = 18;
-    private static final int IFLA_BOND_AD_LACP_RATE = 21;
     private static final int IFLA_BOND_SLAVE_MII_STATUS = 2;
 
     /**
@@ -115,29 +99,35 @@ record KernelLink(int index, String name, boolean up, boolean ethernet, int mtu,
     }
 
     private static BondInfo bondInfo(NetlinkAttrs d) {
-        List<Inet4Address> targets = new ArrayList<>();
-        NetlinkAttrs t = d.nested(IFLA_BOND_ARP_IP_TARGET);
-        if (t != null) {
-            for (int off : t.offsets()) {
-                Inet4Address target = t.ipv4At(off);
-                if (target != null) targets.add(target);
+        BondOptions o = BondOptions.of(option -> value(option, d));
+        return new BondInfo(o, d.u32(IFLA_BOND_ACTIVE_SLAVE, 0), d.u8(IFLA_BOND_ALL_SLAVES_ACTIVE, 0) == 1);
+    }
+
+    /** One option from its attribute (BondOption's table says which, and in what form). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object value(BondOption option, NetlinkAttrs d) {
+        BondOption.Attr attr = option.attr;
+        switch (attr.form()) {
+            case NOT_READ:
+                return null;
+            case IPV4_LIST: {
+                List<Inet4Address> targets = new ArrayList<>();
+                NetlinkAttrs t = d.nested(attr.id());
+                if (t != null) {
+                    for (int off : t.offsets()) {
+                        Inet4Address target = t.ipv4At(off);
+                        if (target != null) targets.add(target);
+                    }
+                }
+                return targets;
+            }
+            default: {
+                int n = attr.form() == BondOption.Attr.Form.U8 ? d.u8(attr.id(), 0) : d.u32(attr.id(), 0);
+                // The option's type, from the driver's defaults: an enum by its number, else the number.
+                Object sample = option.valueIn(BondOptionPlan.KERNEL_DEFAULTS);
+                return sample instanceof Enum<?> e ? number((Class) e.getDeclaringClass(), n) : (Object) n;
             }
         }
-        BondOptions o = new BondOptions(
-                number(BondMode.class, d.u8(IFLA_BOND_MODE, 0)),
-                d.u32(IFLA_BOND_MIIMON, 0),
-                d.u32(IFLA_BOND_UPDELAY, 0),
-                d.u32(IFLA_BOND_DOWNDELAY, 0),
-                d.u32(IFLA_BOND_ARP_INTERVAL, 0),
-                targets,
-                number(ArpValidate.class, d.u32(IFLA_BOND_ARP_VALIDATE, 0)),
-                null,
-                number(PrimaryReselect.class, d.u8(IFLA_BOND_PRIMARY_RESELECT, 0)),
-                number(LacpRate.class, d.u8(IFLA_BOND_AD_LACP_RATE, 0)),
-                number(XmitHashPolicy.class, d.u8(IFLA_BOND_XMIT_HASH_POLICY, 0)),
-                d.u32(IFLA_BOND_MIN_LINKS, 0),
-                number(FailOverMac.class, d.u8(IFLA_BOND_FAIL_OVER_MAC, 0)));
-        return new BondInfo(o, d.u32(IFLA_BOND_ACTIVE_SLAVE, 0), d.u8(IFLA_BOND_ALL_SLAVES_ACTIVE, 0) == 1);
     }
 
     private static <E extends Enum<E> & KernelEnum> E number(Class<E> type, int n) {
