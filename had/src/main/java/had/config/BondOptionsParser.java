@@ -13,7 +13,7 @@ import had.network.PrimaryReselect;
 import had.network.XmitHashPolicy;
 import java.net.Inet4Address;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,11 +29,8 @@ import java.util.regex.Pattern;
  * Where the option is merely pointless (min_links outside 802.3ad) it is a warning.
  */
 final class BondOptionsParser {
-    /** The driver takes up to INT_MAX; a monitor or delay longer than a minute is a typo. */
-    static final int MAX_MS = 60_000;
     /** BOND_MAX_ARP_TARGETS in the driver. */
     static final int MAX_ARP_TARGETS = 16;
-    static final int MAX_MIN_LINKS = 1024;
 
     private static final Pattern PRIMARY = Pattern.compile("slot\\s+(\\S+)\\s+port\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
 
@@ -55,26 +52,31 @@ final class BondOptionsParser {
     }
 
     private Parsed parse(int sectionLine) {
-        BondMode mode = null;
-        if (k.containsKey("mode")) {
-            mode = kernelEnum("mode", BondMode.class, "a bonding mode");
-        } else {
+        // Each value as the table says had.conf gives it; null where absent or refused (said).
+        Map<BondOption, Object> v = new EnumMap<>(BondOption.class);
+        for (BondOption o : BondOption.values()) {
+            Object value = value(o);
+            if (value != null) v.put(o, value);
+        }
+        if (!k.containsKey(BondOption.MODE.key)) {
             d.error(sectionLine, "[bond " + bond + "] has no mode: add mode = active-backup (one"
                     + " slave carries traffic, the others stand by; the usual choice for a chassis)"
                     + " or another of " + KernelEnum.choices(BondMode.class));
         }
-        Integer miimon = integer("miimon", 0, MAX_MS, "milliseconds");
-        Integer updelay = integer("updelay", 0, MAX_MS, "milliseconds");
-        Integer downdelay = integer("downdelay", 0, MAX_MS, "milliseconds");
-        Integer arpInterval = integer("arp_interval", 0, MAX_MS, "milliseconds");
-        Integer minLinks = integer("min_links", 0, MAX_MIN_LINKS, "links");
-        List<Inet4Address> targets = arpTargets();
-        ArpValidate arpValidate = kernelEnum("arp_validate", ArpValidate.class, "an arp_validate value");
-        PrimaryReselect reselect = kernelEnum("primary_reselect", PrimaryReselect.class, "a primary_reselect value");
-        LacpRate lacpRate = kernelEnum("lacp_rate", LacpRate.class, "a lacp_rate");
-        XmitHashPolicy hash = kernelEnum("xmit_hash_policy", XmitHashPolicy.class, "a transmit hash policy");
-        FailOverMac failOverMac = kernelEnum("fail_over_mac", FailOverMac.class, "a fail_over_mac value");
-        SlotPort primary = primary();
+        BondMode mode = (BondMode) v.get(BondOption.MODE);
+        Integer miimon = (Integer) v.get(BondOption.MIIMON);
+        Integer updelay = (Integer) v.get(BondOption.UPDELAY);
+        Integer downdelay = (Integer) v.get(BondOption.DOWNDELAY);
+        Integer arpInterval = (Integer) v.get(BondOption.ARP_INTERVAL);
+        Integer minLinks = (Integer) v.get(BondOption.MIN_LINKS);
+        @SuppressWarnings("unchecked")
+        List<Inet4Address> targets = (List<Inet4Address>) v.getOrDefault(BondOption.ARP_IP_TARGET, List.of());
+        ArpValidate arpValidate = (ArpValidate) v.get(BondOption.ARP_VALIDATE);
+        PrimaryReselect reselect = (PrimaryReselect) v.get(BondOption.PRIMARY_RESELECT);
+        LacpRate lacpRate = (LacpRate) v.get(BondOption.LACP_RATE);
+        XmitHashPolicy hash = (XmitHashPolicy) v.get(BondOption.XMIT_HASH_POLICY);
+        FailOverMac failOverMac = (FailOverMac) v.get(BondOption.FAIL_OVER_MAC);
+        SlotPort primary = (SlotPort) v.get(BondOption.PRIMARY);
 
         boolean arpAllowed = mode == null || BondOption.ARP_INTERVAL.takenIn(mode);
         if (mode != null && !mode.hasActiveSlave()) primary = null; // refused below; nothing to cross-check
@@ -187,8 +189,23 @@ final class BondOptionsParser {
         }
     }
 
-    private List<Inet4Address> arpTargets() {
-        IniEntry e = k.get("arp_ip_target");
+    /** The option's had.conf value, or null when absent or refused (an error says why). */
+    private Object value(BondOption o) {
+        return switch (o.hadConf.kind()) {
+            case NUMBER -> integer(o.key, 0, o.hadConf.max(), o.hadConf.words());
+            case CHOICE -> choice(o);
+            case IPV4_LIST -> arpTargets(o.key);
+            case SLOT_PORT -> primary(o.key);
+        };
+    }
+
+    private <E extends Enum<E> & KernelEnum> E choice(BondOption o) {
+        Class<E> type = o.choices();
+        return kernelEnum(o.key, type, o.hadConf.words());
+    }
+
+    private List<Inet4Address> arpTargets(String key) {
+        IniEntry e = k.get(key);
         if (e == null) return List.of();
         List<Inet4Address> result = new ArrayList<>();
         try {
@@ -214,8 +231,8 @@ final class BondOptionsParser {
         return result;
     }
 
-    private SlotPort primary() {
-        IniEntry e = k.get("primary");
+    private SlotPort primary(String key) {
+        IniEntry e = k.get(key);
         if (e == null) return null;
         Matcher m = PRIMARY.matcher(e.value());
         if (!m.matches()) {

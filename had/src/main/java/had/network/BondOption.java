@@ -20,33 +20,52 @@ import java.util.function.Function;
  * the write plan, the simulated driver) alike.
  */
 public enum BondOption {
-    MODE("mode", BondOptions::mode, Modes.ALL, Attr.u8(1)),
-    MIIMON("miimon", BondOptions::miimon, Modes.ALL, Attr.u32(3)),
-    UPDELAY("updelay", BondOptions::updelay, Modes.ALL, Attr.u32(4)),
-    DOWNDELAY("downdelay", BondOptions::downdelay, Modes.ALL, Attr.u32(5)),
-    ARP_INTERVAL("arp_interval", BondOptions::arpInterval, Modes.ARP_MONITOR, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR,
-            Attr.u32(7)),
+    MODE("mode", BondOptions::mode, Value.choice("a bonding mode"), Modes.ALL, Attr.u8(1)),
+    MIIMON("miimon", BondOptions::miimon, Value.MILLISECONDS, Modes.ALL, Attr.u32(3)),
+    UPDELAY("updelay", BondOptions::updelay, Value.MILLISECONDS, Modes.ALL, Attr.u32(4)),
+    DOWNDELAY("downdelay", BondOptions::downdelay, Value.MILLISECONDS, Modes.ALL, Attr.u32(5)),
+    ARP_INTERVAL("arp_interval", BondOptions::arpInterval, Value.MILLISECONDS, Modes.ARP_MONITOR, Modes.ARP_MONITOR,
+            Elsewhere.ARP_MONITOR, Attr.u32(7)),
     // The driver stores targets in any mode; outside the ARP monitor's modes nothing probes them.
-    ARP_IP_TARGET("arp_ip_target", "arp_ip_targets", BondOptions::arpIpTargets, Modes.ALL, Modes.ARP_MONITOR,
-            Elsewhere.ARP_MONITOR, new Attr(8, Attr.Form.IPV4_LIST)) {
+    ARP_IP_TARGET("arp_ip_target", "arp_ip_targets", BondOptions::arpIpTargets, new Value(Value.Kind.IPV4_LIST, 0, null),
+            Modes.ALL, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR, new Attr(8, Attr.Form.IPV4_LIST)) {
         @Override
         public boolean same(BondOptions a, BondOptions b) {
             return new HashSet<>(a.arpIpTargets()).equals(new HashSet<>(b.arpIpTargets()));
         }
     },
-    ARP_VALIDATE("arp_validate", BondOptions::arpValidate, Modes.ARP_MONITOR, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR,
-            Attr.u32(9)),
+    ARP_VALIDATE("arp_validate", BondOptions::arpValidate, Value.choice("an arp_validate value"), Modes.ARP_MONITOR,
+            Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR, Attr.u32(9)),
     // The dump gives the primary slave's index, and nothing while it is away (the driver keeps the
-    // name): had reads it by name from sysfs.
-    PRIMARY("primary", BondOptions::primaryName, Modes.ACTIVE_SLAVE, Modes.ACTIVE_SLAVE, Elsewhere.REFUSED,
-            new Attr(11, Attr.Form.NOT_READ)),
-    PRIMARY_RESELECT("primary_reselect", BondOptions::primaryReselect, Modes.ALL, Attr.u8(12)),
-    LACP_RATE("lacp_rate", BondOptions::lacpRate, Modes.LACP, Modes.LACP, Elsewhere.REFUSED, Attr.u8(21)),
-    XMIT_HASH_POLICY("xmit_hash_policy", BondOptions::xmitHashPolicy, Modes.ALL, Modes.HASHING, Elsewhere.IGNORED,
-            Attr.u8(14)),
-    MIN_LINKS("min_links", BondOptions::minLinks, Modes.ALL, Modes.LACP, Elsewhere.POINTLESS, Attr.u32(18)),
-    FAIL_OVER_MAC("fail_over_mac", BondOptions::failOverMac, Modes.ALL, Modes.ONE_ACTIVE, Elsewhere.POINTLESS,
-            Attr.u8(13));
+    // name): had reads it by name from sysfs. had.conf names a slot's port, resolved by the core.
+    PRIMARY("primary", BondOptions::primaryName, new Value(Value.Kind.SLOT_PORT, 0, null), Modes.ACTIVE_SLAVE,
+            Modes.ACTIVE_SLAVE, Elsewhere.REFUSED, new Attr(11, Attr.Form.NOT_READ)),
+    PRIMARY_RESELECT("primary_reselect", BondOptions::primaryReselect, Value.choice("a primary_reselect value"),
+            Modes.ALL, Attr.u8(12)),
+    LACP_RATE("lacp_rate", BondOptions::lacpRate, Value.choice("a lacp_rate"), Modes.LACP, Modes.LACP,
+            Elsewhere.REFUSED, Attr.u8(21)),
+    XMIT_HASH_POLICY("xmit_hash_policy", BondOptions::xmitHashPolicy, Value.choice("a transmit hash policy"), Modes.ALL,
+            Modes.HASHING, Elsewhere.IGNORED, Attr.u8(14)),
+    MIN_LINKS("min_links", BondOptions::minLinks, new Value(Value.Kind.NUMBER, 1024, "links"), Modes.ALL, Modes.LACP,
+            Elsewhere.POINTLESS, Attr.u32(18)),
+    FAIL_OVER_MAC("fail_over_mac", BondOptions::failOverMac, Value.choice("a fail_over_mac value"), Modes.ALL,
+            Modes.ONE_ACTIVE, Elsewhere.POINTLESS, Attr.u8(13));
+
+    /**
+     * What a had.conf value of the option is: a whole number from 0 to {@code max} of
+     * {@code words} (milliseconds, links), one of the driver's names or numbers for its type
+     * ({@code words} says what it is: "a bonding mode"), a list of IPv4 addresses, or a card's port.
+     */
+    public record Value(Kind kind, int max, String words) {
+        public enum Kind { NUMBER, CHOICE, IPV4_LIST, SLOT_PORT }
+
+        /** The driver takes up to INT_MAX; a monitor or delay longer than a minute is a typo. */
+        public static final Value MILLISECONDS = new Value(Kind.NUMBER, 60_000, "milliseconds");
+
+        static Value choice(String words) {
+            return new Value(Kind.CHOICE, 0, words);
+        }
+    }
 
     /**
      * Where a link dump carries the option: its IFLA_BOND_* attribute (linux/if_link.h) in the
@@ -106,21 +125,24 @@ public enum BondOption {
     public final Elsewhere elsewhere;
     /** Where the kernel's link dump carries it. */
     public final Attr attr;
+    /** What had.conf takes for it. */
+    public final Value hadConf;
 
-    BondOption(String key, Function<BondOptions, Object> value, Set<BondMode> modes, Attr attr) {
-        this(key, key, value, modes, modes, Elsewhere.NONE, attr);
+    BondOption(String key, Function<BondOptions, Object> value, Value hadConf, Set<BondMode> modes, Attr attr) {
+        this(key, key, value, hadConf, modes, modes, Elsewhere.NONE, attr);
     }
 
-    BondOption(String key, Function<BondOptions, Object> value, Set<BondMode> takenIn, Set<BondMode> mattersIn,
-               Elsewhere elsewhere, Attr attr) {
-        this(key, key, value, takenIn, mattersIn, elsewhere, attr);
+    BondOption(String key, Function<BondOptions, Object> value, Value hadConf, Set<BondMode> takenIn,
+               Set<BondMode> mattersIn, Elsewhere elsewhere, Attr attr) {
+        this(key, key, value, hadConf, takenIn, mattersIn, elsewhere, attr);
     }
 
-    BondOption(String key, String wireKey, Function<BondOptions, Object> value, Set<BondMode> takenIn,
+    BondOption(String key, String wireKey, Function<BondOptions, Object> value, Value hadConf, Set<BondMode> takenIn,
                Set<BondMode> mattersIn, Elsewhere elsewhere, Attr attr) {
         this.key = key;
         this.wireKey = wireKey;
         this.value = value;
+        this.hadConf = hadConf;
         this.takenIn = takenIn;
         this.mattersIn = mattersIn;
         this.elsewhere = elsewhere;
@@ -130,6 +152,12 @@ public enum BondOption {
     /** The option's value in {@code o}, as BondOptions holds it. */
     public Object valueIn(BondOptions o) {
         return value.apply(o);
+    }
+
+    /** For an option whose values are one of the driver's enums: that enum (else null). */
+    @SuppressWarnings("unchecked")
+    public <E extends Enum<E> & KernelEnum> Class<E> choices() {
+        return valueIn(BondOptionPlan.KERNEL_DEFAULTS) instanceof Enum<?> e ? (Class<E>) e.getDeclaringClass() : null;
     }
 
     /** Whether the driver takes a write of this option in {@code mode} (else: "mode dependency failed"). */

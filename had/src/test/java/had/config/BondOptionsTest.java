@@ -23,6 +23,26 @@ class BondOptionsTest extends ConfigTestSupport {
             BondOption.MIN_LINKS, "1", BondOption.FAIL_OVER_MAC, "active");
 
     @Test
+    void everyOptionIsReadAsTheTableSaysHadConfGivesIt() {
+        for (BondOption o : BondOption.values()) {
+            String bad = switch (o.hadConf.kind()) {
+                case NUMBER -> String.valueOf(o.hadConf.max() + 1);
+                case CHOICE -> "sideways";
+                case IPV4_LIST -> "10.0.0";
+                case SLOT_PORT -> "slot two";
+            };
+            boolean mode = o == BondOption.MODE;
+            List<String> said = errors(bond(mode ? "mode = " + bad : "mode = active-backup\n" + o.key + " = " + bad));
+            String where = "had.conf:" + (mode ? 3 : 4) + ": ";
+            assertTrue(said.stream().anyMatch(s -> s.startsWith(where + o.key)), o.key + " = " + bad + ": " + said);
+            if (o.hadConf.kind() == BondOption.Value.Kind.CHOICE) {
+                assertTrue(said.stream().anyMatch(s -> s.startsWith(where + o.key + " = sideways is not " + o.hadConf.words()
+                        + ": choose one of ")), said.toString());
+            }
+        }
+    }
+
+    @Test
     void everyOptionSetInAModeItDoesNothingInIsAnErrorOrAWarningAsTheTableSays() {
         for (BondOption o : BondOption.values()) {
             for (BondMode m : BondMode.values()) {

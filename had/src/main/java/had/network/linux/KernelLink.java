@@ -12,7 +12,6 @@ import static had.network.linux.RtnlMessages.IFLA_VLAN_ID;
 import static had.network.linux.RtnlMessages.RTM_NEWLINK;
 
 import had.network.BondOption;
-import had.network.BondOptionPlan;
 import had.network.BondOptions;
 import had.network.KernelEnum;
 import had.network.MiiStatus;
@@ -123,9 +122,7 @@ record KernelLink(int index, String name, boolean up, boolean ethernet, int mtu,
             }
             default: {
                 int n = attr.form() == BondOption.Attr.Form.U8 ? d.u8(attr.id(), 0) : d.u32(attr.id(), 0);
-                // The option's type, from the driver's defaults: an enum by its number, else the number.
-                Object sample = option.valueIn(BondOptionPlan.KERNEL_DEFAULTS);
-                return sample instanceof Enum<?> e ? number((Class) e.getDeclaringClass(), n) : (Object) n;
+                return option.choices() != null ? number((Class) option.choices(), n) : (Object) n; // an enum by its number
             }
         }
     }
