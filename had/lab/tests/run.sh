@@ -310,8 +310,12 @@ audit_since() { audit_lines "$1" "$2" >/dev/null; }   # audit_since MARK PATTERN
 # The bonding driver's work on what had writes to a bond's sysfs files (active slave, releases,
 # primary, all_slaves_active) is timed the same way: every such write runs in
 # bonding_sysfs_store_option, so its entries and returns bracket the kernel's share of had's time.
+# (Probes of their own: without them the power-off is still timed, and (b) says what is missing.)
 ktrace_on() {
-    gq 'T=/sys/kernel/tracing; [ -e $T/trace ] || mount -t tracefs nodev $T; echo mono > $T/trace_clock && echo "p:lab/pwoff pciehp_sysfs_disable_slot" >> $T/kprobe_events && echo "r:lab/pwoff_ret pciehp_sysfs_disable_slot" >> $T/kprobe_events && echo "p:lab/bondw bonding:bonding_sysfs_store_option" >> $T/kprobe_events && echo "r:lab/bondw_ret bonding:bonding_sysfs_store_option" >> $T/kprobe_events && echo 1 > $T/events/lab/enable'
+    gq 'T=/sys/kernel/tracing; [ -e $T/trace ] || mount -t tracefs nodev $T; echo mono > $T/trace_clock && echo "p:lab/pwoff pciehp_sysfs_disable_slot" >> $T/kprobe_events && echo "r:lab/pwoff_ret pciehp_sysfs_disable_slot" >> $T/kprobe_events' || return 1
+    gq 'T=/sys/kernel/tracing; echo "p:lab/bondw bonding:bonding_sysfs_store_option" >> $T/kprobe_events && echo "r:lab/bondw_ret bonding:bonding_sysfs_store_option" >> $T/kprobe_events' ||
+        say "  kprobes on bonding_sysfs_store_option not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
+    gq 'echo 1 > /sys/kernel/tracing/events/lab/enable'
 }
 ktrace_clear() { gq 'echo > /sys/kernel/tracing/trace'; }
 # ktrace_ns EVENT: CLOCK_MONOTONIC ns of the first EVENT in the trace buffer
@@ -320,15 +324,18 @@ ktrace_ns() {
         { for (i = 1; i < NF; i++) if ($(i + 1) == ev && $i ~ /^[0-9]+\.[0-9]+:$/) { sub(/:$/, "", $i); split($i, t, "."); printf "%d%s\n", t[1], substr(t[2] "000000000", 1, 9); exit } }'
 }
 # ktrace_spans EVENT FROM TO: "COUNT TOTAL_MS" of the EVENT .. EVENT_ret spans that began between
-# FROM and TO (CLOCK_MONOTONIC ns); a span with no return in the buffer counts as an error (exit 1).
+# FROM and TO (CLOCK_MONOTONIC ns); an entry with no return before the next entry or the buffer's
+# end (a return the kprobe missed) is an error (exit 1). A write the kernel restarts (the bonding
+# driver retries when it cannot take the network lock at once) is two spans: the wait between them
+# stays in had's own time, so the split errs against had.
 ktrace_spans() {
     g 'cat /sys/kernel/tracing/trace' | awk -v ev="$1:" -v ret="$1_ret:" -v from="$2" -v to="$3" '
         function ns(f,  t) { sub(/:$/, "", f); split(f, t, "."); return t[1] * 1e9 + substr(t[2] "000000000", 1, 9) }
         { for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) {
-              if ($(i + 1) == ev) { b = ns($i); open = 1 }
+              if ($(i + 1) == ev) { if (open && b > from && b < to) bad = 1; b = ns($i); open = 1 }
               else if ($(i + 1) == ret && open) { open = 0; if (b > from && b < to) { n++; sum += ns($i) - b } }
               break } }
-        END { if (open && b > from && b < to) exit 1; printf "%d %d\n", n, sum / 1e6 }'
+        END { if (bad || (open && b > from && b < to)) exit 1; printf "%d %d\n", n, sum / 1e6 }'
 }
 
 # ================================================================================================
@@ -484,7 +491,7 @@ else
         waited=$(awk -v k="$k0" '/"type":"bond.active"/ && !h { match($0, /"mono":[0-9]+/); h = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
             /"type":"bond.release"/ && !r { match($0, /"mono":[0-9]+/); r = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
             END { if (h && r) printf "%d", (r - h) / 1e6; else print "?" }' "$OUT/b-audit.txt")
-        fig "(b) extraction request -> blue LED: $B_TOTAL ms = had's own ${B_OWN:-?} ms + the bonding driver's work on had's writes ${B_BOND:-?} ms (${bondw% *} writes, bonding_sysfs_store_option, kprobes) + quiesce/cancel window $QUIESCE_MS ms + kernel power-off $B_KERNEL ms (pciehp_sysfs_disable_slot, kprobes); $recs audit records in between; handover record to first release record $waited ms; ${B_LED:-never} ms from the request sent to the attention file reading 1"
+        fig "(b) extraction request -> blue LED: $B_TOTAL ms = had's own ${B_OWN:-?} ms + the bonding driver's work on had's writes ${B_BOND:-?} ms (${bondw% *} calls of bonding_sysfs_store_option, kprobes) + quiesce/cancel window $QUIESCE_MS ms + kernel power-off $B_KERNEL ms (pciehp_sysfs_disable_slot, kprobes); $recs audit records in between; handover record to first release record $waited ms; ${B_LED:-never} ms from the request sent to the attention file reading 1"
     else
         fig "(b) extraction request -> blue LED: not decomposed (audit request ${a0:-none}, LED ${a1:-none}; kernel power-off ${k0:-none} -> ${k1:-none})"
     fi

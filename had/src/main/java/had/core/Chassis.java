@@ -676,11 +676,11 @@ public final class Chassis {
     }
 
     /**
-     * When a path found dead stopped carrying, as availability counts it: some time after the last
-     * answered round was sent and before the first unanswered one (the verdict's {@code since}),
-     * so halfway between, the estimate that is as likely early as late (a round's interval apart:
-     * the report's outage is then within half an interval of the truth either way, where the
-     * first unanswered probe would always make it short).
+     * When a path found dead stopped carrying, as availability counts it: in the interval before
+     * the first unanswered round (the verdict's {@code since}), so half an interval before it,
+     * about halfway back to the last answered round: as likely early as late, the report's outage
+     * within about half an interval of the truth either way, where the first unanswered probe
+     * would always make it short.
      */
     private static long failureBegan(BackplaneEvent.PathChanged e, Paths.Watch w) {
         return w == null ? e.since() : e.since() - w.spec().intervalMs() * 1_000_000L / 2;

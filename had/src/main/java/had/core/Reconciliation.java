@@ -205,11 +205,12 @@ final class Reconciliation {
      * One plan, one group in the log: what led to it is durable before its first change, and its
      * changes are durable together before anything else is done or reported. Returns when the
      * last change was made (before that commit): a window that waits on the changes runs from
-     * there, with the commit inside it.
+     * there, with the commit inside it. When every change failed, the time it returns: nothing
+     * moved, and a window then runs whole from the failure.
      */
     long apply(List<Action> plan) {
         core.commit();
-        long changed = clock.nanos();
+        Long changed = null;
         for (Action a : plan) {
             if (a.movesTrafficOf() != null) trafficMoved.putIfAbsent(a.movesTrafficOf(), clock.nanos());
             try {
@@ -226,7 +227,7 @@ final class Reconciliation {
             }
         }
         core.commit();
-        return changed;
+        return changed != null ? changed : clock.nanos();
     }
 
     /** Records what changed for the services since the last observation (ServiceWatch). */

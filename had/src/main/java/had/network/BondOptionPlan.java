@@ -3,7 +3,6 @@ package had.network;
 import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The ordered sysfs writes that take a bond from the options it has to the options wanted, in
@@ -73,7 +72,7 @@ public final class BondOptionPlan {
         if (now.arpValidate() != wanted.arpValidate()) {
             steps.add(Step.write(BondOption.ARP_VALIDATE.key, wanted.arpValidate().kernelName()));
         }
-        if (!Objects.equals(now.primary(), wanted.primary())) {
+        if (!BondOption.PRIMARY.same(now, wanted)) { // as the mode check compares it: "" is none
             steps.add(Step.write(BondOption.PRIMARY.key, wanted.primary() == null ? "" : wanted.primary()));
         }
         if (now.primaryReselect() != wanted.primaryReselect()) {

@@ -97,6 +97,27 @@ class BondOptionTableTest {
         assertEquals(BondOption.keys(), keys);
     }
 
+    /**
+     * The modes the driver refuses each option in, written out from bond_options.c's unsuppmodes
+     * (Linux 6.1), not from the table: arp_interval and arp_validate in 802.3ad, balance-tlb and
+     * balance-alb; primary outside active-backup, balance-tlb and balance-alb; lacp_rate outside
+     * 802.3ad; every other option had manages in every mode.
+     */
+    @Test
+    void theTablesModesAreTheDriversOwn() {
+        Map<BondOption, Set<BondMode>> refused = Map.of(
+                BondOption.ARP_INTERVAL, Set.of(BondMode.IEEE_802_3AD, BondMode.BALANCE_TLB, BondMode.BALANCE_ALB),
+                BondOption.ARP_VALIDATE, Set.of(BondMode.IEEE_802_3AD, BondMode.BALANCE_TLB, BondMode.BALANCE_ALB),
+                BondOption.PRIMARY, Set.of(BondMode.BALANCE_RR, BondMode.BALANCE_XOR, BondMode.BROADCAST, BondMode.IEEE_802_3AD),
+                BondOption.LACP_RATE, Set.of(BondMode.BALANCE_RR, BondMode.ACTIVE_BACKUP, BondMode.BALANCE_XOR,
+                        BondMode.BROADCAST, BondMode.BALANCE_TLB, BondMode.BALANCE_ALB));
+        for (BondOption o : BondOption.values()) {
+            for (BondMode m : BondMode.values()) {
+                assertEquals(!refused.getOrDefault(o, Set.of()).contains(m), o.takenIn(m), o.key + " in " + m.kernelName());
+            }
+        }
+    }
+
     @Test
     void everyOptionIsRefusedByThePlanInTheModesTheDriverRefusesItIn() throws Exception {
         for (BondOption o : BondOption.values()) {

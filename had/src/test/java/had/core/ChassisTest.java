@@ -276,6 +276,17 @@ class ChassisTest {
     }
 
     @Test
+    void aHandoverThatFailedWholeGetsAWholeWindowFromTheFailure() {
+        insertAll();
+        doThrow(new had.network.NetworkException("bond0: busy")).when(f.network).setActiveSlave(anyString(), anyString());
+        doThrow(new had.network.NetworkException("bond0: busy")).when(f.network).setAllSlavesActive(anyString(), anyBoolean());
+        f.commitCost = () -> f.clock.advanceMillis(40);
+        assertEquals("accepted", f.chassis.requestExtraction(2, false, "hadctl").text());
+        assertEquals(f.port(2, 0), bond0().activeSlave(), "nothing moved");
+        assertEquals(f.clock.nanos() + 200_000_000L, f.chassis.nextDeadline(), "the operator's 200 ms to cancel, whole");
+    }
+
+    @Test
     void aReconciliationDuringTheQuiesceDoesNotReleaseTheLeavingPortsEarly() {
         insertAll();
         f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));

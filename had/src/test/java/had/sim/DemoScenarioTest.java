@@ -56,7 +56,7 @@ class DemoScenarioTest {
                 .filter(s -> s.service().equals("bond0")).findFirst().orElseThrow();
         // Only the yank and the dead path may cost anything: the yank no more than the MII monitor's
         // period plus one tick, the dead path no more than path_missed + 1 probe rounds of 20 ms
-        // plus a few ticks of the loop (it starts at the first unanswered probe).
+        // plus a few ticks of the loop (it starts half a round before the first unanswered probe).
         List<Availability.Outage> path = bond0.outages().stream().filter(o -> o.cause().startsWith("path to 10.0.1.100 lost on ")).toList();
         List<Availability.Outage> other = bond0.outages().stream().filter(o -> !path.contains(o)).toList();
         assertEquals(1, path.size(), bond0.outages().toString());
