@@ -5,18 +5,14 @@ import had.network.BondMode;
 import had.network.BondOption;
 import had.network.BondOptionPlan;
 import had.network.BondOptions;
-import had.network.FailOverMac;
 import had.network.IfAddress;
 import had.network.KernelEnum;
-import had.network.LacpRate;
 import had.network.PrimaryReselect;
-import had.network.XmitHashPolicy;
 import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,14 +64,10 @@ final class BondOptionsParser {
         Integer updelay = (Integer) v.get(BondOption.UPDELAY);
         Integer downdelay = (Integer) v.get(BondOption.DOWNDELAY);
         Integer arpInterval = (Integer) v.get(BondOption.ARP_INTERVAL);
-        Integer minLinks = (Integer) v.get(BondOption.MIN_LINKS);
         @SuppressWarnings("unchecked")
         List<Inet4Address> targets = (List<Inet4Address>) v.getOrDefault(BondOption.ARP_IP_TARGET, List.of());
         ArpValidate arpValidate = (ArpValidate) v.get(BondOption.ARP_VALIDATE);
         PrimaryReselect reselect = (PrimaryReselect) v.get(BondOption.PRIMARY_RESELECT);
-        LacpRate lacpRate = (LacpRate) v.get(BondOption.LACP_RATE);
-        XmitHashPolicy hash = (XmitHashPolicy) v.get(BondOption.XMIT_HASH_POLICY);
-        FailOverMac failOverMac = (FailOverMac) v.get(BondOption.FAIL_OVER_MAC);
         SlotPort primary = (SlotPort) v.get(BondOption.PRIMARY);
 
         boolean arpAllowed = mode == null || BondOption.ARP_INTERVAL.takenIn(mode);
@@ -103,20 +95,14 @@ final class BondOptionsParser {
                     + " in " + bond + ": add primary = slot N port M or remove primary_reselect");
         }
 
-        BondOptions options = new BondOptions(
-                mode == null ? BondMode.ACTIVE_BACKUP : mode,
-                effectiveMiimon,
-                updelay == null ? 0 : updelay,
-                downdelay == null ? 0 : downdelay,
-                arp,
-                targets,
-                arpValidate == null ? ArpValidate.NONE : arpValidate,
-                null,
-                reselect == null ? PrimaryReselect.ALWAYS : reselect,
-                lacpRate == null ? LacpRate.SLOW : lacpRate,
-                hash == null ? XmitHashPolicy.LAYER2 : hash,
-                minLinks == null ? 0 : minLinks,
-                failOverMac == null ? FailOverMac.NONE : failOverMac);
+        // What is not written (or did not parse) is the driver's default.
+        BondOptions options = BondOptions.of(o -> switch (o) {
+            case MODE -> mode == null ? BondMode.ACTIVE_BACKUP : mode; // none: an error above
+            case MIIMON -> effectiveMiimon;
+            case ARP_INTERVAL -> arp;
+            case PRIMARY -> null; // a card's port: the core finds its interface
+            default -> v.getOrDefault(o, o.valueIn(BondOptionPlan.KERNEL_DEFAULTS));
+        });
         if (mode != null) checkMode(mode, options);
         return new Parsed(options, primary);
     }

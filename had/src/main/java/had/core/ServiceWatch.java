@@ -140,9 +140,9 @@ final class ServiceWatch {
     }
 
     /**
-     * The probes found {@code ifname}'s path dead, beginning at {@code since} (between the last
-     * answered round and the first unanswered one). A bond whose active slave it is stopped carrying traffic then, whatever
-     * had does next: the record says so with {@code since}.
+     * The probes found {@code ifname}'s path dead, beginning at {@code since} (in the interval
+     * before the first unanswered round). A bond whose active slave it is stopped carrying
+     * traffic then, whatever had does next: the record says so with {@code since}.
      */
     List<AuditEvent> pathLost(String ifname, long since) {
         return activeLost(ifname, since, pathCause(ifname));

@@ -13,11 +13,12 @@ import java.util.function.Function;
 /**
  * The options of the bonding driver that had manages, one entry each: the name the driver's sysfs
  * file and had.conf give it, how it is read from {@link BondOptions}, how two values compare (as
- * the driver would: the order of ARP targets and an empty primary do not matter), the modes the
- * driver takes it in and the modes it does anything in. Whatever compares, lists, shows or checks
- * options reads this table, so an option added to {@link BondOptions} and here is compared by the
- * reconciler, shown by status, named in change records and checked against the mode (had.conf,
- * the write plan, the simulated driver) alike.
+ * the driver would: the order of ARP targets and an empty primary do not matter), what had.conf
+ * takes for it, the modes the driver takes it in and the modes it does anything in, and where the
+ * kernel's link dump carries it. Whatever compares, lists, shows, parses or checks options reads
+ * this table, so an option added to {@link BondOptions} and here is read from had.conf and from
+ * the kernel, compared by the reconciler, shown by status, named in change records and checked
+ * against the mode (had.conf, the write plan, the simulated driver) alike.
  */
 public enum BondOption {
     MODE("mode", BondOptions::mode, Value.choice("a bonding mode"), Modes.ALL, Attr.u8(1)),

@@ -122,7 +122,8 @@ record KernelLink(int index, String name, boolean up, boolean ethernet, int mtu,
             }
             default: {
                 int n = attr.form() == BondOption.Attr.Form.U8 ? d.u8(attr.id(), 0) : d.u32(attr.id(), 0);
-                return option.choices() != null ? number((Class) option.choices(), n) : (Object) n; // an enum by its number
+                Class type = option.choices();
+                return type != null ? number(type, n) : (Object) n; // an enum by its number
             }
         }
     }

@@ -33,10 +33,8 @@ final class KernelRtnetlink implements Rtnetlink {
         try {
             return KernelLink.parse(List.of(socket().get(RtnlMessages.getLink(index)))).stream()
                     .filter(k -> k.name().equals(ifname)).findFirst();
-        } catch (NetlinkError e) {
-            if (e.errno() == ENODEV) return Optional.empty(); // gone since its index was looked up
-            throw new NetworkException(ifname + ": cannot read the link: " + e.getMessage(), e);
         } catch (IOException e) {
+            if (e instanceof NetlinkError n && n.errno() == ENODEV) return Optional.empty(); // gone since its index was looked up
             throw new NetworkException(ifname + ": cannot read the link: " + e.getMessage(), e);
         }
     }

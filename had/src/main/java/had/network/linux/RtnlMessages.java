@@ -94,9 +94,7 @@ final class RtnlMessages {
 
     /** ip -d link show, as a dump request; without the counters, which had does not read (older kernels ignore the mask). */
     static ByteBuffer getLinks() {
-        Message m = new Message(RTM_GETLINK, (short) 0).ifinfo(AF_UNSPEC, 0, 0, 0);
-        m.u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-        return m.done();
+        return getLink(0); // index 0: every link (NetlinkSocket.dump marks it a dump)
     }
 
     /** ip link show dev INDEX: the one link, with its bond or bond-slave state. */
