@@ -1,0 +1,211 @@
+package had.core;
+
+import had.audit.AuditEvent;
+import had.backplane.BackplaneException;
+import had.network.NetworkException;
+import had.network.NetworkState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A planned extraction, from the request (the handle, or an operator) through the guard, the
+ * extraction delay, the handover of active slaves and the quiesce window, to the power-off and
+ * the blue LED; and its cancellation, which puts the card back in service.
+ */
+final class Extraction {
+    private final ChassisCore core;
+
+    Extraction(ChassisCore core) {
+        this.core = core;
+    }
+
+    /**
+     * An extraction request, from the handle or from an operator's command. A request that would
+     * take away the last working slave of a bond is refused unless {@code force}: the blue LED
+     * stays off and the attention indicator says why the card must stay.
+     *
+     * @return the outcome, also recorded
+     */
+    Outcome request(int n, boolean force, String source) {
+        Slot s = core.slot(n);
+        AuditEvent.Builder req = AuditEvent.of("extraction.requested").with("slot", n).with("source", source)
+                .with("forced", force);
+        Outcome nothing = switch (s.state) {
+            case EMPTY -> Outcome.notApplicable("the slot is empty");
+            case EXTRACTING -> Outcome.alreadySo("extraction already in progress");
+            case SAFE_TO_REMOVE -> Outcome.alreadySo("already safe to remove");
+            default -> null;
+        };
+        if (nothing != null) {
+            core.record(req.with("outcome", nothing.text()));
+            return nothing;
+        }
+        NetworkState actual = core.network.read();
+        ExtractionGuard.Refusal refusal = force || !s.takenIn() ? null : guard(s, actual);
+        if (refusal != null) {
+            Outcome refused = Outcome.refused(refusal.reason()
+                    + " (close the handle, or force the extraction to accept the outage)");
+            core.record(req.with("outcome", refused.text()).with("bond", refusal.bond()));
+            core.indicators.attention(s, true);
+            return refused;
+        }
+        Outcome accepted = Outcome.accepted("accepted");
+        core.record(req.with("outcome", accepted.text()));
+        s.quiesced = false;
+        long delay = core.config.policy(n).extractionDelayNanos();
+        if (delay > 0 && s.state == SlotState.ACTIVE) {
+            // HPI's auto-extract timeout: the card stays in service, and a closed handle keeps it with nothing moved.
+            core.transition(s, SlotState.EXTRACTING, "had acts in " + delay / 1_000_000 + " ms unless the handle closes"
+                    + " or hadctl cancel " + n + (force ? " (forced by " + source + ")" : ""));
+            s.extractAt = core.clock.nanos() + delay;
+            s.extractionForced = force;
+            s.deadline = s.extractAt;
+            return accepted;
+        }
+        core.transition(s, SlotState.EXTRACTING, force ? "forced by " + source : null);
+        begin(s, actual);
+        return accepted;
+    }
+
+    private ExtractionGuard.Refusal guard(Slot s, NetworkState actual) {
+        return ExtractionGuard.check(actual, core.bondsOf(actual), core.index.interfacesOf(s), core::pathDead);
+    }
+
+    /** The stage an extracting slot's deadline ends: its extraction delay, else its quiesce window. */
+    Stage due(Slot s) {
+        if (s.extractAt != 0) return new Stage("the end of the extraction delay", () -> delayOver(s));
+        return new Stage("the end of the quiesce window", () -> finish(s));
+    }
+
+    /**
+     * The extraction delay is over: the guard is asked again (the chassis may have changed since
+     * the handle opened), then had acts as on an undelayed request.
+     */
+    private void delayOver(Slot s) {
+        NetworkState actual = core.network.read();
+        s.extractAt = 0;
+        ExtractionGuard.Refusal refusal = s.extractionForced ? null : guard(s, actual);
+        if (refusal != null) {
+            core.record(AuditEvent.of("extraction.refused").with("slot", s.number).with("bond", refusal.bond())
+                    .with("reason", refusal.reason()));
+            core.transition(s, SlotState.ACTIVE, null);
+            core.indicators.attention(s, true);
+            return;
+        }
+        s.reason = s.extractionForced ? "forced" : null;
+        begin(s, actual);
+    }
+
+    /** Moves active slaves off the card (handing over), then waits out the quiesce window. */
+    private void begin(Slot s, NetworkState actual) {
+        int n = s.number;
+        Set<String> leaving = core.index.interfacesOf(s);
+        long windowFrom = core.clock.nanos();
+        for (NetworkState.Bond b : core.bondsOf(actual)) {
+            if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
+            String next = ActiveSlaveChoice.successor(actual, b, leaving, core::pathDead);
+            if (next == null) {
+                core.record(AuditEvent.of("bond.no-successor").with("bond", b.name()).with("slot", n));
+                continue;
+            }
+            // Frames already on their way to the old port (the switch learns the new one from the
+            // driver's gratuitous ARP) are delivered, not dropped, until the card's ports are released.
+            s.handoverBonds.add(b.name());
+            // The window runs from the move: the records' commit and what follows take place in it.
+            windowFrom = core.reconciliation.apply(List.of(new Action.SetAllSlavesActive(b.name(), true, "extraction of slot " + n),
+                    new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
+        }
+        if (core.settings.quiesceMs() == 0) core.take(s, due(s));
+        else s.deadline = core.reconciliation.windowEnd(windowFrom);
+    }
+
+    private void finish(Slot s) {
+        s.handoverBonds.clear();
+        s.quiesced = true;
+        // The slot is no longer in service: its ports leave their bonds, addresses go.
+        NetworkState after = core.reconcile();
+        // A port still in a bond may be carrying its traffic again (a bond whose primary is
+        // cleared takes its first working slave): powering the card off would be an outage, so
+        // the stage is taken again later, the card in service meanwhile.
+        if (after == null) after = core.network.read();
+        List<String> stuck = new ArrayList<>();
+        for (NetworkState.Link l : after.links().values()) {
+            String port = l.vlanParent() != null ? l.vlanParent() : l.name(); // a VLAN of the card's counts too
+            if (s.ports.containsValue(port) && l.master() != null && core.config.bonds().containsKey(l.master())) {
+                stuck.add(l.name() + " in " + l.master());
+            }
+        }
+        if (!stuck.isEmpty()) throw new NetworkException("not released: " + String.join(", ", stuck));
+        core.unloadUnusedDrivers(s);
+        try {
+            core.beforeActing();
+            core.backplane.powerOff(s.number);
+            core.record(AuditEvent.of("slot.power").with("slot", s.number).with("on", false));
+        } catch (BackplaneException e) {
+            core.transition(s, SlotState.FAILED, "power-off failed: " + e.getMessage());
+            return;
+        }
+        core.indicators.attention(s, false);
+        core.transition(s, SlotState.SAFE_TO_REMOVE, null);
+    }
+
+    /** The handle closed again, or an operator cancelled: put the card back in service. */
+    Outcome cancel(int n, String source) {
+        Slot s = core.slot(n);
+        AuditEvent.Builder ev = AuditEvent.of("extraction.cancelled").with("slot", n).with("source", source);
+        Outcome outcome;
+        switch (s.state) {
+            case EXTRACTING -> {
+                if (s.extractAt != 0) {
+                    core.record(ev.with("outcome", (outcome = Outcome.accepted("kept: had had not acted yet")).text()));
+                    s.extractAt = 0;
+                    s.deadline = 0;
+                    core.transition(s, SlotState.ACTIVE, null);
+                    return outcome;
+                }
+                core.record(ev.with("outcome", (outcome = Outcome.accepted("restored")).text()));
+                s.deadline = 0;
+                // The extraction's handover goes on for the move back to the primary (restorePrimaries).
+                long end = core.reconciliation.windowEnd();
+                for (String b : s.handoverBonds) core.reconciliation.stretchHandover(b, end);
+                s.handoverBonds.clear();
+                s.retryNanos = 0;
+                core.transition(s, SlotState.ACTIVE, null);
+                core.dirty = true; // should this reconciliation fail, the next settle makes it
+                core.reconcile();
+                restorePrimaries(s);
+            }
+            case SAFE_TO_REMOVE -> {
+                // PICMG 2.1: a closed handle on a powered-off board asks for it to be powered again.
+                core.record(ev.with("outcome", (outcome = Outcome.accepted("powering the slot on again")).text()));
+                Outcome on = core.powerOn(n, source);
+                if (on.kind() == Outcome.Kind.FAILED) outcome = on;
+            }
+            default -> {
+                if (s.attention) {
+                    core.record(ev.with("outcome", (outcome = Outcome.accepted("refused request withdrawn")).text()));
+                    core.indicators.attention(s, false);
+                } else {
+                    core.record(ev.with("outcome", (outcome = Outcome.notApplicable("no extraction in progress")).text()));
+                }
+            }
+        }
+        return outcome;
+    }
+
+    /**
+     * The extraction moved active slaves away from this card; nothing in the driver moves them
+     * back (the primary never failed), so a cancelled extraction hands them back explicitly.
+     */
+    private void restorePrimaries(Slot s) {
+        NetworkState actual = core.network.read();
+        for (NetworkState.Bond b : core.bondsOf(actual)) {
+            DesiredState.Bond d = core.applied().bonds().get(b.name());
+            String primary = d == null ? null : d.options().primary();
+            if (primary == null || primary.equals(b.activeSlave()) || !core.index.interfacesOf(s).contains(primary)) continue;
+            if (!b.options().mode().hasActiveSlave() || !Boolean.TRUE.equals(b.slaveUp().get(primary))) continue;
+            core.reconciliation.apply(List.of(new Action.SetActiveSlave(b.name(), primary, "extraction of slot " + s.number + " cancelled")));
+        }
+    }
+}
