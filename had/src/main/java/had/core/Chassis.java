@@ -144,11 +144,7 @@ public final class Chassis {
 
     /** The stage a slot's deadline ends, or null when its state has none. */
     private Stage dueStage(Slot s) {
-        return switch (s.state) {
-            case INSERTING -> insertion.portsWaitEnd(s);
-            case EXTRACTING -> extraction.due(s);
-            default -> null;
-        };
+        return s.state == SlotState.INSERTING ? insertion.portsWaitEnd(s) : extraction.due(s);
     }
 
     /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */

@@ -53,6 +53,7 @@ final class Extraction {
         Outcome accepted = Outcome.accepted("accepted");
         core.record(req.with("outcome", accepted.text()));
         s.quiesced = false;
+        s.trafficToReturn = false; // a cancellation's move back not made yet: this request moves it away again
         long delay = core.config.policy(n).extractionDelayNanos();
         if (delay > 0 && s.state == SlotState.ACTIVE) {
             // HPI's auto-extract timeout: the card stays in service, and a closed handle keeps it with nothing moved.
@@ -72,8 +73,13 @@ final class Extraction {
         return ExtractionGuard.check(actual, core.bondsOf(actual), core.index.interfacesOf(s), core::pathDead);
     }
 
-    /** The stage an extracting slot's deadline ends: its extraction delay, else its quiesce window. */
+    /**
+     * The stage of an extraction that a slot's deadline ends: the return of its traffic after a
+     * cancellation, the end of its extraction delay, or of its quiesce window; null when none.
+     */
     Stage due(Slot s) {
+        if (s.trafficToReturn) return new Stage("the return of the bonds' traffic to the card", () -> returnTraffic(s));
+        if (s.state != SlotState.EXTRACTING) return null;
         if (s.extractAt != 0) return new Stage("the end of the extraction delay", () -> delayOver(s));
         return new Stage("the end of the quiesce window", () -> finish(s));
     }
@@ -173,8 +179,10 @@ final class Extraction {
                 s.retryNanos = 0;
                 core.transition(s, SlotState.ACTIVE, null);
                 core.dirty = true; // should this reconciliation fail, the next settle makes it
-                core.reconcile();
-                restorePrimaries(s);
+                // In service again whatever the network says now; giving the card its traffic back
+                // is a stage, taken again until it is done.
+                s.trafficToReturn = true;
+                core.take(s, due(s));
             }
             case SAFE_TO_REMOVE -> {
                 // PICMG 2.1: a closed handle on a powered-off board asks for it to be powered again.
@@ -192,6 +200,14 @@ final class Extraction {
             }
         }
         return outcome;
+    }
+
+    /** A cancelled extraction's ports back in their bonds, and its primaries active again. */
+    private void returnTraffic(Slot s) {
+        core.reconcile();
+        restorePrimaries(s);
+        s.trafficToReturn = false;
+        s.reason = null; // what a failed try said is over
     }
 
     /**

@@ -31,6 +31,11 @@ final class Slot {
     boolean quiesced;
     /** Bonds whose active slave an extraction moved off this card, until its ports are released. */
     final Set<String> handoverBonds = new HashSet<>();
+    /**
+     * ACTIVE again after an extraction cancelled past its handover: the card's bonds are still to
+     * be given back their traffic (its ports back in, its primaries active), a stage of its own.
+     */
+    boolean trafficToReturn;
     boolean attention;
     /** The hot-swap LED as had last set it. */
     boolean led;
@@ -136,6 +141,7 @@ final class Slot {
         retryNanos = 0;
         quiesced = false;
         handoverBonds.clear();
+        trafficToReturn = false;
         inServicePending = false;
         awaitingAdmission = false;
         extractAt = 0;

@@ -125,6 +125,31 @@ class ExtractionStepFailureTest {
     }
 
     @Test
+    void aCancellationWhoseNetworkCannotBeReadGivesTheCardItsTrafficBackOnceItCan() {
+        CoreFixture f = CoreFixture.threeCards(Configs.motorola8216());
+        String primary = active(f);
+        assertTrue(ports2(f).contains(primary), "slot 2 carries bond0");
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(100);
+        assertFalse(ports2(f).contains(active(f)), "handed over");
+        readsFail(f);
+        f.send(new BackplaneEvent.ExtractionCancelled(2, f.clock.nanos()));
+        // In service again at once (the handle is closed), the move back waits for the network.
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        assertEquals(List.of("the return of the bonds' traffic to the card"), retries(f, "stage"));
+        assertTrue(f.chassis.nextDeadline() != Long.MAX_VALUE, "armed again");
+        readsWork(f);
+        f.advance(1000);
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        assertEquals(primary, active(f), "the primary carries bond0 again");
+        assertEquals(null, f.chassis.slotView(2).reason(), "the failed try's words gone with it");
+        assertEquals(4, f.net.read().bond("bond0").slaves().size());
+        verify(f.backplane, never()).powerOff(2);
+        f.advance(60_000);
+        assertEquals(1, retries(f, "stage").size(), "done once it could be: not tried again");
+    }
+
+    @Test
     void aHandoverTheDriverRefusesIsOnRecordAndTheExtractionGoesOn() {
         CoreFixture f = CoreFixture.threeCards(Configs.motorola8216());
         doThrow(new NetworkException("bond0: active_slave: Invalid argument")).when(f.network).setActiveSlave(eq("bond0"), anyString());
