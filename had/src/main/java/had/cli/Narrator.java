@@ -42,6 +42,7 @@ public final class Narrator implements Consumer<Map<String, Object>> {
                     ? "card YANKED without an extraction request (was " + r.get("state") + ")" : "card pulled");
             case "slot.state" -> where + r.get("from") + " -> " + r.get("to")
                     + (r.get("reason") == null ? "" : " (" + r.get("reason") + ")");
+            case "core.error" -> "handling of " + r.get("handling") + " STOPPED half way: " + r.get("error");
             case "slot.retry" -> where + r.get("stage") + " FAILED (" + r.get("error") + "); again in " + r.get("retry_ms") + " ms";
             case "slot.in-service" -> where + "in service " + r.get("ms") + " ms after insertion";
             case "slot.power" -> where + "power " + (Boolean.TRUE.equals(r.get("on")) ? "on" : "off")

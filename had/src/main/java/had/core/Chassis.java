@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,13 @@ public final class Chassis {
     // ---- events from the backplane -------------------------------------------------------
 
     public void handle(BackplaneEvent event) {
+        whole("the event " + event.getClass().getSimpleName() + (event.slot() > 0 ? " of slot " + event.slot() : ""), () -> {
+            dispatch(event);
+            return null;
+        });
+    }
+
+    private void dispatch(BackplaneEvent event) {
         if (event instanceof BackplaneEvent.CardInserted e) insertion.cardInserted(e.slot(), e.functions(), e.at());
         else if (event instanceof BackplaneEvent.CardOff e) insertion.cardOff(e.slot(), e.functions());
         else if (event instanceof BackplaneEvent.AerErrors e) health.aerErrors(e);
@@ -70,6 +78,20 @@ public final class Chassis {
         else if (event instanceof BackplaneEvent.PathChanged e) health.pathChanged(e);
         else if (event instanceof BackplaneEvent.Resync e) resync(e.occupied());
         else throw new IllegalArgumentException("no handler for backplane event " + event);
+    }
+
+    /**
+     * Handles an event or a command whole: one that stops half way (a fault had has no words for)
+     * is on record and leaves no slot without its next stage armed ({@link ChassisCore#stoppedHalfway});
+     * the exception goes on to the caller (the loop logs it, a client is told).
+     */
+    private <T> T whole(String handling, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            core.stoppedHalfway(handling, e, this::dueStage);
+            throw e;
+        }
     }
 
     /**
@@ -144,7 +166,7 @@ public final class Chassis {
 
     /** The stage a slot's deadline ends, or null when its state has none. */
     private Stage dueStage(Slot s) {
-        return s.state == SlotState.INSERTING ? insertion.portsWaitEnd(s) : extraction.due(s);
+        return s.state == SlotState.INSERTING ? insertion.due(s) : extraction.due(s);
     }
 
     /** The monotonic time of the next {@link #tick()} that has work, or {@code Long.MAX_VALUE}. */
@@ -175,7 +197,7 @@ public final class Chassis {
      * powers the slot on (a card left in a powered-off slot comes into service).
      */
     public Outcome insert(int n, String source) {
-        return insertion.insert(n, source);
+        return whole("hadctl insert " + n, () -> insertion.insert(n, source));
     }
 
     /**
@@ -186,17 +208,17 @@ public final class Chassis {
      * @return the outcome, also recorded
      */
     public Outcome requestExtraction(int n, boolean force, String source) {
-        return extraction.request(n, force, source);
+        return whole("the extraction request of slot " + n, () -> extraction.request(n, force, source));
     }
 
     /** The handle closed again, or an operator cancelled: put the card back in service. */
     public Outcome cancelExtraction(int n, String source) {
-        return extraction.cancel(n, source);
+        return whole("the cancellation of slot " + n + "'s extraction", () -> extraction.cancel(n, source));
     }
 
     /** Powers a slot on (operator's insert command, or the handle closed on a powered-off card). */
     public Outcome powerOn(int n, String source) {
-        return core.powerOn(n, source);
+        return whole("the power-on of slot " + n, () -> core.powerOn(n, source));
     }
 
     /**
@@ -204,7 +226,7 @@ public final class Chassis {
      * ailing card trusted with traffic again (its error count starts over).
      */
     public Outcome clear(int n, String source) {
-        return health.clear(n, source);
+        return whole("hadctl clear " + n, () -> health.clear(n, source));
     }
 
     // ---- configuration ------------------------------------------------------------------

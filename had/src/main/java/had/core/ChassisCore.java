@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,17 +141,39 @@ final class ChassisCore implements Reconciliation.Core {
             stage.run().run();
             s.retryNanos = 0;
         } catch (RuntimeException e) {
-            s.retryNanos = s.retryNanos == 0 ? RETRY_FIRST_NANOS : Math.min(2 * s.retryNanos, RETRY_MAX_NANOS);
-            s.deadline = clock.nanos() + s.retryNanos;
             boolean expected = e instanceof NetworkException || e instanceof BackplaneException || e instanceof DriverException;
             String why = expected ? e.getMessage() : e.toString();
+            armAgain(s, stage, why);
             String again = "tried again in " + s.retryNanos / 1_000_000 + " ms";
             if (expected) log.warn("slot {}: {} failed ({}); {}", s.number, stage.name(), why, again);
             else log.error("slot {}: {} failed; {}", s.number, stage.name(), again, e);
-            record(AuditEvent.of("slot.retry").with("slot", s.number).with("state", s.state.name()).with("stage", stage.name())
-                    .with("error", why).with("retry_ms", s.retryNanos / 1_000_000));
-            s.reason = stage.name() + " failed (" + why + "): " + again;
         }
+    }
+
+    /** Arms {@code stage} of {@code s} again, after a wait that doubles at each failure in a row; on record. */
+    private void armAgain(Slot s, Stage stage, String why) {
+        s.retryNanos = s.retryNanos == 0 ? RETRY_FIRST_NANOS : Math.min(2 * s.retryNanos, RETRY_MAX_NANOS);
+        s.deadline = clock.nanos() + s.retryNanos;
+        String again = "tried again in " + s.retryNanos / 1_000_000 + " ms";
+        record(AuditEvent.of("slot.retry").with("slot", s.number).with("state", s.state.name()).with("stage", stage.name())
+                .with("error", why).with("retry_ms", s.retryNanos / 1_000_000));
+        s.reason = stage.name() + " failed (" + why + "): " + again;
+    }
+
+    /**
+     * An event or command stopped half way on something had has no words for (a fault of an
+     * adapter, or a bug): on record, and every slot it left in a state that awaits a stage with
+     * none armed ({@code stageOf}: the stage a slot's deadline would end) gets that stage armed, as
+     * a stage that failed would be. No slot stays where nothing takes it further.
+     */
+    void stoppedHalfway(String handling, RuntimeException e, Function<Slot, Stage> stageOf) {
+        record(AuditEvent.of("core.error").with("handling", handling).with("error", e.toString()));
+        for (Slot s : slots.values()) {
+            if (s.deadline != 0) continue;
+            Stage next = stageOf.apply(s);
+            if (next != null) armAgain(s, next, handling + " stopped half way: " + e);
+        }
+        dirty = true;
     }
 
     static AuditEvent.Builder stateRecord(int slot, SlotState from, SlotState to, String reason) {

@@ -50,7 +50,7 @@ final class Insertion {
             s.awaitingAdmission = true;
             return;
         }
-        admit(s);
+        core.take(s, due(s));
     }
 
     /**
@@ -96,7 +96,7 @@ final class Insertion {
         s.awaitingAdmission = false;
         s.reason = null;
         core.record(AuditEvent.of("card.admitted").with("slot", n).with("source", source));
-        admit(s);
+        core.take(s, due(s));
         core.dirty = true; // ports the loaded driver bound while the card waited take their configuration now
         return Outcome.accepted("card admitted");
     }
@@ -133,6 +133,7 @@ final class Insertion {
                 return;
             }
         }
+        s.portsAwaited = true;
         s.deadline = core.clock.nanos() + core.settings.portTimeoutMs() * 1_000_000L;
         activateIfReady(s);
     }
@@ -183,8 +184,14 @@ final class Insertion {
         core.dirty = true;
     }
 
-    /** The stage that ends an inserting slot's wait for its card's ports. */
-    Stage portsWaitEnd(Slot s) {
+    /**
+     * The stage of an insertion that a slot's deadline ends: the card's admission (its drivers),
+     * then the end of the wait for its ports; null when none (not inserting, or awaiting an
+     * operator).
+     */
+    Stage due(Slot s) {
+        if (!s.comingIntoService()) return null;
+        if (!s.portsAwaited) return new Stage("the admission of the card (its drivers)", () -> admit(s));
         return new Stage("the end of the wait for the card's ports", () -> portsTimedOut(s));
     }
 

@@ -45,6 +45,8 @@ final class Slot {
     long insertedAt;
     /** INSERTING, and its slot's insertion policy is manual: nothing is done until an operator admits the card. */
     boolean awaitingAdmission;
+    /** INSERTING and admitted, its drivers loaded: its ports are awaited until the deadline. */
+    boolean portsAwaited;
     /**
      * EXTRACTING within the slot's extraction delay: nothing has moved yet, and at this monotonic
      * time had acts (0: acting, or no delay). {@code extractionForced}: the request was forced.
@@ -144,6 +146,7 @@ final class Slot {
         trafficToReturn = false;
         inServicePending = false;
         awaitingAdmission = false;
+        portsAwaited = false;
         extractAt = 0;
         extractionForced = false;
         changes.clear();

@@ -49,6 +49,8 @@ final class CoreFixture {
     final List<String> actedUncommitted = new ArrayList<>();
     final List<String> moduleChanges = new ArrayList<>();
     final Map<String, String> bound = new HashMap<>();
+    /** Thrown by every look at which driver a PCI function is bound to, while not null. */
+    RuntimeException driverLookupFault;
     final Map<Integer, List<String>> portsBySlot = new TreeMap<>();
     final SimDrivers drivers;
     final FakeProbes probes = new FakeProbes();
@@ -72,6 +74,7 @@ final class CoreFixture {
 
             @Override
             public Optional<String> boundDriver(String pciAddress) {
+                if (driverLookupFault != null) throw driverLookupFault;
                 return Optional.ofNullable(bound.get(pciAddress));
             }
         });
