@@ -68,7 +68,10 @@ import org.slf4j.LoggerFactory;
  * and is refused only when every place is serving a request. A request line is at most
  * {@link Protocol#MAX_REQUEST_BYTES}. A connection that sends no complete line for
  * {@link Limits#idleTimeoutMs}, or does not take any of its answer for as long, is closed (told
- * {@code timeout} in the first case). Unfinished lines of all connections together are held up
+ * {@code timeout} in the first case). A request not answered within {@link Limits#requestTimeoutMs}
+ * is told {@code timeout} and its connection goes on; every one of these time limits is this
+ * thread's own (its select wakes for the earliest), none another thread's timer, and none waits
+ * for had's event loop, which it guards against. Unfinished lines of all connections together are held up
  * to {@link Limits#maxHeldBytes}; past that the connection holding the most is told {@code busy}
  * and closed, so the heap stays bounded whatever the clients do.
  */
@@ -90,24 +93,33 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** The limits that protect had from its clients (had/doc/control-protocol.md, "Limits"). */
-    public record Limits(int maxConnections, long idleTimeoutMs, long maxHeldBytes) {
+    public record Limits(int maxConnections, long idleTimeoutMs, long maxHeldBytes, long requestTimeoutMs) {
         public static final int MAX_CONNECTIONS = 1024;
         public static final long IDLE_TIMEOUT_MS = 10_000;
         public static final long MAX_HELD_BYTES = 4L << 20;
+        public static final long REQUEST_TIMEOUT_MS = 5_000;
 
         public Limits {
-            if (maxConnections < 1 || idleTimeoutMs < 1 || maxHeldBytes < Protocol.MAX_REQUEST_BYTES + 1) {
+            if (maxConnections < 1 || idleTimeoutMs < 1 || maxHeldBytes < Protocol.MAX_REQUEST_BYTES + 1 || requestTimeoutMs < 1) {
                 throw new IllegalArgumentException("control socket limits out of range: " + maxConnections + " connections, "
-                        + idleTimeoutMs + " ms idle, " + maxHeldBytes + " bytes held");
+                        + idleTimeoutMs + " ms idle, " + maxHeldBytes + " bytes held, " + requestTimeoutMs + " ms a request");
             }
         }
 
+        public Limits(int maxConnections, long idleTimeoutMs, long maxHeldBytes) {
+            this(maxConnections, idleTimeoutMs, maxHeldBytes, REQUEST_TIMEOUT_MS);
+        }
+
         public static Limits standard() {
-            return new Limits(MAX_CONNECTIONS, IDLE_TIMEOUT_MS, MAX_HELD_BYTES);
+            return new Limits(MAX_CONNECTIONS, IDLE_TIMEOUT_MS, MAX_HELD_BYTES, REQUEST_TIMEOUT_MS);
         }
 
         public Limits withIdleTimeout(long ms) {
-            return new Limits(maxConnections, ms, maxHeldBytes);
+            return new Limits(maxConnections, ms, maxHeldBytes, requestTimeoutMs);
+        }
+
+        public Limits withRequestTimeout(long ms) {
+            return new Limits(maxConnections, idleTimeoutMs, maxHeldBytes, ms);
         }
     }
 
@@ -116,6 +128,7 @@ public final class ControlServer implements AutoCloseable {
     private final Handler handler;
     private final Limits limits;
     private final long idleNanos;
+    private final long requestNanos;
     private final ServerSocketChannel server;
     private final Selector selector;
     private final SelectionKey acceptKey;
@@ -127,6 +140,8 @@ public final class ControlServer implements AutoCloseable {
     private final Set<Conn> conns = new HashSet<>();
     /** Connections with a deadline (waiting for a line, or for the client to take its answer), earliest first. */
     private final LinkedHashSet<Conn> deadlines = new LinkedHashSet<>();
+    /** Connections whose request is being served, by when it must be answered, earliest first. */
+    private final LinkedHashSet<Conn> requests = new LinkedHashSet<>();
     private long held;
     private long acceptPausedUntil;
     private long lastWarn;
@@ -140,6 +155,7 @@ public final class ControlServer implements AutoCloseable {
         this.handler = handler;
         this.limits = limits;
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMs());
+        this.requestNanos = TimeUnit.MILLISECONDS.toNanos(limits.requestTimeoutMs());
         this.server = server;
         this.selector = Selector.open();
         server.configureBlocking(false);
@@ -280,7 +296,11 @@ public final class ControlServer implements AutoCloseable {
         boolean closeAfterWrite;
         /** A request of this connection is being served. */
         boolean serving;
+        /** Counts the requests served: an answer to one that was told {@code timeout} is dropped. */
+        long served;
         long deadline;
+        /** When the request being served must be answered. */
+        long requestDeadline;
         boolean closed;
 
         Conn(SocketChannel ch) {
@@ -297,6 +317,7 @@ public final class ControlServer implements AutoCloseable {
                 long now = System.nanoTime();
                 for (Runnable r; (r = completions.poll()) != null; ) r.run();
                 expire(now);
+                expireRequests(now);
                 if (acceptPausedUntil != 0 && now - acceptPausedUntil >= 0) {
                     acceptPausedUntil = 0;
                     acceptKey.interestOps(SelectionKey.OP_ACCEPT);
@@ -319,6 +340,9 @@ public final class ControlServer implements AutoCloseable {
     private long selectTimeoutMs() {
         long next = Long.MAX_VALUE;
         if (!deadlines.isEmpty()) next = deadlines.iterator().next().deadline;
+        if (!requests.isEmpty() && requests.iterator().next().requestDeadline - next < 0) {
+            next = requests.iterator().next().requestDeadline;
+        }
         if (acceptPausedUntil != 0 && acceptPausedUntil - next < 0) next = acceptPausedUntil;
         if (next == Long.MAX_VALUE) return 0;
         long ms = TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1;
@@ -484,43 +508,46 @@ public final class ControlServer implements AutoCloseable {
      */
     private void serve(Conn c, String line) {
         c.serving = true;
+        long turn = ++c.served;
         deadlines.remove(c);
         c.key.interestOps(0);
         Map<String, Object> request;
         try {
             request = Json.parseObject(line);
         } catch (JsonException e) {
-            deliver(c, Protocol.error(Protocol.BAD_REQUEST, "not a JSON object: " + e.getMessage(), List.of()));
+            deliver(c, turn, Protocol.error(Protocol.BAD_REQUEST, "not a JSON object: " + e.getMessage(), List.of()));
             return;
         }
         Object v = request.get("v");
         if (!(v instanceof Long n) || n != Protocol.VERSION) {
-            deliver(c, Protocol.error(v == null ? Protocol.BAD_REQUEST : Protocol.UNSUPPORTED_VERSION,
+            deliver(c, turn, Protocol.error(v == null ? Protocol.BAD_REQUEST : Protocol.UNSUPPORTED_VERSION,
                     v == null ? "the request has no \"v\" (protocol version); this had speaks version " + Protocol.VERSION
                             : "protocol version " + Json.write(v) + " is not spoken here; this had speaks version "
                             + Protocol.VERSION, List.of()));
             return;
         }
         if (!(request.get("cmd") instanceof String cmd) || cmd.isEmpty()) {
-            deliver(c, Protocol.error(Protocol.BAD_REQUEST, "the request has no \"cmd\"", List.of()));
+            deliver(c, turn, Protocol.error(Protocol.BAD_REQUEST, "the request has no \"cmd\"", List.of()));
             return;
         }
         CompletionStage<?> stage;
         try {
             stage = handler.handle(cmd, request, c.peer);
         } catch (ControlException e) {
-            deliver(c, Protocol.error(e));
+            deliver(c, turn, Protocol.error(e));
             return;
         } catch (RuntimeException e) {
-            deliver(c, failed(cmd, e));
+            deliver(c, turn, failed(cmd, e));
             return;
         }
-        stage.whenComplete((result, error) -> deliver(c, error == null ? Protocol.ok(result) : failure(cmd, error)));
+        c.requestDeadline = System.nanoTime() + requestNanos;
+        requests.add(c);
+        stage.whenComplete((result, error) -> deliver(c, turn, error == null ? Protocol.ok(result) : failure(cmd, error)));
     }
 
-    /** From any thread: the answer is written on the server's. */
-    private void deliver(Conn c, Map<String, Object> response) {
-        completions.add(() -> complete(c, response));
+    /** From any thread: the answer to the connection's {@code turn}th request is written on the server's. */
+    private void deliver(Conn c, long turn, Map<String, Object> response) {
+        completions.add(() -> complete(c, turn, response));
         selector.wakeup();
     }
 
@@ -536,10 +563,14 @@ public final class ControlServer implements AutoCloseable {
         return Protocol.error(Protocol.FAILED, cmd + " failed: " + e, List.of());
     }
 
-    /** A request's answer: written now, as far as the client's socket takes it. */
-    private void complete(Conn c, Map<String, Object> response) {
-        if (c.closed) return;
+    /**
+     * A request's answer: written now, as far as the client's socket takes it; dropped when that
+     * request was answered already (told {@code timeout}).
+     */
+    private void complete(Conn c, long turn, Map<String, Object> response) {
+        if (c.closed || !c.serving || turn != c.served) return;
         c.serving = false;
+        requests.remove(c);
         try {
             answer(c, response, System.nanoTime());
         } catch (IOException | CancelledKeyException e) {
@@ -600,6 +631,24 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Requests not answered within {@link Limits#requestTimeoutMs} (had's event loop busy or stuck,
+     * a reload that takes long): the client is told {@code timeout} and its connection goes on;
+     * the answer, should it come, is dropped. Set {@code requestNanos} ahead, so insertion order is
+     * deadline order.
+     */
+    private void expireRequests(long now) {
+        List<Conn> due = new ArrayList<>();
+        for (Conn c : requests) {
+            if (c.requestDeadline - now > 0) break;
+            due.add(c);
+        }
+        for (Conn c : due) {
+            complete(c, c.served, Protocol.error(Protocol.TIMEOUT, "had did not answer within " + limits.requestTimeoutMs()
+                    + " ms; the request may still be carried out: check the status", List.of()));
+        }
+    }
+
     // ---- closing ------------------------------------------------------------------------------
 
     /** A last word for a connection about to be closed: only what its socket takes at once. */
@@ -625,6 +674,7 @@ public final class ControlServer implements AutoCloseable {
         c.closed = true;
         conns.remove(c);
         deadlines.remove(c);
+        requests.remove(c);
         held -= c.in.size();
         c.in.clear();
         closeQuietly(c.ch);

@@ -26,8 +26,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -339,18 +337,13 @@ final class ControlCommands implements ControlServer.Handler {
      * there is none, completes the stage. {@code f} refuses by throwing a {@link Refusal}.
      */
     private <T> CompletionStage<T> core(Function<Chassis, T> f) {
-        return daemon.loop().call(f).orTimeout(settings.callTimeoutMs(), TimeUnit.MILLISECONDS)
-                .handle(this::unwrap);
+        return daemon.loop().call(f).handle(this::unwrap);
     }
 
     private <T> T unwrap(T answer, Throwable error) {
         if (error == null) return answer;
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (e instanceof Refusal r) throw new CompletionException(r.reason);
-        if (e instanceof TimeoutException) {
-            throw new CompletionException(new ControlException(Protocol.TIMEOUT, "had's event loop did not answer within "
-                    + settings.callTimeoutMs() + " ms; the request may still be carried out: check the status"));
-        }
         if (e instanceof IllegalStateException) throw new CompletionException(new ControlException(Protocol.UNAVAILABLE, e.getMessage()));
         throw new CompletionException(new ControlException(Protocol.FAILED, String.valueOf(e.getMessage())));
     }

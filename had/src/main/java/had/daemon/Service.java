@@ -40,7 +40,7 @@ public final class Service implements AutoCloseable {
                            long callTimeoutMs) {
         public static Settings of(Path socket, Path hadConf, Path driversConf, String mode, Path simSocket) {
             return new Settings(socket, AccessPolicy.standard(), hadConf, driversConf, mode, simSocket, System.getenv(),
-                    true, ControlServer.Limits.standard(), 5_000);
+                    true, ControlServer.Limits.standard(), ControlServer.Limits.REQUEST_TIMEOUT_MS);
         }
 
         public Settings withAccess(AccessPolicy a) {
@@ -78,7 +78,7 @@ public final class Service implements AutoCloseable {
         this.notify = SdNotify.fromEnvironment(s.env());
         this.reloads = Executors.newSingleThreadExecutor(r -> thread(r, "had-reload"));
         this.server = ControlServer.start(s.socket(), s.access(), new ControlCommands(daemon, s, reloader, reloads),
-                s.limits());
+                s.limits().withRequestTimeout(s.callTimeoutMs()));
         this.metrics = new ChassisMetrics(daemon::view, daemon.availability(), daemon.audit(), reloader::applied,
                 reloader::refused, VERSION);
         serveMetrics(daemon.startConfig().metrics());

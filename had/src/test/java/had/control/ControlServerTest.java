@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The control socket's framing, limits and access check, with a stub behind it. */
@@ -62,6 +63,36 @@ class ControlServerTest {
     private static PeerCredentials me() {
         long uid = new com.sun.security.auth.module.UnixSystem().getUid();
         return new PeerCredentials((int) uid, -1, System.getProperty("user.name"), "");
+    }
+
+    /**
+     * A request whose answer does not come within the request time limit (had's event loop stuck):
+     * the client is told {@code timeout} by the server's own timer and its connection goes on; the
+     * answer that comes later is dropped, not taken for the next request's.
+     */
+    @Test
+    @Timeout(60) // without the server's timer the first answer never comes: a failure, not a hang
+    void aRequestNotAnsweredInTimeIsToldTimeoutAndItsLateAnswerIsDropped() throws Exception {
+        CompletableFuture<Object> stuck = new CompletableFuture<>();
+        ControlServer.Handler slow = (cmd, request, peer) -> {
+            if (cmd.equals("stuck")) return stuck;
+            return echo.handle(cmd, request, peer);
+        };
+        Path sock = dir.resolve("had.sock");
+        AccessPolicy policy = AccessPolicy.standard().uids().contains(me().uid()) ? AccessPolicy.standard()
+                : AccessPolicy.onlyUsers(me().uid());
+        server = ControlServer.start(sock, policy, slow, ControlServer.Limits.standard().withRequestTimeout(300));
+        try (Conn c = new Conn(sock)) {
+            c.send("{\"v\":1,\"cmd\":\"stuck\"}\n{\"v\":1,\"cmd\":\"echo\",\"text\":\"next\"}\n");
+            Map<String, Object> r1 = c.response();
+            assertEquals(false, r1.get("ok"), String.valueOf(r1));
+            assertEquals(Protocol.TIMEOUT, r1.get("code"), String.valueOf(r1));
+            assertTrue(String.valueOf(r1.get("error")).contains("within 300 ms"), String.valueOf(r1));
+            assertEquals(Map.of("said", "next"), c.response().get("result"), "the connection goes on");
+            stuck.complete(Map.of("said", "late"));
+            c.send("{\"v\":1,\"cmd\":\"echo\",\"text\":\"after\"}\n");
+            assertEquals(Map.of("said", "after"), c.response().get("result"), "the late answer dropped");
+        }
     }
 
     @Test
