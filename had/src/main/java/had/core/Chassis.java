@@ -88,8 +88,13 @@ public final class Chassis {
     private <T> T whole(String handling, Supplier<T> body) {
         try {
             return body.get();
-        } catch (RuntimeException e) {
-            core.stoppedHalfway(handling, e, this::dueStage);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) throw e; // nothing sure can be done any more
+            try {
+                core.stoppedHalfway(handling, e, this::dueStage);
+            } catch (RuntimeException | Error inner) {
+                e.addSuppressed(inner);
+            }
             throw e;
         }
     }
@@ -148,6 +153,13 @@ public final class Chassis {
 
     /** Runs what is due: port timeouts, the end of quiesce and handover windows. */
     public void tick() {
+        whole("the timers", () -> {
+            runDue();
+            return null;
+        });
+    }
+
+    private void runDue() {
         long now = core.clock.nanos();
         if (core.reconciliation.endHandovers(now)) core.dirty = true;
         for (Slot s : core.slots.values()) {
@@ -236,11 +248,14 @@ public final class Chassis {
      * bonds, ports and addresses whose configuration did not change are not touched.
      */
     public void reload(ChassisConfig next) {
-        core.config = next;
-        for (int n : next.slots().keySet()) core.slot(n);
-        core.record(AuditEvent.of("config.applied").with("had_conf", String.valueOf(next.hadConf()))
-                .with("drivers_conf", String.valueOf(next.driversConf())));
-        core.dirty = true;
+        whole("the reload of the configuration", () -> {
+            core.config = next;
+            for (int n : next.slots().keySet()) core.slot(n);
+            core.record(AuditEvent.of("config.applied").with("had_conf", String.valueOf(next.hadConf()))
+                    .with("drivers_conf", String.valueOf(next.driversConf())));
+            core.dirty = true;
+            return null;
+        });
     }
 
     // ---- the audit log --------------------------------------------------------------------

@@ -141,13 +141,23 @@ final class ChassisCore implements Reconciliation.Core {
             stage.run().run();
             s.retryNanos = 0;
         } catch (RuntimeException e) {
-            boolean expected = e instanceof NetworkException || e instanceof BackplaneException || e instanceof DriverException;
-            String why = expected ? e.getMessage() : e.toString();
+            boolean expected = expected(e);
+            String why = why(e);
             armAgain(s, stage, why);
             String again = "tried again in " + s.retryNanos / 1_000_000 + " ms";
             if (expected) log.warn("slot {}: {} failed ({}); {}", s.number, stage.name(), why, again);
             else log.error("slot {}: {} failed; {}", s.number, stage.name(), again, e);
         }
+    }
+
+    /** A failure of the kernel's interfaces had has words for (theirs), not a fault of had's own. */
+    static boolean expected(Throwable e) {
+        return e instanceof NetworkException || e instanceof BackplaneException || e instanceof DriverException;
+    }
+
+    /** What a failure says on record: the interface's own words, else what it is. */
+    static String why(Throwable e) {
+        return expected(e) ? e.getMessage() : e.toString();
     }
 
     /** Arms {@code stage} of {@code s} again, after a wait that doubles at each failure in a row; on record. */
@@ -161,17 +171,18 @@ final class ChassisCore implements Reconciliation.Core {
     }
 
     /**
-     * An event or command stopped half way on something had has no words for (a fault of an
-     * adapter, or a bug): on record, and every slot it left in a state that awaits a stage with
-     * none armed ({@code stageOf}: the stage a slot's deadline would end) gets that stage armed, as
-     * a stage that failed would be. No slot stays where nothing takes it further.
+     * An event or command stopped half way (the kernel's interfaces failed where no stage takes it
+     * again, a fault had has no words for, or a bug): on record, and every slot it left in a state
+     * that awaits a stage with none armed ({@code stageOf}: the stage a slot's deadline would end)
+     * gets that stage armed, as a stage that failed would be; a slot whose stage is armed already
+     * keeps its time. No slot stays where nothing takes it further.
      */
-    void stoppedHalfway(String handling, RuntimeException e, Function<Slot, Stage> stageOf) {
-        record(AuditEvent.of("core.error").with("handling", handling).with("error", e.toString()));
+    void stoppedHalfway(String handling, Throwable e, Function<Slot, Stage> stageOf) {
+        record(AuditEvent.of("core.error").with("handling", handling).with("error", why(e)));
         for (Slot s : slots.values()) {
             if (s.deadline != 0) continue;
             Stage next = stageOf.apply(s);
-            if (next != null) armAgain(s, next, handling + " stopped half way: " + e);
+            if (next != null) armAgain(s, next, handling + " stopped half way: " + why(e));
         }
         dirty = true;
     }

@@ -53,7 +53,6 @@ final class Extraction {
         Outcome accepted = Outcome.accepted("accepted");
         core.record(req.with("outcome", accepted.text()));
         s.quiesced = false;
-        s.trafficToReturn = false; // a cancellation's move back not made yet: this request moves it away again
         long delay = core.config.policy(n).extractionDelayNanos();
         if (delay > 0 && s.state == SlotState.ACTIVE) {
             // HPI's auto-extract timeout: the card stays in service, and a closed handle keeps it with nothing moved.
@@ -78,10 +77,23 @@ final class Extraction {
      * cancellation, the end of its extraction delay, or of its quiesce window; null when none.
      */
     Stage due(Slot s) {
-        if (s.trafficToReturn) return new Stage("the return of the bonds' traffic to the card", () -> returnTraffic(s));
-        if (s.state != SlotState.EXTRACTING) return null;
-        if (s.extractAt != 0) return new Stage("the end of the extraction delay", () -> delayOver(s));
-        return new Stage("the end of the quiesce window", () -> finish(s));
+        return switch (s.state) {
+            case ACTIVE -> s.trafficToReturn ? new Stage("the return of the bonds' traffic to the card", () -> returnTraffic(s)) : null;
+            case EXTRACTING -> s.extractAt != 0 ? new Stage("the end of the extraction delay", () -> delayOver(s))
+                    : new Stage("the end of the quiesce window", () -> finish(s));
+            default -> null;
+        };
+    }
+
+    /**
+     * Back in service with nothing moved by this extraction; the return of an earlier cancelled
+     * one's traffic, should it still be due, is armed again.
+     */
+    private void backInService(Slot s) {
+        core.transition(s, SlotState.ACTIVE, null);
+        s.extractAt = 0;
+        s.deadline = 0;
+        if (s.trafficToReturn) core.take(s, due(s));
     }
 
     /**
@@ -95,7 +107,7 @@ final class Extraction {
         if (refusal != null) {
             core.record(AuditEvent.of("extraction.refused").with("slot", s.number).with("bond", refusal.bond())
                     .with("reason", refusal.reason()));
-            core.transition(s, SlotState.ACTIVE, null);
+            backInService(s);
             core.indicators.attention(s, true);
             return;
         }
@@ -106,6 +118,12 @@ final class Extraction {
     /** Moves active slaves off the card (handing over), then waits out the quiesce window. */
     private void begin(Slot s, NetworkState actual) {
         int n = s.number;
+        if (s.trafficToReturn) {
+            // An earlier cancellation's move back was still due: the traffic leaves the card now.
+            s.trafficToReturn = false;
+            s.handoverBonds.clear();
+            s.retryNanos = 0;
+        }
         Set<String> leaving = core.index.interfacesOf(s);
         long windowFrom = core.clock.nanos();
         for (NetworkState.Bond b : core.bondsOf(actual)) {
@@ -165,23 +183,17 @@ final class Extraction {
             case EXTRACTING -> {
                 if (s.extractAt != 0) {
                     core.record(ev.with("outcome", (outcome = Outcome.accepted("kept: had had not acted yet")).text()));
-                    s.extractAt = 0;
-                    s.deadline = 0;
-                    core.transition(s, SlotState.ACTIVE, null);
+                    backInService(s);
                     return outcome;
                 }
                 core.record(ev.with("outcome", (outcome = Outcome.accepted("restored")).text()));
-                s.deadline = 0;
-                // The extraction's handover goes on for the move back to the primary (restorePrimaries).
-                long end = core.reconciliation.windowEnd();
-                for (String b : s.handoverBonds) core.reconciliation.stretchHandover(b, end);
-                s.handoverBonds.clear();
+                // In service again whatever the network says now; giving the card its traffic back
+                // (handoverBonds: the bonds to give it back in) is a stage, taken again until done.
+                s.trafficToReturn = true;
                 s.retryNanos = 0;
                 core.transition(s, SlotState.ACTIVE, null);
+                s.deadline = 0;
                 core.dirty = true; // should this reconciliation fail, the next settle makes it
-                // In service again whatever the network says now; giving the card its traffic back
-                // is a stage, taken again until it is done.
-                s.trafficToReturn = true;
                 core.take(s, due(s));
             }
             case SAFE_TO_REMOVE -> {
@@ -202,11 +214,23 @@ final class Extraction {
         return outcome;
     }
 
-    /** A cancelled extraction's ports back in their bonds, and its primaries active again. */
+    /**
+     * A cancelled extraction's ports back in their bonds, and its primaries active again, the move
+     * back handed over as the move away was (from now: a retry's too).
+     */
     private void returnTraffic(Slot s) {
+        long end = core.reconciliation.windowEnd();
+        for (String b : s.handoverBonds) core.reconciliation.stretchHandover(b, end);
         core.reconcile();
+        if (s.state != SlotState.ACTIVE) { // the reconciliation failed the card: nothing to give back
+            s.trafficToReturn = false;
+            return;
+        }
         restorePrimaries(s);
+        s.handoverBonds.clear();
+        core.dirty = true; // the handover of these bonds is the window's alone now
         s.trafficToReturn = false;
+        s.retryNanos = 0;
         s.reason = null; // what a failed try said is over
     }
 

@@ -36,21 +36,18 @@ final class Insertion {
         s.functions = List.copyOf(functions);
         s.insertedAt = at;
         core.record(AuditEvent.of("card.inserted").with("slot", n).with("functions", describe(functions)));
-        SlotConfig expected = core.config.slots().get(n);
-        boolean wrong = expected != null && !expected.expects(functions);
         // A card found when had starts was there before it: a restart never takes one out of service.
-        boolean manual = !wrong && core.inventoryDone && core.config.policy(n).manualInsertion();
-        core.transition(s, SlotState.INSERTING, manual ? "waits for an operator to admit it: hadctl insert " + n
+        // (Set before the transition: a transition that stops half way leaves nothing to admit by itself.)
+        s.awaitingAdmission = !wrongCard(s) && core.inventoryDone && core.config.policy(n).manualInsertion();
+        core.transition(s, SlotState.INSERTING, s.awaitingAdmission ? "waits for an operator to admit it: hadctl insert " + n
                 + " (insertion = manual in " + core.config.hadConf() + ")" : null);
-        if (wrong) {
-            refuseWrongCard(s, expected.card(), functions);
-            return;
-        }
-        if (manual) {
-            s.awaitingAdmission = true;
-            return;
-        }
-        core.take(s, due(s));
+        if (!s.awaitingAdmission) core.take(s, due(s));
+    }
+
+    /** Not the card {@code [slot N]} names. */
+    private boolean wrongCard(Slot s) {
+        SlotConfig expected = core.config.slots().get(s.number);
+        return expected != null && !expected.expects(s.functions);
     }
 
     /**
@@ -101,9 +98,16 @@ final class Insertion {
         return Outcome.accepted("card admitted");
     }
 
-    /** Brings an inserted card into service: its drivers, then its ports (see {@link #netdevAdded}). */
+    /**
+     * Brings an inserted card into service: its drivers, then its ports (see {@link #netdevAdded});
+     * a card other than the one its slot names is refused first.
+     */
     private void admit(Slot s) {
         int n = s.number;
+        if (wrongCard(s)) {
+            refuseWrongCard(s, core.config.slots().get(n).card(), s.functions);
+            return;
+        }
         Set<String> unknown = new LinkedHashSet<>();
         for (PciFunction f : s.functions) {
             Optional<String> bound = core.drivers.boundDriver(f.address());
@@ -171,14 +175,16 @@ final class Insertion {
         s.ports.put(sub, ifname);
         core.record(AuditEvent.of("port.added").with("slot", n).with("port", sub).with("ifname", ifname)
                 .with("function", f.address()));
-        // A driver already loaded binds a waiting card's ports by itself: they wait with it.
+        // A driver already loaded binds a waiting card's ports by itself: they wait with it, and
+        // with a card whose admission is still to be made.
         if (s.takenIn()) core.dirty = true;
-        if (s.comingIntoService()) activateIfReady(s);
+        if (s.comingIntoService() && s.portsAwaited) activateIfReady(s);
     }
 
     private void activateIfReady(Slot s) {
         if (!s.allPortsPresent()) return;
         s.deadline = 0;
+        s.retryNanos = 0;
         core.transition(s, SlotState.ACTIVE, null);
         s.inServicePending = true;
         core.dirty = true;

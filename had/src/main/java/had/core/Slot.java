@@ -29,7 +29,10 @@ final class Slot {
     long retryNanos;
     /** EXTRACTING and the quiesce is over: the card's ports leave their bonds. */
     boolean quiesced;
-    /** Bonds whose active slave an extraction moved off this card, until its ports are released. */
+    /**
+     * Bonds whose active slave an extraction moved off this card, until its ports are released
+     * or, the extraction cancelled, until the traffic is back ({@link #trafficToReturn}).
+     */
     final Set<String> handoverBonds = new HashSet<>();
     /**
      * ACTIVE again after an extraction cancelled past its handover: the card's bonds are still to

@@ -137,9 +137,15 @@ class ExtractionStepFailureTest {
         // In service again at once (the handle is closed), the move back waits for the network.
         assertEquals(SlotState.ACTIVE, f.state(2));
         assertEquals(List.of("the return of the bonds' traffic to the card"), retries(f, "stage"));
-        assertTrue(f.chassis.nextDeadline() != Long.MAX_VALUE, "armed again");
         readsWork(f);
+        f.advance(240); // the retry comes 250 ms after the cancel, after the cancel's own window
+        assertFalse(primary.equals(active(f)), "not moved back yet");
+        f.advance(20);
+        assertEquals(primary, active(f), "moved back by the retry");
+        assertTrue(f.net.read().bond("bond0").allSlavesActive(), "the retried move back is handed over too");
         f.advance(1000);
+        assertFalse(f.net.read().bond("bond0").allSlavesActive(), "and its window ends");
+        assertEquals(List.of(), f.net.changeLog().losses("bond0"));
         assertEquals(SlotState.ACTIVE, f.state(2));
         assertEquals(primary, active(f), "the primary carries bond0 again");
         assertEquals(null, f.chassis.slotView(2).reason(), "the failed try's words gone with it");
@@ -147,6 +153,28 @@ class ExtractionStepFailureTest {
         verify(f.backplane, never()).powerOff(2);
         f.advance(60_000);
         assertEquals(1, retries(f, "stage").size(), "done once it could be: not tried again");
+    }
+
+    @Test
+    void aTrafficReturnStillDueOutlivesARequestKeptWithinItsDelay() {
+        CoreFixture f = CoreFixture.threeCards(delayed(300));
+        String primary = active(f);
+        f.chassis.requestExtraction(2, true, "hadctl");
+        f.advance(400); // the delay over: handed over, quiescing
+        assertFalse(ports2(f).contains(active(f)), "handed over");
+        readsFail(f);
+        f.send(new BackplaneEvent.ExtractionCancelled(2, f.clock.nanos()));
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        readsWork(f);
+        // Before the move back's retry, the handle opens and closes again within the delay:
+        // nothing of this request moved, so the move back is still due.
+        f.chassis.handle(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        assertEquals(SlotState.EXTRACTING, f.state(2));
+        f.chassis.handle(new BackplaneEvent.ExtractionCancelled(2, f.clock.nanos()));
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        f.advance(2000);
+        assertEquals(primary, active(f), "the first cancellation's move back still made");
+        verify(f.backplane, never()).powerOff(2);
     }
 
     @Test
