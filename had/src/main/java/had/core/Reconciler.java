@@ -1,5 +1,6 @@
 package had.core;
 
+import had.network.BondMode;
 import had.network.BondOption;
 import had.network.BondOptions;
 import had.network.IfAddress;
@@ -97,6 +98,7 @@ final class Reconciler {
                 // hands the traffic over first: the driver would pick another only in the middle
                 // of the release, which takes tens of ms on a slow machine.
                 out.addAll(leaving.contains(ab0.activeSlave()) ? releases.get(0) : out.size(), move);
+                announceInAlb(b, ab0, out);
             }
             // Last, so that the leaving ports are released before their frames are dropped again;
             // also what ends a handover that a restart interrupted.
@@ -230,6 +232,42 @@ final class Reconciler {
         }
         out.addAll(releases.get(releases.size() - 1) + 1, after);
         out.addAll(releases.get(0), before);
+    }
+
+    /**
+     * balance-alb gives each peer the MAC of one slave (receive load balancing), and its driver
+     * tells the peers of a slave that left only RLB_UPDATE_DELAY (2 s) later; a move of the active
+     * slave swaps the MACs of the two slaves, so peers given the new active's MAC lose their
+     * traffic as well (the lab saw 2.3 s of it). So when this plan moves the active slave off a
+     * dead path, or releases a slave for its dead path, the slave that holds the bond's MAC once
+     * the plan is done announces the bond's addresses with it: right after the move (else before
+     * the release) and again after the release, as {@link #announceAroundDeadPathRelease} does in
+     * the modes without an active slave. The peers then send to the bond's MAC, which the switch
+     * learns on that port (the driver's learning frames). Out of another slave the bond's MAC
+     * would teach the switch the wrong port.
+     */
+    private static void announceInAlb(DesiredState.Bond b, NetworkState.Bond a, List<Action> out) {
+        if (a.options().mode() != BondMode.BALANCE_ALB) return;
+        String active = a.activeSlave();
+        int moveAt = -1;
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i) instanceof Action.SetActiveSlave m && m.bond().equals(b.name())) {
+                active = m.ifname();
+                moveAt = i;
+            }
+        }
+        List<Integer> releases = releasesOf(out, b.name());
+        Set<String> leaving = released(out, releases);
+        List<String> dead = new ArrayList<>();
+        for (String s : leaving) if (b.outOfBond().contains(s)) dead.add(s);
+        boolean offDeadPath = moveAt >= 0 && b.deadPaths().contains(a.activeSlave());
+        if (offDeadPath && !dead.contains(a.activeSlave())) dead.add(0, a.activeSlave());
+        if (active == null || leaving.contains(active) || !takes(a, active) || dead.isEmpty()) return;
+        String lost = "path of " + String.join(", ", dead) + " lost";
+        int first = moveAt >= 0 ? moveAt + 1 : releases.isEmpty() ? out.size() : releases.get(0);
+        int lastRelease = releases.isEmpty() ? -1 : releases.get(releases.size() - 1);
+        if (lastRelease >= first) out.add(lastRelease + 1, new Action.Announce(b.name(), active, lost + ", released"));
+        out.add(first, new Action.Announce(b.name(), active, lost + (moveAt >= 0 ? ", " + active + " active" : ", before its release")));
     }
 
     /**

@@ -408,6 +408,18 @@ class PathSupervisionTest {
                 .filter(e -> e.type().equals("bond.active") || e.type().equals("bond.release"))
                 .map(e -> e.type() + " " + e.fields().get("ifname")).toList();
         assertEquals(List.of("bond.active " + b.activeSlave(), "bond.release " + primary), done);
+        // The peers learn the bond's MAC anew, out of the slave that holds it now: right after the
+        // move (which swaps the two slaves' MACs) and after the release (the driver tells the peers
+        // of the release only 2 s later).
+        String next = b.activeSlave();
+        String announce = "net.change announce bond0's addresses out of " + next + " (path of " + primary + " lost";
+        List<String> steps = f.audit.subList(before, f.audit.size()).stream()
+                .filter(e -> List.of("bond.active", "bond.release", "net.change").contains(e.type()))
+                .map(e -> e.type() + (e.type().equals("net.change") ? " " + e.fields().get("action") : ""))
+                .filter(t -> !t.startsWith("net.change") || t.contains("announce")).toList();
+        assertEquals(List.of("bond.active", announce + ", " + next + " active)", "bond.release", announce + ", released)"), steps);
+        assertEquals(List.of(next, next), f.net.changeLog().announcements("bond0").stream().map(ChangeLog.Announcement::via).toList(),
+                "out of the active slave only: the bond's MAC out of another would teach the switch the wrong port");
         assertTrue(f.net.read().link(primary).up(), "still up, still probed");
         assertTrue(f.probes.watched.containsKey(primary));
         f.path(primary, true);
