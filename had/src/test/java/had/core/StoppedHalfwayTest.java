@@ -29,13 +29,19 @@ class StoppedHalfwayTest {
         return f.audits("slot.retry").stream().map(e -> e.fields().get(field)).toList();
     }
 
-    @Test
-    void anInsertionWhoseDriversCannotBeLookedAtIsAdmittedOnceTheyCanBe() {
-        CoreFixture f = new CoreFixture(Configs.motorola8216());
+    /** A dual-port card into slot 2 while which driver a function is bound to cannot be looked at. */
+    private static List<PciFunction> insertedWhileDriversCannotBeLookedAt(CoreFixture f) {
         f.resync();
         List<PciFunction> card = CoreFixture.card(2, Configs.E1000E, 2);
         f.driverLookupFault = new IllegalStateException("sysfs: bus/pci/devices unreadable");
         f.send(new BackplaneEvent.CardInserted(2, card, f.clock.nanos()));
+        return card;
+    }
+
+    @Test
+    void anInsertionWhoseDriversCannotBeLookedAtIsAdmittedOnceTheyCanBe() {
+        CoreFixture f = new CoreFixture(Configs.motorola8216());
+        List<PciFunction> card = insertedWhileDriversCannotBeLookedAt(f);
         // Inserting, with the admission armed again: not left waiting for ports no driver will bring.
         assertEquals(SlotState.INSERTING, f.state(2));
         assertEquals(List.of("the admission of the card (its drivers)"), retries(f, "stage"));
@@ -106,10 +112,7 @@ class StoppedHalfwayTest {
     @Test
     void aCardWhoseAdmissionIsStillDueIsNotBroughtIntoServiceByItsPorts() {
         CoreFixture f = new CoreFixture(Configs.motorola8216());
-        f.resync();
-        List<PciFunction> card = CoreFixture.card(2, Configs.E1000E, 2);
-        f.driverLookupFault = new IllegalStateException("sysfs: bus/pci/devices unreadable");
-        f.send(new BackplaneEvent.CardInserted(2, card, f.clock.nanos()));
+        List<PciFunction> card = insertedWhileDriversCannotBeLookedAt(f);
         // A driver loaded already binds the ports by itself before had could look at the card.
         List<String> ports = f.portsAppear(2, card);
         assertEquals(SlotState.INSERTING, f.state(2), "not in service before its admission");
