@@ -35,8 +35,12 @@ EOF
 cat > $H/run/lab/env <<EOF
 export PATH=/run/lab/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/run/lab/home LAB_TOP=$TOP LAB_CACHE=$CACHE LANG=C.UTF-8 TMPDIR=/run/lab/tmp
-# The JVM's scratch files (jffi's native stub, perf data) go where the guest can write.
-export JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=/run/lab/tmp -XX:-UsePerfData"
+# The JVM's scratch files (jffi's native stub, perf data) go where the guest can write. C1 alone,
+# as the daemon runs: the guest's JVM is the host's emulated by TCG, and hadctl, with both JIT
+# compilers, died of SIGSEGV at the entry of compiled methods (String.length(), HashMap.putVal(),
+# Json's digit()), where tiered compilation patches a method it has compiled again; C1's code is
+# final and the daemon has not died so.
+export JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=/run/lab/tmp -XX:-UsePerfData -XX:TieredStopAtLevel=1"
 EOF
 chmod +x $H/run/lab/bin/*
 # Modules the kernel asks for itself (rtnl-link-vlan when a VLAN is created, as on any system
