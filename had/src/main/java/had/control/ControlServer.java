@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -614,14 +615,7 @@ public final class ControlServer implements AutoCloseable {
 
     /** Deadlines are set {@code idleNanos} ahead, so insertion order is deadline order. */
     private void expire(long now) {
-        Iterator<Conn> it = deadlines.iterator();
-        List<Conn> due = new ArrayList<>();
-        while (it.hasNext()) {
-            Conn c = it.next();
-            if (c.deadline - now > 0) break;
-            due.add(c);
-        }
-        for (Conn c : due) {
+        for (Conn c : due(deadlines, c -> c.deadline, now)) {
             if (c.out == null) {
                 tell(c, Protocol.error(Protocol.TIMEOUT, "no complete request line within " + limits.idleTimeoutMs()
                         + " ms; closing", List.of()));
@@ -638,15 +632,20 @@ public final class ControlServer implements AutoCloseable {
      * deadline order.
      */
     private void expireRequests(long now) {
-        List<Conn> due = new ArrayList<>();
-        for (Conn c : requests) {
-            if (c.requestDeadline - now > 0) break;
-            due.add(c);
-        }
-        for (Conn c : due) {
+        for (Conn c : due(requests, c -> c.requestDeadline, now)) {
             complete(c, c.served, Protocol.error(Protocol.TIMEOUT, "had did not answer within " + limits.requestTimeoutMs()
                     + " ms; the request may still be carried out: check the status", List.of()));
         }
+    }
+
+    /** The connections of {@code byDeadline} (earliest first) whose {@code deadline} has come. */
+    private static List<Conn> due(Iterable<Conn> byDeadline, ToLongFunction<Conn> deadline, long now) {
+        List<Conn> due = new ArrayList<>();
+        for (Conn c : byDeadline) {
+            if (deadline.applyAsLong(c) - now > 0) break;
+            due.add(c);
+        }
+        return due;
     }
 
     // ---- closing ------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ public final class Chassis {
     // ---- events from the backplane -------------------------------------------------------
 
     public void handle(BackplaneEvent event) {
-        whole("the event " + event.getClass().getSimpleName() + (event.slot() > 0 ? " of slot " + event.slot() : ""), () -> {
+        whole(() -> "the event " + event.getClass().getSimpleName() + (event.slot() > 0 ? " of slot " + event.slot() : ""), () -> {
             dispatch(event);
             return null;
         });
@@ -81,17 +81,18 @@ public final class Chassis {
     }
 
     /**
-     * Handles an event or a command whole: one that stops half way (a fault had has no words for)
-     * is on record and leaves no slot without its next stage armed ({@link ChassisCore#stoppedHalfway});
+     * Handles an event or a command whole (its name for the record made only if needed): one that
+     * stops half way (a fault had has no words for) is on record and leaves no slot without its
+     * next stage armed ({@link ChassisCore#stoppedHalfway});
      * the exception goes on to the caller (the loop logs it, a client is told).
      */
-    private <T> T whole(String handling, Supplier<T> body) {
+    private <T> T whole(Supplier<String> handling, Supplier<T> body) {
         try {
             return body.get();
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError) throw e; // nothing sure can be done any more
             try {
-                core.stoppedHalfway(handling, e, this::dueStage);
+                core.stoppedHalfway(handling.get(), e, this::dueStage);
             } catch (RuntimeException | Error inner) {
                 e.addSuppressed(inner);
             }
@@ -153,7 +154,7 @@ public final class Chassis {
 
     /** Runs what is due: port timeouts, the end of quiesce and handover windows. */
     public void tick() {
-        whole("the timers", () -> {
+        whole(() -> "the timers", () -> {
             runDue();
             return null;
         });
@@ -209,7 +210,7 @@ public final class Chassis {
      * powers the slot on (a card left in a powered-off slot comes into service).
      */
     public Outcome insert(int n, String source) {
-        return whole("hadctl insert " + n, () -> insertion.insert(n, source));
+        return whole(() -> "hadctl insert " + n, () -> insertion.insert(n, source));
     }
 
     /**
@@ -220,17 +221,17 @@ public final class Chassis {
      * @return the outcome, also recorded
      */
     public Outcome requestExtraction(int n, boolean force, String source) {
-        return whole("the extraction request of slot " + n, () -> extraction.request(n, force, source));
+        return whole(() -> "the extraction request of slot " + n, () -> extraction.request(n, force, source));
     }
 
     /** The handle closed again, or an operator cancelled: put the card back in service. */
     public Outcome cancelExtraction(int n, String source) {
-        return whole("the cancellation of slot " + n + "'s extraction", () -> extraction.cancel(n, source));
+        return whole(() -> "the cancellation of slot " + n + "'s extraction", () -> extraction.cancel(n, source));
     }
 
     /** Powers a slot on (operator's insert command, or the handle closed on a powered-off card). */
     public Outcome powerOn(int n, String source) {
-        return whole("the power-on of slot " + n, () -> core.powerOn(n, source));
+        return whole(() -> "the power-on of slot " + n, () -> core.powerOn(n, source));
     }
 
     /**
@@ -238,7 +239,7 @@ public final class Chassis {
      * ailing card trusted with traffic again (its error count starts over).
      */
     public Outcome clear(int n, String source) {
-        return whole("hadctl clear " + n, () -> health.clear(n, source));
+        return whole(() -> "hadctl clear " + n, () -> health.clear(n, source));
     }
 
     // ---- configuration ------------------------------------------------------------------
@@ -248,7 +249,7 @@ public final class Chassis {
      * bonds, ports and addresses whose configuration did not change are not touched.
      */
     public void reload(ChassisConfig next) {
-        whole("the reload of the configuration", () -> {
+        whole(() -> "the reload of the configuration", () -> {
             core.config = next;
             for (int n : next.slots().keySet()) core.slot(n);
             core.record(AuditEvent.of("config.applied").with("had_conf", String.valueOf(next.hadConf()))
@@ -266,7 +267,7 @@ public final class Chassis {
      * them from the records before the loss.
      */
     public Commit commit() {
-        return core.commitNow();
+        return core.commit();
     }
 
     private void restate() {

@@ -257,16 +257,12 @@ final class ChassisCore implements Reconciliation.Core {
         commit();
     }
 
-    @Override
-    public void commit() {
-        commitNow();
-    }
-
     /**
      * Commits what was recorded. After records were lost, the next settle records every service
      * and slot again: a reader does not know them from the records before the loss.
      */
-    Commit commitNow() {
+    @Override
+    public Commit commit() {
         Commit c = audit.commit();
         if (c instanceof Commit.Resumed) restate = true;
         return c;

@@ -86,8 +86,8 @@ final class Extraction {
     }
 
     /**
-     * Back in service with nothing moved by this extraction; the return of an earlier cancelled
-     * one's traffic, should it still be due, is armed again.
+     * Back in service; the return of the traffic a cancelled extraction moved away, when it is
+     * due (this one's, or an earlier one's), is taken now.
      */
     private void backInService(Slot s) {
         core.transition(s, SlotState.ACTIVE, null);
@@ -191,10 +191,8 @@ final class Extraction {
                 // (handoverBonds: the bonds to give it back in) is a stage, taken again until done.
                 s.trafficToReturn = true;
                 s.retryNanos = 0;
-                core.transition(s, SlotState.ACTIVE, null);
-                s.deadline = 0;
                 core.dirty = true; // should this reconciliation fail, the next settle makes it
-                core.take(s, due(s));
+                backInService(s);
             }
             case SAFE_TO_REMOVE -> {
                 // PICMG 2.1: a closed handle on a powered-off board asks for it to be powered again.

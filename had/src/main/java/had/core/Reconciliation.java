@@ -1,6 +1,7 @@
 package had.core;
 
 import had.audit.AuditEvent;
+import had.audit.Commit;
 import had.config.ChassisConfig;
 import had.network.Network;
 import had.network.NetworkException;
@@ -35,7 +36,7 @@ final class Reconciliation {
         void record(AuditEvent e);
 
         /** Makes what was recorded durable (before a change, and after a plan). */
-        void commit();
+        Commit commit();
 
         /** A card in service whose configuration cannot be applied. */
         void fail(Slot s, String reason);
