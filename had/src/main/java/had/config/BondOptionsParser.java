@@ -101,7 +101,7 @@ final class BondOptionsParser {
             case MIIMON -> effectiveMiimon;
             case ARP_INTERVAL -> arp;
             case PRIMARY -> null; // a card's port: the core finds its interface
-            default -> v.getOrDefault(o, o.valueIn(BondOptionPlan.KERNEL_DEFAULTS));
+            default -> v.getOrDefault(o, o.valueIn(BondOptions.KERNEL_DEFAULTS));
         });
         if (mode != null) checkMode(mode, options);
         return new Parsed(options, primary);
@@ -127,7 +127,7 @@ final class BondOptionsParser {
                 case IGNORED -> d.error(e.line(), o.key + " applies only to " + o.modesItMattersIn() + in
                         + ": the bonding driver ignores it; remove it or change the mode");
                 case POINTLESS -> {
-                    if (!o.same(parsed, BondOptionPlan.KERNEL_DEFAULTS)) {
+                    if (!o.same(parsed, BondOptions.KERNEL_DEFAULTS)) {
                         d.warning(e.line(), o.key + " only matters in " + o.modesItMattersIn() + in
                                 + ": the bonding driver ignores it");
                     }

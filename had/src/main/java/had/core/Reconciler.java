@@ -366,7 +366,7 @@ final class Reconciler {
      * not enslaved yet) would be written again at every reconciliation.
      */
     static BondOptions shown(BondOptions want, NetworkState.Bond actual) {
-        String p = want.primaryName();
+        String p = want.primary();
         if (p == null || actual.slaves().contains(p)) return want;
         return want.withPrimary(actual.options().primary());
     }

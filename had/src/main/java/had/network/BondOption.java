@@ -1,5 +1,6 @@
 package had.network;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,49 +9,52 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The options of the bonding driver that had manages, one entry each: the name the driver's sysfs
- * file and had.conf give it, how it is read from {@link BondOptions}, how two values compare (as
- * the driver would: the order of ARP targets and an empty primary do not matter), what had.conf
- * takes for it, the modes the driver takes it in and the modes it does anything in, and where the
- * kernel's link dump carries it. Whatever compares, lists, shows, parses or checks options reads
- * this table, so an option added to {@link BondOptions} and here is read from had.conf and from
- * the kernel, compared by the reconciler, shown by status, named in change records and checked
- * against the mode (had.conf, the write plan, the simulated driver) alike.
+ * file and had.conf give it, the value a freshly created bond has, how two values compare (as the
+ * driver would: the order of ARP targets does not matter), what had.conf takes for it, the modes
+ * the driver takes it in and the modes it does anything in, and where the kernel's link dump
+ * carries it. {@link BondOptions} holds a value for each entry, and whatever parses, reads from the
+ * kernel, compares, writes, shows or checks options reads this table: an option added here is read
+ * from had.conf and from the kernel, compared and applied by the reconciler, written to sysfs in
+ * the table's order (after the options whose order the driver dictates, {@link BondOptionPlan}),
+ * kept by the simulated driver, shown by status, named in change records and checked against the
+ * mode, alike. Only an option with rules of its own (an order, side effects in the driver) needs
+ * code besides its entry.
  */
 public enum BondOption {
-    MODE("mode", BondOptions::mode, Value.choice("a bonding mode"), Modes.ALL, Attr.u8(1)),
-    MIIMON("miimon", BondOptions::miimon, Value.MILLISECONDS, Modes.ALL, Attr.u32(3)),
-    UPDELAY("updelay", BondOptions::updelay, Value.MILLISECONDS, Modes.ALL, Attr.u32(4)),
-    DOWNDELAY("downdelay", BondOptions::downdelay, Value.MILLISECONDS, Modes.ALL, Attr.u32(5)),
-    ARP_INTERVAL("arp_interval", BondOptions::arpInterval, Value.MILLISECONDS, Modes.ARP_MONITOR, Modes.ARP_MONITOR,
-            Elsewhere.ARP_MONITOR, Attr.u32(7)),
+    MODE("mode", BondMode.BALANCE_RR, Value.choice("a bonding mode"), Modes.ALL, Attr.u8(1)),
+    MIIMON("miimon", 0, Value.MILLISECONDS, Modes.ALL, Attr.u32(3)),
+    UPDELAY("updelay", 0, Value.MILLISECONDS, Modes.ALL, Attr.u32(4)),
+    DOWNDELAY("downdelay", 0, Value.MILLISECONDS, Modes.ALL, Attr.u32(5)),
+    ARP_INTERVAL("arp_interval", 0, Value.MILLISECONDS, Modes.ARP_MONITOR, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR,
+            Attr.u32(7)),
     // The driver stores targets in any mode; outside the ARP monitor's modes nothing probes them.
-    ARP_IP_TARGET("arp_ip_target", "arp_ip_targets", BondOptions::arpIpTargets, new Value(Value.Kind.IPV4_LIST, 0, null),
-            Modes.ALL, Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR, new Attr(8, Attr.Form.IPV4_LIST)) {
+    ARP_IP_TARGET("arp_ip_target", "arp_ip_targets", List.of(), new Value(Value.Kind.IPV4_LIST, 0, null), Modes.ALL,
+            Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR, new Attr(8, Attr.Form.IPV4_LIST)) {
         @Override
         public boolean same(BondOptions a, BondOptions b) {
             return new HashSet<>(a.arpIpTargets()).equals(new HashSet<>(b.arpIpTargets()));
         }
     },
-    ARP_VALIDATE("arp_validate", BondOptions::arpValidate, Value.choice("an arp_validate value"), Modes.ARP_MONITOR,
+    ARP_VALIDATE("arp_validate", ArpValidate.NONE, Value.choice("an arp_validate value"), Modes.ARP_MONITOR,
             Modes.ARP_MONITOR, Elsewhere.ARP_MONITOR, Attr.u32(9)),
     // The dump gives the primary slave's index, and nothing while it is away (the driver keeps the
-    // name): had reads it by name from sysfs. had.conf names a slot's port, resolved by the core.
-    PRIMARY("primary", BondOptions::primaryName, new Value(Value.Kind.SLOT_PORT, 0, null), Modes.ACTIVE_SLAVE,
-            Modes.ACTIVE_SLAVE, Elsewhere.REFUSED, new Attr(11, Attr.Form.NOT_READ)),
-    PRIMARY_RESELECT("primary_reselect", BondOptions::primaryReselect, Value.choice("a primary_reselect value"),
+    // name): had reads it by name from sysfs. had.conf names a slot's port, resolved by the core;
+    // options hold the interface's name, or null for none.
+    PRIMARY("primary", null, new Value(Value.Kind.SLOT_PORT, 0, null), Modes.ACTIVE_SLAVE, Modes.ACTIVE_SLAVE,
+            Elsewhere.REFUSED, new Attr(11, Attr.Form.NOT_READ)),
+    PRIMARY_RESELECT("primary_reselect", PrimaryReselect.ALWAYS, Value.choice("a primary_reselect value"),
             Modes.ALL, Attr.u8(12)),
-    LACP_RATE("lacp_rate", BondOptions::lacpRate, Value.choice("a lacp_rate"), Modes.LACP, Modes.LACP,
-            Elsewhere.REFUSED, Attr.u8(21)),
-    XMIT_HASH_POLICY("xmit_hash_policy", BondOptions::xmitHashPolicy, Value.choice("a transmit hash policy"), Modes.ALL,
+    LACP_RATE("lacp_rate", LacpRate.SLOW, Value.choice("a lacp_rate"), Modes.LACP, Modes.LACP, Elsewhere.REFUSED,
+            Attr.u8(21)),
+    XMIT_HASH_POLICY("xmit_hash_policy", XmitHashPolicy.LAYER2, Value.choice("a transmit hash policy"), Modes.ALL,
             Modes.HASHING, Elsewhere.IGNORED, Attr.u8(14)),
-    MIN_LINKS("min_links", BondOptions::minLinks, new Value(Value.Kind.NUMBER, 1024, "links"), Modes.ALL, Modes.LACP,
-            Elsewhere.POINTLESS, Attr.u32(18)),
-    FAIL_OVER_MAC("fail_over_mac", BondOptions::failOverMac, Value.choice("a fail_over_mac value"), Modes.ALL,
-            Modes.ONE_ACTIVE, Elsewhere.POINTLESS, Attr.u8(13));
+    MIN_LINKS("min_links", 0, new Value(Value.Kind.NUMBER, 1024, "links"), Modes.ALL, Modes.LACP, Elsewhere.POINTLESS,
+            Attr.u32(18)),
+    FAIL_OVER_MAC("fail_over_mac", FailOverMac.NONE, Value.choice("a fail_over_mac value"), Modes.ALL, Modes.ONE_ACTIVE,
+            Elsewhere.POINTLESS, Attr.u8(13));
 
     /**
      * What a had.conf value of the option is: a whole number from 0 to {@code max} of
@@ -117,7 +121,8 @@ public enum BondOption {
     public final String key;
     /** Its name in the control protocol's bond options (v1: the list of ARP targets is plural). */
     public final String wireKey;
-    private final Function<BondOptions, Object> value;
+    /** What a freshly created bond has (bonding module defaults). */
+    public final Object kernelDefault;
     /** The modes the driver takes a write of it in (bond_options.c: the complement of its unsuppmodes). */
     private final Set<BondMode> takenIn;
     /** The modes it does anything in. */
@@ -129,20 +134,20 @@ public enum BondOption {
     /** What had.conf takes for it. */
     public final Value hadConf;
 
-    BondOption(String key, Function<BondOptions, Object> value, Value hadConf, Set<BondMode> modes, Attr attr) {
-        this(key, key, value, hadConf, modes, modes, Elsewhere.NONE, attr);
+    BondOption(String key, Object kernelDefault, Value hadConf, Set<BondMode> modes, Attr attr) {
+        this(key, key, kernelDefault, hadConf, modes, modes, Elsewhere.NONE, attr);
     }
 
-    BondOption(String key, Function<BondOptions, Object> value, Value hadConf, Set<BondMode> takenIn,
-               Set<BondMode> mattersIn, Elsewhere elsewhere, Attr attr) {
-        this(key, key, value, hadConf, takenIn, mattersIn, elsewhere, attr);
+    BondOption(String key, Object kernelDefault, Value hadConf, Set<BondMode> takenIn, Set<BondMode> mattersIn,
+               Elsewhere elsewhere, Attr attr) {
+        this(key, key, kernelDefault, hadConf, takenIn, mattersIn, elsewhere, attr);
     }
 
-    BondOption(String key, String wireKey, Function<BondOptions, Object> value, Value hadConf, Set<BondMode> takenIn,
+    BondOption(String key, String wireKey, Object kernelDefault, Value hadConf, Set<BondMode> takenIn,
                Set<BondMode> mattersIn, Elsewhere elsewhere, Attr attr) {
         this.key = key;
         this.wireKey = wireKey;
-        this.value = value;
+        this.kernelDefault = kernelDefault;
         this.hadConf = hadConf;
         this.takenIn = takenIn;
         this.mattersIn = mattersIn;
@@ -150,15 +155,28 @@ public enum BondOption {
         this.attr = attr;
     }
 
-    /** The option's value in {@code o}, as BondOptions holds it. */
+    /** The option's value in {@code o}. */
     public Object valueIn(BondOptions o) {
-        return value.apply(o);
+        return o.get(this);
     }
 
     /** For an option whose values are one of the driver's enums: that enum (else null). */
     @SuppressWarnings("unchecked")
     public <E extends Enum<E> & KernelEnum> Class<E> choices() {
-        return valueIn(BondOptionPlan.KERNEL_DEFAULTS) instanceof Enum<?> e ? (Class<E>) e.getDeclaringClass() : null;
+        return kernelDefault instanceof Enum<?> e ? (Class<E>) e.getDeclaringClass() : null;
+    }
+
+    /**
+     * Whether {@code v} is a value of this option as {@link BondOptions} holds it: a number, one of
+     * its enum's constants, a list of IPv4 addresses, or an interface name (null: none).
+     */
+    boolean holds(Object v) {
+        return switch (hadConf.kind()) {
+            case NUMBER -> v instanceof Integer n && n >= 0;
+            case CHOICE -> choices().isInstance(v);
+            case IPV4_LIST -> v instanceof List<?> l && l.stream().allMatch(x -> x instanceof Inet4Address);
+            case SLOT_PORT -> v == null || v instanceof String;
+        };
     }
 
     /** Whether the driver takes a write of this option in {@code mode} (else: "mode dependency failed"). */
@@ -202,7 +220,7 @@ public enum BondOption {
     }
 
     public boolean same(BondOptions a, BondOptions b) {
-        return Objects.equals(value.apply(a), value.apply(b));
+        return Objects.equals(a.get(this), b.get(this));
     }
 
     /** Every option the same. */
@@ -216,7 +234,7 @@ public enum BondOption {
      * targets as address strings, an empty primary as null, numbers as numbers.
      */
     public Object wire(BondOptions o) {
-        Object v = value.apply(o);
+        Object v = o.get(this);
         if (v instanceof KernelEnum k) return k.kernelName();
         if (v instanceof List<?> l) {
             List<String> out = new ArrayList<>();
@@ -224,6 +242,12 @@ public enum BondOption {
             return out;
         }
         return v;
+    }
+
+    /** The value as the driver's sysfs file takes it: "" for no primary. */
+    public String written(BondOptions o) {
+        Object v = wire(o);
+        return v == null ? "" : String.valueOf(v);
     }
 
     /** The value in a sentence: "none" for no primary or no ARP target, targets joined by commas. */

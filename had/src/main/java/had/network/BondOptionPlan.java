@@ -2,7 +2,10 @@ package had.network;
 
 import java.net.Inet4Address;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ordered sysfs writes that take a bond from the options it has to the options wanted, in
@@ -23,13 +26,18 @@ import java.util.List;
  *     is 0, so they are written after miimon, and again whenever miimon changes;</li>
  * <li>arp_ip_target takes one "+addr" or "-addr" per write.</li>
  * </ul>
+ * The options these rules leave alone are written after them in the table's order ({@link BondOption}).
  * Every check that would make the driver refuse a write is made before the first write, so a plan
  * either applies whole or is refused whole.
  */
 public final class BondOptionPlan {
-    /** What a freshly created bond has before anything is written (bonding module defaults). */
-    public static final BondOptions KERNEL_DEFAULTS = new BondOptions(BondMode.BALANCE_RR, 0, 0, 0, 0, List.of(),
-            ArpValidate.NONE, null, PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0, FailOverMac.NONE);
+    /**
+     * The options written by the rules below, in their order; every other option is written after
+     * them, in the table's order, where it differs.
+     */
+    private static final Set<BondOption> BY_RULE = Collections.unmodifiableSet(EnumSet.of(BondOption.MODE,
+            BondOption.FAIL_OVER_MAC, BondOption.MIIMON, BondOption.UPDELAY, BondOption.DOWNDELAY,
+            BondOption.ARP_INTERVAL, BondOption.ARP_IP_TARGET));
 
     /** The driver's default miimon, which it turns on when a mode without ARP monitoring is set. */
     public static final int DEFAULT_MIIMON = 100;
@@ -69,20 +77,9 @@ public final class BondOptionPlan {
             steps.add(Step.write(BondOption.FAIL_OVER_MAC.key, wanted.failOverMac().kernelName()));
         }
         monitoring(now, wanted, steps);
-        if (now.arpValidate() != wanted.arpValidate()) {
-            steps.add(Step.write(BondOption.ARP_VALIDATE.key, wanted.arpValidate().kernelName()));
+        for (BondOption o : BondOption.values()) {
+            if (!BY_RULE.contains(o) && !o.same(now, wanted)) steps.add(Step.write(o.key, o.written(wanted)));
         }
-        if (!BondOption.PRIMARY.same(now, wanted)) { // as the mode check compares it: "" is none
-            steps.add(Step.write(BondOption.PRIMARY.key, wanted.primary() == null ? "" : wanted.primary()));
-        }
-        if (now.primaryReselect() != wanted.primaryReselect()) {
-            steps.add(Step.write(BondOption.PRIMARY_RESELECT.key, wanted.primaryReselect().kernelName()));
-        }
-        if (now.lacpRate() != wanted.lacpRate()) steps.add(Step.write(BondOption.LACP_RATE.key, wanted.lacpRate().kernelName()));
-        if (now.xmitHashPolicy() != wanted.xmitHashPolicy()) {
-            steps.add(Step.write(BondOption.XMIT_HASH_POLICY.key, wanted.xmitHashPolicy().kernelName()));
-        }
-        if (now.minLinks() != wanted.minLinks()) steps.add(Step.write(BondOption.MIN_LINKS.key, String.valueOf(wanted.minLinks())));
         if (bounce) steps.add(new Step(Action.BOND_UP, null, null));
         return steps;
     }
@@ -90,9 +87,8 @@ public final class BondOptionPlan {
     /** What the driver's mode setter does to the other options besides the mode itself. */
     public static BondOptions afterModeChange(BondOptions o, BondMode mode) {
         boolean arp = usesArp(mode);
-        return new BondOptions(mode, !arp && o.miimon() == 0 ? DEFAULT_MIIMON : o.miimon(), o.updelay(),
-                o.downdelay(), arp ? o.arpInterval() : 0, o.arpIpTargets(), ArpValidate.NONE, o.primary(),
-                o.primaryReselect(), o.lacpRate(), o.xmitHashPolicy(), o.minLinks(), o.failOverMac());
+        return o.with(BondOption.MODE, mode).with(BondOption.MIIMON, !arp && o.miimon() == 0 ? DEFAULT_MIIMON : o.miimon())
+                .with(BondOption.ARP_INTERVAL, arp ? o.arpInterval() : 0).with(BondOption.ARP_VALIDATE, ArpValidate.NONE);
     }
 
     /** Modes in which the driver accepts ARP monitoring (bond_mode_uses_arp). */

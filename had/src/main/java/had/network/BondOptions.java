@@ -1,64 +1,136 @@
 package had.network;
 
 import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Every option of the Linux bonding driver that had manages, in the driver's units
- * (milliseconds for the monitors). {@code primary} is an interface name or null; the
- * configuration names it as a slot and port and the core resolves it to the interface there.
+ * A value for every option of the Linux bonding driver that had manages ({@link BondOption}'s
+ * table), in the driver's units (milliseconds for the monitors). The primary is an interface name
+ * or null; the configuration names it as a slot and port and the core resolves it to the interface
+ * there. Immutable; built from the table, so an option added to the table is held here without a
+ * change. The typed getters are for the code that reasons about a particular option.
  */
-public record BondOptions(
-        BondMode mode,
-        int miimon,
-        int updelay,
-        int downdelay,
-        int arpInterval,
-        List<Inet4Address> arpIpTargets,
-        ArpValidate arpValidate,
-        String primary,
-        PrimaryReselect primaryReselect,
-        LacpRate lacpRate,
-        XmitHashPolicy xmitHashPolicy,
-        int minLinks,
-        FailOverMac failOverMac) {
+public final class BondOptions {
+    /** What a freshly created bond has before anything is written (bonding module defaults). */
+    public static final BondOptions KERNEL_DEFAULTS = of(o -> o.kernelDefault);
 
-    public BondOptions {
-        arpIpTargets = List.copyOf(arpIpTargets);
+    private final Map<BondOption, Object> values;
+
+    private BondOptions(Map<BondOption, Object> values) {
+        this.values = values;
     }
 
-    /**
-     * Options from each option's value ({@link BondOption}'s table; a reader that goes through
-     * the table, the kernel's link dump for one, builds them here).
-     */
-    @SuppressWarnings("unchecked")
-    public static BondOptions of(java.util.function.Function<BondOption, Object> v) {
-        return new BondOptions((BondMode) v.apply(BondOption.MODE), (Integer) v.apply(BondOption.MIIMON),
-                (Integer) v.apply(BondOption.UPDELAY), (Integer) v.apply(BondOption.DOWNDELAY),
-                (Integer) v.apply(BondOption.ARP_INTERVAL), (List<Inet4Address>) v.apply(BondOption.ARP_IP_TARGET),
-                (ArpValidate) v.apply(BondOption.ARP_VALIDATE), (String) v.apply(BondOption.PRIMARY),
-                (PrimaryReselect) v.apply(BondOption.PRIMARY_RESELECT), (LacpRate) v.apply(BondOption.LACP_RATE),
-                (XmitHashPolicy) v.apply(BondOption.XMIT_HASH_POLICY), (Integer) v.apply(BondOption.MIN_LINKS),
-                (FailOverMac) v.apply(BondOption.FAIL_OVER_MAC));
+    /** Options from each option's value (checked against the table: the wrong type is a bug, said at once). */
+    public static BondOptions of(Function<BondOption, Object> v) {
+        Map<BondOption, Object> values = new EnumMap<>(BondOption.class);
+        for (BondOption o : BondOption.values()) values.put(o, checked(o, v.apply(o)));
+        return new BondOptions(values);
+    }
+
+    private static Object checked(BondOption o, Object v) {
+        if (o == BondOption.PRIMARY && "".equals(v)) v = null; // the driver shows none as an empty file
+        if (!o.holds(v)) throw new IllegalArgumentException(o.key + ": " + v + " is not a value of this option");
+        return v instanceof List<?> l ? List.copyOf(l) : v;
     }
 
     /** The driver's own defaults, except miimon: a bond nobody monitors never fails over. */
     public static BondOptions defaults(BondMode mode) {
-        return new BondOptions(mode, 100, 0, 0, 0, List.of(), ArpValidate.NONE, null,
-                PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0, FailOverMac.NONE);
+        return KERNEL_DEFAULTS.with(BondOption.MODE, mode).with(BondOption.MIIMON, 100);
+    }
+
+    /** These options with {@code option} set to {@code value}. */
+    public BondOptions with(BondOption option, Object value) {
+        Map<BondOption, Object> copy = new EnumMap<>(values);
+        copy.put(option, checked(option, value));
+        return new BondOptions(copy);
     }
 
     public BondOptions withPrimary(String ifname) {
-        return new BondOptions(mode, miimon, updelay, downdelay, arpInterval, arpIpTargets, arpValidate,
-                ifname, primaryReselect, lacpRate, xmitHashPolicy, minLinks, failOverMac);
+        return with(BondOption.PRIMARY, ifname);
     }
 
-    /** The primary's interface name, or null for none (the driver shows none as an empty file). */
-    public String primaryName() {
-        return primary == null || primary.isEmpty() ? null : primary;
+    /** The value of {@code option}. */
+    public Object get(BondOption option) {
+        return values.get(option);
+    }
+
+    public BondMode mode() {
+        return (BondMode) values.get(BondOption.MODE);
+    }
+
+    public int miimon() {
+        return (Integer) values.get(BondOption.MIIMON);
+    }
+
+    public int updelay() {
+        return (Integer) values.get(BondOption.UPDELAY);
+    }
+
+    public int downdelay() {
+        return (Integer) values.get(BondOption.DOWNDELAY);
+    }
+
+    public int arpInterval() {
+        return (Integer) values.get(BondOption.ARP_INTERVAL);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Inet4Address> arpIpTargets() {
+        return (List<Inet4Address>) values.get(BondOption.ARP_IP_TARGET);
+    }
+
+    public ArpValidate arpValidate() {
+        return (ArpValidate) values.get(BondOption.ARP_VALIDATE);
+    }
+
+    /** The primary's interface name, or null for none. */
+    public String primary() {
+        return (String) values.get(BondOption.PRIMARY);
+    }
+
+    public PrimaryReselect primaryReselect() {
+        return (PrimaryReselect) values.get(BondOption.PRIMARY_RESELECT);
+    }
+
+    public LacpRate lacpRate() {
+        return (LacpRate) values.get(BondOption.LACP_RATE);
+    }
+
+    public XmitHashPolicy xmitHashPolicy() {
+        return (XmitHashPolicy) values.get(BondOption.XMIT_HASH_POLICY);
+    }
+
+    public int minLinks() {
+        return (Integer) values.get(BondOption.MIN_LINKS);
+    }
+
+    public FailOverMac failOverMac() {
+        return (FailOverMac) values.get(BondOption.FAIL_OVER_MAC);
     }
 
     public boolean arpMonitored() {
-        return arpInterval > 0 && !arpIpTargets.isEmpty();
+        return arpInterval() > 0 && !arpIpTargets().isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BondOptions b && values.equals(b.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    /** "BondOptions[mode=active-backup, miimon=100, ...]": each option by its key, in the table's order. */
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        for (BondOption o : BondOption.values()) parts.add(o.key + "=" + o.show(this));
+        return "BondOptions[" + String.join(", ", parts) + "]";
     }
 }

@@ -17,12 +17,11 @@ import had.network.FailOverMac;
 import had.network.IfAddress;
 import had.network.LacpRate;
 import had.network.NetworkException;
+import had.network.OptionSamples;
 import had.network.NetworkState;
 import had.network.NetworkState.Kind;
 import had.network.PrimaryReselect;
 import had.network.XmitHashPolicy;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,39 +30,15 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The table of bonding options against {@link BondOptions}: every option the record holds is in the
- * table, and a live bond that differs from had.conf in any one of them is changed by the reconciler.
+ * The table of bonding options: {@link BondOptions} holds, compares and names each option alone, the
+ * write plan writes each, and a live bond that differs from had.conf in any one of them is changed
+ * by the reconciler.
  */
 class BondOptionTableTest {
     private final ChassisConfig config = Configs.motorola8216();
 
-    /** For each component of BondOptions, a value other than bond0's in conf/had.conf. */
-    private static final Map<String, Object> OTHER = Map.ofEntries(
-            Map.entry("mode", BondMode.BALANCE_XOR),
-            Map.entry("miimon", 200),
-            Map.entry("updelay", 400),
-            Map.entry("downdelay", 400),
-            Map.entry("arpInterval", 100),
-            Map.entry("arpIpTargets", List.of(Configs.ip("10.0.1.100"))),
-            Map.entry("arpValidate", ArpValidate.ACTIVE),
-            Map.entry("primary", "eth1"),
-            Map.entry("primaryReselect", PrimaryReselect.FAILURE),
-            Map.entry("lacpRate", LacpRate.FAST),
-            Map.entry("xmitHashPolicy", XmitHashPolicy.LAYER3_4),
-            Map.entry("minLinks", 1),
-            Map.entry("failOverMac", FailOverMac.ACTIVE));
-
-    /** {@code o} with one record component set to {@code v}. */
-    private static BondOptions with(BondOptions o, String component, Object v) throws Exception {
-        RecordComponent[] cs = BondOptions.class.getRecordComponents();
-        Object[] args = new Object[cs.length];
-        Class<?>[] types = new Class<?>[cs.length];
-        for (int i = 0; i < cs.length; i++) {
-            types[i] = cs[i].getType();
-            args[i] = cs[i].getName().equals(component) ? v : cs[i].getAccessor().invoke(o);
-        }
-        Constructor<BondOptions> c = BondOptions.class.getDeclaredConstructor(types);
-        return c.newInstance(args);
+    private static BondOptions other(BondOptions o, BondOption option) {
+        return OptionSamples.other(o, option);
     }
 
     private BondOptions configured() {
@@ -81,20 +56,48 @@ class BondOptionTableTest {
     }
 
     @Test
-    void everyOptionOfTheRecordIsInTheTableAndComparedByIt() throws Exception {
+    void everyOptionIsHeldComparedAndNamedAlone() {
         BondOptions base = configured();
-        List<String> keys = new ArrayList<>();
-        for (RecordComponent c : BondOptions.class.getRecordComponents()) {
-            Object v = OTHER.get(c.getName());
-            assertNotNull(v, "no other value for BondOptions." + c.getName() + " in this test: add one, and the option to BondOption");
-            BondOptions other = with(base, c.getName(), v);
-            assertFalse(BondOption.allSame(base, other), c.getName() + " is compared by no entry of BondOption");
+        for (BondOption o : BondOption.values()) {
+            BondOptions other = other(base, o);
+            assertEquals(OptionSamples.other(o), other.get(o), o.key);
+            assertFalse(BondOption.allSame(base, other), o.key + " is not compared");
             String changes = BondOption.changes(base, other);
             assertEquals(1, changes.split(", ").length, changes);
-            keys.add(changes.substring(0, changes.indexOf(' ')));
+            assertTrue(changes.startsWith(o.key + " "), changes);
         }
-        // one entry per component, in the record's order, each its own key
-        assertEquals(BondOption.keys(), keys);
+    }
+
+    /** Each option's value is checked against the table: a wrong type is refused where it is made, not later. */
+    @Test
+    void aValueOfTheWrongTypeIsRefused() {
+        for (BondOption o : BondOption.values()) {
+            Object wrong = o == BondOption.MIIMON ? "100" : 7L;
+            assertThrows(IllegalArgumentException.class, () -> BondOptions.KERNEL_DEFAULTS.with(o, wrong), o.key);
+        }
+        assertThrows(IllegalArgumentException.class, () -> BondOptions.KERNEL_DEFAULTS.with(BondOption.MIIMON, -1));
+    }
+
+    /**
+     * Every option the plan has no rule for is written by it, as the driver's file takes it, when it
+     * differs: a new option in the table needs nothing more to be applied.
+     */
+    @Test
+    void thePlanWritesEveryOptionThatDiffers() {
+        for (BondOption o : BondOption.values()) {
+            if (o == BondOption.MODE) continue; // only on a bond without slaves: with a mode's own side effects below
+            BondMode mode = o.takenIn(BondMode.ACTIVE_BACKUP) ? BondMode.ACTIVE_BACKUP : BondMode.IEEE_802_3AD;
+            BondOptions now = BondOptions.defaults(mode);
+            BondOptions want = other(now, o);
+            if (want.miimon() > 0 && want.arpInterval() > 0) want = want.with(BondOption.MIIMON, 0);
+            if (o == BondOption.ARP_VALIDATE) want = want.with(BondOption.MIIMON, 0).with(BondOption.ARP_INTERVAL, 100);
+            List<String> written = new ArrayList<>();
+            for (BondOptionPlan.Step s : BondOptionPlan.plan("bond0", now, want, false, false)) written.add(s.option());
+            assertTrue(written.contains(o.key), o.key + " differs and the plan does not write it: " + written);
+        }
+        List<BondOptionPlan.Step> steps = BondOptionPlan.plan("bond0", BondOptions.KERNEL_DEFAULTS,
+                BondOptions.defaults(BondMode.ACTIVE_BACKUP), false, false);
+        assertEquals("mode=active-backup", steps.get(0).toString(), steps.toString());
     }
 
     /**
@@ -119,14 +122,13 @@ class BondOptionTableTest {
     }
 
     @Test
-    void everyOptionIsRefusedByThePlanInTheModesTheDriverRefusesItIn() throws Exception {
+    void everyOptionIsRefusedByThePlanInTheModesTheDriverRefusesItIn() {
         for (BondOption o : BondOption.values()) {
-            String component = componentOf(o);
             for (BondMode m : BondMode.values()) {
                 if (o == BondOption.MODE) continue;
-                BondOptions now = with(BondOptionPlan.afterModeChange(BondOptionPlan.KERNEL_DEFAULTS, m), "miimon", 100);
-                BondOptions want = with(now, component, OTHER.get(component));
-                if (want.miimon() > 0 && want.arpInterval() > 0) want = with(want, "miimon", 0);
+                BondOptions now = BondOptionPlan.afterModeChange(BondOptions.KERNEL_DEFAULTS, m).with(BondOption.MIIMON, 100);
+                BondOptions want = other(now, o);
+                if (want.miimon() > 0 && want.arpInterval() > 0) want = want.with(BondOption.MIIMON, 0);
                 String refusal = "bond0: option " + o.key + ": mode dependency failed, not supported in mode " + m.kernelName();
                 if (o.takenIn(m)) {
                     BondOptionPlan.plan("bond0", now, want, false, false); // taken: no exception
@@ -139,17 +141,8 @@ class BondOptionTableTest {
         }
     }
 
-    /** The record component the option reads. */
-    private static String componentOf(BondOption o) throws Exception {
-        BondOptions base = BondOptionPlan.KERNEL_DEFAULTS;
-        for (RecordComponent c : BondOptions.class.getRecordComponents()) {
-            if (!o.same(base, with(base, c.getName(), OTHER.get(c.getName())))) return c.getName();
-        }
-        throw new AssertionError(o.key + " reads no component of BondOptions");
-    }
-
     @Test
-    void aLiveBondThatDiffersInAnyOneOptionIsChangedByTheReconciler() throws Exception {
+    void aLiveBondThatDiffersInAnyOneOptionIsChangedByTheReconciler() {
         DesiredState d = DesiredState.of(config, List.of(slot2()), new HashMap<>());
         BondOptions want = d.bonds().get("bond0").options();
         IfAddress bondAddr = new IfAddress(Configs.ip("10.0.1.1"), 24);
@@ -158,11 +151,7 @@ class BondOptionTableTest {
                 "eth1", new NetworkState.Link("eth1", Kind.ETHERNET, true, true, 1500, "bond0", List.of(), null, -1),
                 "bond0", new NetworkState.Link("bond0", Kind.BOND, true, true, 1500, null, List.of(bondAddr), null, -1));
         for (BondOption o : BondOption.values()) {
-            String component = null;
-            for (RecordComponent c : BondOptions.class.getRecordComponents()) {
-                if (!o.same(want, with(want, c.getName(), OTHER.get(c.getName())))) component = c.getName();
-            }
-            BondOptions live = with(want, component, OTHER.get(component));
+            BondOptions live = other(want, o);
             NetworkState actual = new NetworkState(links, Map.of("bond0", new NetworkState.Bond("bond0", live,
                     List.of("eth0", "eth1"), "eth0", Map.of("eth0", true, "eth1", true), false)));
             List<Action> plan = Reconciler.plan(d, DesiredState.NOTHING, actual, Set.of("eth0", "eth1"));

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 class ExtractionGuardTest {
     private static BondOptions lacp(int minLinks) {
         BondOptions d = BondOptions.defaults(BondMode.IEEE_802_3AD);
-        return new BondOptions(d.mode(), d.miimon(), d.updelay(), d.downdelay(), d.arpInterval(), d.arpIpTargets(),
-                d.arpValidate(), null, d.primaryReselect(), d.lacpRate(), d.xmitHashPolicy(), minLinks, d.failOverMac());
+        return d.withPrimary(null).with(had.network.BondOption.MIN_LINKS, minLinks);
     }
 
     private static String outcome(CoreFixture f) {

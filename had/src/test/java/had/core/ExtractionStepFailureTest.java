@@ -261,8 +261,9 @@ class ExtractionStepFailureTest {
         CoreFixture f = CoreFixture.threeCards(Configs.motorola8216());
         readsFail(f);
         BondOptions b = BondOptions.defaults(BondMode.ACTIVE_BACKUP);
-        f.chassis.reload(Configs.motorola8216(new BondOptions(b.mode(), 200, 0, 0, 0, List.of(), b.arpValidate(), null,
-                b.primaryReselect(), b.lacpRate(), b.xmitHashPolicy(), 0, b.failOverMac())));
+        f.chassis.reload(Configs.motorola8216(b.with(had.network.BondOption.MIIMON, 200).with(had.network.BondOption.UPDELAY, 0)
+                .with(had.network.BondOption.DOWNDELAY, 0).with(had.network.BondOption.ARP_INTERVAL, 0)
+                .with(had.network.BondOption.ARP_IP_TARGET, List.of()).withPrimary(null).with(had.network.BondOption.MIN_LINKS, 0)));
         f.chassis.settle();
         f.chassis.settle();
         f.chassis.settle();

@@ -89,8 +89,7 @@ class FailbackHandoverTest {
     @Test
     void thePrimaryWhoseLinkIsBackTakesTheTrafficBackAfterItsUpdelayWithAHandover() {
         BondOptions o = BondOptions.defaults(BondMode.ACTIVE_BACKUP);
-        chassis(new BondOptions(o.mode(), 100, 300, o.downdelay(), o.arpInterval(), o.arpIpTargets(), o.arpValidate(), null,
-                o.primaryReselect(), o.lacpRate(), o.xmitHashPolicy(), o.minLinks(), o.failOverMac()));
+        chassis(o.with(had.network.BondOption.MIIMON, 100).with(had.network.BondOption.UPDELAY, 300).withPrimary(null));
         String primary = f.port(2, 0);
         f.net.setPhysicalLink(primary, false);
         f.send(new BackplaneEvent.LinkChanged(2, primary, false, f.clock.nanos()));

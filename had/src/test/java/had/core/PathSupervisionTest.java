@@ -174,8 +174,7 @@ class PathSupervisionTest {
     @Test
     void withPrimaryReselectFailureTheWorkingSlaveKeepsTheTraffic() {
         BondOptions o = BondOptions.defaults(BondMode.ACTIVE_BACKUP);
-        o = new BondOptions(o.mode(), o.miimon(), o.updelay(), o.downdelay(), o.arpInterval(), o.arpIpTargets(),
-                o.arpValidate(), null, PrimaryReselect.FAILURE, o.lacpRate(), o.xmitHashPolicy(), o.minLinks(), o.failOverMac());
+        o = o.withPrimary(null).with(had.network.BondOption.PRIMARY_RESELECT, PrimaryReselect.FAILURE);
         chassis(o);
         allPathsUp();
         String primary = f.port(2, 0);

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class BondOptionPlanTest {
     private static BondOptions mii(int miimon, int updelay) {
-        return new BondOptions(BondMode.ACTIVE_BACKUP, miimon, updelay, 0, 0, List.of(), ArpValidate.NONE, null,
-                PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0, FailOverMac.NONE);
+        return BondOptions.defaults(BondMode.ACTIVE_BACKUP).with(BondOption.MIIMON, miimon).with(BondOption.UPDELAY, updelay);
     }
 
     private static List<String> plan(BondOptions now, BondOptions wanted, boolean slaves, boolean up) {
@@ -34,8 +33,7 @@ class BondOptionPlanTest {
 
     @Test
     void refusalsComeBeforeAnyWrite() {
-        BondOptions rr = new BondOptions(BondMode.BALANCE_RR, 100, 0, 0, 0, List.of(), ArpValidate.NONE, "eth0",
-                PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0, FailOverMac.NONE);
+        BondOptions rr = BondOptions.defaults(BondMode.BALANCE_RR).withPrimary("eth0");
         assertEquals("bond0: option primary: mode dependency failed, not supported in mode balance-rr(0)",
                 assertThrows(NetworkException.class, () -> plan(mii(100, 0), rr, false, false)).getMessage());
         assertTrue(assertThrows(NetworkException.class, () -> plan(mii(100, 0), mii(0, 200), false, false))
@@ -44,9 +42,9 @@ class BondOptionPlanTest {
 
     @Test
     void leavingArpMonitoringTurnsItOffBeforeMiimonComesBack() throws Exception {
-        BondOptions arp = new BondOptions(BondMode.ACTIVE_BACKUP, 0, 0, 0, 500,
-                List.of((java.net.Inet4Address) java.net.InetAddress.getByName("10.0.0.1")), ArpValidate.ALL, null,
-                PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0, FailOverMac.NONE);
+        BondOptions arp = BondOptions.defaults(BondMode.ACTIVE_BACKUP).with(BondOption.MIIMON, 0).with(BondOption.ARP_INTERVAL, 500)
+                .with(BondOption.ARP_IP_TARGET, List.of((java.net.Inet4Address) java.net.InetAddress.getByName("10.0.0.1")))
+                .with(BondOption.ARP_VALIDATE, ArpValidate.ALL);
         assertEquals(List.of("arp_interval=0", "miimon=100", "arp_ip_target=-10.0.0.1", "updelay=0", "downdelay=0",
                 "arp_validate=none"), plan(arp, mii(100, 0), true, true));
     }

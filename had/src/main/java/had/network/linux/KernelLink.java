@@ -123,7 +123,12 @@ record KernelLink(int index, String name, boolean up, boolean ethernet, int mtu,
             default: {
                 int n = attr.form() == BondOption.Attr.Form.U8 ? d.u8(attr.id(), 0) : d.u32(attr.id(), 0);
                 Class type = option.choices();
-                return type != null ? number(type, n) : (Object) n; // an enum by its number
+                if (type != null) return number(type, n); // an enum by its number
+                if (n < 0) {
+                    throw new had.network.NetworkException("the kernel reports " + option.key + " "
+                            + Integer.toUnsignedString(n) + ", beyond what had handles");
+                }
+                return n;
             }
         }
     }

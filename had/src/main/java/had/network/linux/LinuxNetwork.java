@@ -140,7 +140,7 @@ public final class LinuxNetwork implements Network {
     public void createBond(String name, BondOptions options) {
         if (sysfs.exists("sys/class/net/" + name)) throw new NetworkException(name + ": cannot create bond: File exists");
         // Checked against the driver's defaults first, so a refused plan creates nothing.
-        BondOptionPlan.plan(name, BondOptionPlan.KERNEL_DEFAULTS, options, false, false);
+        BondOptionPlan.plan(name, BondOptions.KERNEL_DEFAULTS, options, false, false);
         if (!sysfs.exists(BONDING_MASTERS)) loadBonding(name);
         sysfs.write(name, BONDING_MASTERS, "+" + name);
         try {

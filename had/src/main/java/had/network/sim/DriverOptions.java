@@ -9,7 +9,6 @@ import had.network.KernelEnum;
 import had.network.LacpRate;
 import had.network.NetworkException;
 import had.network.PrimaryReselect;
-import had.network.XmitHashPolicy;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -70,11 +69,12 @@ final class DriverOptions {
                 guard(b, option, false, true);
                 p.lacpRate = parse(b, option, LacpRate.class, value);
             }
-            case XMIT_HASH_POLICY -> p.xmitHashPolicy = parse(b, option, XmitHashPolicy.class, value);
             case MIN_LINKS -> {
                 p.minLinks = number(b, option, value);
                 b.updateCarrier();
             }
+            // An option with no side effects in the driver: parsed as the driver would, and kept.
+            default -> p.kept.put(o, asWritten(b, o, value));
         }
     }
 
@@ -88,6 +88,12 @@ final class DriverOptions {
     static NetworkException unsupported(SimBond b, String option) {
         return b.error("option " + option + ": mode dependency failed, not supported in mode "
                 + b.params.mode.kernelName() + "(" + b.params.mode.number() + ")");
+    }
+
+    /** The value of an option the driver keeps as written: one of its enum's names or numbers, or a number. */
+    private static <E extends Enum<E> & KernelEnum> Object asWritten(SimBond b, BondOption o, String value) {
+        Class<E> choices = o.choices();
+        return choices != null ? parse(b, o.key, choices, value) : number(b, o.key, value);
     }
 
     private static <E extends Enum<E> & KernelEnum> E parse(SimBond b, String option, Class<E> type, String value) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import had.network.ArpValidate;
 import had.network.BondMode;
+import had.network.BondOption;
 import had.network.BondOptions;
 import had.network.FailOverMac;
 import had.network.IfAddress;
@@ -120,9 +121,11 @@ class KernelLinkTest {
         assertTrue(bond.up() && bond.carrier() && bond.ethernet());
         assertEquals(1500, bond.mtu());
         assertEquals("bond", bond.kind());
-        assertEquals(new BondOptions(BondMode.ACTIVE_BACKUP, 100, 200, 0, 0,
-                List.of(IfAddress.fromInt(0x0a000009), IfAddress.fromInt(0x0a00000a)), ArpValidate.ALL, null,
-                PrimaryReselect.FAILURE, LacpRate.FAST, XmitHashPolicy.LAYER2_3, 1, FailOverMac.ACTIVE),
+        assertEquals(BondOptions.defaults(BondMode.ACTIVE_BACKUP).with(BondOption.UPDELAY, 200)
+                .with(BondOption.ARP_IP_TARGET, List.of(IfAddress.fromInt(0x0a000009), IfAddress.fromInt(0x0a00000a)))
+                .with(BondOption.ARP_VALIDATE, ArpValidate.ALL).with(BondOption.PRIMARY_RESELECT, PrimaryReselect.FAILURE)
+                .with(BondOption.LACP_RATE, LacpRate.FAST).with(BondOption.XMIT_HASH_POLICY, XmitHashPolicy.LAYER2_3)
+                .with(BondOption.MIN_LINKS, 1).with(BondOption.FAIL_OVER_MAC, FailOverMac.ACTIVE),
                 bond.bond().options());
         assertEquals(3, bond.bond().activeSlaveIndex());
         assertTrue(bond.bond().allSlavesActive());

@@ -1,16 +1,12 @@
 package had.network.linux;
 
-import had.network.ArpValidate;
 import had.network.BondMode;
+import had.network.BondOption;
 import had.network.BondOptions;
-import had.network.FailOverMac;
 import had.network.IfAddress;
 import had.network.KernelEnum;
-import had.network.LacpRate;
 import had.network.MiiStatus;
 import had.network.NetworkException;
-import had.network.PrimaryReselect;
-import had.network.XmitHashPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -161,11 +157,14 @@ final class KernelTree {
         file(d + "uevent", "DEVTYPE=bond\nINTERFACE=" + name + "\nIFINDEX=" + index(name));
         file(d + "address", String.format("02:00:00:00:00:%02x", index(name)));
         String b = d + "bonding/";
-        String[][] defaults = {{"mode", "balance-rr 0"}, {"miimon", "0"}, {"updelay", "0"}, {"downdelay", "0"},
-            {"arp_interval", "0"}, {"arp_ip_target", ""}, {"arp_validate", "none 0"}, {"primary", ""},
-            {"primary_reselect", "always 0"}, {"lacp_rate", "slow 0"}, {"xmit_hash_policy", "layer2 0"},
-            {"min_links", "0"}, {"fail_over_mac", "none 0"}, {"slaves", ""}, {"active_slave", ""}};
-        for (String[] kv : defaults) file(b + kv[0], kv[1]);
+        // Every option as a fresh bond shows it (an enum as "name number"), then slaves and active_slave.
+        for (BondOption o : BondOption.values()) {
+            Object v = o.valueIn(BondOptions.KERNEL_DEFAULTS);
+            file(b + o.key, v instanceof KernelEnum k ? k.kernelName() + " " + k.number()
+                    : v instanceof List<?> ? "" : o.written(BondOptions.KERNEL_DEFAULTS));
+        }
+        file(b + "slaves", "");
+        file(b + "active_slave", "");
         for (int i = 0; i < keyValues.length; i += 2) file(b + keyValues[i], keyValues[i + 1]);
         String masters = read("sys/class/net/bonding_masters");
         file("sys/class/net/bonding_masters", (masters.isEmpty() ? "" : masters + " ") + name);
@@ -213,11 +212,12 @@ final class KernelTree {
             if (!t.isEmpty()) targets.add(IfAddress.fromInt(Arrays.stream(t.split("\\.")).mapToInt(Integer::parseInt)
                     .reduce(0, (acc, octet) -> acc << 8 | octet)));
         }
-        BondOptions o = new BondOptions(kernelEnum(BondMode.class, b + "mode"), number(b + "miimon"),
-                number(b + "updelay"), number(b + "downdelay"), number(b + "arp_interval"), targets,
-                kernelEnum(ArpValidate.class, b + "arp_validate"), null, kernelEnum(PrimaryReselect.class, b + "primary_reselect"),
-                kernelEnum(LacpRate.class, b + "lacp_rate"), kernelEnum(XmitHashPolicy.class, b + "xmit_hash_policy"),
-                number(b + "min_links"), kernelEnum(FailOverMac.class, b + "fail_over_mac"));
+        BondOptions o = BondOptions.of(option -> switch (option.hadConf.kind()) {
+            case IPV4_LIST -> targets;
+            case SLOT_PORT -> null; // the dump does not carry the primary: had reads its name from sysfs
+            case CHOICE -> choice(option, b + option.key);
+            case NUMBER -> number(b + option.key);
+        });
         String active = read(b + "active_slave");
         return new KernelLink.BondInfo(o, active.isEmpty() ? 0 : indexes.get(active),
                 Files.exists(root.resolve(b + "all_slaves_active")) && read(b + "all_slaves_active").equals("1"));
@@ -225,6 +225,11 @@ final class KernelTree {
 
     private int number(String file) {
         return Integer.parseInt(read(file));
+    }
+
+    private <E extends Enum<E> & KernelEnum> Object choice(BondOption option, String file) {
+        Class<E> type = option.choices();
+        return kernelEnum(type, file);
     }
 
     /** sysfs prints these "name number"; a write leaves what was written, either. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import had.network.ArpValidate;
 import had.network.BondMode;
+import had.network.BondOption;
 import had.network.BondOptions;
 import had.network.FailOverMac;
 import had.network.IfAddress;
@@ -44,8 +45,8 @@ class LinuxNetworkTest {
     }
 
     static BondOptions ab(String primary, PrimaryReselect reselect, int minLinks) {
-        return new BondOptions(BondMode.ACTIVE_BACKUP, 100, 200, 0, 0, List.of(), ArpValidate.NONE, primary,
-                reselect, LacpRate.SLOW, XmitHashPolicy.LAYER2, minLinks, FailOverMac.NONE);
+        return BondOptions.defaults(BondMode.ACTIVE_BACKUP).with(BondOption.UPDELAY, 200).withPrimary(primary)
+                .with(BondOption.PRIMARY_RESELECT, reselect).with(BondOption.MIN_LINKS, minLinks);
     }
 
     /** bond0 in active-backup with eth0 (primary, going back) and eth1 (active), as the sample shows. */
@@ -152,8 +153,8 @@ class LinuxNetworkTest {
     @Test
     void aModeChangeOnABondWithSlavesIsRefusedBeforeAnythingIsWritten() {
         runningBond();
-        BondOptions lacp = new BondOptions(BondMode.IEEE_802_3AD, 100, 200, 0, 0, List.of(), ArpValidate.NONE, null,
-                PrimaryReselect.ALWAYS, LacpRate.FAST, XmitHashPolicy.LAYER2_3, 0, FailOverMac.NONE);
+        BondOptions lacp = BondOptions.defaults(BondMode.IEEE_802_3AD).with(BondOption.UPDELAY, 200)
+                .with(BondOption.LACP_RATE, LacpRate.FAST).with(BondOption.XMIT_HASH_POLICY, XmitHashPolicy.LAYER2_3);
         NetworkException e = assertThrows(NetworkException.class, () -> net.setBondOptions("bond0", lacp));
         assertEquals("bond0: option mode: unable to set because the bond device has slaves", e.getMessage());
         assertTrue(tree.trace.isEmpty());
@@ -162,8 +163,8 @@ class LinuxNetworkTest {
     @Test
     void aModeChangeOnAnUpBondWithoutSlavesTakesItDownAroundTheWrites() {
         tree.bond("bond0", true, "mode", "active-backup 1", "miimon", "100");
-        BondOptions lacp = new BondOptions(BondMode.IEEE_802_3AD, 100, 0, 0, 0, List.of(), ArpValidate.NONE, null,
-                PrimaryReselect.ALWAYS, LacpRate.FAST, XmitHashPolicy.LAYER2_3, 2, FailOverMac.NONE);
+        BondOptions lacp = BondOptions.defaults(BondMode.IEEE_802_3AD).with(BondOption.LACP_RATE, LacpRate.FAST)
+                .with(BondOption.XMIT_HASH_POLICY, XmitHashPolicy.LAYER2_3).with(BondOption.MIN_LINKS, 2);
         net.setBondOptions("bond0", lacp);
         assertEquals(List.of(
                 "rtnl link set bond0 down",
@@ -177,9 +178,9 @@ class LinuxNetworkTest {
     @Test
     void arpTargetsGoOneAtATimeBeforeArpMonitoringStarts() throws Exception {
         tree.bond("bond0", false, "mode", "active-backup 1", "miimon", "100", "arp_ip_target", "10.0.0.9");
-        BondOptions arp = new BondOptions(BondMode.ACTIVE_BACKUP, 0, 0, 0, 500, List.of(ip("10.0.0.1"), ip("10.0.0.2")),
-                ArpValidate.ALL, null, PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0,
-                FailOverMac.NONE);
+        BondOptions arp = BondOptions.defaults(BondMode.ACTIVE_BACKUP).with(BondOption.MIIMON, 0)
+                .with(BondOption.ARP_INTERVAL, 500).with(BondOption.ARP_IP_TARGET, List.of(ip("10.0.0.1"), ip("10.0.0.2")))
+                .with(BondOption.ARP_VALIDATE, ArpValidate.ALL);
         net.setBondOptions("bond0", arp);
         assertEquals(List.of(
                 "write sys/class/net/bond0/bonding/arp_ip_target -10.0.0.9",

@@ -2,6 +2,7 @@ package had.network.sim;
 
 import had.network.ArpValidate;
 import had.network.BondMode;
+import had.network.BondOption;
 import had.network.BondOptions;
 import had.network.FailOverMac;
 import had.network.LacpRate;
@@ -29,25 +30,22 @@ abstract class SimFixture {
     }
 
     static BondOptions miimon(BondMode mode, int miimon, int updelay, int downdelay) {
-        return new BondOptions(mode, miimon, updelay, downdelay, 0, List.of(), ArpValidate.NONE, null,
-                PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0, FailOverMac.NONE);
+        return BondOptions.defaults(mode).with(BondOption.MIIMON, miimon).with(BondOption.UPDELAY, updelay)
+                .with(BondOption.DOWNDELAY, downdelay);
     }
 
     static BondOptions arp(int interval, ArpValidate validate, String primary, String... targets) {
         List<Inet4Address> t = java.util.Arrays.stream(targets).map(SimFixture::ip).toList();
-        return new BondOptions(BondMode.ACTIVE_BACKUP, 0, 0, 0, interval, t, validate, primary,
-                PrimaryReselect.ALWAYS, LacpRate.SLOW, XmitHashPolicy.LAYER2, 0, FailOverMac.NONE);
+        return BondOptions.defaults(BondMode.ACTIVE_BACKUP).with(BondOption.MIIMON, 0).with(BondOption.ARP_INTERVAL, interval)
+                .with(BondOption.ARP_IP_TARGET, t).with(BondOption.ARP_VALIDATE, validate).withPrimary(primary);
     }
 
     static BondOptions withReselect(BondOptions o, String primary, PrimaryReselect reselect) {
-        return new BondOptions(o.mode(), o.miimon(), o.updelay(), o.downdelay(), o.arpInterval(), o.arpIpTargets(),
-                o.arpValidate(), primary, reselect, o.lacpRate(), o.xmitHashPolicy(), o.minLinks(), o.failOverMac());
+        return o.withPrimary(primary).with(BondOption.PRIMARY_RESELECT, reselect);
     }
 
     static BondOptions withMinLinks(BondOptions o, int minLinks) {
-        return new BondOptions(o.mode(), o.miimon(), o.updelay(), o.downdelay(), o.arpInterval(), o.arpIpTargets(),
-                o.arpValidate(), o.primary(), o.primaryReselect(), o.lacpRate(), o.xmitHashPolicy(), minLinks,
-                o.failOverMac());
+        return o.with(BondOption.MIN_LINKS, minLinks);
     }
 
     static Inet4Address ip(String text) {
