@@ -1116,7 +1116,8 @@ check "(s) modes as the unit and had.conf(5) say: $s_modes" \
     eval '[ "$s_modes" = "/var/lib/had 750 root:had /var/lib/had/audit.log 640 root:had /run/had 750 root:had /run/had/had.sock 660 root:had " ]'
 
 # systemctl reload: a broken file is refused, the running configuration kept; a good one applies
-# only what changed (here: bond0's miimon, and metrics on loopback), no link touched.
+# only what changed (here: bond0's miimon and num_grat_arp, an option that is only an entry in
+# had's table of options, and metrics on loopback), no link touched.
 s_mark=$(mark)
 gq "cp /etc/had.conf /root/had.conf.good && sed -i 's/^mode = active-backup/mode = active-backpu/' /etc/had.conf && systemctl reload had"
 sleep 3
@@ -1127,12 +1128,13 @@ check "(s) systemctl reload with a broken had.conf: refused, its FILE:LINE in th
     eval '[ "$s_errp" = "\"PRIORITY\":\"3\"" ]'
 check "(s) ... and the running configuration kept: same pid, bond0 active-backup with its 4 slaves" \
     eval '[ "$(sd_show MainPID)" = "$s_pid" ] && [ "$(g "cat /sys/class/net/bond0/bonding/mode")" = "active-backup 1" ] && [ "$(sd_slaves)" = "$s_ports" ]'
-gq "cp /root/had.conf.good /etc/had.conf && sed -i '/^\[bond bond0\]/,/^\[/ s/^miimon = 100/miimon = 50/' /etc/had.conf && printf '\n[metrics]\nlisten = 127.0.0.1:9712\n' >> /etc/had.conf && systemctl reload had"
-gq "until_true 20 '[ \$(cat /sys/class/net/bond0/bonding/miimon) = 50 ]'"
+gq "cp /root/had.conf.good /etc/had.conf && sed -i '/^\[bond bond0\]/,/^\[/ s/^miimon = 100/miimon = 50\\nnum_grat_arp = 3/' /etc/had.conf && printf '\n[metrics]\nlisten = 127.0.0.1:9712\n' >> /etc/had.conf && systemctl reload had"
+gq "until_true 20 '[ \$(cat /sys/class/net/bond0/bonding/miimon) = 50 ] && [ \$(cat /sys/class/net/bond0/bonding/num_grat_arp) = 3 ]'"
 s_scrape=$(g "until_true 20 \"timeout 3 bash -c 'echo >/dev/tcp/127.0.0.1/9712' 2>/dev/null\"; timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9712 && printf \"GET /metrics HTTP/1.0\\r\\n\\r\\n\" >&3 && cat <&3'" | grep -a '^had_bond_working_slaves{bond="bond0"}' | tr -d '\r')
 s_touched=$(since "$s_mark" | grep -cE " link (${s_ports// /|}|$s16) .*(master=- |carrier=0|up=0)| (dellink|deladdr) ")
-check "(s) systemctl reload with a good had.conf applies the difference: bond0's miimon $(g "cat /sys/class/net/bond0/bonding/miimon") (was 100), same pid" \
-    eval '[ "$(g "cat /sys/class/net/bond0/bonding/miimon")" = 50 ] && [ "$(sd_show MainPID)" = "$s_pid" ]'
+s_grat=$(g "cat /sys/class/net/bond0/bonding/num_grat_arp")
+check "(s) systemctl reload with a good had.conf applies the difference: bond0's miimon $(g "cat /sys/class/net/bond0/bonding/miimon") (was 100), num_grat_arp $s_grat (was 1), same pid" \
+    eval '[ "$(g "cat /sys/class/net/bond0/bonding/miimon")" = 50 ] && [ "$s_grat" = 3 ] && [ "$(sd_show MainPID)" = "$s_pid" ]'
 check "(s) ... metrics served on loopback under the unit's IP filter: ${s_scrape:-no answer}" eval '[ "$(echo "$s_scrape" | awk "{ print \$2 + 0 }")" = 4 ]'
 check "(s) ... and nothing else touched: no port released, down or without carrier, no address removed ($s_touched events)" \
     eval '[ "$s_touched" = 0 ] && [ "$(sd_slaves)" = "$s_ports" ]'

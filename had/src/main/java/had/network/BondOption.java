@@ -54,7 +54,10 @@ public enum BondOption {
     MIN_LINKS("min_links", 0, new Value(Value.Kind.NUMBER, 1024, "links"), Modes.ALL, Modes.LACP, Elsewhere.POINTLESS,
             Attr.u32(18)),
     FAIL_OVER_MAC("fail_over_mac", FailOverMac.NONE, Value.choice("a fail_over_mac value"), Modes.ALL, Modes.ONE_ACTIVE,
-            Elsewhere.POINTLESS, Attr.u8(13));
+            Elsewhere.POINTLESS, Attr.u8(13)),
+    // How many gratuitous ARPs (and unsolicited NAs) the driver sends after an active-backup failover.
+    NUM_GRAT_ARP("num_grat_arp", 1, new Value(Value.Kind.NUMBER, 255, "announcements"), Modes.ALL, Modes.ONE_ACTIVE,
+            Elsewhere.POINTLESS, Attr.u8(16));
 
     /**
      * What a had.conf value of the option is: a whole number from 0 to {@code max} of

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import had.audit.AuditLog;
 import had.core.SlotState;
 import had.json.Json;
+import had.network.BondOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -169,10 +170,16 @@ class ServiceTest {
         assertEquals(4L, b.get("working"));
         assertEquals(4L, b.get("expected"));
         assertEquals(100L, ((Map<?, ?>) b.get("options")).get("miimon"));
-        // The options' names are the protocol's (v1), whatever the table of options calls them.
-        assertEquals(List.of("miimon", "updelay", "downdelay", "arp_interval", "arp_ip_targets", "arp_validate", "primary",
-                "primary_reselect", "lacp_rate", "xmit_hash_policy", "min_links", "fail_over_mac"),
-                List.copyOf(((Map<?, ?>) b.get("options")).keySet()));
+        // The options' names are the protocol's (v1), whatever the table of options calls them; an
+        // option added to the table since follows them under its own key.
+        List<String> v1 = List.of("miimon", "updelay", "downdelay", "arp_interval", "arp_ip_targets", "arp_validate", "primary",
+                "primary_reselect", "lacp_rate", "xmit_hash_policy", "min_links", "fail_over_mac");
+        List<?> names = List.copyOf(((Map<?, ?>) b.get("options")).keySet());
+        assertEquals(v1, names.subList(0, Math.min(v1.size(), names.size())));
+        assertEquals(BondOption.values().length - 1, names.size(), "every option but the mode: " + names);
+        for (Object added : names.subList(v1.size(), names.size())) {
+            assertNotNull(BondOption.of((String) added), added + " is no key of the table");
+        }
         List<?> slaves = (List<?>) b.get("slaves");
         assertEquals(4, slaves.size());
         Map<?, ?> active = slaves.stream().map(o -> (Map<?, ?>) o).filter(s -> s.get("ifname").equals(b.get("active_slave")))

@@ -25,7 +25,8 @@ public final class OptionSamples {
             Map.entry(BondOption.LACP_RATE, LacpRate.FAST),
             Map.entry(BondOption.XMIT_HASH_POLICY, XmitHashPolicy.LAYER3_4),
             Map.entry(BondOption.MIN_LINKS, 1),
-            Map.entry(BondOption.FAIL_OVER_MAC, FailOverMac.ACTIVE));
+            Map.entry(BondOption.FAIL_OVER_MAC, FailOverMac.ACTIVE),
+            Map.entry(BondOption.NUM_GRAT_ARP, 3));
 
     private OptionSamples() {
     }
