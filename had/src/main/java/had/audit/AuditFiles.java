@@ -54,10 +54,6 @@ public final class AuditFiles {
         return dot > 0 && ROTATED_SUFFIX.matcher(fileName.substring(dot)).matches();
     }
 
-    public static boolean isTornSideFile(String liveName, String fileName) {
-        return fileName.startsWith(liveName + ".torn-");
-    }
-
     /** Rotated files next to {@code live}, in no particular order. */
     public static List<Path> rotatedSiblings(Path live) {
         List<Path> out = new ArrayList<>();

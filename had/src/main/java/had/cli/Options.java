@@ -1,6 +1,7 @@
 package had.cli;
 
 import had.audit.AuditLog;
+import had.config.ConfigError;
 import had.config.ConfigLoader;
 import had.core.Settings;
 import java.nio.file.Path;
@@ -87,7 +88,8 @@ final class Options {
                 case "--heartbeat" -> o.heartbeatMillis = number(value(args, ++i, a), a, 0, 86_400) * 1000;
                 case "--aer-interval" -> o.aerIntervalMs = millis(value(args, ++i, a), a, 0);
                 case "-h", "--help" -> o.help = true;
-                default -> throw new UsageException((a.startsWith("-") ? "unknown option " : "unexpected argument ") + a);
+                default -> throw new UsageException((a.startsWith("-") ? "unknown option " : "unexpected argument ")
+                        + ConfigError.printable(a));
             }
         }
         if (o.scenario != null && !o.simulate) throw new UsageException("--scenario needs --simulate");

@@ -25,8 +25,7 @@ import java.util.regex.Pattern;
  * Where the option is merely pointless (min_links outside 802.3ad) it is a warning.
  */
 final class BondOptionsParser {
-    /** BOND_MAX_ARP_TARGETS in the driver. */
-    static final int MAX_ARP_TARGETS = 16;
+    private static final int MAX_ARP_TARGETS = BondOptionPlan.MAX_ARP_TARGETS;
 
     private static final Pattern PRIMARY = Pattern.compile("slot\\s+(\\S+)\\s+port\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
 
@@ -79,7 +78,7 @@ final class BondOptionsParser {
         boolean miiKnown = miimon != null || !k.containsKey("miimon");
         int arp = arpInterval == null ? 0 : arpInterval;
         // Unset miimon means the default 100, unless the ARP monitor was asked for instead.
-        int effectiveMiimon = miimon != null ? miimon : (arp > 0 ? 0 : 100);
+        int effectiveMiimon = miimon != null ? miimon : (arp > 0 ? 0 : BondOptionPlan.DEFAULT_MIIMON);
         if (arpAllowed && arpKnown && miiKnown) checkArpMonitor(miimon, arp, targets, arpValidate);
         if (arpKnown && miiKnown) {
             checkDelay("updelay", updelay, effectiveMiimon);

@@ -19,7 +19,8 @@ public record ConfigError(Path file, int line, String message) {
 
     @Override
     public String toString() {
-        return line > 0 ? file + ":" + line + ": " + message : file + ": " + message;
+        String f = printable(String.valueOf(file)); // a file's name can hold anything too
+        return line > 0 ? f + ":" + line + ": " + message : f + ": " + message;
     }
 
     /**
@@ -27,7 +28,7 @@ public record ConfigError(Path file, int line, String message) {
      * (decoded as U+FFFD) as escapes ({@code \x1b}, {@code \u202e}); a single-quoted run longer than
      * {@link #QUOTE_MAX} characters once escaped cut to its start and "...".
      */
-    static String printable(String message) {
+    public static String printable(String message) {
         StringBuilder out = new StringBuilder(message.length());
         int quoteStart = -1;
         boolean cut = false;

@@ -34,10 +34,6 @@ final class Diagnostics {
         return !errors.isEmpty();
     }
 
-    int errorCount() {
-        return errors.size();
-    }
-
     /** In line order (stable, so two problems on one line keep the order they were found in). */
     List<ConfigError> errors() {
         return sorted(errors);

@@ -1,6 +1,7 @@
 package had.ctl;
 
 import had.audit.AuditVerify;
+import had.config.ConfigError;
 import had.control.ControlClient;
 import had.json.Json;
 import had.os.ExitStatus;
@@ -143,7 +144,7 @@ public final class HadCtl {
                     out.print(usage());
                     return EXIT_OK;
                 } else if (name == null) {
-                    if (a.startsWith("-")) throw new UsageException("unknown option " + a);
+                    if (a.startsWith("-")) throw new UsageException("unknown option " + ConfigError.printable(a));
                     name = a;
                 } else {
                     rest.add(a);
@@ -154,8 +155,8 @@ public final class HadCtl {
             synchronized (HadCtl.class) {
                 e = COMMANDS.get(name);
             }
-            if (e == null) throw new UsageException("unknown command '" + name + "'");
-            if (rest.size() == 1 && (rest.get(0).equals("-h") || rest.get(0).equals("--help"))) {
+            if (e == null) throw new UsageException("unknown command '" + ConfigError.printable(name) + "'");
+            if (asksForHelp(rest)) {
                 out.println(e.helpText());
                 return EXIT_OK;
             }
@@ -176,6 +177,15 @@ public final class HadCtl {
                 default -> EXIT_FAILED;
             };
         }
+    }
+
+    /** -h or --help among a command's arguments (before a "--", after which arguments are data). */
+    private static boolean asksForHelp(List<String> args) {
+        for (String a : args) {
+            if (a.equals("--")) return false;
+            if (a.equals("-h") || a.equals("--help")) return true;
+        }
+        return false;
     }
 
     static synchronized String usage() {

@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * behind until they are written. Every commit goes through {@link Chassis#commit}, so the core
  * learns when records were lost.
  *
- * <p>Every timer of had is the loop's (as in teamd's one loop): the core's deadlines, the
- * housekeeping look, and the periodic tasks given to {@link #every} (the heartbeat record, the
+ * <p>Every timer of the daemon's work is the loop's (as in teamd's one loop): the core's deadlines,
+ * the housekeeping look, and the periodic tasks given to {@link #every} (the heartbeat record, the
  * systemd watchdog's keep-alive). A stuck loop runs none of them, which is what the heartbeat and
- * the watchdog are there to show.
+ * the watchdog are there to show. The one exception is on purpose: the control socket's idle and
+ * request time limits run on its own selector thread ({@code ControlServer}), because the request
+ * limit is what answers a client when this loop is stuck.
  */
 public final class EventLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);

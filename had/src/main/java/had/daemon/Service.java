@@ -51,11 +51,6 @@ public final class Service implements AutoCloseable {
             return new Settings(socket, access, hadConf, driversConf, mode, simSocket, e, installSighup, limits,
                     callTimeoutMs);
         }
-
-        public Settings withTimeouts(long idleMs, long callMs) {
-            return new Settings(socket, access, hadConf, driversConf, mode, simSocket, env, sighup,
-                    limits.withIdleTimeout(idleMs), callMs);
-        }
     }
 
     private final Daemon daemon;

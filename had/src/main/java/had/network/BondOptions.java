@@ -39,7 +39,7 @@ public final class BondOptions {
 
     /** The driver's own defaults, except miimon: a bond nobody monitors never fails over. */
     public static BondOptions defaults(BondMode mode) {
-        return KERNEL_DEFAULTS.with(BondOption.MODE, mode).with(BondOption.MIIMON, 100);
+        return KERNEL_DEFAULTS.with(BondOption.MODE, mode).with(BondOption.MIIMON, BondOptionPlan.DEFAULT_MIIMON);
     }
 
     /** These options with {@code option} set to {@code value}. */
@@ -110,10 +110,6 @@ public final class BondOptions {
 
     public FailOverMac failOverMac() {
         return (FailOverMac) values.get(BondOption.FAIL_OVER_MAC);
-    }
-
-    public boolean arpMonitored() {
-        return arpInterval() > 0 && !arpIpTargets().isEmpty();
     }
 
     @Override
