@@ -1,5 +1,6 @@
 package had.audit;
 
+import had.config.ConfigError;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,15 @@ public final class ChainCheck {
         this.out = out;
     }
 
+    /** The first break found; quoted fields of a damaged or forged record are made printable (ConfigError's rule). */
     public void fail(Path file, long line, Object seq, String what) {
-        if (broken == null) broken = file + ":" + line + (seq == null ? "" : " (seq " + seq + ")") + ": " + what;
+        if (broken == null) {
+            broken = ConfigError.printable(file + ":" + line + (seq == null ? "" : " (seq " + seq + ")") + ": " + what);
+        }
+    }
+
+    private void note(String what) {
+        notes.add(ConfigError.printable(what));
     }
 
     /**
@@ -52,7 +60,7 @@ public final class ChainCheck {
         Long[] fileFirst = {null};
         AuditLines.read(f, parser, e -> {
             if (e instanceof AuditLines.Torn t) {
-                notes.add(f + ":" + t.line() + ": a torn record " + (t.where() == AuditLines.Where.END_OF_FILE
+                note(f + ":" + t.line() + ": a torn record " + (t.where() == AuditLines.Where.END_OF_FILE
                         ? "at the end of the file" : "before the record on the same line")
                         + " (had stopped, or its disk refused the write, while writing it): not part of the chain"
                         + (last && t.where() == AuditLines.Where.END_OF_FILE ? "; had sets it aside at its next start" : ""));
@@ -76,7 +84,7 @@ public final class ChainCheck {
                     fail(f, r.line(), seq, "the torn record it kept aside, " + side.getFileName() + ", is missing");
                     return false;
                 }
-                notes.add(side + ": a torn record kept aside at seq " + seq + " (not part of the chain)");
+                note(side + ": a torn record kept aside at seq " + seq + " (not part of the chain)");
             }
             lastSeq = seq;
             lastHash = (String) rec.get("hash");
@@ -86,7 +94,7 @@ public final class ChainCheck {
         if (broken != null) return;
         if (count[0] == 0) {
             if (filesSeen > 0 || lastFile != null) fail(f, 1, null, "empty file");
-            else notes.add(f + ": empty");
+            else note(f + ": empty");
         }
         if (out != null) {
             out.println(f + ": " + count[0] + " record(s)" + (fileFirst[0] == null ? "" : ", seq " + fileFirst[0] + ".." + lastSeq));
@@ -121,7 +129,7 @@ public final class ChainCheck {
         if (lastHash == null) {
             // The first record checked: the start of the log, or the first file kept after rotation.
             if (rotated) {
-                notes.add(f + " begins after " + rec.get("previous") + " (seq " + rec.get("previous_last_seq")
+                note(f + " begins after " + rec.get("previous") + " (seq " + rec.get("previous_last_seq")
                         + "), which is not part of this check");
             } else if (seq != 1 || !AuditChain.GENESIS.equals(prev)) {
                 fail(f, lineNo, seq, "the log's first record must be seq 1 with prev " + AuditChain.GENESIS.substring(0, 8)

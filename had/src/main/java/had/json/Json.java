@@ -8,11 +8,13 @@ import java.util.Map;
 /**
  * The little JSON had needs for its audit log, state dumps and control protocol: objects keep
  * their key order (records must hash the same way every time), numbers are longs or doubles.
- * The parser bounds nesting and length, because what it reads may come from a client or a
- * damaged file.
+ * The parser bounds nesting (a value inside more than {@value #MAX_DEPTH} arrays or objects is
+ * refused), because what it reads may come from a client or a damaged file; the length of what
+ * it is given is bounded by whoever reads it (the control socket's request line, the audit log's
+ * record line).
  */
 public final class Json {
-    private static final int MAX_DEPTH = 32;
+    static final int MAX_DEPTH = 32;
 
     private Json() {}
 

@@ -1,6 +1,7 @@
 package had.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -88,6 +89,17 @@ class AuditVerifyTest {
         write(log, l);
         assertEquals(1, verify(log));
         assertTrue(out.contains(log + ":10 (seq 10): hash does not match the record's contents"), out);
+    }
+
+    /** A forged record's fields are quoted escaped: what verify prints does not drive the terminal. */
+    @Test
+    void aForgedFieldIsPrintedEscaped() throws Exception {
+        List<String> l = lines(log);
+        l.set(2, l.get(2).replaceFirst("\\{\"v\":1,", "{\"v\":\"\\\\u001b[2J\","));
+        write(log, l);
+        assertEquals(1, verify(log));
+        assertTrue(out.contains("schema version \\x1b[2J is not one"), out);
+        assertFalse(out.contains("\u001b"), "an escape character reached the terminal");
     }
 
     @Test

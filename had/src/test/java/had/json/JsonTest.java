@@ -48,9 +48,10 @@ class JsonTest {
 
     @Test
     void nestingIsBounded() {
-        String ok = "[".repeat(32) + "]".repeat(32);
+        // 33 arrays: the innermost inside 32, the most allowed; 34: one too many
+        String ok = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
         Json.parse(ok);
-        String deep = "[".repeat(40) + "]".repeat(40);
+        String deep = "[".repeat(Json.MAX_DEPTH + 2) + "]".repeat(Json.MAX_DEPTH + 2);
         assertTrue(assertThrows(JsonException.class, () -> Json.parse(deep)).getMessage().startsWith("nesting deeper than 32"));
     }
 
