@@ -100,7 +100,7 @@ final class BondOptionsParser {
             case MIIMON -> effectiveMiimon;
             case ARP_INTERVAL -> arp;
             case PRIMARY -> null; // a card's port: the core finds its interface
-            default -> v.getOrDefault(o, o.valueIn(BondOptions.KERNEL_DEFAULTS));
+            default -> v.getOrDefault(o, o.kernelDefault);
         });
         if (mode != null) checkMode(mode, options);
         return new Parsed(options, primary);

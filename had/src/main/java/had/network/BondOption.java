@@ -158,11 +158,6 @@ public enum BondOption {
         this.attr = attr;
     }
 
-    /** The option's value in {@code o}. */
-    public Object valueIn(BondOptions o) {
-        return o.get(this);
-    }
-
     /** For an option whose values are one of the driver's enums: that enum (else null). */
     @SuppressWarnings("unchecked")
     public <E extends Enum<E> & KernelEnum> Class<E> choices() {

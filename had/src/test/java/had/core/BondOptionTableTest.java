@@ -1,5 +1,6 @@
 package had.core;
 
+import static had.network.OptionSamples.other;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,7 +18,6 @@ import had.network.FailOverMac;
 import had.network.IfAddress;
 import had.network.LacpRate;
 import had.network.NetworkException;
-import had.network.OptionSamples;
 import had.network.NetworkState;
 import had.network.NetworkState.Kind;
 import had.network.PrimaryReselect;
@@ -36,10 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class BondOptionTableTest {
     private final ChassisConfig config = Configs.motorola8216();
-
-    private static BondOptions other(BondOptions o, BondOption option) {
-        return OptionSamples.other(o, option);
-    }
 
     private BondOptions configured() {
         return DesiredState.of(config, List.of(slot2()), new HashMap<>()).bonds().get("bond0").options();
@@ -60,7 +56,7 @@ class BondOptionTableTest {
         BondOptions base = configured();
         for (BondOption o : BondOption.values()) {
             BondOptions other = other(base, o);
-            assertEquals(OptionSamples.other(o), other.get(o), o.key);
+            assertEquals(other(o), other.get(o), o.key);
             assertFalse(BondOption.allSame(base, other), o.key + " is not compared");
             String changes = BondOption.changes(base, other);
             assertEquals(1, changes.split(", ").length, changes);

@@ -116,9 +116,9 @@ public final class LinuxNetwork implements Network {
                 k.bond().allSlavesActive()));
     }
 
-    /** The bond's options: the dump's, with the primary by name from sysfs ("" for none). */
+    /** The bond's options: the dump's, with the primary by name from sysfs ("" for none, as BondOptions takes it). */
     private static BondOptions options(KernelLink k, String primary) {
-        return k.bond().options().withPrimary(primary.isEmpty() ? null : primary);
+        return k.bond().options().withPrimary(primary);
     }
 
     /**

@@ -159,7 +159,7 @@ final class KernelTree {
         String b = d + "bonding/";
         // Every option as a fresh bond shows it (an enum as "name number"), then slaves and active_slave.
         for (BondOption o : BondOption.values()) {
-            Object v = o.valueIn(BondOptions.KERNEL_DEFAULTS);
+            Object v = o.kernelDefault;
             file(b + o.key, v instanceof KernelEnum k ? k.kernelName() + " " + k.number()
                     : v instanceof List<?> ? "" : o.written(BondOptions.KERNEL_DEFAULTS));
         }
