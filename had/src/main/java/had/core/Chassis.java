@@ -108,10 +108,12 @@ public final class Chassis {
      */
     public void settle() {
         // Twice at most: a reconcile that restarted probes plans once more without their verdicts.
+        // What the last reconciliation read, if nothing changed since: the services are observed on it.
+        Reconciliation.Settled settled = null;
         try {
             for (int i = 0; i < 2 && core.dirty; i++) {
                 core.dirty = false;
-                core.reconcile();
+                settled = core.reconcile();
             }
         } catch (RuntimeException e) {
             // Whatever stopped it, the network is still to be reconciled: at the next settle. A
@@ -144,7 +146,7 @@ public final class Chassis {
         }
         if (core.restate) restate();
         try {
-            if (core.inventoryDone) core.reconciliation.observe();
+            if (core.inventoryDone) core.reconciliation.observe(settled);
         } catch (NetworkException e) {
             // What the services did meanwhile is seen at the next settle, dated by that read.
             log.warn("the network could not be read to observe the services: {}", e.getMessage());

@@ -106,7 +106,7 @@ final class ChassisCore implements Reconciliation.Core {
      * Plans and applies until nothing is left ({@link Reconciliation#run}), once the first inventory
      * is in: until then the network is left exactly as found.
      */
-    NetworkState reconcile() {
+    Reconciliation.Settled reconcile() {
         return inventoryDone ? reconciliation.run() : null;
     }
 

@@ -148,11 +148,11 @@ final class Extraction {
         s.handoverBonds.clear();
         s.quiesced = true;
         // The slot is no longer in service: its ports leave their bonds, addresses go.
-        NetworkState after = core.reconcile();
+        Reconciliation.Settled settled = core.reconcile();
         // A port still in a bond may be carrying its traffic again (a bond whose primary is
         // cleared takes its first working slave): powering the card off would be an outage, so
         // the stage is taken again later, the card in service meanwhile.
-        if (after == null) after = core.network.read();
+        NetworkState after = settled != null ? settled.network() : core.network.read();
         List<String> stuck = new ArrayList<>();
         for (NetworkState.Link l : after.links().values()) {
             String port = l.vlanParent() != null ? l.vlanParent() : l.name(); // a VLAN of the card's counts too

@@ -75,6 +75,9 @@ final class Reconciliation {
         this.settings = settings;
     }
 
+    /** The network as a run found it once nothing was left to do, and when it was read. */
+    record Settled(NetworkState network, long readAt) { }
+
     /** What the last plan that left nothing to do (or the last one applied) asked for. */
     DesiredState applied() {
         return applied;
@@ -104,7 +107,7 @@ final class Reconciliation {
      * Plans and applies until nothing is left (or {@link #MAX_ROUNDS}). Returns what the network
      * was found to be once nothing was left to do, or null when it did not get that far.
      */
-    NetworkState run() {
+    Settled run() {
         ChassisConfig config = core.config();
         Map<Integer, Slot> slots = core.slots();
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -115,6 +118,7 @@ final class Reconciliation {
                 if (s != null && s.takenIn()) core.fail(s, p.getValue());
             }
             if (!problems.isEmpty()) desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
+            long readAt = clock.nanos();
             NetworkState actual = network.read();
             List<Action> plan = Reconciler.plan(desired, applied, actual, index.cardPorts());
             if (handOver(Reconciler.activeSlaveMoves(plan, actual, desired), Reconciler.pendingFailbacks(desired, actual), desired)) {
@@ -126,7 +130,7 @@ final class Reconciliation {
                 applied = desired;
                 // Restarted probes start undecided: plan again without their old verdicts.
                 if (paths.sync(applied.probed(), core::record)) core.changed();
-                return actual;
+                return new Settled(actual, readAt);
             }
             apply(plan);
             if (round == 0) recordPathDecisions(desired);
@@ -231,10 +235,14 @@ final class Reconciliation {
         return changed != null ? changed : clock.nanos();
     }
 
-    /** Records what changed for the services since the last observation (ServiceWatch). */
-    void observe() {
-        long readAt = clock.nanos();
-        NetworkState actual = network.read();
+    /**
+     * Records what changed for the services since the last observation (ServiceWatch), from
+     * {@code settled} when nothing was changed since that read (it saves a read of the whole
+     * network on every settle that reconciled), else from a read of its own.
+     */
+    void observe(Settled settled) {
+        long readAt = settled != null ? settled.readAt() : clock.nanos();
+        NetworkState actual = settled != null ? settled.network() : network.read();
         for (AuditEvent e : services.observe(core.config(), actual, this::portInService, readAt, trafficMoved)) record(e);
         trafficMoved.clear();
     }
