@@ -45,12 +45,12 @@ public final class Main {
             err.println(Options.USAGE);
             return EXIT_USAGE;
         }
-        if (o.help) {
+        if (o.help()) {
             out.println(Options.USAGE);
             return EXIT_OK;
         }
-        if (o.check) return new CheckCommand().check(o.hadConf, o.driversConf, out, err);
-        LoadResult loaded = new ConfigLoader().load(o.hadConf, o.driversConf);
+        if (o.check()) return new CheckCommand().check(o.hadConf(), o.driversConf(), out, err);
+        LoadResult loaded = new ConfigLoader().load(o.hadConf(), o.driversConf());
         for (ConfigError w : loaded.warnings()) err.println(w + " (warning)");
         if (!loaded.ok()) {
             for (ConfigError e : loaded.errors()) err.println(e);
@@ -58,7 +58,7 @@ public final class Main {
             return EXIT_USAGE;
         }
         try {
-            return o.simulate ? simulate(o, loaded, out) : daemon(o, loaded);
+            return o.simulate() ? simulate(o, loaded, out) : daemon(o, loaded);
         } catch (RuntimeException e) {
             err.println("had: " + e.getMessage());
             log.debug("start-up failed", e);
@@ -68,9 +68,9 @@ public final class Main {
 
     private static int simulate(Options o, LoadResult loaded, PrintStream out) {
         Termination termination = new Termination();
-        out.println("had on a simulated chassis: " + o.hadConf + ", " + o.driversConf);
-        SimulatedChassis chassis = SimulatedChassis.start(loaded.config(), o.settings(), o.stateDir,
-                o.stateDir.resolve("audit.log"), o.auditSettings());
+        out.println("had on a simulated chassis: " + o.hadConf() + ", " + o.driversConf());
+        SimulatedChassis chassis = SimulatedChassis.start(loaded.config(), o.settings(), o.stateDir(),
+                o.stateDir().resolve("audit.log"), o.auditSettings());
         chassis.daemon().audit().follow(new Narrator(out));
         out.println("simulated backplane control socket: " + chassis.controlSocket());
         out.println("audit log: " + chassis.daemon().audit().file());
@@ -84,7 +84,7 @@ public final class Main {
         }
         out.println("had control socket: " + service.socket() + " (bin/hadctl --socket " + service.socket() + " status)");
         try {
-            if (o.scenario != null) {
+            if (o.scenario() != null) {
                 new DemoScenario(chassis, out, 1000).play(null);
                 Thread.sleep(300);
                 out.println();
@@ -95,7 +95,7 @@ public final class Main {
                 out.println("  hadctl audit verify " + chassis.daemon().audit().file());
                 out.println("  hadctl report --format html " + chassis.daemon().audit().file() + " > report.html");
             }
-            if (o.exitAfterScenario) return EXIT_OK;
+            if (o.exitAfterScenario()) return EXIT_OK;
             out.println();
             out.println("had keeps running on the simulated chassis; Ctrl-C stops it. Try:");
             out.println("  echo 'handle 12 open' | socat - UNIX-CONNECT:" + chassis.controlSocket());
@@ -122,11 +122,11 @@ public final class Main {
     private static int daemon(Options o, LoadResult loaded) {
         Termination termination = new Termination();
         try {
-            BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot + ";aer_ms=" + o.aerIntervalMs);
-            AuditLog audit = new AuditLog(o.stateDir.resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
+            BridgeBackplane backplane = BridgeBackplane.open("kernel", "root=" + o.sysfsRoot() + ";aer_ms=" + o.aerIntervalMs());
+            AuditLog audit = new AuditLog(o.stateDir().resolve("audit.log"), Clock.SYSTEM, o.auditSettings());
             Modprobe modprobe = new Modprobe("modprobe");
             Daemon d = new Daemon(loaded.config(), o.settings(), backplane, new LinuxNetwork(modprobe),
-                    new ModprobeDrivers(o.sysfsRoot, modprobe), audit, Clock.SYSTEM);
+                    new ModprobeDrivers(o.sysfsRoot(), modprobe), audit, Clock.SYSTEM);
             // The control socket first: a second had on the same chassis stops here, before touching it.
             Service service = Service.start(d, service(o, "kernel", null));
             try {
@@ -147,6 +147,6 @@ public final class Main {
     }
 
     private static Service.Settings service(Options o, String mode, java.nio.file.Path simSocket) {
-        return Service.Settings.of(o.socket, o.hadConf, o.driversConf, mode, simSocket);
+        return Service.Settings.of(o.socket(), o.hadConf(), o.driversConf(), mode, simSocket);
     }
 }

@@ -6,8 +6,15 @@ import had.config.ConfigLoader;
 import had.core.Settings;
 import java.nio.file.Path;
 
-/** had's command line. Every mistake is a {@link UsageException} that says what to do. */
-final class Options {
+/**
+ * had's command line, checked once by {@link #parse} and sealed. Every mistake is a
+ * {@link UsageException} that says what to do. {@code aerIntervalMs} is how often the kernel
+ * backplane reads each card's AER counters (picmg-bridge's aer_ms).
+ */
+record Options(Path hadConf, Path driversConf, boolean check, boolean simulate, String scenario, boolean exitAfterScenario,
+               Path stateDir, Path socket, Path sysfsRoot, long portTimeoutMs, long quiesceMs, boolean help,
+               long auditMaxBytes, int auditKeep, long auditHoldBytes, long auditReserveBytes, long heartbeatMillis,
+               long aerIntervalMs) {
     static final String USAGE = """
             usage: had [OPTIONS]
               -c, --config FILE      had.conf (default /etc/had.conf)
@@ -45,60 +52,53 @@ final class Options {
         }
     }
 
-    Path hadConf = ConfigLoader.DEFAULT_HAD_CONF;
-    Path driversConf = ConfigLoader.DEFAULT_DRIVERS_CONF;
-    boolean check;
-    boolean simulate;
-    String scenario;
-    boolean exitAfterScenario;
-    Path stateDir;
-    Path socket;
-    Path sysfsRoot = Path.of("/");
-    long portTimeoutMs = Settings.DEFAULT.portTimeoutMs();
-    long quiesceMs = Settings.DEFAULT.quiesceMs();
-    boolean help;
-    long auditMaxBytes = AuditLog.Settings.DEFAULT.maxBytes();
-    int auditKeep = AuditLog.Settings.DEFAULT.keep();
-    long auditHoldBytes = AuditLog.Settings.DEFAULT.holdBytes();
-    long auditReserveBytes = AuditLog.Settings.DEFAULT.reserveBytes();
-    long heartbeatMillis = AuditLog.Settings.DEFAULT.heartbeatMillis();
-    /** The kernel backplane's AER counter reading interval (picmg-bridge's aer_ms). */
-    long aerIntervalMs = 1000;
-
     static Options parse(String[] args) throws UsageException {
-        Options o = new Options();
+        Path hadConf = ConfigLoader.DEFAULT_HAD_CONF;
+        Path driversConf = ConfigLoader.DEFAULT_DRIVERS_CONF;
+        boolean check = false, simulate = false, exitAfterScenario = false, help = false;
+        String scenario = null;
+        Path stateDir = null, socket = null, sysfsRoot = Path.of("/");
+        long portTimeoutMs = Settings.DEFAULT.portTimeoutMs();
+        long quiesceMs = Settings.DEFAULT.quiesceMs();
+        AuditLog.Settings audit = AuditLog.Settings.DEFAULT;
+        long auditMaxBytes = audit.maxBytes(), auditHoldBytes = audit.holdBytes(), auditReserveBytes = audit.reserveBytes();
+        int auditKeep = audit.keep();
+        long heartbeatMillis = audit.heartbeatMillis();
+        long aerIntervalMs = 1000;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "-c", "--config" -> o.hadConf = Path.of(value(args, ++i, a));
-                case "-d", "--drivers" -> o.driversConf = Path.of(value(args, ++i, a));
-                case "--check" -> o.check = true;
-                case "--simulate" -> o.simulate = true;
-                case "--scenario" -> o.scenario = value(args, ++i, a);
-                case "--exit-after-scenario" -> o.exitAfterScenario = true;
-                case "--state-dir" -> o.stateDir = Path.of(value(args, ++i, a));
-                case "--socket" -> o.socket = Path.of(value(args, ++i, a));
-                case "--sysfs-root" -> o.sysfsRoot = Path.of(value(args, ++i, a));
-                case "--port-timeout" -> o.portTimeoutMs = millis(value(args, ++i, a), a, 1);
-                case "--quiesce" -> o.quiesceMs = millis(value(args, ++i, a), a, 0);
-                case "--audit-max-bytes" -> o.auditMaxBytes = bytes(value(args, ++i, a), a, 4096);
-                case "--audit-hold" -> o.auditHoldBytes = bytes(value(args, ++i, a), a, 4096);
-                case "--audit-reserve" -> o.auditReserveBytes = bytes(value(args, ++i, a), a, 0);
-                case "--audit-keep" -> o.auditKeep = (int) number(value(args, ++i, a), a, 0, 100_000);
-                case "--heartbeat" -> o.heartbeatMillis = number(value(args, ++i, a), a, 0, 86_400) * 1000;
-                case "--aer-interval" -> o.aerIntervalMs = millis(value(args, ++i, a), a, 0);
-                case "-h", "--help" -> o.help = true;
+                case "-c", "--config" -> hadConf = Path.of(value(args, ++i, a));
+                case "-d", "--drivers" -> driversConf = Path.of(value(args, ++i, a));
+                case "--check" -> check = true;
+                case "--simulate" -> simulate = true;
+                case "--scenario" -> scenario = value(args, ++i, a);
+                case "--exit-after-scenario" -> exitAfterScenario = true;
+                case "--state-dir" -> stateDir = Path.of(value(args, ++i, a));
+                case "--socket" -> socket = Path.of(value(args, ++i, a));
+                case "--sysfs-root" -> sysfsRoot = Path.of(value(args, ++i, a));
+                case "--port-timeout" -> portTimeoutMs = millis(value(args, ++i, a), a, 1);
+                case "--quiesce" -> quiesceMs = millis(value(args, ++i, a), a, 0);
+                case "--audit-max-bytes" -> auditMaxBytes = bytes(value(args, ++i, a), a, 4096);
+                case "--audit-hold" -> auditHoldBytes = bytes(value(args, ++i, a), a, 4096);
+                case "--audit-reserve" -> auditReserveBytes = bytes(value(args, ++i, a), a, 0);
+                case "--audit-keep" -> auditKeep = (int) number(value(args, ++i, a), a, 0, 100_000);
+                case "--heartbeat" -> heartbeatMillis = number(value(args, ++i, a), a, 0, 86_400) * 1000;
+                case "--aer-interval" -> aerIntervalMs = millis(value(args, ++i, a), a, 0);
+                case "-h", "--help" -> help = true;
                 default -> throw new UsageException((a.startsWith("-") ? "unknown option " : "unexpected argument ")
                         + ConfigError.printable(a));
             }
         }
-        if (o.scenario != null && !o.simulate) throw new UsageException("--scenario needs --simulate");
-        if (o.scenario != null && !o.scenario.equals("demo")) {
-            throw new UsageException("unknown scenario " + o.scenario + " (built in: demo)");
+        if (scenario != null && !simulate) throw new UsageException("--scenario needs --simulate");
+        if (scenario != null && !scenario.equals("demo")) {
+            throw new UsageException("unknown scenario " + scenario + " (built in: demo)");
         }
-        if (o.stateDir == null) o.stateDir = o.simulate ? Path.of("build/run") : Path.of("/var/lib/had");
-        if (o.socket == null) o.socket = o.simulate ? o.stateDir.resolve("had.sock") : Path.of("/run/had/had.sock");
-        return o;
+        if (stateDir == null) stateDir = simulate ? Path.of("build/run") : Path.of("/var/lib/had");
+        if (socket == null) socket = simulate ? stateDir.resolve("had.sock") : Path.of("/run/had/had.sock");
+        return new Options(hadConf, driversConf, check, simulate, scenario, exitAfterScenario, stateDir, socket, sysfsRoot,
+                portTimeoutMs, quiesceMs, help, auditMaxBytes, auditKeep, auditHoldBytes, auditReserveBytes, heartbeatMillis,
+                aerIntervalMs);
     }
 
     Settings settings() {
