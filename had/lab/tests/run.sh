@@ -277,7 +277,24 @@ path_outage() {
         awk -v after="${after:-0}" '$1 >= after { printf "%d\n", $2 * 1000 + 0.5; exit }'
 }
 
-near() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" -ge 0 ] && [ $(( $1 - $2 )) -le 40 ] && [ $(( $2 - $1 )) -le 40 ]; }
+near() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" -ge 0 ] && [ $(( $1 - $2 )) -le $3 ] && [ $(( $2 - $1 )) -le $3 ]; }   # near A B WITHIN
+
+# probe_every MS: boot 2's had re-reads its had.conf with bond0's paths probed every MS ms; true
+# once every slave of bond0 is watched at that interval (a path.watch record each, after the
+# reload) and its path answered again (up in `hadctl bonds`).
+probe_every() {
+    local am i n=0 sl
+    sed -i "s/^path_interval *=.*/path_interval = $1/" "$LAB_RUN/state/had.conf"
+    [ "$(g "grep -c '^path_interval = $1\$' $B2_CONF")" = 1 ] || return 1   # as had will read it
+    am=$(audit_mark) sl=$(g 'slaves bond0')
+    [ -n "$sl" ] && gq "bin/hadctl --socket /run/lab/had.sock reload" || return 1
+    for i in $sl; do
+        until audit_since "$am" "\"type\":\"path.watch\",\"ifname\":\"$i\",\"bond\":\"bond0\",.*\"interval_ms\":$1,"; do
+            n=$((n + 1)); [ $n -gt 100 ] && return 1; sleep 0.2
+        done
+        gq "until_true 20 'bin/hadctl --socket /run/lab/had.sock bonds | grep -qE \"^ +$i .* up \"'" || return 1
+    done
+}
 
 # --- had in the guest ---------------------------------------------------------------------------
 QUIESCE_MS=200   # had's --quiesce: the extraction's handover window (its default, made explicit)
@@ -285,7 +302,8 @@ HAD_PID= HAD_BLOCK=
 had_start() {   # had_start CONF DRIVERS: sets HAD_PID, or HAD_BLOCK with had's reason
     local before n=0
     before=$(cat "$LAB_RUN/state/audit.log" 2>/dev/null | grep -c '"type":"backplane.resync"')
-    HAD_PID=$(lab_had_start "$(readlink -f "$1")" "$(readlink -f "$2")" --quiesce $QUIESCE_MS | tail -1)
+    local conf=$1; [[ $conf == /run/lab/* ]] || conf=$(readlink -f "$conf")   # a guest path is taken as it is
+    HAD_PID=$(lab_had_start "$conf" "$(readlink -f "$2")" --quiesce $QUIESCE_MS | tail -1)
     HAD_BLOCK=
     until [ "$(cat "$LAB_RUN/state/audit.log" 2>/dev/null | grep -c '"type":"backplane.resync"')" -gt "$before" ]; do
         if ! gq "kill -0 $HAD_PID"; then
@@ -341,10 +359,14 @@ ktrace_spans() {
 # ================================================================================================
 say "kernel $(lab_kernel; echo "$LAB_KPKG"), $(qemu-system-x86_64 --version | head -1)"
 lab_build
-# had runs the shipped conf/had.conf (bond0 probed every 20 ms: (d)); the baseline writes only
+# had runs the shipped conf/had.conf (bond0 probed every 20 ms; 10 in (d)); the baseline writes only
 # bonding options, so it gets that file without its path_ keys (the probes are had's own work).
 HAD_CONF=conf/had.conf
 BASE_CONF=$OUT/had-miimon.conf
+# Boot 2 runs a copy, which (d) reloads with 10 ms probes and then with the shipped 20 again: in
+# its state directory, which the guest reads uncached (the host's tree it caches: a file changed
+# there may be read as it was).
+B2_CONF=/run/lab/state/had.conf
 sed '/^path_/d' conf/had.conf > "$BASE_CONF"
 
 # --- boot 1: the baseline (no had) --------------------------------------------------------------
@@ -409,10 +431,11 @@ fi
 
 # --- boot 2: had on conf/had.conf ---------------------------------------------------------------
 if booted had; then
-say "boot 2: had on conf/had.conf (bond0 on miimon, its paths probed every 20 ms)"
+say "boot 2: had on conf/had.conf (bond0 on miimon, its paths probed every 20 ms, every 10 in (d))"
 boot had
+cp "$HAD_CONF" "$LAB_RUN/state/had.conf"
 ktrace_on || say "  kprobes on pciehp_sysfs_disable_slot not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
-if ! had_start "$HAD_CONF" conf/pcidrivers.conf; then
+if ! had_start "$B2_CONF" conf/pcidrivers.conf; then
     for s in a b c d-miimon e; do blocked "($s) $HAD_BLOCK"; done
 else
     # (a) insertion
@@ -524,12 +547,16 @@ else
     check "(c) re-insertion restores the bond (4 slaves, slot 2 port 0 active again)" \
         gq "until_true 40 '[ \$(nslaves bond0) = 4 ] && [ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
 
-    # (d) the switch side of the active port fails, carrier stays: had's path probes (conf/had.conf:
-    # bond0 probes 10.0.1.100 every 20 ms from every slave) see it; miimon alone does not (boot 1)
-    say "(d) switch side of slot 2 port 0 stops forwarding, carrier kept (bond0: miimon 100, had's path probes every 20 ms)"
+    # (d) the switch side of the active port fails, carrier stays: had's path probes see it;
+    # miimon alone does not (boot 1). conf/had.conf has bond0 probe 10.0.1.100 every 20 ms from
+    # every slave; the cut is made with 10 ms probes (reloaded into the running had just before,
+    # and back to 20 ms after: (a)'s card insertions stall the emulated NICs for longer than three
+    # 10 ms rounds, see boot 7), the interval an operator picks for the shortest outage.
+    say "(d) switch side of slot 2 port 0 stops forwarding, carrier kept (bond0: miimon 100, had's path probes every 10 ms)"
     gq "until_true 20 '[ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
     s2f0=$(g 'ifn 2 0')
-    gq "until_true 20 'bin/hadctl --socket /run/lab/had.sock bonds | grep -qE \"^ +$s2f0 .* up \"'"   # its path answered
+    check "(d) \`hadctl reload\` with path_interval = 10: every slave of bond0 ($(g 'slaves bond0')) probed every 10 ms again, its path answered" \
+        probe_every 10
     frames_start bond0 d
     am=$(audit_mark)
     ping_start 10.0.1.1 8
@@ -541,7 +568,7 @@ else
     path_back "$am" "$s2f0"
     D_HAD_GAP=$GAP D_HAD_OK=; pinged && [ "$EDGE" = 0 ] && D_HAD_OK=1   # no reply after the cut: no gap to compare
     recs=$(path_recs "$am" "$s2f0")
-    fig "(d) miimon bond with had's path probes (20 ms), switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $s2f0: $carrier); path records for $s2f0: ${recs:-none}$PING_NOTE"
+    fig "(d) miimon bond with had's path probes (10 ms), switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $s2f0: $carrier); path records for $s2f0: ${recs:-none}$PING_NOTE"
     check "(d) had's probes catch it: active slave moved off $s2f0 with its carrier kept, traffic back (none lost at the end)" \
         eval 'pinged && [ -n "$act2" ] && [ "$act2" != "$s2f0" ] && [ "$carrier" = 1 ] && [ "$EDGE" = 0 ] && [ "$GAP" -ge 0 ]'
     check "(d) path.state down, then up (after the restore) recorded for $s2f0: $recs" eval '[[ "$recs" == "down up"* ]]'
@@ -554,8 +581,10 @@ else
     fig "(d) availability report (hadctl report --format json): the cut's path outage ${D_REPORT:-none} ms against the longest ping gap $D_HAD_GAP ms"
     check "(d) the availability report counts the cut as an outage of bond0 with its path as the cause (${D_REPORT:-none} ms)" \
         eval '[ -n "$D_REPORT" ] && [ "$D_REPORT" -gt 0 ]'
-    target "(d) the report's outage for the cut lasts the longest ping gap within one probe interval + 20 ms (40 ms): ${D_REPORT:-none} vs $D_HAD_GAP ms" \
-        eval 'near "$D_REPORT" "$D_HAD_GAP"'
+    target "(d) the report's outage for the cut lasts the longest ping gap within one probe interval + 20 ms (30 ms): ${D_REPORT:-none} vs $D_HAD_GAP ms" \
+        eval 'near "$D_REPORT" "$D_HAD_GAP" 30'
+    check "(d) \`hadctl reload\` with the shipped path_interval = 20: every slave of bond0 probed every 20 ms again, its path answered" \
+        probe_every 20
 
     # (e) restart under traffic
     say "(e) kill -9 had while bond0 and config1 carry traffic, start it again"
@@ -566,7 +595,7 @@ else
     ping_start 10.0.1.1 40
     m=$(mark) old=$HAD_PID
     gq "kill -9 $HAD_PID"
-    LAB_HAD_ENV=NOTIFY_SOCKET=/run/lab/notify.sock had_start "$HAD_CONF" conf/pcidrivers.conf
+    LAB_HAD_ENV=NOTIFY_SOCKET=/run/lab/notify.sock had_start "$B2_CONF" conf/pcidrivers.conf
     n=0; until grep -q '^READY=1' "$LAB_RUN/state/notify.log" 2>/dev/null || [ $n -ge 300 ]; do sleep 0.2; n=$((n + 1)); done
     sleep 3
     ping_stop
@@ -814,7 +843,7 @@ else
     check "(h, j) the availability report counts each cut as an outage with its path as the cause (bondalb ${H_REP:-none} ms, bondv6 ${J_REP:-none} ms)" \
         eval '[ -n "$H_REP" ] && [ "$H_REP" -gt 0 ] && [ -n "$J_REP" ] && [ "$J_REP" -gt 0 ]'
     target "(h, j) each path outage in the report lasts its longest ping gap within one probe interval + 20 ms (40 ms): bondalb ${H_REP:-none}/$H_GAP ms, bondv6 ${J_REP:-none}/$J_GAP ms" \
-        eval 'near "$H_REP" "$H_GAP" && near "$J_REP" "$J_GAP"'
+        eval 'near "$H_REP" "$H_GAP" 40 && near "$J_REP" "$J_GAP" 40'
 fi
 fi
 
@@ -895,7 +924,7 @@ fi
 # dead after 8 unanswered rounds, not 3: under TCG, QEMU adding a card stalls the emulated NICs of
 # the others (for over 60 ms, and once for about 500 ms), had rightly called such a path dead, and
 # the planned swap's "no outage on bond0" failed on an outage of the emulator's making. Boot 2's
-# (d) measures conf/had.conf's 20 ms probes.
+# (d) measures 10 ms probes.
 if booted drills; then
 say "boot 7: had on conf/had.conf (path_interval 100, path_missed 8), the shipped drills (conf/drills) with the lab doing their physical steps"
 boot drills
@@ -1186,7 +1215,7 @@ fi
 
 # --- the same cut, three ways -------------------------------------------------------------------
 if [ -n "${D_HAD_GAP:-}" ] || [ -n "${D_ARP_GAP:-}" ]; then
-    fig "(d) the switch port cut behind bond0's active slave, carrier kept: no supervision (boot 1, miimon) ${D_MII:-not run}; kernel ARP monitor (boot 3, arp_interval 100) longest gap ${D_ARP_GAP:-?} ms; had's probes (boot 2, 20 ms) ${D_HAD_GAP:-?} ms, ratio $(ratio "${D_HAD_GAP:-}" "${D_ARP_GAP:-}") (target <= 0.50)"
+    fig "(d) the switch port cut behind bond0's active slave, carrier kept: no supervision (boot 1, miimon) ${D_MII:-not run}; kernel ARP monitor (boot 3, arp_interval 100) longest gap ${D_ARP_GAP:-?} ms; had's probes (boot 2, 10 ms) ${D_HAD_GAP:-?} ms, ratio $(ratio "${D_HAD_GAP:-}" "${D_ARP_GAP:-}") (target <= 0.50)"
     target "(d) had's probes: longest gap ${D_HAD_GAP:-?} ms <= 0.5x the kernel ARP monitor's ${D_ARP_GAP:-?} ms in the same run" \
         eval '[ -n "${D_HAD_OK:-}" ] && [ -n "${D_ARP_GAP:-}" ] && [ "$D_HAD_GAP" -ge 0 ] && [ $((D_HAD_GAP * 2)) -le "$D_ARP_GAP" ]'
 fi
