@@ -566,6 +566,9 @@ else
     learned "$am" bond0 garp; frames_stop
     lab_restore 2 0
     path_back "$am" "$s2f0"
+    # Back to the shipped 20 ms as soon as the path answers again: the cut is over.
+    check "(d) \`hadctl reload\` with the shipped path_interval = 20: every slave of bond0 probed every 20 ms again, its path answered" \
+        probe_every 20
     D_HAD_GAP=$GAP D_HAD_OK=; pinged && [ "$EDGE" = 0 ] && D_HAD_OK=1   # no reply after the cut: no gap to compare
     recs=$(path_recs "$am" "$s2f0")
     fig "(d) miimon bond with had's path probes (10 ms), switch port cut: $LOST of $SENT lost, longest gap $GAP ms; active after: $act2 (carrier of $s2f0: $carrier); path records for $s2f0: ${recs:-none}$PING_NOTE"
@@ -575,16 +578,15 @@ else
     fig "(d) the network learns the new port: $(learned_note garp)"
     check "(d) the driver's gratuitous ARP left the new active slave at most 50 ms after had's bond.active record and reached that slave's switch port ($(learned_note garp))" learned_ok
     target "(d) with had's probes the longest gap $GAP ms <= 100 ms" eval '[ -n "$D_HAD_OK" ] && [ "$GAP" -ge 0 ] && [ "$GAP" -le 100 ]'
-    gq "until_true 20 '[ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"
-    check "(d) after the restore bond0 is back on its primary $s2f0" eval '[ "$(g "active bond0")" = "$s2f0" ]'
+    # Waited for, not read once: a stall of the emulated NICs can make every path miss its answers
+    # for a moment (had then leaves the bond as it is, holds the port that flapped, and goes back).
+    check "(d) after the restore bond0 is back on its primary $s2f0" gq "until_true 20 '[ \"\$(active bond0)\" = $s2f0 ]'"
     D_REPORT=$(path_outage bond0 "$am")
     fig "(d) availability report (hadctl report --format json): the cut's path outage ${D_REPORT:-none} ms against the longest ping gap $D_HAD_GAP ms"
     check "(d) the availability report counts the cut as an outage of bond0 with its path as the cause (${D_REPORT:-none} ms)" \
         eval '[ -n "$D_REPORT" ] && [ "$D_REPORT" -gt 0 ]'
     target "(d) the report's outage for the cut lasts the longest ping gap within one probe interval + 20 ms (30 ms): ${D_REPORT:-none} vs $D_HAD_GAP ms" \
         eval 'near "$D_REPORT" "$D_HAD_GAP" 30'
-    check "(d) \`hadctl reload\` with the shipped path_interval = 20: every slave of bond0 probed every 20 ms again, its path answered" \
-        probe_every 20
 
     # (e) restart under traffic
     say "(e) kill -9 had while bond0 and config1 carry traffic, start it again"
@@ -1137,7 +1139,7 @@ check "(s) the journal has had's messages at their syslog priorities, the prefix
 # Who may talk to had: root and the group had (the unit's Group=, postinst's group), nobody else.
 gq "useradd -M -s /bin/bash -G had operator1 && useradd -M -s /bin/bash outsider1"
 s_member=$(g "runuser -u operator1 -- hadctl status >/dev/null 2>&1; echo \$?; runuser -u operator1 -- hadctl audit verify /var/lib/had/audit.log >/dev/null 2>&1; echo \$?" | tr '\n' ' ')
-s_out=$(g "runuser -u outsider1 -- hadctl status 2>&1; echo \"exit \$?\"" | tr '\n' ' ')
+s_out=$(g "runuser -u outsider1 -- hadctl status 2>&1; echo \"exit \$?\"" | grep -v '^Picked up JAVA_TOOL_OPTIONS' | tr '\n' ' ')
 s_modes=$(g "stat -c '%n %a %U:%G' /var/lib/had /var/lib/had/audit.log /run/had /run/had/had.sock" | tr '\n' ' ')
 check "(s) a member of group had runs hadctl status and audit verify (exit $s_member)" eval '[ "$s_member" = "0 0 " ]'
 check "(s) a user outside group had is refused: $s_out" eval '[[ "$s_out" == *"permission denied"* ]] && [[ "$s_out" != *"exit 0 "* ]]'
