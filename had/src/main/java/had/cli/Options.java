@@ -12,8 +12,7 @@ import java.nio.file.Path;
  * backplane reads each card's AER counters (picmg-bridge's aer_ms).
  */
 record Options(Path hadConf, Path driversConf, boolean check, boolean simulate, String scenario, boolean exitAfterScenario,
-               Path stateDir, Path socket, Path sysfsRoot, long portTimeoutMs, long quiesceMs, boolean help,
-               long auditMaxBytes, int auditKeep, long auditHoldBytes, long auditReserveBytes, long heartbeatMillis,
+               Path stateDir, Path socket, Path sysfsRoot, boolean help, Settings settings, AuditLog.Settings auditSettings,
                long aerIntervalMs) {
     static final String USAGE = """
             usage: had [OPTIONS]
@@ -97,16 +96,8 @@ record Options(Path hadConf, Path driversConf, boolean check, boolean simulate, 
         if (stateDir == null) stateDir = simulate ? Path.of("build/run") : Path.of("/var/lib/had");
         if (socket == null) socket = simulate ? stateDir.resolve("had.sock") : Path.of("/run/had/had.sock");
         return new Options(hadConf, driversConf, check, simulate, scenario, exitAfterScenario, stateDir, socket, sysfsRoot,
-                portTimeoutMs, quiesceMs, help, auditMaxBytes, auditKeep, auditHoldBytes, auditReserveBytes, heartbeatMillis,
-                aerIntervalMs);
-    }
-
-    Settings settings() {
-        return new Settings(portTimeoutMs, quiesceMs);
-    }
-
-    AuditLog.Settings auditSettings() {
-        return new AuditLog.Settings(auditMaxBytes, auditKeep, heartbeatMillis, auditHoldBytes, auditReserveBytes);
+                help, new Settings(portTimeoutMs, quiesceMs),
+                new AuditLog.Settings(auditMaxBytes, auditKeep, heartbeatMillis, auditHoldBytes, auditReserveBytes), aerIntervalMs);
     }
 
     private static long number(String v, String option, long min, long max) throws UsageException {
