@@ -378,12 +378,18 @@ int pb_path_watch(pb_ctx *ctx, const char *ifname, const char *group, const char
     return rc;
 }
 
+/* The event thread is woken only when no port is left to probe (nothing else would wake it to
+ * close the socket). Otherwise what an unwatch leaves to it, the socket's close and the group's new
+ * filters, waits for its next round, at most an interval: woken at once, it would take the lock to
+ * replace those filters (a BPF compilation per port) while had's core, unwatching a card's ports
+ * one after the other before its power-off, waits on that lock for the next one. */
 int pb_path_unwatch(pb_ctx *ctx, const char *ifname) {
     if (ctx == NULL) return -EINVAL;
     pthread_mutex_lock(&ctx->lock);
     int rc = unwatch_locked(ctx, ifname);
+    int none_left = paths_of(ctx)->n == 0;
     pthread_mutex_unlock(&ctx->lock);
-    pb_wake(ctx);
+    if (rc == 0 && none_left) pb_wake(ctx);
     return rc;
 }
 

@@ -531,6 +531,29 @@ TEST(path_api_arguments) {
     pb_close(ctx); /* frees 256 watches: ASan's leak check says if it did */
 }
 
+/* What the wake-up counter holds, emptied (0: the event thread would not be woken). */
+static uint64_t take_wake(pb_ctx *ctx) {
+    uint64_t v = 0;
+    if (read(ctx->wake_fd, &v, sizeof v) != (ssize_t)sizeof v) return 0;
+    return v;
+}
+
+TEST(path_unwatch_wakes_only_for_the_last_port) {
+    pb_ctx *ctx;
+    CHECK_INT(pb_open("sim", "slots=2", &ctx), 0);
+    if (!ctx) return;
+    CHECK_INT(pb_path_watch(ctx, "eth0", "bond0", "10.0.1.100", 100, 3, 2), 0);
+    CHECK_INT(pb_path_watch(ctx, "eth1", "bond0", "10.0.1.100", 100, 3, 2), 0);
+    CHECK(take_wake(ctx) > 0); /* a new port's first round is due: woken */
+    CHECK_INT(pb_path_unwatch(ctx, "eth0"), 0);
+    CHECK(take_wake(ctx) == 0); /* eth1's round wakes it soon enough */
+    CHECK_INT(pb_path_unwatch(ctx, "eth9"), -ENOENT);
+    CHECK(take_wake(ctx) == 0);
+    CHECK_INT(pb_path_unwatch(ctx, "eth1"), 0);
+    CHECK(take_wake(ctx) > 0); /* no round left: woken to close what was left to it */
+    pb_close(ctx);
+}
+
 TEST(path_open_options) {
     pb_ctx *ctx = NULL;
     char err[256];
