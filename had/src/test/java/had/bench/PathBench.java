@@ -83,7 +83,8 @@ final class PathBench {
                     + "  CPU over a steady %d s window once every path is up; load average %s at the start: other work on%n"
                     + "  this machine makes the same work cost more CPU time)%n", SLOTS * PORTS - 1, ns, peer, WINDOW_MS / 1000, loadAverage()));
             Measurement rest = measure(top, ns, tmp.resolve("rest"), 0);
-            r.append(String.format(Locale.ROOT, "  had at rest (the same chassis, no path supervision): %.3f %% of one core%n", rest.percent()));
+            r.append(String.format(Locale.ROOT, "  had at rest (the same chassis, no path supervision): %.3f %% of one core; busiest threads: %s%n",
+                    rest.percent(), rest.busiest()));
             if (rest.probes() > 0) r.append(String.format(Locale.ROOT, "    check: %d frames sent at rest%n", rest.probes()));
             Measurement slow = measure(top, ns, tmp.resolve("100ms"), 100);
             double slowAnswers = answersPercent(top, ns, peer, tmp, 100);
@@ -197,7 +198,7 @@ final class PathBench {
     }
 
     record Measurement(int intervalMs, double wallS, double hadCpuS, double proberCpuS, double simCpuS, long statTicks,
-                       long ticksPerS, long probes, long answers, double countedS, String note) {
+                       long ticksPerS, long probes, long answers, double countedS, String note, String busiest) {
         double percent() {
             return 100.0 * hadCpuS / wallS;
         }
@@ -207,9 +208,10 @@ final class PathBench {
             return String.format(Locale.ROOT,
                     "  @ %3d ms: had (Java + C) %.3f %% of one core (%.3f s CPU in %.2f s): prober thread %.3f %%, rest of the JVM %.3f %%%n"
                             + "            probes sent %d (expected %.0f), answers received %d (veth counters); not counted: the simulated%n"
-                            + "            kernel's threads %.3f %%; the whole process by /proc/PID/stat: %d ticks of 1/%d s%s%n",
+                            + "            kernel's threads %.3f %%; the whole process by /proc/PID/stat: %d ticks of 1/%d s%s%n"
+                            + "            the rest of the JVM's busiest threads, %% of one core: %s%n",
                     intervalMs, percent(), hadCpuS, wallS, 100.0 * proberCpuS / wallS, 100.0 * (hadCpuS - proberCpuS) / wallS,
-                    probes, expected, answers, 100.0 * simCpuS / wallS, statTicks, ticksPerS, note)
+                    probes, expected, answers, 100.0 * simCpuS / wallS, statTicks, ticksPerS, note, busiest)
                     + (probes < expected * 0.98 ? String.format(Locale.ROOT, "            check: %.0f rounds (%.1f %%) skipped: the"
                     + " prober's thread woke more than an interval late (a loaded host), so the figure covers fewer rounds%n",
                     expected - probes, 100.0 * (expected - probes) / expected) : "")
@@ -268,17 +270,23 @@ final class PathBench {
             }
             long all = 0, prober = 0, sim = 0;
             Set<String> gone = new HashSet<>();
+            Map<String, Long> rest = new HashMap<>();
             for (Map.Entry<Long, Sample> e : t1.entrySet()) {
                 Sample before = t0.get(e.getKey());
                 long d = e.getValue().runNs - (before == null ? 0 : before.runNs);
                 all += d;
-                if (SIMULATED_KERNEL.contains(e.getValue().name)) sim += d;
-                if (e.getValue().name.startsWith("picmg-bridge")) prober += d;
+                String name = e.getValue().name;
+                if (SIMULATED_KERNEL.contains(name)) sim += d;
+                else if (name.startsWith("picmg-bridge")) prober += d;
+                else rest.merge(name, d, Long::sum);
             }
+            double wallS = (wall1 - wall0) / 1e9;
+            String busiest = String.join(", ", rest.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(5).map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), 100.0 * e.getValue() / 1e9 / wallS)).toList());
             for (Map.Entry<Long, Sample> e : t0.entrySet()) if (!t1.containsKey(e.getKey())) gone.add(e.getValue().name);
             String note = gone.isEmpty() ? "" : "; threads ended in the window, their last slice not counted: " + gone;
-            return new Measurement(intervalMs, (wall1 - wall0) / 1e9, (all - sim) / 1e9, prober / 1e9, sim / 1e9,
-                    stat1 - stat0, clockTicks(), veth1[0] - veth0[0], veth1[1] - veth0[1], (v1 - v0) / 1e9, note);
+            return new Measurement(intervalMs, wallS, (all - sim) / 1e9, prober / 1e9, sim / 1e9,
+                    stat1 - stat0, clockTicks(), veth1[0] - veth0[0], veth1[1] - veth0[1], (v1 - v0) / 1e9, note, busiest);
         } catch (RuntimeException | IOException e) {
             String exited = p.isAlive() ? "" : " (had exited with status " + p.exitValue() + ")";
             throw new IllegalStateException("path bench at " + intervalMs + " ms: " + e.getMessage() + exited + "\n--- had output ("
