@@ -506,9 +506,11 @@ lab_cleanup() {
 # bin/had: the kernel backplane, LinuxNetwork, modprobe), its control socket /run/lab/had.sock;
 # its log is $LAB_RUN/state/had.log, its audit log $LAB_RUN/state/audit.log. Prints had's pid.
 # LAB_HAD_ENV: NAME=VALUE words for had's environment (e.g. NOTIFY_SOCKET=...).
+# had runs at the priority its unit gives it on a chassis (packaging/had.service, Nice=).
+LAB_HAD_NICE=$(sed -n 's/^Nice=//p' "$LAB_TOP/packaging/had.service")
 lab_had_start() {
     local conf=$1 drivers=$2; shift 2
-    lab_guest "${LAB_HAD_ENV:+env $LAB_HAD_ENV }setsid bin/had -c '$conf' -d '$drivers' --state-dir /run/lab/state --socket /run/lab/had.sock $* >>/run/lab/state/had.log 2>&1 </dev/null & echo \$!"
+    lab_guest "${LAB_HAD_ENV:+env $LAB_HAD_ENV }setsid nice -n ${LAB_HAD_NICE:-0} bin/had -c '$conf' -d '$drivers' --state-dir /run/lab/state --socket /run/lab/had.sock $* >>/run/lab/state/had.log 2>&1 </dev/null & echo \$!"
 }
 
 # lab_extract_request SLOT: a software extraction request, as an operator's opened handle gives it.

@@ -336,6 +336,9 @@ ktrace_on() {
     gq 'T=/sys/kernel/tracing; [ -e $T/trace ] || mount -t tracefs nodev $T; echo mono > $T/trace_clock && echo "p:lab/pwoff pciehp_sysfs_disable_slot" >> $T/kprobe_events && echo "r:lab/pwoff_ret pciehp_sysfs_disable_slot" >> $T/kprobe_events' || return 1
     gq 'T=/sys/kernel/tracing; echo "p:lab/bondw bonding:bonding_sysfs_store_option" >> $T/kprobe_events && echo "r:lab/bondw_ret bonding:bonding_sysfs_store_option" >> $T/kprobe_events' ||
         say "  kprobes on bonding_sysfs_store_option not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
+    # the audit log's commits: each a write and an fdatasync, which the disk (here: 9p to the host) takes its time over
+    gq 'T=/sys/kernel/tracing; echo "p:lab/fsync vfs_fsync_range" >> $T/kprobe_events && echo "r:lab/fsync_ret vfs_fsync_range" >> $T/kprobe_events' ||
+        say "  kprobes on vfs_fsync_range not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
     gq 'echo 1 > /sys/kernel/tracing/events/lab/enable'
 }
 ktrace_clear() { gq 'echo > /sys/kernel/tracing/trace'; }
@@ -344,14 +347,16 @@ ktrace_ns() {
     g 'cat /sys/kernel/tracing/trace' | awk -v ev="$1:" '
         { for (i = 1; i < NF; i++) if ($(i + 1) == ev && $i ~ /^[0-9]+\.[0-9]+:$/) { sub(/:$/, "", $i); split($i, t, "."); printf "%d%s\n", t[1], substr(t[2] "000000000", 1, 9); exit } }'
 }
-# ktrace_spans EVENT FROM TO: "COUNT TOTAL_MS" of the EVENT .. EVENT_ret spans that began between
-# FROM and TO (CLOCK_MONOTONIC ns); an entry with no return before the next entry or the buffer's
+# ktrace_spans EVENT FROM TO [TASK]: "COUNT TOTAL_MS" of the EVENT .. EVENT_ret spans that began between
+# FROM and TO (CLOCK_MONOTONIC ns), of the threads whose name-pid matches the regular expression
+# TASK (default: any); an entry with no return before the next entry or the buffer's
 # end (a return the kprobe missed) is an error (exit 1). A write the kernel restarts (the bonding
 # driver retries when it cannot take the network lock at once) is two spans: the wait between them
 # stays in had's own time, so the split errs against had.
 ktrace_spans() {
-    g 'cat /sys/kernel/tracing/trace' | awk -v ev="$1:" -v ret="$1_ret:" -v from="$2" -v to="$3" '
+    g 'cat /sys/kernel/tracing/trace' | awk -v ev="$1:" -v ret="$1_ret:" -v from="$2" -v to="$3" -v task="${4:-.}" '
         function ns(f,  t) { sub(/:$/, "", f); split(f, t, "."); return t[1] * 1e9 + substr(t[2] "000000000", 1, 9) }
+        /^#/ || $1 !~ task { next }
         { for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) {
               if ($(i + 1) == ev) { if (open && b > from && b < to) bad = 1; b = ns($i); open = 1 }
               else if ($(i + 1) == ret && open) { open = 0; if (b > from && b < to) { n++; sum += ns($i) - b } }
@@ -486,6 +491,9 @@ else
 
     # (b) planned extraction of the card with the active slave
     say "(b) planned extraction of slot 2 (bond0's active slave) while the peer pings bond0 every 10 ms"
+    hnice=$(g "cut -d' ' -f19 /proc/$HAD_PID/stat")
+    check "(b) had runs at the priority its unit gives it on a chassis: nice ${hnice:-?} (packaging/had.service: Nice=${LAB_HAD_NICE:-none})" \
+        eval '[ -n "$LAB_HAD_NICE" ] && [ "$hnice" = "$LAB_HAD_NICE" ]'
     lab_insert 12 2
     gq "until_true 40 '[ \$(nslaves bond0) = 4 ] && [ \$(nworking bond0) = 4 ]'"
     act=$(g 'active bond0')
@@ -517,6 +525,9 @@ else
         waited=$(awk -v k="$k0" '/"type":"bond.active"/ && !h { match($0, /"mono":[0-9]+/); h = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
             /"type":"bond.release"/ && !r { match($0, /"mono":[0-9]+/); r = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
             END { if (h && r) printf "%d", (r - h) / 1e6; else print "?" }' "$OUT/b-audit.txt")
+        # had's own time, taken apart further: its audit log's fdatasyncs (the disk's time, on had's thread)
+        fsyncs=$(ktrace_spans fsync "$a0" "$a1" '^had-') || fsyncs="? ?"
+        fig "(b) had's own ${B_OWN:-?} ms includes its audit log's commits: ${fsyncs% *} fdatasync calls taking ${fsyncs#* } ms (vfs_fsync_range, kprobes; the state directory is 9p to the host in this lab)"
         fig "(b) extraction request -> blue LED: $B_TOTAL ms = had's own ${B_OWN:-?} ms + the bonding driver's work on had's writes ${B_BOND:-?} ms (${bondw% *} calls of bonding_sysfs_store_option, kprobes) + quiesce/cancel window $QUIESCE_MS ms + kernel power-off $B_KERNEL ms (pciehp_sysfs_disable_slot, kprobes); $recs audit records in between; handover record to first release record $waited ms; ${B_LED:-never} ms from the request sent to the attention file reading 1"
     else
         fig "(b) extraction request -> blue LED: not decomposed (audit request ${a0:-none}, LED ${a1:-none}; kernel power-off ${k0:-none} -> ${k1:-none})"
@@ -1203,7 +1214,7 @@ check "(s) ... no link of the chassis flapped ($s_touched events), bond0 pinged 
 gq "mkdir -p /etc/systemd/system/had.service.d && printf '[Service]\nExecStart=\nExecStart=/usr/sbin/had -c /etc/had.conf -d /etc/pcidrivers.conf --quiesce 3000\n' > /etc/systemd/system/had.service.d/quiesce.conf && systemctl daemon-reload && systemctl restart had"
 s_pid=$(sd_show MainPID)
 sd_audit; am=$(audit_mark)
-s_stop=$(g "hadctl extract 12 >/dev/null && sleep 0.5 && t=\$(date +%s%N) && systemctl stop had && echo \$(( (\$(date +%s%N) - t) / 1000000 ))")
+s_stop=$(g "hadctl extract 12 >/dev/null 2>&1 && sleep 0.5 && t=\$(date +%s%N) && systemctl stop had && echo \$(( (\$(date +%s%N) - t) / 1000000 ))")
 sd_audit
 s_safe=$(audit_lines "$am" '"type":"slot.state","slot":12,"from":"EXTRACTING","to":"SAFE_TO_REMOVE"' | sed -n 's/.*"seq":\([0-9]*\).*/\1/p' | head -1)
 s_end=$(audit_lines "$am" '"type":"daemon.stop"' | sed -n 's/.*"seq":\([0-9]*\).*/\1/p' | head -1)
