@@ -336,9 +336,10 @@ ktrace_on() {
     gq 'T=/sys/kernel/tracing; [ -e $T/trace ] || mount -t tracefs nodev $T; echo mono > $T/trace_clock && echo "p:lab/pwoff pciehp_sysfs_disable_slot" >> $T/kprobe_events && echo "r:lab/pwoff_ret pciehp_sysfs_disable_slot" >> $T/kprobe_events' || return 1
     gq 'T=/sys/kernel/tracing; echo "p:lab/bondw bonding:bonding_sysfs_store_option" >> $T/kprobe_events && echo "r:lab/bondw_ret bonding:bonding_sysfs_store_option" >> $T/kprobe_events' ||
         say "  kprobes on bonding_sysfs_store_option not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
-    # the audit log's commits: each a write and an fdatasync, which the disk (here: 9p to the host) takes its time over
-    gq 'T=/sys/kernel/tracing; echo "p:lab/fsync vfs_fsync_range" >> $T/kprobe_events && echo "r:lab/fsync_ret vfs_fsync_range" >> $T/kprobe_events' ||
-        say "  kprobes on vfs_fsync_range not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
+    # the audit log's commits: each a write and an fdatasync, which the disk (here: 9p to the host)
+    # takes its time over; the system call's own entry (vfs_fsync_range is inlined into its callers)
+    gq 'T=/sys/kernel/tracing; echo "p:lab/fsync __x64_sys_fdatasync" >> $T/kprobe_events && echo "r:lab/fsync_ret __x64_sys_fdatasync" >> $T/kprobe_events' ||
+        say "  kprobes on __x64_sys_fdatasync not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
     gq 'echo 1 > /sys/kernel/tracing/events/lab/enable'
 }
 ktrace_clear() { gq 'echo > /sys/kernel/tracing/trace'; }
@@ -527,7 +528,9 @@ else
             END { if (h && r) printf "%d", (r - h) / 1e6; else print "?" }' "$OUT/b-audit.txt")
         # had's own time, taken apart further: its audit log's fdatasyncs (the disk's time, on had's thread)
         fsyncs=$(ktrace_spans fsync "$a0" "$a1" '^had-') || fsyncs="? ?"
-        fig "(b) had's own ${B_OWN:-?} ms includes its audit log's commits: ${fsyncs% *} fdatasync calls taking ${fsyncs#* } ms (vfs_fsync_range, kprobes; the state directory is 9p to the host in this lab)"
+        fig "(b) had's own ${B_OWN:-?} ms includes its audit log's commits: ${fsyncs% *} fdatasync calls taking ${fsyncs#* } ms (kprobes on the system call; the state directory is 9p to the host in this lab)"
+        check "(b) had's audit log commits in it were traced: ${fsyncs% *} fdatasync calls (at least the one before the blue LED)" \
+            eval '[ "${fsyncs% *}" != "?" ] && [ "${fsyncs% *}" -ge 1 ]'
         fig "(b) extraction request -> blue LED: $B_TOTAL ms = had's own ${B_OWN:-?} ms + the bonding driver's work on had's writes ${B_BOND:-?} ms (${bondw% *} calls of bonding_sysfs_store_option, kprobes) + quiesce/cancel window $QUIESCE_MS ms + kernel power-off $B_KERNEL ms (pciehp_sysfs_disable_slot, kprobes); $recs audit records in between; handover record to first release record $waited ms; ${B_LED:-never} ms from the request sent to the attention file reading 1"
     else
         fig "(b) extraction request -> blue LED: not decomposed (audit request ${a0:-none}, LED ${a1:-none}; kernel power-off ${k0:-none} -> ${k1:-none})"

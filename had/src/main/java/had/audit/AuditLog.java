@@ -172,6 +172,12 @@ public final class AuditLog implements Audit, AutoCloseable {
     private long size;
     /** A write failed: the file may hold bytes after {@link #size}; they are cut before anything is appended. */
     private boolean cut;
+    /**
+     * Bytes at the front of {@link #unwritten} already in the file after {@link #size}: whole
+     * records written ahead of an action ({@link #writeAhead}), not yet forced to disk. A failed
+     * write or fsync cuts them with the rest and writes them again.
+     */
+    private int ahead;
     private Torn torn;
     private long seq;
     private String prev = AuditChain.GENESIS;
@@ -343,11 +349,28 @@ public final class AuditLog implements Audit, AutoCloseable {
      */
     @Override
     public synchronized Commit commit() {
-        return commit(false);
+        return commit(false, true);
     }
 
-    /** @param now try the disk even when the last try was less than {@link #RETRY_NANOS} ago */
+    /**
+     * Writes the records since the last write to the file, in order, without waiting for the disk:
+     * they outlive had (a crash, kill -9), and the next {@link #commit} forces them with the rest.
+     * When the disk refuses them they are held, as a commit's are.
+     */
+    @Override
+    public synchronized void writeAhead() {
+        commit(false, false);
+    }
+
     private Commit commit(boolean now) {
+        return commit(now, true);
+    }
+
+    /**
+     * @param now   try the disk even when the last try was less than {@link #RETRY_NANOS} ago
+     * @param force force what is written to disk (a commit), or only write it (ahead of an action)
+     */
+    private Commit commit(boolean now, boolean force) {
         boolean behind = behindSince != null;
         if (!behind && unwritten.size() == 0) {
             tendReserve();
@@ -357,11 +380,11 @@ public final class AuditLog implements Audit, AutoCloseable {
         int records = unwrittenCount;
         long resumed;
         try {
-            resumed = write();
+            resumed = write(force);
         } catch (IOException refused) {
             if (!reserve.release(describe(refused))) return fellBehind(refused);
             try {
-                resumed = write();
+                resumed = write(force);
             } catch (IOException again) {
                 return fellBehind(again);
             }
@@ -378,11 +401,11 @@ public final class AuditLog implements Audit, AutoCloseable {
     }
 
     /** Writes what is unwritten, then the record of what was lost; returns how many lost records that record counts. */
-    private long write() throws IOException {
-        long resumed = flush();
+    private long write(boolean force) throws IOException {
+        long resumed = flush(force);
         if (lost == 0) return resumed;
         add(stampLost());
-        return flush();
+        return flush(force);
     }
 
     /**
@@ -390,14 +413,20 @@ public final class AuditLog implements Audit, AutoCloseable {
      * first (re)opened, a torn tail found at start-up set aside, and what a failed write left cut.
      * Returns the lost records counted by an {@code audit.lost} record it wrote.
      */
-    private long flush() throws IOException {
+    private long flush(boolean force) throws IOException {
         if (channel == null) openLive();
         if (torn != null) setTornAside();
         if (cut) rollBack();
         if (unwritten.size() == 0) return 0;
         cut = true;
         ByteBuffer buf = unwritten.view();
+        buf.position(ahead);
         while (buf.hasRemaining()) channel.write(buf);
+        if (!force) {
+            ahead = unwritten.size();
+            cut = false;
+            return 0;
+        }
         long forcing = clock.nanos();
         channel.force(false);
         syncs++;
@@ -405,6 +434,7 @@ public final class AuditLog implements Audit, AutoCloseable {
         written += unwrittenCount;
         writtenSoFar = new Written(written, syncs, syncNanos);
         cut = false;
+        ahead = 0;
         size += unwritten.size();
         List<Map<String, Object>> records = List.copyOf(unwrittenRecords);
         unwritten.clear();
@@ -421,6 +451,7 @@ public final class AuditLog implements Audit, AutoCloseable {
     private void rollBack() throws IOException {
         channel.truncate(size);
         cut = false;
+        ahead = 0;
     }
 
     private Commit fellBehind(IOException e) {

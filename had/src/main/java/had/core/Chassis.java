@@ -272,6 +272,11 @@ public final class Chassis {
         return core.commit();
     }
 
+    /** Records were written ahead of an action and not yet committed: commit before the next event is acted on. */
+    public boolean actedUncommitted() {
+        return core.wroteAhead;
+    }
+
     private void restate() {
         core.restate = false;
         core.services.forget();

@@ -62,6 +62,8 @@ final class ChassisCore implements Reconciliation.Core {
     boolean dirty;
     /** Audit records were lost: what they would have said is recorded again at the next settle. */
     boolean restate;
+    /** Records were written ahead of an action since the last commit: the event is committed before the next is acted on. */
+    boolean wroteAhead;
 
     ChassisCore(ChassisConfig config, Settings settings, Backplane backplane, PathProbes probes, Network network,
                 Drivers drivers, Audit audit, Clock clock) {
@@ -75,7 +77,7 @@ final class ChassisCore implements Reconciliation.Core {
         this.drivers = drivers;
         this.audit = audit;
         this.clock = clock;
-        this.indicators = new Indicators(backplane, this::record, this::beforeActing);
+        this.indicators = new Indicators(backplane, this::record, this::commit);
         this.reconciliation = new Reconciliation(this, network, paths, services, index, clock, settings);
         for (int n : config.slots().keySet()) slots.put(n, new Slot(n));
     }
@@ -246,23 +248,28 @@ final class ChassisCore implements Reconciliation.Core {
     // ---- records ----------------------------------------------------------------------------
 
     /**
-     * Makes what had recorded so far durable before it changes anything outside itself (the
-     * network, modules, power, the LEDs an operator reads): the log says why before it says what.
-     * Events that change nothing share the commit that follows them, so a storm of insertions costs
-     * a few fsyncs, not one per event. When the disk refuses the records had acts all the same:
-     * they are held, in order, and written before anything recorded after them (see {@link Commit}),
-     * because a card an operator pulls, or a port that dies, does not wait for a disk.
+     * Writes what had recorded so far to the log before it changes anything outside itself (the
+     * network, modules, power): the log says why before it says what, and a had that dies in the
+     * middle leaves both. Durable (forced to disk) once the event is over, before the next one is
+     * acted on, and before anything is reported done: a reply, READY, or an LED or indicator an
+     * operator reads ({@link Indicators} commits first), so an action costs no fsync of its own on
+     * its way. Events that change nothing share the commit that follows them, so a storm of
+     * insertions costs a few fsyncs, not one per event. When the disk refuses the records had acts
+     * all the same: they are held, in order, and written before anything recorded after them (see
+     * {@link Commit}), because a card an operator pulls, or a port that dies, does not wait for a disk.
      */
-    void beforeActing() {
-        commit();
+    @Override
+    public void beforeActing() {
+        audit.writeAhead();
+        wroteAhead = true;
     }
 
     /**
      * Commits what was recorded. After records were lost, the next settle records every service
      * and slot again: a reader does not know them from the records before the loss.
      */
-    @Override
     public Commit commit() {
+        wroteAhead = false;
         Commit c = audit.commit();
         if (c instanceof Commit.Resumed) restate = true;
         return c;

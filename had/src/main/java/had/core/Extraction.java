@@ -136,7 +136,7 @@ final class Extraction {
             // Frames already on their way to the old port (the switch learns the new one from the
             // driver's gratuitous ARP) are delivered, not dropped, until the card's ports are released.
             s.handoverBonds.add(b.name());
-            // The window runs from the move: the records' commit and what follows take place in it.
+            // The window runs from the move: the records written and what follows take place in it.
             windowFrom = core.reconciliation.apply(List.of(new Action.SetAllSlavesActive(b.name(), true, "extraction of slot " + n),
                     new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
         }

@@ -9,17 +9,18 @@ import java.util.function.Consumer;
 /**
  * A slot's blue hot-swap LED and attention indicator, written through the backplane. Each write
  * is on record (with the backplane's error when it fails, the slot then keeping what it showed
- * before), and what led to it is durable first.
+ * before), and what led to it is durable first: an operator pulls a card on what they show.
  */
 final class Indicators {
     private final Backplane backplane;
     private final Consumer<AuditEvent> record;
-    private final Runnable beforeActing;
+    /** Makes what was recorded durable: an indicator tells the operator something is done. */
+    private final Runnable commit;
 
-    Indicators(Backplane backplane, Consumer<AuditEvent> record, Runnable beforeActing) {
+    Indicators(Backplane backplane, Consumer<AuditEvent> record, Runnable commit) {
         this.backplane = backplane;
         this.record = record;
-        this.beforeActing = beforeActing;
+        this.commit = commit;
     }
 
     private interface Write {
@@ -53,7 +54,7 @@ final class Indicators {
     }
 
     private boolean write(Slot s, String type, boolean on, Write w) {
-        beforeActing.run();
+        commit.run();
         AuditEvent.Builder r = AuditEvent.of(type).with("slot", s.number).with("on", on);
         try {
             w.to(s.number, on);

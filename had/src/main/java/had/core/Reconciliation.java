@@ -1,7 +1,6 @@
 package had.core;
 
 import had.audit.AuditEvent;
-import had.audit.Commit;
 import had.config.ChassisConfig;
 import had.network.Network;
 import had.network.NetworkException;
@@ -35,8 +34,8 @@ final class Reconciliation {
 
         void record(AuditEvent e);
 
-        /** Makes what was recorded durable (before a change, and after a plan). */
-        Commit commit();
+        /** Writes what was recorded ahead of a change (durable once the event is over). */
+        void beforeActing();
 
         /** A card in service whose configuration cannot be applied. */
         void fail(Slot s, String reason);
@@ -207,14 +206,15 @@ final class Reconciliation {
     }
 
     /**
-     * One plan, one group in the log: what led to it is durable before its first change, and its
-     * changes are durable together before anything else is done or reported. Returns when the
-     * last change was made (before that commit): a window that waits on the changes runs from
-     * there, with the commit inside it. When every change failed, the time it returns: nothing
-     * moved, and a window then runs whole from the failure.
+     * One plan, one group in the log: what led to it is written before its first change, and its
+     * changes are written together before anything else is done; all of it is durable once the
+     * event is over, before anything is reported done (see ChassisCore#beforeActing). Returns when
+     * the last change was made: a window that waits on the changes runs from there. When every
+     * change failed, the time it returns: nothing moved, and a window then runs whole from the
+     * failure.
      */
     long apply(List<Action> plan) {
-        core.commit();
+        core.beforeActing();
         Long changed = null;
         for (Action a : plan) {
             if (a.movesTrafficOf() != null) trafficMoved.putIfAbsent(a.movesTrafficOf(), clock.nanos());
@@ -231,7 +231,7 @@ final class Reconciliation {
                 }
             }
         }
-        core.commit();
+        core.beforeActing();
         return changed != null ? changed : clock.nanos();
     }
 

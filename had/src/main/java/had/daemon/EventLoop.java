@@ -144,7 +144,9 @@ public final class EventLoop implements AutoCloseable {
                 nextLook = now + housekeepingNanos;
                 safely(chassis::settle);
             }
-            if (queue.isEmpty()) safely(chassis::commit);
+            // An event's actions were written ahead of them: durable before the next event is acted
+            // on. Events that only recorded share the commit once the queue is empty.
+            if (queue.isEmpty() || chassis.actedUncommitted()) safely(chassis::commit);
         }
     }
 

@@ -105,6 +105,45 @@ class AuditDiskFullTest {
     }
 
     @Test
+    void recordsWrittenAheadThatTheFsyncThenFailsOnAreCutBackWithTheRestAndWrittenAgainInOrder() throws Exception {
+        try (AuditLog log = open(NO_RESERVE)) {
+            log.record(link(1));
+            log.commit();
+            log.record(link(2));
+            log.writeAhead();
+            assertEquals(List.of("eth1", "eth2"), ifnames(), "written ahead of the action");
+            log.record(link(3));
+            disk.failNextForce = true;
+            assertEquals(new Commit.Held(2, "Input/output error"), log.commit());
+            assertEquals(List.of("eth1"), ifnames(), "cut back to the last durable record");
+            clock.advanceMillis(1000);
+            log.record(link(4));
+            assertEquals(Commit.DURABLE, log.commit());
+        }
+        assertEquals(List.of("eth1", "eth2", "eth3", "eth4"), ifnames());
+        assertTrue(verify().startsWith("0 "), verify());
+    }
+
+    @Test
+    void aWriteAheadTheDiskRefusesIsHeldAndHadActsAllTheSame() throws Exception {
+        try (AuditLog log = open(NO_RESERVE)) {
+            log.record(link(1));
+            log.commit();
+            disk.fill(0);
+            log.record(link(2));
+            log.writeAhead(); // no exception: the action goes on
+            assertEquals(List.of("eth1"), ifnames());
+            assertEquals(AuditLog.Health.State.BEHIND, log.health().state());
+            assertEquals(1, log.health().heldRecords());
+            disk.capacity = Long.MAX_VALUE;
+            clock.advanceMillis(1000);
+            assertEquals(Commit.DURABLE, log.commit());
+        }
+        assertEquals(List.of("eth1", "eth2"), ifnames());
+        assertTrue(verify().startsWith("0 "), verify());
+    }
+
+    @Test
     void aFailedFsyncIsCutBackAndHeldToo() throws Exception {
         try (AuditLog log = open(NO_RESERVE)) {
             log.record(link(1));

@@ -60,6 +60,32 @@ class AuditGroupCommitTest {
     }
 
     @Test
+    void writtenAheadTheRecordsAreInTheFileUnforcedAndTheNextCommitForcesThemOnce() throws Exception {
+        List<Map<String, Object>> seen = new ArrayList<>();
+        try (AuditLog log = open(AuditLog.Settings.DEFAULT)) {
+            log.follow(seen::add);
+            int before = counts.forces.get();
+            log.record(link(1));
+            log.record(link(2));
+            log.writeAhead();
+            assertEquals(2, lines(), "in the file before the action: they outlive had");
+            assertEquals(before, counts.forces.get(), "no fsync on the action's way");
+            assertTrue(counts.unforced.get() > 0);
+            assertEquals(List.of(), seen, "followers see durable records only");
+            log.record(link(3));
+            log.writeAhead();
+            assertEquals(3, lines(), "each record written once, in order");
+            log.commit();
+            assertEquals(before + 1, counts.forces.get(), "one fsync for everything written ahead");
+            assertEquals(0, counts.unforced.get());
+            assertEquals(3, seen.size());
+            assertEquals(3, lines(), "nothing written twice");
+        }
+        StringBuilder out = new StringBuilder();
+        assertEquals(0, AuditLogTest.verify(List.of(dir.resolve("audit.log")), out), out.toString());
+    }
+
+    @Test
     void closingCommitsWhatIsLeft() throws Exception {
         AuditLog log = open(AuditLog.Settings.DEFAULT);
         log.record(link(1));

@@ -271,6 +271,8 @@ class ChassisTest {
         f.commitCost = () -> f.clock.advanceMillis(40); // a slow disk: each fsync 40 ms
         assertEquals("accepted", f.chassis.requestExtraction(2, false, "hadctl").text());
         assertEquals(f.port(12, 0), bond0().activeSlave());
+        assertEquals(0, f.unwritten(), "the handover's records written ahead of it");
+        f.chassis.commit(); // as the event loop does before it answers the request
         assertTrue(movedAt[0] != 0 && f.clock.nanos() - movedAt[0] >= 40_000_000L, "the handover's records committed after it");
         assertEquals(movedAt[0] + 200_000_000L, f.chassis.nextDeadline(), "the 200 ms window, from the move");
     }

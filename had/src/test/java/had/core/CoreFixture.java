@@ -37,6 +37,8 @@ final class CoreFixture {
     final Network network = mock(Network.class, delegatesTo(net));
     final Backplane backplane = mock(Backplane.class);
     final List<AuditEvent> audit = new ArrayList<>();
+    /** How many of {@link #audit} the core has written ahead of an action or committed (offered to the file). */
+    private int written;
     /** How many of {@link #audit} the core has committed (offered to the disk). */
     private int committed;
     /** How many of {@link #audit} are durable: all committed ones, unless the disk refuses them. */
@@ -45,8 +47,8 @@ final class CoreFixture {
     boolean diskRefuses;
     /** Records lost while the disk refused, told by the next commit the disk takes. */
     long lostOnResume;
-    /** Modules loaded or unloaded while records were not yet durable. */
-    final List<String> actedUncommitted = new ArrayList<>();
+    /** Modules loaded or unloaded while records were not yet written. */
+    final List<String> actedUnwritten = new ArrayList<>();
     final List<String> moduleChanges = new ArrayList<>();
     final Map<String, String> bound = new HashMap<>();
     /** Thrown by every look at which driver a PCI function is bound to, while not null. */
@@ -68,8 +70,8 @@ final class CoreFixture {
             @Override
             public void moduleChanged(String module, List<PciId> ids, boolean loaded) {
                 moduleChanges.add((loaded ? "+" : "-") + module);
-                if (uncommitted() > 0) actedUncommitted.add((loaded ? "load " : "unload ") + module + " with " + uncommitted()
-                        + " records not durable");
+                if (unwritten() > 0) actedUnwritten.add((loaded ? "load " : "unload ") + module + " with " + unwritten()
+                        + " records not written");
             }
 
             @Override
@@ -85,9 +87,15 @@ final class CoreFixture {
             }
 
             @Override
+            public void writeAhead() {
+                written = audit.size();
+            }
+
+            @Override
             public Commit commit() {
                 if (audit.size() > committed) commitCost.run();
                 committed = audit.size();
+                written = committed;
                 if (diskRefuses) return new Commit.Held(committed - durable, "No space left on device");
                 durable = committed;
                 long lost = lostOnResume;
@@ -96,6 +104,10 @@ final class CoreFixture {
             }
         };
         chassis = new Chassis(config, settings, backplane, probes, network, drivers, log, clock);
+    }
+
+    int unwritten() {
+        return audit.size() - written;
     }
 
     int uncommitted() {

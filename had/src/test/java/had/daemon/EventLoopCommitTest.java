@@ -9,6 +9,7 @@ import had.audit.Commit;
 import had.backplane.Backplane;
 import had.config.ChassisConfig;
 import had.config.DriverTable;
+import had.config.SlotConfig;
 import had.core.Chassis;
 import had.core.Settings;
 import had.drivers.Drivers;
@@ -68,6 +69,40 @@ class EventLoopCommitTest {
     @Test
     void onADiskThatRefusesThemACallIsAnsweredOnceItsRecordsAreHeld() throws Exception {
         assertEquals(List.of(0, 1), answerSeen(true), "committed, not durable: the answer does not wait for the disk");
+    }
+
+    /**
+     * Records of an action are written ahead of it, and committed before the next event is acted
+     * on, even when more events wait (events that only record share the commit once the queue is empty).
+     */
+    @Test
+    void anEventThatActedIsCommittedBeforeTheNextEventIsActedOn() throws Exception {
+        Groups audit = new Groups();
+        ChassisConfig config = new ChassisConfig(Path.of("had.conf"), Path.of("pcidrivers.conf"), Set.of(), Map.of(), Map.of(),
+                Map.of(2, new SlotConfig(2, Map.of(), null, null, 1)), new DriverTable(List.of()));
+        Backplane backplane = mock(Backplane.class);
+        Chassis chassis = new Chassis(config, new Settings(1_000, 0), backplane, new SimNetwork(Clock.SYSTEM),
+                mock(Drivers.class), audit, Clock.SYSTEM);
+        EventLoop loop = new EventLoop(chassis, Clock.SYSTEM, 60_000);
+        CountDownLatch hold = new CountDownLatch(1);
+        loop.post(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Integer> seenByNext = new CompletableFuture<>();
+        loop.post(() -> chassis.powerOn(2, "test"));
+        loop.post(() -> seenByNext.complete(audit.uncommitted()));
+        loop.start();
+        try {
+            hold.countDown();
+            assertEquals(0, seenByNext.get(5, TimeUnit.SECONDS), "the power-on's records, committed before the next event");
+            org.mockito.Mockito.verify(backplane).powerOn(2);
+        } finally {
+            loop.close();
+        }
     }
 
     /** Records not committed and records not durable when the answer was given. */
