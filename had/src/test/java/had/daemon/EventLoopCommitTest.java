@@ -2,6 +2,7 @@ package had.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 import had.audit.Audit;
 import had.audit.AuditEvent;
@@ -84,6 +85,22 @@ class EventLoopCommitTest {
         Chassis chassis = new Chassis(config, new Settings(1_000, 0), backplane, new SimNetwork(Clock.SYSTEM),
                 mock(Drivers.class), audit, Clock.SYSTEM);
         EventLoop loop = new EventLoop(chassis, Clock.SYSTEM, 60_000);
+        CountDownLatch hold = held(loop);
+        CompletableFuture<Integer> seenByNext = new CompletableFuture<>();
+        loop.post(() -> chassis.powerOn(2, "test"));
+        loop.post(() -> seenByNext.complete(audit.uncommitted()));
+        loop.start();
+        try {
+            hold.countDown();
+            assertEquals(0, seenByNext.get(5, TimeUnit.SECONDS), "the power-on's records, committed before the next event");
+            verify(backplane).powerOn(2);
+        } finally {
+            loop.close();
+        }
+    }
+
+    /** A first task that holds the loop until the latch is counted down: what is posted after it queues. */
+    private static CountDownLatch held(EventLoop loop) {
         CountDownLatch hold = new CountDownLatch(1);
         loop.post(() -> {
             try {
@@ -92,17 +109,7 @@ class EventLoopCommitTest {
                 Thread.currentThread().interrupt();
             }
         });
-        CompletableFuture<Integer> seenByNext = new CompletableFuture<>();
-        loop.post(() -> chassis.powerOn(2, "test"));
-        loop.post(() -> seenByNext.complete(audit.uncommitted()));
-        loop.start();
-        try {
-            hold.countDown();
-            assertEquals(0, seenByNext.get(5, TimeUnit.SECONDS), "the power-on's records, committed before the next event");
-            org.mockito.Mockito.verify(backplane).powerOn(2);
-        } finally {
-            loop.close();
-        }
+        return hold;
     }
 
     /** Records not committed and records not durable when the answer was given. */
@@ -114,14 +121,7 @@ class EventLoopCommitTest {
         Chassis chassis = new Chassis(config, new Settings(1_000, 0), mock(Backplane.class), new SimNetwork(Clock.SYSTEM),
                 mock(Drivers.class), audit, Clock.SYSTEM);
         EventLoop loop = new EventLoop(chassis, Clock.SYSTEM, 60_000);
-        CountDownLatch hold = new CountDownLatch(1);
-        loop.post(() -> {
-            try {
-                hold.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch hold = held(loop);
         loop.start();
         try {
             // Registered before the call runs, so it runs on the loop's thread the moment the answer is given.
