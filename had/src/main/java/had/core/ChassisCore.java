@@ -112,6 +112,11 @@ final class ChassisCore implements Reconciliation.Core {
         return inventoryDone ? reconciliation.run() : null;
     }
 
+    /** A reconciliation that applies only what {@code now} takes; the rest waits for the next settle. */
+    Reconciliation.Settled reconcile(java.util.function.Predicate<Action> now) {
+        return inventoryDone ? reconciliation.run(now) : null;
+    }
+
     DesiredState applied() {
         return reconciliation.applied();
     }

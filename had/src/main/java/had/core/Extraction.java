@@ -147,8 +147,11 @@ final class Extraction {
     private void finish(Slot s) {
         s.handoverBonds.clear();
         s.quiesced = true;
-        // The slot is no longer in service: its ports leave their bonds, addresses go.
-        Reconciliation.Settled settled = core.reconcile();
+        // The slot is no longer in service: its ports leave their bonds, addresses go. A bond's
+        // own options (its primary cleared) and the end of its handover wait until the card is
+        // off and its LED lit (the settle that follows): an operator waits on that LED, and
+        // neither changes what the card carries.
+        Reconciliation.Settled settled = core.reconcile(Extraction::beforePowerOff);
         // A port still in a bond may be carrying its traffic again (a bond whose primary is
         // cleared takes its first working slave): powering the card off would be an outage, so
         // the stage is taken again later, the card in service meanwhile.
@@ -172,6 +175,11 @@ final class Extraction {
         }
         core.indicators.attention(s, false);
         core.transition(s, SlotState.SAFE_TO_REMOVE, null);
+    }
+
+    /** What a card's power-off waits for: all but a bond's options and the end of its handover window. */
+    private static boolean beforePowerOff(Action a) {
+        return !(a instanceof Action.SetBondOptions) && !(a instanceof Action.SetAllSlavesActive off && !off.on());
     }
 
     /** The handle closed again, or an operator cancelled: put the card back in service. */

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +108,15 @@ final class Reconciliation {
      * was found to be once nothing was left to do, or null when it did not get that far.
      */
     Settled run() {
+        return run(a -> true);
+    }
+
+    /**
+     * As {@link #run()}, applying only the planned changes {@code now} takes: the others are left
+     * for the next run ({@link Core#changed}), and a plan with nothing left that {@code now} takes
+     * counts as done for this run.
+     */
+    Settled run(Predicate<Action> now) {
         ChassisConfig config = core.config();
         Map<Integer, Slot> slots = core.slots();
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -123,6 +133,11 @@ final class Reconciliation {
             if (handOver(Reconciler.activeSlaveMoves(plan, actual, desired), Reconciler.pendingFailbacks(desired, actual), desired)) {
                 desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
                 plan = Reconciler.plan(desired, applied, actual, index.cardPorts());
+            }
+            List<Action> later = plan.stream().filter(now.negate()).toList();
+            if (!later.isEmpty()) {
+                core.changed();
+                plan = plan.stream().filter(now).toList();
             }
             if (plan.isEmpty()) {
                 recordPathDecisions(desired);

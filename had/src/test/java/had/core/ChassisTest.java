@@ -260,6 +260,36 @@ class ChassisTest {
     }
 
     @Test
+    void aBondsOptionsAndTheEndOfItsHandoverWaitUntilTheCardIsOffAndItsLedLit() {
+        insertAll();
+        List<String> order = new java.util.ArrayList<>();
+        doAnswer(inv -> order.add("power-off " + inv.getArgument(0))).when(f.backplane).powerOff(anyInt());
+        doAnswer(inv -> order.add("led " + inv.getArgument(0) + " " + inv.getArgument(1))).when(f.backplane)
+                .setHotSwapLed(anyInt(), anyBoolean());
+        doAnswer(inv -> {
+            f.net.release(inv.getArgument(0), inv.getArgument(1));
+            return order.add("release " + inv.getArgument(1));
+        }).when(f.network).release(anyString(), anyString());
+        doAnswer(inv -> {
+            f.net.setBondOptions(inv.getArgument(0), inv.getArgument(1));
+            return order.add("options of " + inv.getArgument(0));
+        }).when(f.network).setBondOptions(anyString(), org.mockito.ArgumentMatchers.any());
+        doAnswer(inv -> {
+            f.net.setAllSlavesActive(inv.getArgument(0), inv.getArgument(1));
+            return order.add("all_slaves_active " + inv.getArgument(1));
+        }).when(f.network).setAllSlavesActive(anyString(), anyBoolean());
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(300);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+        int off = order.indexOf("power-off 2"), led = order.indexOf("led 2 true"), over = order.indexOf("all_slaves_active false");
+        assertTrue(off > order.indexOf("release " + f.port(2, 0)) && off > order.indexOf("release " + f.port(2, 1)),
+                "the card's ports released before its power-off: " + order);
+        assertTrue(off < led && led < over, "the handover ends after the LED, not before the power-off: " + order);
+        for (int i = 0; i < off; i++) assertFalse(order.get(i).startsWith("options"), "no option written before the power-off: " + order);
+        assertFalse(bond0().allSlavesActive(), "the handover over after all");
+    }
+
+    @Test
     void theQuiesceWindowRunsFromTheHandoverWithTheCommitAfterItInside() {
         insertAll();
         long[] movedAt = {0};
