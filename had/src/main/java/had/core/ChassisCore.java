@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +114,7 @@ final class ChassisCore implements Reconciliation.Core {
     }
 
     /** A reconciliation that applies only what {@code now} takes; the rest waits for the next settle. */
-    Reconciliation.Settled reconcile(java.util.function.Predicate<Action> now) {
+    Reconciliation.Settled reconcile(Predicate<Action> now) {
         return inventoryDone ? reconciliation.run(now) : null;
     }
 
