@@ -135,8 +135,12 @@ public final class StormBench {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long cpu0 = mx.getCurrentThreadCpuTime();
         long wall0 = System.nanoTime();
-        // The storm arrives faster than had handles it: the loop drains its queue, then settles.
-        for (BackplaneEvent e : events) chassis.handle(e);
+        // The storm arrives faster than had handles it: the loop drains its queue, committing after
+        // each event that acted (as EventLoop does: durable before the next is acted on), then settles.
+        for (BackplaneEvent e : events) {
+            chassis.handle(e);
+            if (chassis.actedUncommitted()) chassis.commit();
+        }
         chassis.settle();
         long cpu = mx.getCurrentThreadCpuTime() - cpu0;
         long wall = System.nanoTime() - wall0;
@@ -185,6 +189,12 @@ public final class StormBench {
             log.record(e);
             records++;
             pending = true;
+        }
+
+        /** Passed on: the log writes ahead of each action as in the daemon (a write, no fsync). */
+        @Override
+        public void writeAhead() {
+            log.writeAhead();
         }
 
         @Override
