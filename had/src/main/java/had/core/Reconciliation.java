@@ -134,10 +134,10 @@ final class Reconciliation {
                 desired = DesiredState.of(config, slots.values(), new HashMap<>(), paths, applied, handovers.keySet());
                 plan = Reconciler.plan(desired, applied, actual, index.cardPorts());
             }
-            List<Action> later = plan.stream().filter(now.negate()).toList();
-            if (!later.isEmpty()) {
-                core.changed();
-                plan = plan.stream().filter(now).toList();
+            List<Action> taken = plan.stream().filter(now).toList();
+            if (taken.size() < plan.size()) {
+                core.changed(); // what is left waits for the next run
+                plan = taken;
             }
             if (plan.isEmpty()) {
                 recordPathDecisions(desired);
