@@ -775,6 +775,14 @@ else
     gq "until_true 20 '[ \"\$(active bondalb)\" = $ap ]'"
     check "(h) the kernel refuses the ARP monitor in balance-alb (arp_interval cannot be set)" \
         eval '! gq "echo 100 > /sys/class/net/bondalb/bonding/arp_interval" && [ "$(g "cat /sys/class/net/bondalb/bonding/arp_interval")" = 0 ]'
+    # The report's outage is the bond's: its MAC, on the active slave, unreachable. balance-alb
+    # gives each peer the MAC of one slave (receive load balancing), either the bond's or the
+    # other slave's, run by run; so that the ping measures what the report describes, the peer
+    # sends to the bond's MAC (a permanent neighbour entry: the driver's ARP updates leave it).
+    amac=$(g 'cat /sys/class/net/bondalb/address'); apmac=$(g "cat /sys/class/net/$ap/address")
+    $peer ip neigh replace 10.0.3.1 lladdr "$amac" dev peer0 nud permanent
+    check "(h) the peer's pings go to the bond's MAC ($amac), which the active slave $ap holds (${apmac:-none}): the cut hits them" \
+        eval '[ -n "$amac" ] && [ "$amac" = "$apmac" ] && $peer ip neigh show 10.0.3.1 dev peer0 | grep -q "lladdr $amac PERMANENT"'
     frames_start bondalb h
     am=$(audit_mark)
     ping_start 10.0.3.1 8
@@ -783,6 +791,7 @@ else
     tx1=$(g "cat /sys/class/net/$ap/statistics/tx_packets")
     ping_stop
     learned "$am" bondalb 9000; frames_stop; H_MARK=$am
+    $peer ip neigh del 10.0.3.1 dev peer0
     lab_restore 2 0
     path_back "$am" "$ap"
     H_GAP=$GAP; recs=$(path_recs "$am" "$ap")

@@ -34,6 +34,17 @@ sealed interface Action {
         return null;
     }
 
+    /**
+     * The bond whose peers find its traffic again only once this action is done, or null: in
+     * balance-alb a move of the active slave swaps the two slaves' MACs, and the driver's learning
+     * frames teach only the switch the new active slave is on (they never cross to a second
+     * switch, as in a dual-star chassis), so the peers behind the other one keep sending to the
+     * old port until had's announcement. The bond's new state dates from the end of this action.
+     */
+    default String endsMoveOf() {
+        return null;
+    }
+
     default AuditEvent audit() {
         return AuditEvent.of("net.change").with("action", describe()).with("ifname", subject()).build();
     }
@@ -100,8 +111,10 @@ sealed interface Action {
     }
 
     /** A gratuitous ARP for the bond's addresses out of {@code via}, so the switch learns the port. */
-    record Announce(String bond, String via, String reason) implements Action {
+    /** endsMove: the announcement that tells the peers where a move just sent the bond's traffic (see {@link #endsMoveOf}). */
+    record Announce(String bond, String via, String reason, boolean endsMove) implements Action {
         public void apply(Network n) { n.announce(bond, via); }
+        public String endsMoveOf() { return endsMove ? bond : null; }
         public String subject() { return via; }
         public String describe() { return "announce " + bond + "'s addresses out of " + via + " (" + reason + ")"; }
         /** A switch that was not told learns at the bond's next frame: nothing to fail a card for. */

@@ -227,8 +227,8 @@ final class Reconciler {
         List<Action> after = new ArrayList<>();
         for (String s : a.slaves()) {
             if (leaving.contains(s) || !takes(a, s)) continue;
-            before.add(new Action.Announce(b.name(), s, lost + ", before its release"));
-            after.add(new Action.Announce(b.name(), s, lost + ", released"));
+            before.add(new Action.Announce(b.name(), s, lost + ", before its release", false));
+            after.add(new Action.Announce(b.name(), s, lost + ", released", false));
         }
         out.addAll(releases.get(releases.size() - 1) + 1, after);
         out.addAll(releases.get(0), before);
@@ -266,8 +266,9 @@ final class Reconciler {
         String lost = "path of " + String.join(", ", dead) + " lost";
         int first = moveAt >= 0 ? moveAt + 1 : releases.isEmpty() ? out.size() : releases.get(0);
         int lastRelease = releases.isEmpty() ? -1 : releases.get(releases.size() - 1);
-        if (lastRelease >= first) out.add(lastRelease + 1, new Action.Announce(b.name(), active, lost + ", released"));
-        out.add(first, new Action.Announce(b.name(), active, lost + (moveAt >= 0 ? ", " + active + " active" : ", before its release")));
+        if (lastRelease >= first) out.add(lastRelease + 1, new Action.Announce(b.name(), active, lost + ", released", false));
+        out.add(first, new Action.Announce(b.name(), active, lost + (moveAt >= 0 ? ", " + active + " active" : ", before its release"),
+                moveAt >= 0));
     }
 
     /**

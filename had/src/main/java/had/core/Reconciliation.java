@@ -236,6 +236,7 @@ final class Reconciliation {
             try {
                 a.apply(network);
                 changed = clock.nanos();
+                if (a.endsMoveOf() != null) trafficMoved.put(a.endsMoveOf(), changed);
                 record(a.audit());
             } catch (NetworkException e) {
                 Slot owner = index.ownerOf(a.subject());

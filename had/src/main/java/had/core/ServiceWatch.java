@@ -51,7 +51,8 @@ final class ServiceWatch {
      *               the records carry it as {@code since}
      * @param trafficMoved when had began, since the last observation, to change which slaves carry
      *               each bond: a bond's new state dates from there, not from the end of a write that
-     *               the driver can take 100 ms and more to return from
+     *               the driver can take 100 ms and more to return from; in balance-alb, when the
+     *               announcement that ends a move was out ({@link Action#endsMoveOf})
      */
     List<AuditEvent> observe(ChassisConfig config, NetworkState actual, BiFunction<Integer, Integer, String> portOf,
                              long readAt, Map<String, Long> trafficMoved) {

@@ -411,6 +411,34 @@ class PathSupervisionTest {
     }
 
     @Test
+    void inBalanceAlbTheOutageEndsWhenThePeersWereToldWhereTheMoveSentTheTraffic() {
+        // The move swaps the slaves' MACs; the driver's learning frames teach only the switch the
+        // new active slave is on. Peers behind the other switch find the bond once had announced.
+        chassis(BondOptions.defaults(BondMode.BALANCE_ALB));
+        allPathsUp();
+        String primary = f.port(2, 0);
+        long[] moved = {0}, told = {0};
+        doAnswer(call -> {
+            moved[0] = f.clock.nanos();
+            f.net.setActiveSlave(call.getArgument(0), call.getArgument(1));
+            f.clock.advanceMillis(30);
+            return null;
+        }).when(f.network).setActiveSlave(anyString(), anyString());
+        doAnswer(call -> {
+            f.clock.advanceMillis(15);
+            f.net.announce(call.getArgument(0), call.getArgument(1));
+            if (told[0] == 0) told[0] = f.clock.nanos();
+            return null;
+        }).when(f.network).announce(anyString(), anyString());
+        f.path(primary, false);
+        assertNotEquals(0, moved[0], "had moved the traffic");
+        assertNotEquals(0, told[0], "and announced it");
+        AuditEvent up = lastService();
+        assertEquals(Boolean.TRUE, up.fields().get("up"));
+        assertEquals(told[0], up.fields().get("since"), "back when the first announcement after the move was out, 45 ms after the move began");
+    }
+
+    @Test
     void inBalanceAlbWhereEverySlaveSendsADeadPathLeavesTheBondAndTheActiveSlaveMoves() {
         chassis(BondOptions.defaults(BondMode.BALANCE_ALB));
         allPathsUp();
