@@ -323,11 +323,23 @@ static void ignore_outgoing(int fd) {
 #endif
 }
 
-static int bind_port(int fd, int ifindex) {
+/* The one protocol the port's answers come in, when its targets are of one family: the socket then
+ * sees only ARP (or only IPv6) frames, not every frame the port carries (its traffic would each
+ * run the filter), nor the frames it sends. Both families: every protocol. */
+static int answer_protocol(const struct pb_path_watch *w) {
+    int v4 = 0, v6 = 0;
+    for (int t = 0; t < w->a.ntargets; t++) {
+        if (w->a.targets[t].family == AF_INET) v4 = 1;
+        else v6 = 1;
+    }
+    return v4 && !v6 ? ETH_P_ARP : v6 && !v4 ? ETH_P_IPV6 : ETH_P_ALL;
+}
+
+static int bind_port(int fd, int ifindex, int protocol) {
     struct sockaddr_ll sll;
     memset(&sll, 0, sizeof sll);
     sll.sll_family = AF_PACKET;
-    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_protocol = htons((uint16_t)protocol);
     sll.sll_ifindex = ifindex;
     return bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0 ? -errno : 0;
 }
@@ -353,7 +365,7 @@ static int open_port(pb_ctx *ctx, struct pb_path_watch *w, int *learnt) {
     }
     if (rc == 0) ignore_outgoing(fd);
     if (rc == 0) rc = map_ring(fd, port);
-    if (rc == 0) rc = bind_port(fd, port->ifindex);
+    if (rc == 0) rc = bind_port(fd, port->ifindex, answer_protocol(w));
     if (rc == 0) rc = watch_fd(ctx, fd, w);
     if (rc < 0) {
         close_port(port);

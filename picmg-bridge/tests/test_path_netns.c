@@ -111,6 +111,25 @@ static int await_all_up(pb_ctx *ctx, const char *const *names, int n, int ms, st
     return got == n;
 }
 
+/* The protocol (host order) of the packet socket bound to ifname, from /proc/net/packet; -1: none. */
+static int bound_protocol(const char *ifname) {
+    unsigned ifindex = if_nametoindex(ifname);
+    FILE *f = fopen("/proc/net/packet", "r");
+    if (f == NULL || ifindex == 0) {
+        if (f) fclose(f);
+        return -1;
+    }
+    char line[256];
+    int found = -1;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long sk;
+        unsigned refs, type, proto, iface;
+        if (sscanf(line, "%llx %u %u %x %u", &sk, &refs, &type, &proto, &iface) == 5 && iface == ifindex) found = (int)proto;
+    }
+    fclose(f);
+    return found;
+}
+
 static const char SETUP[] =
     "set -e\n"
     "ip link set lo up\n"
@@ -161,6 +180,11 @@ static void child(int *pb_failed_) {
     }
     CHECK_STR(up[1].target, "fd00:1::100");
     CHECK_STR(up[2].target, "10.2.0.100");
+    /* Each port's socket takes the one protocol its answers come in (not every frame the port
+     * carries, each of which would run the filter), both when its targets are of both families. */
+    CHECK_INT(bound_protocol("a0"), 0x0003);
+    CHECK_INT(bound_protocol("a1"), 0x86dd);
+    CHECK_INT(bound_protocol("a2"), 0x0806);
     /* Every path up: answers now wait in the ports' rings until the next round begins, and still
      * count at their arrival time (a round trip of a round's length would be the reading time). */
     for (uint64_t end = mono() + 5 * INTERVAL * MS; mono() < end;) {
