@@ -113,9 +113,12 @@ final class ChassisCore implements Reconciliation.Core {
         return inventoryDone ? reconciliation.run() : null;
     }
 
-    /** A reconciliation that applies only what {@code now} takes; the rest waits for the next settle. */
-    Reconciliation.Settled reconcile(Predicate<Action> now) {
-        return inventoryDone ? reconciliation.run(now) : null;
+    /**
+     * A reconciliation that applies only what {@code now} takes (the rest waits for the next
+     * settle), trusting the kernel's answers to a plan it made whole ({@link Reconciliation#runTrusting}).
+     */
+    Reconciliation.Settled reconcileTrusting(Predicate<Action> now) {
+        return inventoryDone ? reconciliation.runTrusting(now) : null;
     }
 
     DesiredState applied() {

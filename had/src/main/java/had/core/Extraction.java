@@ -151,13 +151,14 @@ final class Extraction {
         // own options (its primary cleared) and the end of its handover wait until the card is
         // off and its LED lit (the settle that follows): an operator waits on that LED, and
         // neither changes what the card carries.
-        Reconciliation.Settled settled = core.reconcile(Extraction::beforePowerOff);
+        // Every release the kernel accepted is done: no read to confirm them before the power-off.
+        Reconciliation.Settled settled = core.reconcileTrusting(Extraction::beforePowerOff);
         // A port still in a bond may be carrying its traffic again (a bond whose primary is
         // cleared takes its first working slave): powering the card off would be an outage, so
         // the stage is taken again later, the card in service meanwhile.
-        NetworkState after = settled != null ? settled.network() : core.network.read();
+        NetworkState after = settled == null ? core.network.read() : settled.network();
         List<String> stuck = new ArrayList<>();
-        for (NetworkState.Link l : after.links().values()) {
+        if (after != null) for (NetworkState.Link l : after.links().values()) {
             String port = l.vlanParent() != null ? l.vlanParent() : l.name(); // a VLAN of the card's counts too
             if (s.ports.containsValue(port) && l.master() != null && core.config.bonds().containsKey(l.master())) {
                 stuck.add(l.name() + " in " + l.master());

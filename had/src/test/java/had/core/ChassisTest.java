@@ -290,6 +290,32 @@ class ChassisTest {
     }
 
     @Test
+    void aCardWhosePortsTheKernelReleasedIsPoweredOffWithoutAnotherReadOfTheWholeNetwork() {
+        // Each release the kernel accepted is done; a read to confirm them cost 10 to 20 ms under
+        // the lab's TCG between the last release and the power-off. The settle after the LED reads.
+        insertAll();
+        List<String> order = new java.util.ArrayList<>();
+        doAnswer(inv -> order.add("power-off " + inv.getArgument(0))).when(f.backplane).powerOff(anyInt());
+        doAnswer(inv -> {
+            order.add("read");
+            return f.net.read();
+        }).when(f.network).read();
+        doAnswer(inv -> {
+            f.net.release(inv.getArgument(0), inv.getArgument(1));
+            return order.add("release " + inv.getArgument(1));
+        }).when(f.network).release(anyString(), anyString());
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(300);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+        int off = order.indexOf("power-off 2");
+        int lastRelease = Math.max(order.indexOf("release " + f.port(2, 0)), order.indexOf("release " + f.port(2, 1)));
+        assertTrue(lastRelease >= 0 && off > lastRelease, "released, then powered off: " + order);
+        assertEquals(List.of("power-off 2"), order.subList(lastRelease + 1, off + 1), "nothing read in between: " + order);
+        assertTrue(order.subList(off, order.size()).contains("read"), "the settle after it reads the network: " + order);
+        assertTrue(bond0().slaves().stream().noneMatch(p -> p.equals(f.port(2, 0)) || p.equals(f.port(2, 1))));
+    }
+
+    @Test
     void theQuiesceWindowRunsFromTheHandoverWithTheCommitAfterItInside() {
         insertAll();
         long[] movedAt = {0};
