@@ -110,8 +110,10 @@ sealed interface Action {
         }
     }
 
-    /** A gratuitous ARP for the bond's addresses out of {@code via}, so the switch learns the port. */
-    /** endsMove: the announcement that tells the peers where a move just sent the bond's traffic (see {@link #endsMoveOf}). */
+    /**
+     * A gratuitous ARP for the bond's addresses out of {@code via}, so the switch learns the port;
+     * {@code endsMove}: the one that tells the peers where a move just sent the traffic ({@link #endsMoveOf}).
+     */
     record Announce(String bond, String via, String reason, boolean endsMove) implements Action {
         public void apply(Network n) { n.announce(bond, via); }
         public String endsMoveOf() { return endsMove ? bond : null; }
