@@ -1119,7 +1119,7 @@ else
     p_cause=$(sed -n 's/.*"cause":"\([^"]*\)".*/\1/p' <<<"$p_rec")
     p_ms=$(sed -n 's/.*"mono":\([0-9]*\).*/\1/p' <<<"$p_rec"); [ -n "$p_ms" ] && [ -n "$p_t0" ] && p_ms=$(( (p_ms - p_t0) / 1000000 ))
     p_move=$(audit_lines "$am" '"type":"bond.active","bond":"bond0"' | head -1 | sed -n 's/.*"reason":"\([^"]*\)".*/\1/p')
-    fig "(p) non-fatal error: the kernel counted ${p_before:-?} -> ${p_after:-?} on $p_fn; had: ${p_cause:-no card.ailing}, ${p_ms:-?} ms after the injection began; bond0 $p_was -> $p_active (${p_move:+had: $p_move}${p_move:-moved by the driver, not had}); $LOST of $SENT pings lost, longest gap $GAP ms$PING_NOTE"
+    fig "(p) non-fatal error: the kernel counted ${p_before:-?} -> ${p_after:-?} on $p_fn; had: ${p_cause:-no card.ailing}, ${p_ms:-?} ms after the injection began; bond0 $p_was -> $p_active ($( [ -n "$p_move" ] && echo "had: $p_move" || echo "moved by the driver, not had")); $LOST of $SENT pings lost, longest gap $GAP ms$PING_NOTE"
     check "(p) non-fatal error injected (exit $p_rc, kernel count ${p_before:-?} -> ${p_after:-?}), slot 2 ailing at once by had's rule (${p_cause:-none}), bond0 on slot 12 ($p_active) with its primary there ($p_primary), attention file $p_attn, power file $p_power, slot 2 still ACTIVE (no slot.state since)" \
         eval '[ "$p_rc" = 0 ] && [ -n "$p_before" ] && [ "$((p_after - p_before))" -ge 1 ] && [[ "$p_cause" == "uncorrectable PCIe errors on $p_fn ("*" non-fatal, 0 fatal)" ]] && [[ " $p_s12 " == *" $p_active "* ]] && [ -n "$p_primary" ] && [[ " $p_s12 " == *" $p_primary "* ]] && [ "$p_attn" = 1 ] && [ "$p_power" = 1 ] && ! audit_since "$am" "\"type\":\"slot.state\",\"slot\":2,"'
 fi
