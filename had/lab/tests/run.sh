@@ -324,6 +324,7 @@ audit_mono() { grep "$1" "$LAB_RUN/state/audit.log" | tail -1 | sed -n 's/.*"mon
 audit_mark() { cat "$LAB_RUN/state/audit.log" 2>/dev/null | wc -l; }
 audit_lines() { tail -n +$(($1 + 1)) "$LAB_RUN/state/audit.log" | grep "$2"; }   # audit_lines MARK PATTERN: the records after MARK that match
 audit_since() { audit_lines "$1" "$2" >/dev/null; }   # audit_since MARK PATTERN
+audit_mono_since() { audit_lines "$1" "$2" | head -1 | sed -n 's/.*"mono":\([0-9]*\).*/\1/p'; }   # of the first record after MARK that matches
 
 # The kernel's side of a power-off, timed by the kernel itself: kprobes on the entry and return of
 # pciehp_sysfs_disable_slot (the write of 0 to a slot's power file, which returns once the slot
@@ -367,6 +368,47 @@ ktrace_spans() {
               else if ($(i + 1) == ret && open) { open = 0; if (b > from && b < to) { n++; sum += ns($i) - b } }
               break } }
         END { if (bad || (open && b > from && b < to)) exit 1; printf "%d %d\n", n, sum / 1e6 }'
+}
+
+# b_extract N: planned extraction N of slot 2, the card with bond0's active slave, through had's
+# control socket; waits for the blue LED and the power-off, and for had's LED record. Timed from
+# had's request record to its LED record, and taken apart with the kprobes (ktrace_on): had's own
+# time is what is left after the bonding driver's work on had's writes, the quiesce window and
+# the kernel's power-off. Appends "N TOTAL OWN BOND KERNEL FSYNCS FSYNC_MS WRITES WRITE_MS" to
+# $OUT/b-samples.txt ("N -" when it does not add up), keeps the records and the trace as
+# b-audit-N.txt and b-trace-N.txt, and sets B_LED (request sent -> attention file 1, ms) and B_A1.
+B_SAMPLES=5
+b_extract() {
+    local am t0 t1 a0 k0 k1 total kernel bond own bondw fsyncs writes recs waited n=0
+    am=$(audit_mark)
+    ktrace_clear
+    t0=$(g "$LAB_CACHE/bin/labwatch now")
+    g "echo '{\"v\":1,\"cmd\":\"extract\",\"slot\":2}' | socat -t 30 - UNIX-CONNECT:/run/lab/had.sock" > "$OUT/b-request-$1.txt"
+    t1=$(g "$LAB_CACHE/bin/labwatch wait /sys/bus/pci/slots/2/attention 1 30000")
+    gq "until_true 20 '[ \$(cat /sys/bus/pci/slots/2/power) = 0 ]'"
+    [ -n "$t1" ] && B_LED=$(( (t1 - t0) / 1000000 )) || B_LED=
+    # had commits its LED record after the write; the kernel drops the card meanwhile
+    until audit_since "$am" '"type":"slot.led","slot":2,"on":true' || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+    a0=$(audit_mono_since "$am" '"type":"extraction.requested","slot":2'); B_A1=$(audit_mono_since "$am" '"type":"slot.led","slot":2,"on":true')
+    k0=$(ktrace_ns pwoff); k1=$(ktrace_ns pwoff_ret)
+    audit_lines "$am" . > "$OUT/b-audit-$1.txt"; g 'cat /sys/kernel/tracing/trace' > "$OUT/b-trace-$1.txt"
+    if [ -n "$a0" ] && [ -n "$B_A1" ] && [ -n "$k0" ] && [ -n "$k1" ] && [ "$a0" -lt "$k0" ] && [ "$k1" -lt "$B_A1" ] &&
+        bondw=$(ktrace_spans bondw "$a0" "$B_A1") && [ "${bondw% *}" -ge 3 ] &&   # at least the handover and two releases
+        fsyncs=$(ktrace_spans fsync "$a0" "$B_A1" '^had-') && [ "${fsyncs% *}" -ge 1 ] &&
+        writes=$(ktrace_spans ninepw "$a0" "$B_A1" '^had-') && [ "${writes% *}" -ge 1 ]; then
+        total=$(( (B_A1 - a0) / 1000000 )); kernel=$(( (k1 - k0) / 1000000 )); bond=${bondw#* }
+        own=$((total - QUIESCE_MS - kernel - bond))
+        recs=$(awk -v a="$a0" -v b="$B_A1" '{ if (match($0, /"mono":[0-9]+/)) { t = substr($0, RSTART + 7, RLENGTH - 7) + 0; if (t > a && t < b) n++ } } END { print n + 0 }' "$OUT/b-audit-$1.txt")
+        waited=$(awk '/"type":"bond.active"/ && !h { match($0, /"mono":[0-9]+/); h = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
+            /"type":"bond.release"/ && !r { match($0, /"mono":[0-9]+/); r = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
+            END { if (h && r) printf "%d", (r - h) / 1e6; else print "?" }' "$OUT/b-audit-$1.txt")
+        echo "$1 $total $own $bond $kernel ${fsyncs% *} ${fsyncs#* } ${writes% *} ${writes#* }" >> "$OUT/b-samples.txt"
+        fig "(b) extraction $1, request -> blue LED: $total ms = had's own $own ms (its audit log's commits in it: ${fsyncs% *} fdatasync calls taking ${fsyncs#* } ms, ${writes% *} writes taking ${writes#* } ms) + the bonding driver's work on had's writes $bond ms (${bondw% *} calls) + quiesce/cancel window $QUIESCE_MS ms + kernel power-off $kernel ms; $recs audit records in between; handover record to first release record $waited ms; ${B_LED:-never} ms from the request sent to the attention file reading 1"
+        [ "$own" -ge 0 ] || sed -i '$ s/^\([0-9]*\) .*/\1 -/' "$OUT/b-samples.txt"
+    else
+        echo "$1 -" >> "$OUT/b-samples.txt"
+        fig "(b) extraction $1, request -> blue LED: not taken apart (audit request ${a0:-none}, LED ${B_A1:-none}; kernel power-off ${k0:-none} -> ${k1:-none}; bond writes ${bondw:-?}, fdatasyncs ${fsyncs:-?}, 9p writes ${writes:-?})"
+    fi
 }
 
 # ================================================================================================
@@ -504,49 +546,37 @@ else
     act=$(g 'active bond0')
     frames_start bond0 b
     am=$(audit_mark)
-    ktrace_clear
     ping_start 10.0.1.1 15
-    t0=$(g "$LAB_CACHE/bin/labwatch now")
-    g "echo '{\"v\":1,\"cmd\":\"extract\",\"slot\":2}' | socat -t 30 - UNIX-CONNECT:/run/lab/had.sock" > "$OUT/b-request.txt"
-    t1=$(g "$LAB_CACHE/bin/labwatch wait /sys/bus/pci/slots/2/attention 1 30000")
-    gq "until_true 20 '[ \$(cat /sys/bus/pci/slots/2/power) = 0 ]'"; sleep 1
+    : > "$OUT/b-samples.txt"
+    b_extract 1
+    sleep 1
     ping_stop
     learned "$am" bond0 garp; frames_stop
     fig "(b) the network learns the new port: $(learned_note garp)"
     check "(b) the driver's gratuitous ARP left the new active slave at most 50 ms after had's bond.active record and reached that slave's switch port ($(learned_note garp))" learned_ok
-    [ -n "$t1" ] && B_LED=$(( (t1 - t0) / 1000000 )) || B_LED=
     fig "(b) planned extraction: $LOST of $SENT pings lost (active was $act, now $(g 'active bond0'))$PING_NOTE"
     check "(b) 0 packets lost" eval 'pinged && [ "$LOST" = 0 ]'
-    # request -> blue LED: had's audit records (request, LED) and the kernel's power-off (kprobes)
-    a0=$(audit_mono '"type":"extraction.requested","slot":2'); a1=$(audit_mono '"type":"slot.led","slot":2,"on":true')
-    k0=$(ktrace_ns pwoff); k1=$(ktrace_ns pwoff_ret)
-    tail -n +$((am + 1)) "$LAB_RUN/state/audit.log" > "$OUT/b-audit.txt"; g 'cat /sys/kernel/tracing/trace' > "$OUT/b-trace.txt"
-    B_TOTAL= B_KERNEL= B_REST= B_BOND= B_OWN= bondw=
-    if [ -n "$a0" ] && [ -n "$a1" ] && [ -n "$k0" ] && [ -n "$k1" ] && [ "$a0" -lt "$k0" ] && [ "$k1" -lt "$a1" ]; then
-        B_TOTAL=$(( (a1 - a0) / 1000000 )); B_KERNEL=$(( (k1 - k0) / 1000000 )); B_REST=$((B_TOTAL - QUIESCE_MS - B_KERNEL))
-        # at least bond0's handover and its two releases
-        if bondw=$(ktrace_spans bondw "$a0" "$a1") && [ "${bondw% *}" -ge 3 ]; then B_BOND=${bondw#* }; B_OWN=$((B_REST - B_BOND)); fi
-        recs=$(awk -v a="$a0" -v b="$a1" '{ if (match($0, /"mono":[0-9]+/)) { t = substr($0, RSTART + 7, RLENGTH - 7) + 0; if (t > a && t < b) n++ } } END { print n + 0 }' "$OUT/b-audit.txt")
-        waited=$(awk -v k="$k0" '/"type":"bond.active"/ && !h { match($0, /"mono":[0-9]+/); h = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
-            /"type":"bond.release"/ && !r { match($0, /"mono":[0-9]+/); r = substr($0, RSTART + 7, RLENGTH - 7) + 0 }
-            END { if (h && r) printf "%d", (r - h) / 1e6; else print "?" }' "$OUT/b-audit.txt")
-        # had's own time, taken apart further: its audit log's fdatasyncs (the disk's time, on had's thread)
-        fsyncs=$(ktrace_spans fsync "$a0" "$a1" '^had-') || fsyncs="? ?"
-        writes=$(ktrace_spans ninepw "$a0" "$a1" '^had-') || writes="? ?"
-        fig "(b) had's own ${B_OWN:-?} ms includes its audit log's commits: ${fsyncs% *} fdatasync calls taking ${fsyncs#* } ms (kprobes on the system call) and ${writes% *} writes taking ${writes#* } ms (kprobes on v9fs_file_write_iter: the state directory is 9p to the host in this lab)"
-        check "(b) had's audit log commits in it were traced: ${fsyncs% *} fdatasync calls and ${writes% *} writes (at least the ones before the blue LED)" \
-            eval '[ "${fsyncs% *}" != "?" ] && [ "${fsyncs% *}" -ge 1 ] && [ "${writes% *}" != "?" ] && [ "${writes% *}" -ge 1 ]'
-        fig "(b) extraction request -> blue LED: $B_TOTAL ms = had's own ${B_OWN:-?} ms + the bonding driver's work on had's writes ${B_BOND:-?} ms (${bondw% *} calls of bonding_sysfs_store_option, kprobes) + quiesce/cancel window $QUIESCE_MS ms + kernel power-off $B_KERNEL ms (pciehp_sysfs_disable_slot, kprobes); $recs audit records in between; handover record to first release record $waited ms; ${B_LED:-never} ms from the request sent to the attention file reading 1"
-    else
-        fig "(b) extraction request -> blue LED: not decomposed (audit request ${a0:-none}, LED ${a1:-none}; kernel power-off ${k0:-none} -> ${k1:-none})"
-    fi
-    check "(b) request -> blue LED decomposed: total ${B_TOTAL:-?} ms = had's own ${B_OWN:-?} ms + the driver's ${B_BOND:-?} ms on had's bond writes + the ${QUIESCE_MS} ms window + the kernel's ${B_KERNEL:-?} ms power-off" \
-        eval '[ -n "$B_OWN" ] && [ "$B_OWN" -ge 0 ]'
-    target "(b) request -> blue LED: had's own time ${B_OWN:-?} ms <= 50 ms" \
-        eval '[ -n "$B_OWN" ] && [ "$B_OWN" -le 50 ]'
     # QEMU drops a powered-off card at once, so had sees it removed and the LED (on the card) goes dark.
     check "(b) slot 2 powered off, attention/blue LED lit (seen in sysfs and recorded)" \
-        eval '[ "$(g "cat /sys/bus/pci/slots/2/power")" = 0 ] && [ -n "$t1" ] && [ -n "$a1" ]'
+        eval '[ "$(g "cat /sys/bus/pci/slots/2/power")" = 0 ] && [ -n "$B_LED" ] && [ -n "$B_A1" ]'
+    # One extraction is one draw of the guest's scheduling under TCG (had's own time was 40 and
+    # 97 ms in two runs of the same code): the card goes back in and out until there are
+    # $B_SAMPLES, each taken apart the same way, and the target is on their median.
+    for i in $(seq 2 "$B_SAMPLES"); do
+        lab_insert 2 2
+        if gq "until_true 40 '[ \$(nslaves bond0) = 4 ] && [ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"; then
+            b_extract "$i"
+        else
+            say "  (b) extraction $i: slot 2 not back in bond0 as its active slave ($(g 'slaves bond0'); active $(g 'active bond0'))"
+        fi
+    done
+    bn=$(awk '$2 != "-"' "$OUT/b-samples.txt" | wc -l)
+    bown=$(awk '$2 != "-" { print $3 }' "$OUT/b-samples.txt" | median)
+    fig "(b) had's own time in $bn of $B_SAMPLES extractions: $(awk '$2 != "-" { print $3 }' "$OUT/b-samples.txt" | stats); each: $(awk '{ printf "%s%s", sep, ($2 == "-" ? "not taken apart" : $3 " ms"); sep = ", " }' "$OUT/b-samples.txt")"
+    check "(b) every extraction request -> blue LED taken apart ($bn of $B_SAMPLES): total = had's own + the bonding driver's work on had's writes + the ${QUIESCE_MS} ms window + the kernel's power-off, each part at least 0, had's audit log commits traced" \
+        eval '[ "$bn" = "$B_SAMPLES" ]'
+    target "(b) request -> blue LED: had's own time, median of $bn extractions, ${bown:-?} ms <= 50 ms" \
+        eval '[ "$bn" = "$B_SAMPLES" ] && [ "$bown" -le 50 ]'
     check "(b) e1000e kept: slots 12 and 16 still use it" \
         eval 'g lsmod > "$OUT/lsmod.txt" && grep -q "^e1000e " "$OUT/lsmod.txt" && ! audit_since $am "\"type\":\"driver.unload\""'
 
