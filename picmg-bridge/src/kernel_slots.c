@@ -4,7 +4,8 @@
  * Rules (README.md, "The kernel backend"):
  *  - A card is announced (CARD_INSERTED) settle_ms after the last PCI function of its slot was
  *    added: the kernel enumerates a card's functions one after another, the timer lets them all
- *    arrive. Its netdevs registered meanwhile are held and announced right after it.
+ *    arrive. A netdev registered by one of those functions ends the wait at once (the kernel adds
+ *    all of a card's functions before it binds a driver to any); its card is announced, then it.
  *  - A card is gone (CARD_REMOVED, after NETDEV_REMOVED for ports still announced) when its last
  *    function is removed, or when polling sees the slot's adapter go from 1 to 0. When the last
  *    function went with the power and the slot's adapter still reads 1, the card is off instead
@@ -448,6 +449,9 @@ static void netdev_add(pb_ctx *ctx, const struct pb_kev *kv, uint64_t now) {
     if (n->slot < 0) return; /* a PCI port in no slot: only its carrier is followed (slot 0) */
     struct kslot *s = &k->slots[n->slot];
     if (s->announced) announce_net(ctx, n, now);
+    /* A hot-plug driver adds every function of a card (pci_scan_slot) before it binds a driver
+     * to any (pci_bus_add_devices): a port registered by a function seen here ends the wait. */
+    else if (func_index(s, &n->fn) >= 0) settle_done(ctx, n->slot, now);
     else if (!s->settle_at) start_settle(k, s, now); /* held until its card is announced */
 }
 

@@ -166,13 +166,32 @@ out:
     krig_destroy(&r);
 }
 
-/* In and out within the settle time: nothing to tell, and the inventory agrees. */
+/* A port of a card ends its settle time: the kernel added all the card's functions before it
+ * bound the driver that registered the port. A card still without one waits its settle time. */
+TEST(kernel_recorded_a_port_ends_its_cards_settle_time) {
+    struct krig r;
+    CHECK_INT(krig_init(&r, "sysfs-1-cards"), 0);
+    CHECK_INT(krig_apply(r.root, "sysfs-0-boot"), 0);
+    CHECK_INT(krig_open(&r, "settle_ms=60000;poll_ms=10"), 0);
+    if (!r.ctx) goto out;
+    CHECK_INT(krig_apply(r.root, "sysfs-1-cards"), 0);
+    CHECK_INT(krig_send_recorded(&r, 1, 5), 0); /* the three functions, then slot 2's eth0 */
+    krig_drain(&r, QUIET, out, sizeof out);
+    CHECK_STR(out, INS2 " add2:eth0@0000:01:00.0 link2:eth0=1");
+out:
+    krig_destroy(&r);
+}
+
+/* In and out within the settle time, no port registered: nothing to tell, and the inventory agrees. */
 TEST(kernel_recorded_in_and_out_within_settle) {
     struct krig r;
     CHECK_INT(krig_init(&r, "sysfs-0-boot"), 0);
     CHECK_INT(krig_open(&r, "settle_ms=300;poll_ms=10"), 0);
     if (!r.ctx) goto out;
-    CHECK_INT(krig_send_recorded(&r, 1, 38), 0);
+    CHECK_INT(krig_send_recorded(&r, 1, 3), 0); /* the functions' adds */
+    CHECK_INT(krig_send_recorded(&r, 26, 26), 0); /* and their removes */
+    CHECK_INT(krig_send_recorded(&r, 32, 32), 0);
+    CHECK_INT(krig_send_recorded(&r, 38, 38), 0);
     CHECK_INT(krig_drain(&r, 500, out, sizeof out), 0);
     CHECK_INT(pb_resync(r.ctx), 0);
     krig_drain(&r, 50, out, sizeof out);
