@@ -63,7 +63,15 @@ boot() {   # boot NAME: namespace, QEMU, labwatch recording kernel events into s
     lab_net_up
     lab_boot "$OUT/$1" $(lab_conf_slots conf/had.conf)
     gq "setsid $LAB_CACHE/bin/labwatch watch >/run/lab/state/watch.log 2>&1 </dev/null &"
-    until grep -q ready "$LAB_RUN/state/watch.log" 2>/dev/null; do sleep 0.1; done
+    watch_ready
+}
+# labwatch watch's "ready" line; without it (no netlink, not real-time) the lab cannot time anything
+watch_ready() {
+    local n=0
+    until grep -q ready "$LAB_RUN/state/watch.log" 2>/dev/null; do
+        n=$((n + 1)); [ $n -gt 300 ] && lab_die "labwatch watch did not start: $(cat "$LAB_RUN/state/watch.log" 2>/dev/null)"
+        sleep 0.1
+    done
 }
 mark() { wc -l < "$LAB_RUN/state/watch.log"; }   # events after a mark belong to what follows
 since() { tail -n +$(($1 + 1)) "$LAB_RUN/state/watch.log"; }
@@ -428,6 +436,7 @@ sed '/^path_/d' conf/had.conf > "$BASE_CONF"
 if booted baseline; then
 say "boot 1: baseline -- a busybox uevent rule making had's sysfs writes, no had"
 boot baseline
+ktrace_on || say "  kprobes not available: $(g 'tail -3 /sys/kernel/tracing/error_log 2>&1')"
 awk -f had/lab/baseline/conf2tab.awk "$BASE_CONF" > "$OUT/baseline.tab"
 gq "MODPROBE=/run/lab/bin/modprobe had/lab/baseline/start.sh $OUT/baseline.tab $LAB_TOP/conf/pcidrivers.conf /run/lab/state/baseline.log"
 say "baseline: the dual-port card into slot 12 and out, $CYCLES times, e1000e unloaded in between (first cards)"
@@ -441,8 +450,10 @@ gq "until_true 40 '[ \$(nslaves bond0) = 2 ] && ip -br addr | grep -q 10.0.2.1/2
 { reactions "$m" bond; reactions "$m" addr; } >> "$OUT/base-cold.txt"
 say "baseline: the dual-port card into slot 12 and out, $CYCLES times, e1000e loaded (slots 2 and 16)"
 m=$(mark)
+ktrace_clear
 cycles baseline warm
 reactions "$m" bond > "$OUT/base-warm.txt"
+g 'cat /sys/kernel/tracing/trace' > "$OUT/base-warm-trace.txt"
 fig "baseline: netdev uevent -> configured: first cards (driver loaded for them) $(awk '{print $2}' "$OUT/base-cold.txt" | stats); card re-inserted, driver loaded: $(awk '{print $2}' "$OUT/base-warm.txt" | stats)"
 check "baseline: every port of every insertion configured ($(samples "$OUT/base-cold.txt") of $((2 * CYCLES + 3)) first-card ports, $(samples "$OUT/base-warm.txt") of $((2 * CYCLES)) re-inserted)" \
     eval '[ "$(samples "$OUT/base-cold.txt")" = $((2 * CYCLES + 3)) ] && [ "$(samples "$OUT/base-warm.txt")" = $((2 * CYCLES)) ] && [ $NOT_COLD = 0 ]'
@@ -520,8 +531,10 @@ else
     check "(a) the peer pings bond0 (10.0.1.1) and config1 (10.0.2.1)" eval 'pings_ok 10.0.1.1 && pings_ok 10.0.2.1'
     say "(a) the dual-port card into slot 12 and extracted, $CYCLES times, e1000e loaded (slots 2 and 16)"
     m=$(mark)
+    ktrace_clear
     cycles had warm
     reactions "$m" bond > "$OUT/had-warm.txt"
+    g 'cat /sys/kernel/tracing/trace' > "$OUT/had-warm-trace.txt"
     fig "had: netdev uevent -> configured: first cards (driver loaded for them) $(awk '{print $2}' "$OUT/had-cold.txt" | stats); card re-inserted, driver loaded: $(awk '{print $2}' "$OUT/had-warm.txt" | stats)"
     check "(a) every port of every insertion configured ($(samples "$OUT/had-cold.txt") of $((2 * CYCLES + 3)) first-card ports, $(samples "$OUT/had-warm.txt") of $((2 * CYCLES)) re-inserted)" \
         eval '[ "$(samples "$OUT/had-cold.txt")" = $((2 * CYCLES + 3)) ] && [ "$(samples "$OUT/had-warm.txt")" = $((2 * CYCLES)) ] && [ $NOT_COLD = 0 ]'
@@ -1170,7 +1183,7 @@ lab_seated 2 2; lab_seated 12 2; lab_seated 16 1
 lab_systemd_guest
 lab_boot "$OUT/systemd" $(lab_conf_slots conf/had.conf)
 gq "setsid /run/lab/host$LAB_CACHE/bin/labwatch watch >/run/lab/state/watch.log 2>&1 </dev/null &"
-until grep -q ready "$LAB_RUN/state/watch.log" 2>/dev/null; do sleep 0.1; done
+watch_ready
 sd_show() { g "systemctl show had -p $1 --value"; }   # sd_show PROPERTY: had.service's, as systemd has it
 sd_journal() { g "journalctl -b -u had -o json --output-fields=MESSAGE,PRIORITY --no-pager"; }
 sd_audit() { gq "cp /var/lib/had/audit.log /run/lab/state/audit.log"; }   # the audit_* helpers then read it
