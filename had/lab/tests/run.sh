@@ -85,6 +85,18 @@ reactions() {
         kind == "bond" && $2 == "link" && pending[$3] && $4 ~ /^master=bond/ { printf "%s %.1f\n", $3, ($1 - added[$3]) / 1e6; pending[$3] = 0 }
         kind == "addr" && $2 == "addr" && pending[$3] { printf "%s %.1f\n", $3, ($1 - added[$3]) / 1e6; pending[$3] = 0 }'
 }
+# own_reactions WATCH TRACE: per port added in WATCH (labwatch lines), "IF OWN SPAN": ms from its
+# netdev "add" uevent to the first write into a bond's sysfs files after it (the daemon's own
+# reaction: had's, or the baseline handler's), and that write's time in the bonding driver
+# (TRACE: the kprobes of ktrace_on). Ports pair with writes in the order they came; a write with
+# no port waiting (an extraction's release) is nobody's.
+own_reactions() {
+    { awk '$2 == "uevent" && $3 == "add" && $4 == "net" && $5 ~ /^\/devices\/pci/ && $6 != "" { printf "%.3f U %s\n", $1 / 1e6, $6 }' "$1"
+      awk '/bondw:/ { for (i = 1; i < NF; i++) if ($(i + 1) == "bondw:") { sub(/:$/, "", $i); b = $i * 1000 } }
+           /bondw_ret:/ { for (i = 1; i < NF; i++) if ($(i + 1) == "bondw_ret:") { sub(/:$/, "", $i); printf "%.3f W %.3f\n", b, $i * 1000 - b } }' "$2"
+    } | sort -n | awk '$2 == "U" { q[++n] = $3; t[n] = $1; next }
+                      $2 == "W" && h < n { h++; printf "%s %.1f %.1f\n", q[h], $1 - t[h], $3 }'
+}
 stats() { sort -n | awk '{ v[++n] = $1 } END { if (n) printf "median %.1f ms, max %.1f ms (n=%d)", v[int((n + 1) / 2)], v[n], n; else print "none" }'; }
 median() { sort -n | awk '{ v[++n] = $1 } END { if (n) print v[int((n + 1) / 2)] }'; }
 ratio() { awk -v h="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b > 0) printf "%.2f", h / b; else print "n/a" }'; }
@@ -454,6 +466,7 @@ ktrace_clear
 cycles baseline warm
 reactions "$m" bond > "$OUT/base-warm.txt"
 g 'cat /sys/kernel/tracing/trace' > "$OUT/base-warm-trace.txt"
+since "$m" > "$OUT/base-warm-watch.txt"
 fig "baseline: netdev uevent -> configured: first cards (driver loaded for them) $(awk '{print $2}' "$OUT/base-cold.txt" | stats); card re-inserted, driver loaded: $(awk '{print $2}' "$OUT/base-warm.txt" | stats)"
 check "baseline: every port of every insertion configured ($(samples "$OUT/base-cold.txt") of $((2 * CYCLES + 3)) first-card ports, $(samples "$OUT/base-warm.txt") of $((2 * CYCLES)) re-inserted)" \
     eval '[ "$(samples "$OUT/base-cold.txt")" = $((2 * CYCLES + 3)) ] && [ "$(samples "$OUT/base-warm.txt")" = $((2 * CYCLES)) ] && [ $NOT_COLD = 0 ]'
@@ -535,6 +548,7 @@ else
     cycles had warm
     reactions "$m" bond > "$OUT/had-warm.txt"
     g 'cat /sys/kernel/tracing/trace' > "$OUT/had-warm-trace.txt"
+    since "$m" > "$OUT/had-warm-watch.txt"
     fig "had: netdev uevent -> configured: first cards (driver loaded for them) $(awk '{print $2}' "$OUT/had-cold.txt" | stats); card re-inserted, driver loaded: $(awk '{print $2}' "$OUT/had-warm.txt" | stats)"
     check "(a) every port of every insertion configured ($(samples "$OUT/had-cold.txt") of $((2 * CYCLES + 3)) first-card ports, $(samples "$OUT/had-warm.txt") of $((2 * CYCLES)) re-inserted)" \
         eval '[ "$(samples "$OUT/had-cold.txt")" = $((2 * CYCLES + 3)) ] && [ "$(samples "$OUT/had-warm.txt")" = $((2 * CYCLES)) ] && [ $NOT_COLD = 0 ]'
@@ -548,6 +562,13 @@ else
         target "(a) $what: had no slower than the baseline (median ratio $r <= 1.00)" \
             eval '[ "$r" != n/a ] && awk -v r="$r" "BEGIN { exit !(r <= 1.00) }"'
     done
+    # Where the re-inserted cards' time goes, on both sides: the same driver's work, and each
+    # daemon's own reaction before it.
+    own_reactions "$OUT/had-warm-watch.txt" "$OUT/had-warm-trace.txt" > "$OUT/had-warm-own.txt"
+    own_reactions "$OUT/base-warm-watch.txt" "$OUT/base-warm-trace.txt" > "$OUT/base-warm-own.txt" 2>/dev/null
+    fig "(a) re-inserted cards taken apart: netdev uevent -> the enslaving write begins (each daemon's own reaction): had $(awk '{ print $2 }' "$OUT/had-warm-own.txt" | stats) vs baseline $(awk '{ print $2 }' "$OUT/base-warm-own.txt" | stats); the bonding driver's enslave (bonding_sysfs_store_option, kprobes): had $(awk '{ print $3 }' "$OUT/had-warm-own.txt" | stats) vs baseline $(awk '{ print $3 }' "$OUT/base-warm-own.txt" | stats)"
+    check "(a) re-inserted cards taken apart on both sides: each port's netdev uevent paired with its enslaving write (had $(samples "$OUT/had-warm-own.txt") of $((2 * CYCLES)), baseline $(samples "$OUT/base-warm-own.txt") of $((2 * CYCLES)))" \
+        eval '[ "$(samples "$OUT/had-warm-own.txt")" = $((2 * CYCLES)) ] && [ "$(samples "$OUT/base-warm-own.txt")" = $((2 * CYCLES)) ]'
 
     # (b) planned extraction of the card with the active slave
     say "(b) planned extraction of slot 2 (bond0's active slave) while the peer pings bond0 every 10 ms"
