@@ -5,7 +5,10 @@ ifn() {
     a=$(cat /sys/bus/pci/slots/$1/address 2>/dev/null) || return 1
     ls /sys/bus/pci/devices/$a.$2/net 2>/dev/null | head -1
 }
-slaves() { cat /sys/class/net/${1:-bond0}/bonding/slaves 2>/dev/null; }
+# slaves BOND: its slaves in the driver's order, from /proc/net/bonding (read under RCU): the sysfs
+# file "slaves" takes the rtnl lock or restarts the read at once, so a poll of it spins for as
+# long as the kernel holds rtnl (a card's removal), taking the CPU from the work being timed
+slaves() { awk '/^Slave Interface: / { printf "%s%s", sep, $3; sep = " " } END { print "" }' /proc/net/bonding/${1:-bond0} 2>/dev/null; }
 active() { cat /sys/class/net/${1:-bond0}/bonding/active_slave 2>/dev/null; }
 nslaves() { set -- $(slaves "$@"); echo $#; }
 # slaves the bond counts up (MII), not only enslaved: a port's link comes up after it joins

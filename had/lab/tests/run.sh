@@ -883,7 +883,7 @@ else
     xtap=$(fdb_port "$xmac" swA); case $xtap in s12p0 | s16p0) ;; *) say "  (i) the bond's MAC is learned on ${xtap:-no port}: cutting slot 12 port 0"; xtap=s12p0 ;; esac
     xs=${xtap#s}; xs=${xs%p0}; xp=$(g "ifn $xs 0"); xother=$(g "ifn $([ "$xs" = 12 ] && echo 16 || echo 12) 0")
     lab_cut "$xs" 0
-    gq "until_true 10 '! grep -qw $xp /sys/class/net/bondxor/bonding/slaves'"
+    gq "until_true 10 '! slaves bondxor | grep -qw $xp'"
     xslaves=$(g 'slaves bondxor')
     # the driver closes a port it releases; had brings it up again and its link renegotiates
     gq "until_true 10 'grep -q 1 /sys/class/net/$xp/carrier'"
@@ -892,7 +892,7 @@ else
     announced "$am" "$wm" "$xp" "$xother"; frames_stop
     echo "$xbonds" > "$OUT/i-bonds.txt"
     lab_restore "$xs" 0
-    gq "until_true 15 'grep -qw $xp /sys/class/net/bondxor/bonding/slaves'"; sleep 5
+    gq "until_true 15 'slaves bondxor | grep -qw $xp'"; sleep 5
     xback=$(g 'slaves bondxor'); recs=$(path_recs "$am" "$xp")
     fig "(i) balance-xor with had's path probes (20 ms), switch port of $xp cut: $LOST of $SENT lost, longest gap $GAP ms, $EDGE lost after the last reply; slaves while cut: $xslaves; after the restore: $xback; path records for $xp: ${recs:-none}$PING_NOTE"
     check "(i) had released $xp from bondxor (slaves: $xslaves), it stays up with carrier, had still shows it (released, path DOWN)" \
