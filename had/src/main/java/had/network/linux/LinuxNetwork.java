@@ -17,9 +17,9 @@ import java.util.Optional;
 
 /**
  * The network of a real Linux kernel: bonds through the bonding driver's sysfs interface (the
- * interface that can set every option), per-slave state from /proc/net/bonding, links from
- * /sys/class/net, and addresses, up/down, MTU and VLANs through rtnetlink (as iproute2 sets them,
- * without a process per change).
+ * interface that can set every option), links, bonds and their slaves' state from rtnetlink, the
+ * slaves' order from /proc/net/bonding, and addresses, up/down, MTU and VLANs through rtnetlink
+ * (as iproute2 sets them, without a process per change).
  *
  * <p>Option changes follow {@link BondOptionPlan}: only what differs, in the order the driver
  * accepts. Slaves are taken down before "+ifname" is written, since the driver refuses a device
@@ -60,9 +60,10 @@ public final class LinuxNetwork implements Network {
     }
 
     /**
-     * One RTM_GETLINK dump and one address dump, plus two sysfs files per bond that the dump does
-     * not carry: the slaves in the driver's order (the order it picks a new active slave in) and
-     * the primary by name (see {@link KernelLink.BondInfo}).
+     * One RTM_GETLINK dump and one address dump, plus two files per bond for what the dump does
+     * not carry: the slaves in the driver's order (the order it picks a new active slave in, from
+     * its report in /proc/net/bonding, see {@link BondFiles#slavesIn}) and the primary by name
+     * (sysfs, see {@link KernelLink.BondInfo}).
      */
     @Override
     public NetworkState read() {
@@ -101,10 +102,10 @@ public final class LinuxNetwork implements Network {
     private static final java.util.Set<String> STACKING_KINDS = java.util.Set.of("bridge", "team", "macsec", "hsr");
 
     private Optional<NetworkState.Bond> bond(KernelLink k, Map<Integer, KernelLink> byIndex, Map<String, KernelLink> byName) {
-        Optional<String> slaveList = sysfs.tryRead(BondFiles.dir(k.name()) + "slaves");
+        Optional<String> report = sysfs.tryRead(BondFiles.report(k.name()));
         Optional<String> primary = sysfs.tryRead(BondFiles.dir(k.name()) + "primary");
-        if (slaveList.isEmpty() || primary.isEmpty()) return Optional.empty();
-        List<String> slaves = BondFiles.words(slaveList.get());
+        if (report.isEmpty() || primary.isEmpty()) return Optional.empty();
+        List<String> slaves = BondFiles.slavesIn(report.get());
         Map<String, Boolean> up = new LinkedHashMap<>();
         for (String s : slaves) {
             KernelLink slave = byName.get(s);
@@ -123,17 +124,17 @@ public final class LinuxNetwork implements Network {
 
     /**
      * What a change of a bond's options starts from, read for that bond alone (one RTM_GETLINK and
-     * two sysfs files, not the whole network: the change may be a failover's).
+     * two files, not the whole network: the change may be a failover's).
      */
     private record BondNow(BondOptions options, boolean hasSlaves, boolean up) {
     }
 
     private BondNow bondNow(String bond) {
         Optional<KernelLink> k = rtnl.link(bond).filter(l -> l.bond() != null);
-        Optional<String> slaves = sysfs.tryRead(BondFiles.dir(bond) + "slaves");
+        Optional<String> report = sysfs.tryRead(BondFiles.report(bond));
         Optional<String> primary = sysfs.tryRead(BondFiles.dir(bond) + "primary");
-        if (k.isEmpty() || slaves.isEmpty() || primary.isEmpty()) throw new NetworkException(bond + ": no such bond");
-        return new BondNow(options(k.get(), primary.get()), !BondFiles.words(slaves.get()).isEmpty(), k.get().up());
+        if (k.isEmpty() || report.isEmpty() || primary.isEmpty()) throw new NetworkException(bond + ": no such bond");
+        return new BondNow(options(k.get(), primary.get()), !BondFiles.slavesIn(report.get()).isEmpty(), k.get().up());
     }
 
     @Override

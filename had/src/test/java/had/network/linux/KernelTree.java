@@ -166,8 +166,28 @@ final class KernelTree {
         file(b + "slaves", "");
         file(b + "active_slave", "");
         for (int i = 0; i < keyValues.length; i += 2) file(b + keyValues[i], keyValues[i + 1]);
+        report(name, read(b + "slaves").split(" "));
         String masters = read("sys/class/net/bonding_masters");
         file("sys/class/net/bonding_masters", (masters.isEmpty() ? "" : masters + " ") + name);
+        return this;
+    }
+
+    /**
+     * The driver's report on BOND in /proc/net/bonding, as the 6.1 driver writes it (the lab's
+     * a-proc-bond0.txt), listing {@code slaves} in that order; the sysfs file "slaves" is left as
+     * it is (the adapter only writes it).
+     */
+    KernelTree report(String bond, String... slaves) {
+        StringBuilder r = new StringBuilder("Ethernet Channel Bonding Driver: v6.1.0-57-amd64\n\n"
+                + "Bonding Mode: fault-tolerance (active-backup)\nPrimary Slave: None\nCurrently Active Slave: None\n"
+                + "MII Status: up\nMII Polling Interval (ms): 100\nUp Delay (ms): 0\nDown Delay (ms): 0\n"
+                + "Peer Notification Delay (ms): 0\n");
+        for (String s : slaves) {
+            if (s.isEmpty()) continue;
+            r.append("\nSlave Interface: ").append(s).append("\nMII Status: up\nSpeed: 1000 Mbps\nDuplex: full\n"
+                    + "Link Failure Count: 0\nPermanent HW addr: 52:54:00:00:02:00\nSlave queue ID: 0\n");
+        }
+        file("proc/net/bonding/" + bond, r.toString());
         return this;
     }
 

@@ -71,6 +71,18 @@ class LinuxNetworkTest {
     }
 
     @Test
+    void aBondsSlavesAreInTheOrderOfTheDriversReportWhichItWritesWithoutTheRtnlLock() throws Exception {
+        runningBond();
+        // The driver's order (enslaved last, eth0 first) from /proc/net/bonding; the sysfs file,
+        // whose read spins while rtnl is held, says otherwise here and must not be what is read.
+        tree.report("bond0", "eth1", "eth0");
+        tree.file("sys/class/net/bond0/bonding/slaves", "eth9");
+        assertEquals(List.of("eth1", "eth0"), net.read().bond("bond0").slaves());
+        java.nio.file.Files.delete(root.resolve("proc/net/bonding/bond0"));
+        assertEquals(null, net.read().bond("bond0"), "a bond without its report (gone meanwhile) is not part of the reading");
+    }
+
+    @Test
     void readParsesLinksBondsAndSlaveStates() throws Exception {
         runningBond();
         NetworkState s = net.read();
