@@ -165,8 +165,8 @@ final class Reconciliation {
             if (round == 0) recordPathDecisions(desired);
             applied = desired;
             if (trusting && failures == failed) {
+                paths.sync(applied.probed(), core::record);
                 core.changed(); // the read that confirms it: the next settle's
-                if (paths.sync(applied.probed(), core::record)) core.changed();
                 return new Settled(null, readAt);
             }
         }

@@ -259,8 +259,12 @@ class ChassisTest {
         assertEquals(List.of(f.port(12, 0)), actives);
     }
 
-    /** What an extraction does, in order: power-off, LED, releases, bond options, all_slaves_active, reads of the network. */
-    private List<String> traceExtraction() {
+    /**
+     * Slot 2 extracted, the chassis full: what the extraction did, in order (power-off, LED,
+     * releases, bond options, all_slaves_active, reads of the network).
+     */
+    private List<String> tracedExtractionOfSlot2() {
+        insertAll();
         List<String> order = new java.util.ArrayList<>();
         doAnswer(inv -> order.add("power-off " + inv.getArgument(0))).when(f.backplane).powerOff(anyInt());
         doAnswer(inv -> order.add("led " + inv.getArgument(0) + " " + inv.getArgument(1))).when(f.backplane)
@@ -281,16 +285,15 @@ class ChassisTest {
             order.add("read");
             return f.net.read();
         }).when(f.network).read();
+        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
+        f.advance(300);
+        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
         return order;
     }
 
     @Test
     void aBondsOptionsAndTheEndOfItsHandoverWaitUntilTheCardIsOffAndItsLedLit() {
-        insertAll();
-        List<String> order = traceExtraction();
-        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
-        f.advance(300);
-        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+        List<String> order = tracedExtractionOfSlot2();
         int off = order.indexOf("power-off 2"), led = order.indexOf("led 2 true"), over = order.indexOf("all_slaves_active false");
         assertTrue(off > order.indexOf("release " + f.port(2, 0)) && off > order.indexOf("release " + f.port(2, 1)),
                 "the card's ports released before its power-off: " + order);
@@ -303,11 +306,7 @@ class ChassisTest {
     void aCardWhosePortsTheKernelReleasedIsPoweredOffWithoutAnotherReadOfTheWholeNetwork() {
         // Each release the kernel accepted is done; a read to confirm them cost 10 to 20 ms under
         // the lab's TCG between the last release and the power-off. The settle after the LED reads.
-        insertAll();
-        List<String> order = traceExtraction();
-        f.send(new BackplaneEvent.ExtractionRequested(2, f.clock.nanos()));
-        f.advance(300);
-        assertEquals(SlotState.SAFE_TO_REMOVE, f.state(2));
+        List<String> order = tracedExtractionOfSlot2();
         int off = order.indexOf("power-off 2");
         int lastRelease = Math.max(order.indexOf("release " + f.port(2, 0)), order.indexOf("release " + f.port(2, 1)));
         assertTrue(lastRelease >= 0 && off > lastRelease, "released, then powered off: " + order);

@@ -141,6 +141,18 @@ class PathSupervisionTest {
         verify(f.network, times(1)).read();
     }
 
+    /** Each active_slave write takes {@code ms} in the driver; the time the last one began is put in the array returned. */
+    private long[] activeSlaveWritesTaking(long ms) {
+        long[] began = {0};
+        doAnswer(call -> {
+            began[0] = f.clock.nanos();
+            f.net.setActiveSlave(call.getArgument(0), call.getArgument(1));
+            f.clock.advanceMillis(ms);
+            return null;
+        }).when(f.network).setActiveSlave(anyString(), anyString());
+        return began;
+    }
+
     @Test
     void theOutageEndsWhenTheRepairBeganNotWhenASlowWriteReturned() {
         // The driver moves the traffic inside the active_slave write; in balance-alb under load
@@ -148,13 +160,7 @@ class PathSupervisionTest {
         chassis(BondOptions.defaults(BondMode.ACTIVE_BACKUP));
         allPathsUp();
         String primary = f.port(2, 0);
-        long[] began = {0};
-        doAnswer(call -> {
-            began[0] = f.clock.nanos();
-            f.net.setActiveSlave(call.getArgument(0), call.getArgument(1));
-            f.clock.advanceMillis(150);
-            return null;
-        }).when(f.network).setActiveSlave(anyString(), anyString());
+        long[] began = activeSlaveWritesTaking(150);
         f.path(primary, false);
         assertNotEquals(0, began[0], "had moved the traffic");
         AuditEvent up = lastService();
@@ -417,13 +423,7 @@ class PathSupervisionTest {
         chassis(BondOptions.defaults(BondMode.BALANCE_ALB));
         allPathsUp();
         String primary = f.port(2, 0);
-        long[] moved = {0}, told = {0};
-        doAnswer(call -> {
-            moved[0] = f.clock.nanos();
-            f.net.setActiveSlave(call.getArgument(0), call.getArgument(1));
-            f.clock.advanceMillis(30);
-            return null;
-        }).when(f.network).setActiveSlave(anyString(), anyString());
+        long[] moved = activeSlaveWritesTaking(30), told = {0};
         doAnswer(call -> {
             f.clock.advanceMillis(15);
             f.net.announce(call.getArgument(0), call.getArgument(1));
