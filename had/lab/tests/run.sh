@@ -1353,6 +1353,11 @@ say "results: $RESULTS"
 else
     say "LAB_BOOTS=\"$BOOTS\": not a whole run, $RESULTS left alone (this run's report: $REPORT)"
 fi
+# Last, so that the tail of a long log (all a CI summary may keep) names what went wrong.
+if [ "$FAIL" != 0 ] || [ "$BLOCK" != 0 ] || [ "$TMISS" != 0 ]; then
+    say "what did not pass, again:"
+    grep -E '^lab-test: +(FAIL|BLOCKED|TARGET NOT MET) ' "$REPORT" | sed 's/^lab-test: *//; s/^/lab-test:   /' >&2
+fi
 if [ "$FAIL" != 0 ] || [ "$BLOCK" != 0 ]; then
     [ "${LAB_LENIENT:-0}" = 1 ] && { say "LAB_LENIENT=1: exit 0 although $FAIL failed and $BLOCK were blocked"; exit 0; }
     exit 1
