@@ -368,39 +368,39 @@ ktrace_on() {
     gq 'echo 1 > /sys/kernel/tracing/events/lab/enable'
 }
 ktrace_clear() { gq 'echo > /sys/kernel/tracing/trace'; }
-# ktrace_ns EVENT: CLOCK_MONOTONIC ns of the first EVENT in the trace buffer
+# ktrace_ns FILE EVENT: CLOCK_MONOTONIC ns of the first EVENT in FILE (the trace buffer, as read)
 ktrace_ns() {
-    g 'cat /sys/kernel/tracing/trace' | awk -v ev="$1:" '
-        { for (i = 1; i < NF; i++) if ($(i + 1) == ev && $i ~ /^[0-9]+\.[0-9]+:$/) { sub(/:$/, "", $i); split($i, t, "."); printf "%d%s\n", t[1], substr(t[2] "000000000", 1, 9); exit } }'
+    awk -v ev="$2:" '
+        { for (i = 1; i < NF; i++) if ($(i + 1) == ev && $i ~ /^[0-9]+\.[0-9]+:$/) { sub(/:$/, "", $i); split($i, t, "."); printf "%d%s\n", t[1], substr(t[2] "000000000", 1, 9); exit } }' "$1"
 }
-# ktrace_spans EVENT FROM TO [TASK]: "COUNT TOTAL_MS" of the EVENT .. EVENT_ret spans that began between
+# ktrace_spans FILE EVENT FROM TO [TASK]: "COUNT TOTAL_MS" of the EVENT .. EVENT_ret spans in FILE (the
+# trace buffer, as read) that began between
 # FROM and TO (CLOCK_MONOTONIC ns), of the threads whose name-pid matches the regular expression
 # TASK (default: any); an entry with no return before the next entry or the buffer's
 # end (a return the kprobe missed) is an error (exit 1). A write the kernel restarts (the bonding
 # driver retries when it cannot take the network lock at once) is two spans: the wait between them
 # stays in had's own time, so the split errs against had.
 ktrace_spans() {
-    g 'cat /sys/kernel/tracing/trace' | awk -v ev="$1:" -v ret="$1_ret:" -v from="$2" -v to="$3" -v task="${4:-.}" '
+    awk -v ev="$2:" -v ret="$2_ret:" -v from="$3" -v to="$4" -v task="${5:-.}" '
         function ns(f,  t) { sub(/:$/, "", f); split(f, t, "."); return t[1] * 1e9 + substr(t[2] "000000000", 1, 9) }
         /^#/ || $1 !~ task { next }
         { for (i = 1; i < NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) {
               if ($(i + 1) == ev) { if (open && b > from && b < to) bad = 1; b = ns($i); open = 1 }
               else if ($(i + 1) == ret && open) { open = 0; if (b > from && b < to) { n++; sum += ns($i) - b } }
               break } }
-        END { if (bad || (open && b > from && b < to)) exit 1; printf "%d %d\n", n, sum / 1e6 }'
+        END { if (bad || (open && b > from && b < to)) exit 1; printf "%d %d\n", n, sum / 1e6 }' "$1"
 }
 
 # b_extract N: planned extraction N of slot 2, the card with bond0's active slave, through had's
-# control socket; waits for the blue LED and the power-off, and for had's LED record. Timed from
-# had's request record to its LED record, and taken apart with the kprobes (ktrace_on): had's own
-# time is what is left after the bonding driver's work on had's writes, the quiesce window and
-# the kernel's power-off. Appends "N TOTAL OWN BOND KERNEL FSYNCS FSYNC_MS WRITES WRITE_MS" to
-# $OUT/b-samples.txt ("N -" when it does not add up), keeps the records and the trace as
-# b-audit-N.txt and b-trace-N.txt, and sets B_LED (request sent -> attention file 1, ms) and B_A1.
+# control socket; waits for the blue LED and the power-off, and for had's LED record. Sets B_AM
+# (the audit mark before it), B_LED (request sent -> attention file 1, ms) and B_A1 (the LED
+# record's time). b_apart N then takes it apart: apart, because reading the guest's trace buffer
+# is the lab's own work, which (b)'s ping must not count (it once stalled the guest's network for
+# 130 ms, long enough for had's 20 ms probes to find the active slave's path dead).
 B_SAMPLES=5
 b_extract() {
-    local am t0 t1 a0 k0 k1 total kernel bond own bondw fsyncs writes recs waited n=0
-    am=$(audit_mark)
+    local t0 t1 n=0
+    B_AM=$(audit_mark)
     ktrace_clear
     t0=$(g "$LAB_CACHE/bin/labwatch now")
     g "echo '{\"v\":1,\"cmd\":\"extract\",\"slot\":2}' | socat -t 30 - UNIX-CONNECT:/run/lab/had.sock" > "$OUT/b-request-$1.txt"
@@ -408,14 +408,23 @@ b_extract() {
     gq "until_true 20 '[ \$(cat /sys/bus/pci/slots/2/power) = 0 ]'"
     [ -n "$t1" ] && B_LED=$(( (t1 - t0) / 1000000 )) || B_LED=
     # had commits its LED record after the write; the kernel drops the card meanwhile
-    until audit_since "$am" '"type":"slot.led","slot":2,"on":true' || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
-    a0=$(audit_mono_since "$am" '"type":"extraction.requested","slot":2'); B_A1=$(audit_mono_since "$am" '"type":"slot.led","slot":2,"on":true')
-    k0=$(ktrace_ns pwoff); k1=$(ktrace_ns pwoff_ret)
-    audit_lines "$am" . > "$OUT/b-audit-$1.txt"; g 'cat /sys/kernel/tracing/trace' > "$OUT/b-trace-$1.txt"
+    until audit_since "$B_AM" '"type":"slot.led","slot":2,"on":true' || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+    B_A1=$(audit_mono_since "$B_AM" '"type":"slot.led","slot":2,"on":true')
+}
+# b_apart N: extraction N (the last b_extract) timed from had's request record to its LED record,
+# and taken apart with the kprobes (ktrace_on): had's own time is what is left after the bonding
+# driver's work on had's writes, the quiesce window and the kernel's power-off. Appends "N TOTAL
+# OWN BOND KERNEL FSYNCS FSYNC_MS WRITES WRITE_MS" to $OUT/b-samples.txt ("N -" when it does not
+# add up), and keeps the records and the trace (read once) as b-audit-N.txt and b-trace-N.txt.
+b_apart() {
+    local a0 k0 k1 total kernel bond own bondw fsyncs writes recs waited tr=$OUT/b-trace-$1.txt
+    audit_lines "$B_AM" . > "$OUT/b-audit-$1.txt"; g 'cat /sys/kernel/tracing/trace' > "$tr"
+    a0=$(audit_mono_since "$B_AM" '"type":"extraction.requested","slot":2')
+    k0=$(ktrace_ns "$tr" pwoff); k1=$(ktrace_ns "$tr" pwoff_ret)
     if [ -n "$a0" ] && [ -n "$B_A1" ] && [ -n "$k0" ] && [ -n "$k1" ] && [ "$a0" -lt "$k0" ] && [ "$k1" -lt "$B_A1" ] &&
-        bondw=$(ktrace_spans bondw "$a0" "$B_A1") && [ "${bondw% *}" -ge 3 ] &&   # at least the handover and two releases
-        fsyncs=$(ktrace_spans fsync "$a0" "$B_A1" '^had-') && [ "${fsyncs% *}" -ge 1 ] &&
-        writes=$(ktrace_spans ninepw "$a0" "$B_A1" '^had-') && [ "${writes% *}" -ge 1 ]; then
+        bondw=$(ktrace_spans "$tr" bondw "$a0" "$B_A1") && [ "${bondw% *}" -ge 3 ] &&   # at least the handover and two releases
+        fsyncs=$(ktrace_spans "$tr" fsync "$a0" "$B_A1" '^had-') && [ "${fsyncs% *}" -ge 1 ] &&
+        writes=$(ktrace_spans "$tr" ninepw "$a0" "$B_A1" '^had-') && [ "${writes% *}" -ge 1 ]; then
         total=$(( (B_A1 - a0) / 1000000 )); kernel=$(( (k1 - k0) / 1000000 )); bond=${bondw#* }
         own=$((total - QUIESCE_MS - kernel - bond))
         recs=$(awk -v a="$a0" -v b="$B_A1" '{ if (match($0, /"mono":[0-9]+/)) { t = substr($0, RSTART + 7, RLENGTH - 7) + 0; if (t > a && t < b) n++ } } END { print n + 0 }' "$OUT/b-audit-$1.txt")
@@ -580,15 +589,17 @@ else
     act=$(g 'active bond0')
     frames_start bond0 b
     am=$(audit_mark)
-    ping_start 10.0.1.1 15
+    ping_start 10.0.1.1 8
     : > "$OUT/b-samples.txt"
     b_extract 1
-    sleep 1
     ping_stop
+    b_apart 1
     learned "$am" bond0 garp; frames_stop
     fig "(b) the network learns the new port: $(learned_note garp)"
     check "(b) the driver's gratuitous ARP left the new active slave at most 50 ms after had's bond.active record and reached that slave's switch port ($(learned_note garp))" learned_ok
-    fig "(b) planned extraction: $LOST of $SENT pings lost (active was $act, now $(g 'active bond0'))$PING_NOTE"
+    # a path found dead meanwhile moves the traffic too (a stalled guest can make it so): said here
+    bdead=$(audit_lines "$am" '"type":"path.state"' | grep '"up":false' | sed -n 's/.*"ifname":"\([^"]*\)".*/\1/p' | tr '\n' ' ')
+    fig "(b) planned extraction: $LOST of $SENT pings lost (active was $act, now $(g 'active bond0'); paths found dead meanwhile: ${bdead:-none})$PING_NOTE"
     check "(b) 0 packets lost" eval 'pinged && [ "$LOST" = 0 ]'
     # QEMU drops a powered-off card at once, so had sees it removed and the LED (on the card) goes dark.
     check "(b) slot 2 powered off, attention/blue LED lit (seen in sysfs and recorded)" \
@@ -599,7 +610,7 @@ else
     for i in $(seq 2 "$B_SAMPLES"); do
         lab_insert 2 2
         if gq "until_true 40 '[ \$(nslaves bond0) = 4 ] && [ \"\$(active bond0)\" = \"\$(ifn 2 0)\" ]'"; then
-            b_extract "$i"
+            b_extract "$i"; b_apart "$i"
         else
             say "  (b) extraction $i: slot 2 not back in bond0 as its active slave ($(g 'slaves bond0'); active $(g 'active bond0'))"
         fi
