@@ -157,6 +157,12 @@ PB_API int pb_path_watch(pb_ctx *ctx, const char *ifname, const char *group, con
                          int interval_ms, int missed, int answered);
 /* Stops it: 0, or -ENOENT if ifname was not watched. No event. */
 PB_API int pb_path_unwatch(pb_ctx *ctx, const char *ifname);
+/* held 1: the caller is changing ifname itself (enslaving a port into a bond or releasing it resets
+ * many drivers' ports, and takes the port's probes down with it): no rounds until it is over, the
+ * verdict stands, so what the change does to the port is not taken for its path. held 0: the change
+ * is over; rounds go on, counted afresh (the runs begun before it are dropped). 0, or -ENOENT if
+ * ifname is not watched. No event. */
+PB_API int pb_path_hold(pb_ctx *ctx, const char *ifname, int held);
 /* Fills up to max entries; returns the number of watched ports (may exceed max). */
 PB_API int pb_path_list(pb_ctx *ctx, struct pb_path_info *out, int max);
 

@@ -85,7 +85,7 @@ static void run_due_rounds(pb_ctx *ctx, uint64_t now) {
         struct pb_path_watch *w = p->w[i];
         if (w->next_round_ns > now) continue;
         w->next_round_ns = next_round(w, w->next_round_ns, now);
-        if (w->link == 0) continue;
+        if (w->link == 0 || w->held) continue;
         if (pb_verdict_would_fall(&w->v) && carrier_now(ctx, w) == 0) pb_verdict_pause(&w->v);
         if (pb_verdict_round(&w->v, now)) emit_verdict(ctx, w, now);
         due[n++] = w;
@@ -348,6 +348,15 @@ static int unwatch_locked(pb_ctx *ctx, const char *ifname) {
     return 0;
 }
 
+static int hold_locked(pb_ctx *ctx, const char *ifname, int held) {
+    struct pb_paths *p = paths_of(ctx);
+    int i = ifname ? find(p, ifname) : -1;
+    if (i < 0) return pb_fail(ctx, ENOENT, "%.16s: not watched", ifname ? ifname : "(null)");
+    p->w[i]->held = held != 0;
+    pb_verdict_pause(&p->w[i]->v);
+    return 0;
+}
+
 static void fill_info(const struct pb_path_watch *w, struct pb_path_info *o) {
     memset(o, 0, sizeof *o);
     pb_strlcpy(o->ifname, w->a.ifname, sizeof o->ifname);
@@ -390,6 +399,14 @@ int pb_path_unwatch(pb_ctx *ctx, const char *ifname) {
     int none_left = paths_of(ctx)->n == 0;
     pthread_mutex_unlock(&ctx->lock);
     if (rc == 0 && none_left) pb_wake(ctx);
+    return rc;
+}
+
+int pb_path_hold(pb_ctx *ctx, const char *ifname, int held) {
+    if (ctx == NULL) return -EINVAL;
+    pthread_mutex_lock(&ctx->lock);
+    int rc = hold_locked(ctx, ifname, held);
+    pthread_mutex_unlock(&ctx->lock);
     return rc;
 }
 

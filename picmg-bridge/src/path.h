@@ -79,6 +79,7 @@ struct pb_path_watch {
     struct pb_path_args a;
     struct pb_verdict v;
     int link; /* the port's carrier: 1, 0 (no rounds), -1 not known (rounds as if it had one) */
+    int held; /* pb_path_hold: its owner is changing the port; no rounds, the verdict stands */
     uint64_t next_round_ns;
     int regroup; /* its group changed: the prober is told by the wait loop, not by the caller */
     void *probe; /* the prober's per-port state */

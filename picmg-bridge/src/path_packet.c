@@ -15,6 +15,7 @@
  * many ports are watched. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
@@ -615,19 +616,22 @@ static void pk_detach(pb_ctx *ctx, struct pb_path_watch *w) {
     w->probe = NULL;
 }
 
-/* The driver's link as it is now (ETHTOOL_GLINK: running and linked), not as linkwatch last
- * reported it; SIOCGIFFLAGS cannot say it (IFF_LOWER_UP does not fit its 16 bits, and IFF_RUNNING
- * follows the operstate, which linkwatch sets too). */
+/* The carrier as the kernel has it at this instant (netif_carrier_ok), read from sysfs, which
+ * takes no lock for it: not as linkwatch last reported it, and not ETHTOOL_GLINK, which is the
+ * driver's word on its PHY (e1000e says "link" while its netdev's carrier is still off after the
+ * reset that enslaving it causes) and waits for the rtnl lock (held by an enslavement for its
+ * whole length, while this loop waits too). A port that is down has none (the file says EINVAL). */
 static int pk_carrier(pb_ctx *ctx, const struct pb_path_watch *w) {
-    const struct pkt_port *port = port_of(w);
-    struct ethtool_value link = {.cmd = ETHTOOL_GLINK};
-    struct ifreq ifr;
+    char path[sizeof "/sys/class/net//carrier" + PB_IFNAME_LEN], buf[8];
     (void)ctx;
-    if (port->fd < 0) return -1;
-    memset(&ifr, 0, sizeof ifr);
-    pb_strlcpy(ifr.ifr_name, w->a.ifname, sizeof ifr.ifr_name);
-    ifr.ifr_data = (char *)&link;
-    return ioctl(port->fd, SIOCETHTOOL, &ifr) < 0 ? -1 : link.data != 0;
+    snprintf(path, sizeof path, "/sys/class/net/%s/carrier", w->a.ifname);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    int err = errno;
+    close(fd);
+    if (n < 0) return err == EINVAL ? 0 : -1;
+    return n > 0 && buf[0] == '1';
 }
 
 const struct pb_prober_ops pb_prober_packet = {

@@ -780,6 +780,37 @@ TEST(path_sim_link_loss_restarts_the_count) {
     rig_close(&r);
 }
 
+/* A port its owner is changing (had enslaving it resets it) is not judged by what its probes see
+ * meanwhile: held, a cut costs nothing; once the hold is over the misses count afresh. */
+TEST(path_sim_hold_counts_nothing_meanwhile) {
+    struct rig r;
+    char reply[512];
+    CHECK_INT(rig_open(&r, NULL), 0);
+    if (!r.ctx) return;
+    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
+    int fd = rig_connect(&r);
+    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 1", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    CHECK_INT(pb_path_hold(r.ctx, "eth0", 1), -ENOENT);
+    CHECK_INT(pb_path_watch(r.ctx, "eth0", "bond0", "10.0.1.100", 10, 3, 1), 0);
+    CHECK(await(&r, PB_EV_PATH, 500) != NULL);
+    rig_events(&r);
+    CHECK_INT(pb_path_hold(r.ctx, "eth0", 1), 0);
+    CHECK_INT(rig_ctl(&r, fd, "path 2 0 down", reply, sizeof reply), 0);
+    CHECK(await(&r, PB_EV_PATH, 150) == NULL); /* fifteen rounds of the cut, none counted */
+    uint64_t over_at = mono_ns();
+    CHECK_INT(pb_path_hold(r.ctx, "eth0", 0), 0);
+    const struct pb_event *down = await(&r, PB_EV_PATH, 500);
+    CHECK(down != NULL);
+    if (down) {
+        CHECK_INT(down->carrier, 0);
+        CHECK(down->since_ns >= over_at);                   /* its misses all after the hold */
+        CHECK(down->monotonic_ns - over_at >= 25 * MS);     /* three rounds of them */
+    }
+    close(fd);
+    rig_close(&r);
+}
+
 /* Waits up to ms for the PATH events of n ports with that verdict; 1 when all came. */
 static int await_verdicts(struct rig *r, int up, int n, struct pb_event *out, int ms) {
     int got = 0;

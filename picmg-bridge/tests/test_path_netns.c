@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,8 +54,8 @@ static int reaped(pid_t pid) {
     return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
-/* The probe address of ifname as the prober derives it (veth keeps no permanent address). Asked
- * with ioctls: /sys shows the interfaces of the namespace it was mounted in, not this one. */
+/* The probe address of ifname as the prober derives it (veth keeps no permanent address), from
+ * the same ioctls. */
 static int probe_mac_of(const char *ifname, char *out, size_t len) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     struct ifreq ifr;
@@ -277,8 +278,11 @@ TEST(path_netns_packet_prober) {
     pid_t pid = fork();
     if (pid == 0) {
         alarm(60);
-        if (unshare(CLONE_NEWNET) < 0) {
-            printf("path_netns_packet_prober: skipped: unshare(CLONE_NEWNET): %s\n", strerror(errno));
+        /* A sysfs of its own: the prober reads a port's carrier there, and /sys shows the
+         * interfaces of the namespace it was mounted in. */
+        if (unshare(CLONE_NEWNET | CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("sysfs", "/sys", "sysfs", 0, NULL) < 0) {
+            printf("path_netns_packet_prober: skipped: a network namespace with its own /sys: %s\n", strerror(errno));
             fflush(NULL);
             _exit(SKIP);
         }

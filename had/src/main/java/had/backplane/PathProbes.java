@@ -19,6 +19,14 @@ public interface PathProbes {
     /** Stops probing {@code ifname}; nothing happens if it was not probed. */
     void unwatch(String ifname);
 
+    /**
+     * {@code held}: had is changing {@code ifname} itself (enslaving a port or releasing it resets
+     * many drivers' ports), so what its probes see until the change is over says nothing of its
+     * path: its verdict stands. Not held: the change is over, its misses and answers count afresh.
+     * Nothing happens if it is not probed.
+     */
+    void hold(String ifname, boolean held);
+
     /** Each probed port as the prober has it now, by interface name. */
     Map<String, Status> paths();
 
@@ -35,6 +43,10 @@ public interface PathProbes {
 
         @Override
         public void unwatch(String ifname) {
+        }
+
+        @Override
+        public void hold(String ifname, boolean held) {
         }
 
         @Override

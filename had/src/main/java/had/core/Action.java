@@ -45,6 +45,15 @@ sealed interface Action {
         return null;
     }
 
+    /**
+     * The port this action resets, or null: enslaving a port into a bond or releasing it takes it
+     * down and up on many drivers (e1000e resets to take the bond's address, and its carrier is
+     * gone for seconds), so its path probes are held while it runs ({@link Paths#whileChanging}).
+     */
+    default String resetsPort() {
+        return null;
+    }
+
     default AuditEvent audit() {
         return AuditEvent.of("net.change").with("action", describe()).with("ifname", subject()).build();
     }
@@ -83,6 +92,7 @@ sealed interface Action {
     record Enslave(String bond, String ifname) implements Action {
         public void apply(Network n) { n.enslave(bond, ifname); }
         public String movesTrafficOf() { return bond; }
+        public String resetsPort() { return ifname; }
         public String subject() { return ifname; }
         public String describe() { return "enslave " + ifname + " into " + bond; }
         public AuditEvent audit() {
@@ -93,6 +103,7 @@ sealed interface Action {
     record Release(String bond, String ifname) implements Action {
         public void apply(Network n) { n.release(bond, ifname); }
         public String movesTrafficOf() { return bond; }
+        public String resetsPort() { return ifname; }
         public String subject() { return ifname; }
         public String describe() { return "release " + ifname + " from " + bond; }
         public AuditEvent audit() {

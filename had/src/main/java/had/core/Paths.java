@@ -167,6 +167,34 @@ final class Paths implements DesiredState.PathView {
         return forgot;
     }
 
+    /**
+     * Runs {@code change}, which resets {@code ifname} (null: none), with the port's probes held
+     * meanwhile (see {@link PathProbes#hold}): a port had enslaves or releases goes dark for a
+     * moment, which is had's doing, not its path's.
+     */
+    void whileChanging(String ifname, Runnable change) {
+        if (ifname == null || !watched.containsKey(ifname)) {
+            change.run();
+            return;
+        }
+        boolean held = hold(ifname, true);
+        try {
+            change.run();
+        } finally {
+            if (held) hold(ifname, false);
+        }
+    }
+
+    /** The change goes ahead without the hold if the prober refuses it: a failing prober says so in its own events. */
+    private boolean hold(String ifname, boolean on) {
+        try {
+            probes.hold(ifname, on);
+            return true;
+        } catch (BackplaneException e) {
+            return false;
+        }
+    }
+
     /** The prober's current figures, for status output. */
     Map<String, PathProbes.Status> status() {
         return probes.paths();

@@ -254,7 +254,7 @@ final class Reconciliation {
         for (Action a : plan) {
             if (a.movesTrafficOf() != null) trafficMoved.putIfAbsent(a.movesTrafficOf(), clock.nanos());
             try {
-                a.apply(network);
+                paths.whileChanging(a.resetsPort(), () -> a.apply(network));
                 changed = clock.nanos();
                 if (a.endsMoveOf() != null) trafficMoved.put(a.endsMoveOf(), changed);
                 record(a.audit());

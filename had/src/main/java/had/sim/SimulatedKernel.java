@@ -175,6 +175,11 @@ public final class SimulatedKernel implements Backplane, PathProbes, SimDrivers.
     }
 
     @Override
+    public void hold(String ifname, boolean held) {
+        bridge.hold(ifname, held);
+    }
+
+    @Override
     public Map<String, Status> paths() {
         return bridge.paths();
     }

@@ -4,15 +4,18 @@ import had.backplane.PathProbes;
 import had.backplane.PathState;
 import had.backplane.PathSupervision;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A prober that only remembers what it was asked to probe; the test sends the verdicts. */
 final class FakeProbes implements PathProbes {
     final Map<String, PathSupervision> watched = new LinkedHashMap<>();
     final Map<String, String> bondOf = new LinkedHashMap<>();
     final List<String> calls = new ArrayList<>();
+    final Set<String> held = new HashSet<>();
 
     @Override
     public void watch(String ifname, String bond, PathSupervision spec) {
@@ -26,6 +29,14 @@ final class FakeProbes implements PathProbes {
         watched.remove(ifname);
         bondOf.remove(ifname);
         calls.add("unwatch " + ifname);
+    }
+
+    @Override
+    public void hold(String ifname, boolean held) {
+        if (!watched.containsKey(ifname)) return;
+        calls.add((held ? "hold " : "unhold ") + ifname);
+        if (held) this.held.add(ifname);
+        else this.held.remove(ifname);
     }
 
     @Override

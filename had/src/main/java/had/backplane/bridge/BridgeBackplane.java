@@ -281,6 +281,15 @@ public final class BridgeBackplane implements Backplane, PathProbes {
     }
 
     @Override
+    public void hold(String ifname, boolean held) {
+        synchronized (commandLock) {
+            Pointer c = live();
+            int rc = lib.pb_path_hold(c, ifname, held ? 1 : 0);
+            if (rc < 0 && rc != -ENOENT) throw failure((held ? "hold of " : "end of the hold of ") + ifname + "'s path", c, rc);
+        }
+    }
+
+    @Override
     public Map<String, PathProbes.Status> paths() {
         Map<String, PathProbes.Status> out = new LinkedHashMap<>();
         for (PicmgBridge.PbPathInfo p : listed("list paths", lib::pb_path_list, PicmgBridge.PbPathInfo::new)) {

@@ -65,6 +65,8 @@ public interface PicmgBridge {
 
     int pb_path_unwatch(Pointer ctx, @In String ifname);
 
+    int pb_path_hold(Pointer ctx, @In String ifname, int held);
+
     int pb_path_list(Pointer ctx, Pointer out, int max);
 
     String pb_last_error(Pointer ctx);
