@@ -42,6 +42,10 @@ void pb_verdict_init(struct pb_verdict *v, int need_missed, int need_answered);
 /* Ends the round in progress (unanswered unless an answer came) and begins one at now. 1 when
  * the end of the old round changed the verdict. */
 int pb_verdict_round(struct pb_verdict *v, uint64_t now);
+/* As pb_verdict_round, but a run of misses long enough to turn the verdict down does not do it
+ * yet (the caller doubts the misses); the next round that ends unanswered undoubted does, dated
+ * from the run's first miss as always. */
+void pb_verdict_round_doubted(struct pb_verdict *v, uint64_t now);
 /* Target t's probe of the round in progress left at now. */
 void pb_verdict_sent(struct pb_verdict *v, int t, uint64_t now);
 /* Target t answered at now: counts for the round in progress if t's probe left in it (once per
@@ -93,6 +97,7 @@ struct pb_paths {
     int n;
     struct pb_path_watch *w[PB_PATH_MAX_WATCHES];
     struct pb_closing closing; /* what detached ports left to close (pb_paths_take_closing) */
+    uint64_t last_answer_ns;   /* when any port's answer last counted (0: never) */
 };
 
 /* A prober: how probes leave and answers come back. The common code owns the rounds and calls

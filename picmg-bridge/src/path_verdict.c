@@ -22,10 +22,14 @@ static int decide(struct pb_verdict *v, int state, uint64_t now) {
     return 1;
 }
 
-static int end_unanswered_round(struct pb_verdict *v, uint64_t now) {
+static void count_miss(struct pb_verdict *v) {
     if (v->run_missed == 0) v->missed_since_ns = v->round_sent_ns;
     if (v->run_missed < INT_MAX) v->run_missed++;
     v->run_answered = 0;
+}
+
+static int end_unanswered_round(struct pb_verdict *v, uint64_t now) {
+    count_miss(v);
     return v->run_missed >= v->need_missed ? decide(v, 0, now) : 0;
 }
 
@@ -42,6 +46,11 @@ int pb_verdict_round(struct pb_verdict *v, uint64_t now) {
     int changed = v->round_open && !v->round_answered ? end_unanswered_round(v, now) : 0;
     begin_round(v, now);
     return changed;
+}
+
+void pb_verdict_round_doubted(struct pb_verdict *v, uint64_t now) {
+    if (v->round_open && !v->round_answered) count_miss(v);
+    begin_round(v, now);
 }
 
 void pb_verdict_sent(struct pb_verdict *v, int t, uint64_t now) {

@@ -821,6 +821,50 @@ static int await_verdicts(struct rig *r, int up, int n, struct pb_event *out, in
     return got == n;
 }
 
+/* Every probed port silent at once is more likely the machine's own stall than every path's: the
+ * verdicts wait (up to 500 ms from the first miss) for anybody to be answered. Someone answered
+ * again ends the doubt for the others, whose verdicts then fall dated from their first miss. */
+TEST(path_sim_silence_everywhere_is_doubted) {
+    struct rig r;
+    char reply[256];
+    struct pb_event ev[2];
+    CHECK_INT(rig_open(&r, "path_rtt_us=0"), 0);
+    if (!r.ctx) return;
+    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
+    int fd = rig_connect(&r);
+    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 2", reply, sizeof reply), 0);
+    rig_drain(&r, 30);
+    CHECK_INT(pb_path_watch(r.ctx, "eth0", "bond0", "10.0.1.100", 10, 3, 1), 0);
+    CHECK_INT(pb_path_watch(r.ctx, "eth1", "bond0", "10.0.1.100", 10, 3, 1), 0);
+    CHECK(await_verdicts(&r, 1, 2, ev, 1000));
+    /* both cut: nothing is heard anywhere; three rounds (30 ms) would do, the doubt holds them */
+    uint64_t cut_at = mono_ns();
+    CHECK_INT(rig_ctl(&r, fd, "path 2 0 down", reply, sizeof reply), 0);
+    CHECK_INT(rig_ctl(&r, fd, "path 2 1 down", reply, sizeof reply), 0);
+    CHECK(!await_verdicts(&r, 0, 1, ev, 400));
+    CHECK(await_verdicts(&r, 0, 2, ev, 600));
+    for (int i = 0; i < 2; i++) {
+        CHECK(ev[i].monotonic_ns - ev[i].since_ns >= 500 * MS);
+        CHECK(ev[i].since_ns >= cut_at && ev[i].since_ns < cut_at + 25 * MS);
+    }
+    CHECK_INT(rig_ctl(&r, fd, "path 2 0 up", reply, sizeof reply), 0);
+    CHECK_INT(rig_ctl(&r, fd, "path 2 1 up", reply, sizeof reply), 0);
+    CHECK(await_verdicts(&r, 1, 2, ev, 1000));
+    /* both cut, one (eth1: slot 2's function 0) back after 150 ms: the other falls at once then */
+    cut_at = mono_ns();
+    CHECK_INT(rig_ctl(&r, fd, "path 2 0 down", reply, sizeof reply), 0);
+    CHECK_INT(rig_ctl(&r, fd, "path 2 1 down", reply, sizeof reply), 0);
+    CHECK(!await_verdicts(&r, 0, 1, ev, 150));
+    uint64_t back_at = mono_ns();
+    CHECK_INT(rig_ctl(&r, fd, "path 2 0 up", reply, sizeof reply), 0);
+    CHECK(await_verdicts(&r, 0, 1, ev, 300));
+    CHECK_STR(ev[0].ifname, "eth0");
+    CHECK(ev[0].monotonic_ns - back_at < 100 * MS);
+    CHECK(ev[0].since_ns >= cut_at && ev[0].since_ns < cut_at + 25 * MS);
+    close(fd);
+    rig_close(&r);
+}
+
 /* Ports watched at different times share one grid of rounds once their first round (one to two
  * intervals long) is over: one wake-up begins the rounds of both, so a card pulled from under
  * them takes both paths down at the same round. */
