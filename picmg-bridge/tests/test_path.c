@@ -749,19 +749,38 @@ TEST(path_sim_missing_port_and_resync) {
     rig_close(&r);
 }
 
+/* Slot 2 holds an e1000e card of nports ports (eth0 is its function 1 when it has two), on a
+ * simulated backplane opened with options: the control connection, or -1 without one. */
+static int card_in_slot2(int *pb_failed_, struct rig *r, const char *options, int nports) {
+    char cmd[64], reply[512];
+    CHECK_INT(rig_open(r, options), 0);
+    if (!r->ctx) return -1;
+    CHECK_INT(pb_sim_driver(r->ctx, "e1000e", "8086:10d3", 1), 0);
+    int fd = rig_connect(r);
+    snprintf(cmd, sizeof cmd, "insert 2 8086:10d3 %d", nports);
+    CHECK_INT(rig_ctl(r, fd, cmd, reply, sizeof reply), 0);
+    rig_drain(r, 30);
+    return fd;
+}
+
+/* Slot 2 holds a one-port card (eth0) probed every interval_ms (missed 3, answered 1) whose first
+ * verdict is in: the control connection, or -1 without a simulated backplane. */
+static int one_port_watched(int *pb_failed_, struct rig *r, int interval_ms) {
+    int fd = card_in_slot2(pb_failed_, r, NULL, 1);
+    if (fd < 0) return -1;
+    CHECK_INT(pb_path_hold(r->ctx, "eth0", 1), -ENOENT);
+    CHECK_INT(pb_path_watch(r->ctx, "eth0", "bond0", "10.0.1.100", interval_ms, 3, 1), 0);
+    CHECK(await(r, PB_EV_PATH, 500) != NULL);
+    rig_events(r);
+    return fd;
+}
+
 /* Misses counted before the carrier went do not count after it is back: the run starts over. */
 TEST(path_sim_link_loss_restarts_the_count) {
     struct rig r;
     char reply[512];
-    CHECK_INT(rig_open(&r, NULL), 0);
-    if (!r.ctx) return;
-    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
-    int fd = rig_connect(&r);
-    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 1", reply, sizeof reply), 0);
-    rig_drain(&r, 30);
-    CHECK_INT(pb_path_watch(r.ctx, "eth0", "bond0", "10.0.1.100", 50, 3, 1), 0);
-    CHECK(await(&r, PB_EV_PATH, 500) != NULL);
-    rig_events(&r);
+    int fd = one_port_watched(pb_failed_, &r, 50);
+    if (fd < 0) return;
     /* one or two rounds missed (a round ends 50 to 100 ms after the cut; three take 150) */
     CHECK_INT(rig_ctl(&r, fd, "path 2 0 down", reply, sizeof reply), 0);
     rig_drain(&r, 110);
@@ -785,16 +804,8 @@ TEST(path_sim_link_loss_restarts_the_count) {
 TEST(path_sim_hold_counts_nothing_meanwhile) {
     struct rig r;
     char reply[512];
-    CHECK_INT(rig_open(&r, NULL), 0);
-    if (!r.ctx) return;
-    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
-    int fd = rig_connect(&r);
-    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 1", reply, sizeof reply), 0);
-    rig_drain(&r, 30);
-    CHECK_INT(pb_path_hold(r.ctx, "eth0", 1), -ENOENT);
-    CHECK_INT(pb_path_watch(r.ctx, "eth0", "bond0", "10.0.1.100", 10, 3, 1), 0);
-    CHECK(await(&r, PB_EV_PATH, 500) != NULL);
-    rig_events(&r);
+    int fd = one_port_watched(pb_failed_, &r, 10);
+    if (fd < 0) return;
     CHECK_INT(pb_path_hold(r.ctx, "eth0", 1), 0);
     CHECK_INT(rig_ctl(&r, fd, "path 2 0 down", reply, sizeof reply), 0);
     CHECK(await(&r, PB_EV_PATH, 150) == NULL); /* fifteen rounds of the cut, none counted */
@@ -828,12 +839,8 @@ TEST(path_sim_silence_everywhere_is_doubted) {
     struct rig r;
     char reply[256];
     struct pb_event ev[2];
-    CHECK_INT(rig_open(&r, "path_rtt_us=0"), 0);
-    if (!r.ctx) return;
-    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
-    int fd = rig_connect(&r);
-    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 2", reply, sizeof reply), 0);
-    rig_drain(&r, 30);
+    int fd = card_in_slot2(pb_failed_, &r, "path_rtt_us=0", 2);
+    if (fd < 0) return;
     CHECK_INT(pb_path_watch(r.ctx, "eth0", "bond0", "10.0.1.100", 10, 3, 1), 0);
     CHECK_INT(pb_path_watch(r.ctx, "eth1", "bond0", "10.0.1.100", 10, 3, 1), 0);
     CHECK(await_verdicts(&r, 1, 2, ev, 1000));
@@ -871,12 +878,8 @@ TEST(path_sim_silence_everywhere_is_doubted) {
 TEST(path_sim_one_grid) {
     struct rig r;
     char reply[256];
-    CHECK_INT(rig_open(&r, "path_rtt_us=0"), 0);
-    if (!r.ctx) return;
-    CHECK_INT(pb_sim_driver(r.ctx, "e1000e", "8086:10d3", 1), 0);
-    int fd = rig_connect(&r);
-    CHECK_INT(rig_ctl(&r, fd, "insert 2 8086:10d3 2", reply, sizeof reply), 0);
-    rig_drain(&r, 30);
+    int fd = card_in_slot2(pb_failed_, &r, "path_rtt_us=0", 2);
+    if (fd < 0) return;
     CHECK_INT(pb_path_watch(r.ctx, "eth0", "bond0", "10.0.1.100", 100, 2, 2), 0);
     uint64_t first = mono_ns(), apart = 0;
     /* Out of step by at least 3 ms, had each port a grid of its own (a loaded host may sleep long). */
