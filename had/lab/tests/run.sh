@@ -395,8 +395,8 @@ ktrace_spans() {
 # control socket; waits for the blue LED and the power-off, and for had's LED record. Sets B_AM
 # (the audit mark before it), B_LED (request sent -> attention file 1, ms) and B_A1 (the LED
 # record's time). b_apart N then takes it apart: apart, because reading the guest's trace buffer
-# is the lab's own work, which (b)'s ping must not count (it once stalled the guest's network for
-# 130 ms, long enough for had's 20 ms probes to find the active slave's path dead).
+# is the lab's own work, which (b)'s ping must not count (in one run, while it was read, the guest's
+# network stalled for 130 ms, long enough for had's 20 ms probes to find the active slave's path dead).
 B_SAMPLES=5
 b_extract() {
     local t0 t1 n=0
