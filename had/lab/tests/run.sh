@@ -1367,7 +1367,7 @@ fi
 # Last, so that the tail of a long log (all a CI summary may keep) names what went wrong.
 if [ "$FAIL" != 0 ] || [ "$BLOCK" != 0 ] || [ "$TMISS" != 0 ]; then
     say "what did not pass, again:"
-    grep -E '^lab-test: +(FAIL|BLOCKED|TARGET NOT MET) ' "$REPORT" | sed 's/^lab-test: *//; s/^/lab-test:   /' >&2
+    grep -E '^lab-test: +(FAIL|BLOCKED|TARGET NOT MET)[: ]' "$REPORT" | sed 's/^lab-test: *//; s/^/lab-test:   /' >&2
 fi
 if [ "$FAIL" != 0 ] || [ "$BLOCK" != 0 ]; then
     [ "${LAB_LENIENT:-0}" = 1 ] && { say "LAB_LENIENT=1: exit 0 although $FAIL failed and $BLOCK were blocked"; exit 0; }
