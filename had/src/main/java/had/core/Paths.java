@@ -185,12 +185,15 @@ final class Paths implements DesiredState.PathView {
         }
     }
 
-    /** The change goes ahead without the hold if the prober refuses it: a failing prober says so in its own events. */
+    /**
+     * The change goes ahead without the hold whatever the prober says: a verdict's quality is not
+     * worth a port left out of its bond, and a failing prober shows in its own events.
+     */
     private boolean hold(String ifname, boolean on) {
         try {
             probes.hold(ifname, on);
             return true;
-        } catch (BackplaneException e) {
+        } catch (RuntimeException e) {
             return false;
         }
     }

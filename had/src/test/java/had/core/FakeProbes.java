@@ -16,6 +16,8 @@ final class FakeProbes implements PathProbes {
     final Map<String, String> bondOf = new LinkedHashMap<>();
     final List<String> calls = new ArrayList<>();
     final Set<String> held = new HashSet<>();
+    /** A prober that fails every hold (a closed or mismatched bridge). */
+    boolean refuseHolds;
 
     @Override
     public void watch(String ifname, String bond, PathSupervision spec) {
@@ -34,6 +36,7 @@ final class FakeProbes implements PathProbes {
     @Override
     public void hold(String ifname, boolean held) {
         if (!watched.containsKey(ifname)) return;
+        if (refuseHolds) throw new IllegalStateException("the prober is closed");
         calls.add((held ? "hold " : "unhold ") + ifname);
         if (held) this.held.add(ifname);
         else this.held.remove(ifname);

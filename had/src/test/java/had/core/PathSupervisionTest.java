@@ -264,6 +264,18 @@ class PathSupervisionTest {
     }
 
     @Test
+    void aProberThatCannotHoldAPortDoesNotKeepHadFromChangingIt() {
+        chassis(BondOptions.defaults(BondMode.BALANCE_XOR));
+        allPathsUp();
+        String p = f.port(12, 1);
+        f.probes.refuseHolds = true;
+        f.path(p, false);
+        assertFalse(bond0().slaves().contains(p), "released all the same");
+        f.path(p, true);
+        assertTrue(bond0().slaves().contains(p), "and enslaved again");
+    }
+
+    @Test
     void inModesWithoutAnActiveSlaveTheSlavesThatStayAnnounceTheBondBeforeAndAfterADeadPathIsReleased() {
         chassis(BondOptions.defaults(BondMode.BALANCE_XOR));
         allPathsUp();
