@@ -137,7 +137,11 @@ cycles() {
     done
 }
 
-# ping_start ADDR SECONDS: the peer pings ADDR every 10 ms, SECONDS x 100 requests (-c), with
+# The peer's pings go out every PING_EVERY_MS: iputils' ping spaces requests asked for every 10 ms
+# (-i 0.01) 16 ms apart, and those asked for every 9 ms 9 ms apart; the longest gap between two
+# replies is measured to within one such interval.
+PING_EVERY_MS=9 PING_I=0.009   # the same, as ping -i takes it
+# ping_start ADDR SECONDS: the peer pings ADDR every PING_EVERY_MS for SECONDS (-c), with
 # -D timestamps. ping_stop waits for ping to finish by itself (bounded), so every request had its
 # reply awaited; ping must still have been running when ping_stop was called, or its requests did
 # not cover the event. It sets SENT, LOST, GAP (the longest interval between consecutive replies,
@@ -145,9 +149,9 @@ cycles() {
 # can be trusted), all from tests/pingstat.awk, and PING_NOTE for a figure.
 ping_start() {
     PING_FILE=$OUT/ping-$(lab_ms).txt
-    PING_COUNT=$(($2 * 100))
+    PING_COUNT=$(($2 * 1000 / PING_EVERY_MS))
     # ip netns exec execs ping, so $! is ping itself
-    ip netns exec "$LAB_NS-peer" ping -D -n -i 0.01 -W 1 -c "$PING_COUNT" "$1" > "$PING_FILE" 2>&1 &
+    ip netns exec "$LAB_NS-peer" ping -D -n -i $PING_I -W 1 -c "$PING_COUNT" "$1" > "$PING_FILE" 2>&1 &
     PING_PID=$!
     sleep 0.5
 }
@@ -167,7 +171,7 @@ ping_stop() {
 }
 pinged() { [ -z "$PING_ERR" ]; }   # the last ping_stop's count can be trusted
 # ping_loop_start ADDR / ping_loop_stop: for an event of unknown length, the peer pings ADDR every
-# 10 ms in runs of 100 (one second each), each run complete and counted whole, until ping_loop_stop,
+# PING_EVERY_MS in runs of 100 (under a second each), each run complete and counted whole, until ping_loop_stop,
 # which lets the run in progress finish. Each run waits up to 5 s (-w) for its last replies: ping
 # alone stops waiting 2x the longest round trip after its last request, and a guest busy for
 # longer than that at a run's end (a JVM starting under TCG) would turn late replies into losses. Sets SENT, LOST, EDGE (summed over the runs), GAP (the
@@ -176,7 +180,7 @@ pinged() { [ -z "$PING_ERR" ]; }   # the last ping_stop's count can be trusted
 ping_loop_start() {
     PL_DIR=$(mktemp -d "$OUT/pingloop.XXXX")
     ( i=0; while [ ! -e "$PL_DIR/stop" ] && [ $i -lt 3600 ]; do
-          i=$((i + 1)); ip netns exec "$LAB_NS-peer" ping -D -n -i 0.01 -w 5 -c 100 "$1" > "$PL_DIR/run-$(printf %05d $i).txt" 2>&1
+          i=$((i + 1)); ip netns exec "$LAB_NS-peer" ping -D -n -i $PING_I -w 5 -c 100 "$1" > "$PL_DIR/run-$(printf %05d $i).txt" 2>&1
       done ) &
     PL_PID=$!
     sleep 0.5
@@ -281,6 +285,20 @@ path_back() { local i; for i in $(seq 1 30); do [[ "$(path_recs "$1" "$2")" == *
 path_recs() { path_lines "$1" "$2" | sed -n 's/.*"up":\(true\|false\).*/\1/p' | sed 's/true/up/; s/false/down/' | tr '\n' ' '; }
 # path_lines MARK IF: had's path.state records for IF after audit MARK
 path_lines() { audit_lines "$1" "\"type\":\"path.state\",\"ifname\":\"$2\""; }
+# reaction_note MARK IF BOND: after audit MARK, from IF's first unanswered probe (the `since` of its
+# first path.state down record): when had found it dead, and every move of BOND's active slave and
+# every other port found dead in the 3 s after that, in ms (what an outlier of the longest gap is
+# taken apart by)
+reaction_note() {
+    audit_lines "$1" '"type":"path.state"\|"type":"bond.active"' | awk -v i="$2" -v b="$3" '
+        function f(k,   r) { r = ""; if (match($0, "\"" k "\":(\"[^\"]*\"|[0-9a-z]+)")) { r = substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3); gsub(/"/, "", r) } return r }
+        { ty = f("type"); m = f("mono"); n = f("ifname") }
+        t0 == "" && ty == "path.state" && n == i && f("up") == "false" { t0 = f("since"); printf "%s found dead %d ms after its first unanswered probe", i, (m - t0) / 1e6; next }
+        t0 == "" || m - t0 > 3e9 { next }
+        ty == "bond.active" && f("bond") == b { printf "; %s active at %d ms", n, (m - t0) / 1e6 }
+        ty == "path.state" && n != i && f("up") == "false" { printf "; %s found dead at %d ms", n, (m - t0) / 1e6 }
+        END { if (t0 == "") printf "%s never found dead", i }'
+}
 # path_carrier MARK IF: the carrier (true/false) in had's first path.state record of IF down after MARK
 path_carrier() { path_lines "$1" "$2" | grep '"up":false' | head -1 | sed -n 's/.*"carrier":\(true\|false\).*/\1/p'; }
 # path_outage BOND MARK: from `hadctl report --format json` on this boot's audit log, the duration
@@ -580,7 +598,7 @@ else
         eval '[ "$(samples "$OUT/had-warm-own.txt")" = $((2 * CYCLES)) ] && [ "$(samples "$OUT/base-warm-own.txt")" = $((2 * CYCLES)) ]'
 
     # (b) planned extraction of the card with the active slave
-    say "(b) planned extraction of slot 2 (bond0's active slave) while the peer pings bond0 every 10 ms"
+    say "(b) planned extraction of slot 2 (bond0's active slave) while the peer pings bond0 every $PING_EVERY_MS ms"
     hnice=$(g "cut -d' ' -f19 /proc/$HAD_PID/stat")
     check "(b) had runs at the priority its unit gives it on a chassis: nice ${hnice:-?} (packaging/had.service: Nice=${LAB_HAD_NICE:-none})" \
         eval '[ -n "$LAB_HAD_NICE" ] && [ "$hnice" = "$LAB_HAD_NICE" ]'
@@ -672,6 +690,7 @@ else
     check "(d) had's probes catch it: active slave moved off $s2f0 with its carrier kept, traffic back (none lost at the end)" \
         eval 'pinged && [ -n "$act2" ] && [ "$act2" != "$s2f0" ] && [ "$carrier" = 1 ] && [ "$EDGE" = 0 ] && [ "$GAP" -ge 0 ]'
     check "(d) path.state down, then up (after the restore) recorded for $s2f0: $recs" eval '[[ "$recs" == "down up"* ]]'
+    fig "(d) had's reaction: $(reaction_note "$am" "$s2f0" bond0)"
     fig "(d) the network learns the new port: $(learned_note garp)"
     check "(d) the driver's gratuitous ARP left the new active slave at most 50 ms after had's bond.active record and reached that slave's switch port ($(learned_note garp))" learned_ok
     target "(d) with had's probes the longest gap $GAP ms <= 100 ms" eval '[ -n "$D_HAD_OK" ] && [ "$GAP" -ge 0 ] && [ "$GAP" -le 100 ]'
