@@ -10,6 +10,7 @@ import had.config.ChassisConfig;
 import had.drivers.Drivers;
 import had.network.Network;
 import had.network.NetworkException;
+import had.network.NetworkState;
 import had.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,6 +152,9 @@ public final class Chassis {
             // What the services did meanwhile is seen at the next settle, dated by that read.
             log.warn("the network could not be read to observe the services: {}", e.getMessage());
         }
+        if (settled != null && settled.network() != null) {
+            core.rehearsal.saw(Rehearsal.supervisedActive(settled.network(), core.applied()), core.clock.nanos());
+        }
         commit();
     }
 
@@ -177,6 +181,24 @@ public final class Chassis {
             core.dirty = true;
         }
         commit();
+        if (core.rehearsal.isDue(now)) rehearse();
+    }
+
+    /** Rehearses the loss of each supervised active slave's path, on a fresh reading (see {@link Rehearsal}). */
+    private void rehearse() {
+        try {
+            NetworkState actual = core.network.read();
+            core.rehearsal.done(Rehearsal.supervisedActive(actual, core.applied()), core.reconciliation.rehearsePathLosses(actual));
+        } catch (RuntimeException e) {
+            // It only saves time.
+            log.debug("rehearsing path losses: {}", e.toString());
+            core.rehearsal.gaveUp();
+        }
+    }
+
+    /** What the last rehearsal planned, per supervised active slave. */
+    Map<String, List<Action>> rehearsed() {
+        return core.rehearsal.lastPlans();
     }
 
     /** The stage a slot's deadline ends, or null when its state has none. */
@@ -191,7 +213,9 @@ public final class Chassis {
         long handover = core.reconciliation.nextHandoverEnd();
         if (handover - next < 0) next = handover;
         long hold = core.paths.nextHoldEnd();
-        return hold - next < 0 ? hold : next;
+        if (hold - next < 0) next = hold;
+        long rehearsal = core.rehearsal.nextDeadline();
+        return rehearsal - next < 0 ? rehearsal : next;
     }
 
     private void resync(Set<Integer> occupied) {

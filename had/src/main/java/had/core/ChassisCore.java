@@ -56,6 +56,7 @@ final class ChassisCore implements Reconciliation.Core {
     final Indicators indicators;
     final InterfaceIndex index;
     final Reconciliation reconciliation;
+    final Rehearsal rehearsal = new Rehearsal();
     ChassisConfig config;
     /** Until the backplane's first inventory is complete, the network is left exactly as found. */
     boolean inventoryDone;
