@@ -153,7 +153,7 @@ public final class Chassis {
             log.warn("the network could not be read to observe the services: {}", e.getMessage());
         }
         if (settled != null && settled.network() != null) {
-            core.rehearsal.saw(Rehearsal.supervisedActive(settled.network(), core.applied()), core.clock.nanos());
+            core.rehearsal.saw(Rehearsal.activeSlaves(settled.network()), core.clock.nanos());
         }
         commit();
     }
@@ -184,11 +184,12 @@ public final class Chassis {
         if (core.rehearsal.isDue(now)) rehearse();
     }
 
-    /** Rehearses the loss of each supervised active slave's path, on a fresh reading (see {@link Rehearsal}). */
+    /** Rehearses what moves an active slave, on a fresh reading (see {@link Rehearsal}). */
     private void rehearse() {
         try {
             NetworkState actual = core.network.read();
-            core.rehearsal.done(Rehearsal.supervisedActive(actual, core.applied()), core.reconciliation.rehearsePathLosses(actual));
+            core.rehearsal.done(Rehearsal.activeSlaves(actual), core.reconciliation.rehearsePathLosses(actual),
+                    extraction.rehearse(actual));
         } catch (RuntimeException e) {
             // It only saves time.
             log.debug("rehearsing path losses: {}", e.toString());
@@ -196,9 +197,14 @@ public final class Chassis {
         }
     }
 
-    /** What the last rehearsal planned, per supervised active slave. */
+    /** What the last rehearsal planned, per supervised active slave whose path loss it rehearsed. */
     Map<String, List<Action>> rehearsed() {
-        return core.rehearsal.lastPlans();
+        return core.rehearsal.pathLosses();
+    }
+
+    /** What the last rehearsal planned, per slot whose planned extraction it rehearsed. */
+    Map<Integer, List<Action>> rehearsedExtractions() {
+        return core.rehearsal.extractions();
     }
 
     /** The stage a slot's deadline ends, or null when its state has none. */

@@ -5,7 +5,9 @@ import had.backplane.BackplaneException;
 import had.network.NetworkException;
 import had.network.NetworkState;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -124,24 +126,61 @@ final class Extraction {
             s.handoverBonds.clear();
             s.retryNanos = 0;
         }
-        Set<String> leaving = core.index.interfacesOf(s);
         long windowFrom = core.clock.nanos();
-        for (NetworkState.Bond b : core.bondsOf(actual)) {
-            if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
-            String next = ActiveSlaveChoice.successor(actual, b, leaving, core::pathDead);
-            if (next == null) {
-                core.record(AuditEvent.of("bond.no-successor").with("bond", b.name()).with("slot", n));
+        for (Map.Entry<String, List<Action>> h : handovers(s, actual).entrySet()) {
+            if (h.getValue().isEmpty()) {
+                core.record(AuditEvent.of("bond.no-successor").with("bond", h.getKey()).with("slot", n));
                 continue;
             }
-            // Frames already on their way to the old port (the switch learns the new one from the
-            // driver's gratuitous ARP) are delivered, not dropped, until the card's ports are released.
-            s.handoverBonds.add(b.name());
+            s.handoverBonds.add(h.getKey());
             // The window runs from the move: the records written and what follows take place in it.
-            windowFrom = core.reconciliation.apply(List.of(new Action.SetAllSlavesActive(b.name(), true, "extraction of slot " + n),
-                    new Action.SetActiveSlave(b.name(), next, "extraction of slot " + n)));
+            windowFrom = core.reconciliation.apply(h.getValue());
         }
         if (core.settings.quiesceMs() == 0) core.take(s, due(s));
         else s.deadline = core.reconciliation.windowEnd(windowFrom);
+    }
+
+    /**
+     * Bond -> the changes that hand its traffic over off the card: each bond whose active slave is
+     * on it moves to its successor, its backup slaves delivering meanwhile (frames already on their
+     * way to the old port, until the switch learns the new one from the driver's gratuitous ARP,
+     * are delivered, not dropped, until the card's ports are released); no changes: no successor.
+     */
+    private Map<String, List<Action>> handovers(Slot s, NetworkState actual) {
+        Set<String> leaving = core.index.interfacesOf(s);
+        Map<String, List<Action>> out = new LinkedHashMap<>();
+        for (NetworkState.Bond b : core.bondsOf(actual)) {
+            if (!b.options().mode().hasActiveSlave() || !leaving.contains(b.activeSlave())) continue;
+            String next = ActiveSlaveChoice.successor(actual, b, leaving, core::pathDead);
+            String why = "extraction of slot " + s.number;
+            out.put(b.name(), next == null ? List.of()
+                    : List.of(new Action.SetAllSlavesActive(b.name(), true, why), new Action.SetActiveSlave(b.name(), next, why)));
+        }
+        return out;
+    }
+
+    /**
+     * The planned extraction of each card in service that carries a bond's active slave,
+     * rehearsed ({@link Rehearsal}): its guard, its handover and, the card gone, the plan of its
+     * releases, planned and described; nothing applied, recorded or remembered. Returns each
+     * such slot's changes.
+     */
+    Map<Integer, List<Action>> rehearse(NetworkState actual) {
+        Map<Integer, List<Action>> out = new LinkedHashMap<>();
+        for (Slot s : core.slots.values()) {
+            if (s.state != SlotState.ACTIVE) continue;
+            Map<String, List<Action>> handovers = handovers(s, actual);
+            if (handovers.isEmpty()) continue;
+            guard(s, actual);
+            List<Action> plan = new ArrayList<>();
+            for (List<Action> h : handovers.values()) plan.addAll(h);
+            Reconciliation.describe(plan, actual);
+            List<Slot> staying = new ArrayList<>(core.slots.values());
+            staying.remove(s);
+            plan.addAll(core.reconciliation.rehearse(staying, core.paths, actual));
+            out.put(s.number, plan);
+        }
+        return out;
     }
 
     private void finish(Slot s) {

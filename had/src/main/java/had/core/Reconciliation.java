@@ -8,6 +8,7 @@ import had.network.Network;
 import had.network.NetworkException;
 import had.network.NetworkState;
 import had.time.Clock;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -276,13 +277,9 @@ final class Reconciliation {
     }
 
     /**
-     * Plans what had would change if the path of each bond's active slave were found dead (the
-     * other ports' paths as the probes say, answering where they have not said yet), from
-     * {@code actual}, and describes it as its records would:
-     * nothing is applied, recorded or remembered. Run once had is ready, so that the code of that
-     * reaction is loaded and linked before the first real one needs it: a JVM does that on first
-     * use, and on the lab's emulated controller the first failover after a start took 60 to 140 ms
-     * from the verdict to the change, the next ones about 20. Returns each such slave's plan.
+     * The loss of the path of each bond's active slave (the other ports' paths as the probes say,
+     * answering where they have not said yet), rehearsed ({@link Rehearsal}, {@link #rehearse}).
+     * Returns each such slave's plan.
      */
     Map<String, List<Action>> rehearsePathLosses(NetworkState actual) {
         Map<String, List<Action>> plans = new LinkedHashMap<>();
@@ -301,24 +298,36 @@ final class Reconciliation {
                 }
             };
             try {
-                DesiredState desired = DesiredState.of(core.config(), core.slots().values(), new HashMap<>(), view, applied,
-                        handovers.keySet());
-                List<Action> plan = Reconciler.plan(desired, applied, actual, index.cardPorts());
-                Reconciler.activeSlaveMoves(plan, actual, desired);
-                for (Action a : plan) {
-                    a.describe();
-                    a.audit();
-                    NetworkState.Bond ob = a instanceof Action.SetBondOptions o ? actual.bond(o.bond()) : null;
-                    if (ob != null) BondOptionPlan.plan(ob.name(), ob.options(), ((Action.SetBondOptions) a).options(),
-                            !ob.slaves().isEmpty(), true);
-                }
-                plans.put(lost, plan);
+                plans.put(lost, rehearse(core.slots().values(), view, actual));
             } catch (RuntimeException e) {
                 // A rehearsal only saves time; what it runs into, the real reaction says.
                 log.debug("rehearsing the loss of {}'s path: {}", lost, e.toString());
             }
         }
         return plans;
+    }
+
+    /**
+     * A rehearsal's plan: what a reconciliation would change, from {@code actual}, were the slots
+     * and the path verdicts those given, described as its records would be; nothing is applied,
+     * recorded or remembered.
+     */
+    List<Action> rehearse(Collection<Slot> slots, DesiredState.PathView view, NetworkState actual) {
+        DesiredState desired = DesiredState.of(core.config(), slots, new HashMap<>(), view, applied, handovers.keySet());
+        List<Action> plan = Reconciler.plan(desired, applied, actual, index.cardPorts());
+        Reconciler.activeSlaveMoves(plan, actual, desired);
+        describe(plan, actual);
+        return plan;
+    }
+
+    /** Each action as its record and, for a bond's options, its writes would say it. */
+    static void describe(List<Action> plan, NetworkState actual) {
+        for (Action a : plan) {
+            a.describe();
+            a.audit();
+            NetworkState.Bond b = a instanceof Action.SetBondOptions o ? actual.bond(o.bond()) : null;
+            if (b != null) BondOptionPlan.plan(b.name(), b.options(), ((Action.SetBondOptions) a).options(), !b.slaves().isEmpty(), true);
+        }
     }
 
     /**

@@ -49,6 +49,27 @@ class RehearsalTest {
     }
 
     @Test
+    void thePlannedExtractionOfTheCardWithTheActiveSlaveIsRehearsedAndNothingIsChanged() {
+        f = CoreFixture.threeCards(Configs.supervised(BondOptions.defaults(BondMode.ACTIVE_BACKUP)));
+        String primary = f.port(2, 0);
+        int records = f.audit.size();
+        f.advance(Rehearsal.QUIET_NANOS / 1_000_000 + 100);
+        Map<Integer, List<Action>> plans = f.chassis.rehearsedExtractions();
+        assertEquals(List.of(2), List.copyOf(plans.keySet()), "slot 2 carries bond0's active slave; no other slot does");
+        List<Action> plan = plans.get(2);
+        String to = movedTo(plan);
+        assertTrue(to != null && !f.chassis.slotView(2).ports().containsValue(to), "the handover off slot 2: " + plan);
+        assertTrue(plan.stream().anyMatch(a -> a instanceof Action.SetAllSlavesActive), "its backup slaves deliver meanwhile: " + plan);
+        for (String p : List.of(primary, f.port(2, 1))) {
+            assertTrue(plan.contains(new Action.Release("bond0", p)), "then slot 2's " + p + " leaves bond0: " + plan);
+        }
+        assertEquals(primary, activeOfBond0(), "a rehearsal moves nothing");
+        assertEquals(4, f.net.read().bond("bond0").slaves().size(), "and releases nothing");
+        assertEquals(SlotState.ACTIVE, f.state(2));
+        assertEquals(records, f.audit.size(), "and records nothing: " + f.types());
+    }
+
+    @Test
     void aMoveOfTheActiveSlaveIsRehearsedAgainFromTheNewOne() {
         f = CoreFixture.threeCards(Configs.supervised(BondOptions.defaults(BondMode.ACTIVE_BACKUP)));
         for (String p : List.of(f.port(2, 0), f.port(2, 1), f.port(12, 0), f.port(12, 1))) f.path(p, true);
