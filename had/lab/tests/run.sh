@@ -140,7 +140,8 @@ cycles() {
 # The peer's pings go out every PING_EVERY_MS: iputils' ping spaces requests asked for every 10 ms
 # (-i 0.01) 16 ms apart, and those asked for every 9 ms 9 ms apart; the longest gap between two
 # replies is measured to within one such interval.
-PING_EVERY_MS=9 PING_I=0.009   # the same, as ping -i takes it
+PING_EVERY_MS=9
+PING_I=$(printf "0.%03d" "$PING_EVERY_MS")   # the same, in seconds, as ping -i takes it
 # ping_start ADDR SECONDS: the peer pings ADDR every PING_EVERY_MS for SECONDS (-c), with
 # -D timestamps. ping_stop waits for ping to finish by itself (bounded), so every request had its
 # reply awaited; ping must still have been running when ping_stop was called, or its requests did

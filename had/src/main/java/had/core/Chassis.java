@@ -191,8 +191,8 @@ public final class Chassis {
             core.rehearsal.done(Rehearsal.activeSlaves(actual), core.reconciliation.rehearsePathLosses(actual),
                     extraction.rehearse(actual));
         } catch (RuntimeException e) {
-            // It only saves time.
-            log.debug("rehearsing path losses: {}", e.toString());
+            // It only saves time: what it runs into, the real reaction says.
+            log.debug("rehearsing what moves an active slave: {}", e.toString());
             core.rehearsal.gaveUp();
         }
     }

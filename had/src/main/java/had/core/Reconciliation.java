@@ -297,12 +297,7 @@ final class Reconciliation {
                     return !ifname.equals(lost) && paths.held(ifname);
                 }
             };
-            try {
-                plans.put(lost, rehearse(core.slots().values(), view, actual));
-            } catch (RuntimeException e) {
-                // A rehearsal only saves time; what it runs into, the real reaction says.
-                log.debug("rehearsing the loss of {}'s path: {}", lost, e.toString());
-            }
+            plans.put(lost, rehearse(core.slots().values(), view, actual));
         }
         return plans;
     }
@@ -325,8 +320,9 @@ final class Reconciliation {
         for (Action a : plan) {
             a.describe();
             a.audit();
-            NetworkState.Bond b = a instanceof Action.SetBondOptions o ? actual.bond(o.bond()) : null;
-            if (b != null) BondOptionPlan.plan(b.name(), b.options(), ((Action.SetBondOptions) a).options(), !b.slaves().isEmpty(), true);
+            if (!(a instanceof Action.SetBondOptions o)) continue;
+            NetworkState.Bond b = actual.bond(o.bond());
+            if (b != null) BondOptionPlan.plan(b.name(), b.options(), o.options(), !b.slaves().isEmpty(), true);
         }
     }
 
