@@ -1331,9 +1331,13 @@ sd_audit
 s_safe=$(audit_lines "$am" '"type":"slot.state","slot":12,"from":"EXTRACTING","to":"SAFE_TO_REMOVE"' | sed -n 's/.*"seq":\([0-9]*\).*/\1/p' | head -1)
 s_end=$(audit_lines "$am" '"type":"daemon.stop"' | sed -n 's/.*"seq":\([0-9]*\).*/\1/p' | head -1)
 s_gone=$(for _ in $(seq 20); do [ -z "$(lab_present 12)" ] && echo gone && break; sleep 0.5; done)
-check "(s) systemctl stop during slot 12's extraction (quiesce window 3 s) returned after ${s_stop:-?} ms, had first finished it: SAFE_TO_REMOVE (seq ${s_safe:-none}) before daemon.stop (seq ${s_end:-none}), card ${s_gone:-still in the machine}, bond0 on slot 2 alone" \
-    eval '[ -n "$s_safe" ] && [ -n "$s_end" ] && [ "$s_safe" -lt "$s_end" ] && [ "$s_gone" = gone ] && [ "$(sd_show ActiveState)" = inactive ] && [ "$(sd_show Result)" = success ] &&
-          grep -q "first finishing the extraction of slot 12" <(g "journalctl -b -u had --no-pager") && [ "$(sd_slaves)" = "$(for f in 0 1; do g "ifn 2 $f"; done | sort | tr "\n" " ")" ]'
+# Each part read once and said, so that a failure names the part that failed.
+s_unit="$(sd_show ActiveState)/$(sd_show Result)"
+s_said=$(g "journalctl -b -u had --no-pager" | grep -c "first finishing the extraction of slot 12")
+s_slaves=$(sd_slaves) s_want=$(for f in 0 1; do g "ifn 2 $f"; done | sort | tr "\n" " ")
+check "(s) systemctl stop during slot 12's extraction (quiesce window 3 s) returned after ${s_stop:-?} ms, had first finished it: SAFE_TO_REMOVE (seq ${s_safe:-none}) before daemon.stop (seq ${s_end:-none}), card ${s_gone:-still in the machine}, unit ${s_unit} (inactive/success wanted), 'first finishing the extraction of slot 12' in the journal ${s_said:-0} time(s), bond0: ${s_slaves:-none}(slot 2's: ${s_want})" \
+    eval '[ -n "$s_safe" ] && [ -n "$s_end" ] && [ "$s_safe" -lt "$s_end" ] && [ "$s_gone" = gone ] && [ "$s_unit" = inactive/success ] &&
+          [ "${s_said:-0}" -ge 1 ] && [ "$s_slaves" = "$s_want" ]'
 gq "systemctl start had"
 s_verify=$(g "hadctl audit verify /var/lib/had/audit.log 2>&1 | tail -1")
 s_after=$(sd_slot 12)
