@@ -95,8 +95,8 @@ final class PathBench {
             List<Round> rounds = new ArrayList<>();
             for (int i = 1; i <= ROUNDS; i++) {
                 Measurement rest = measure(top, ns, tmp.resolve("rest" + i), 0);
-                Measurement slow = measure(top, ns, tmp.resolve("100ms" + i), 100);
-                rounds.add(new Round(rest, slow, answersPercent(top, ns, peer, tmp, 100)));
+                Measurement probing = measure(top, ns, tmp.resolve("100ms" + i), 100);
+                rounds.add(new Round(rest, probing, answersPercent(top, ns, peer, tmp, 100)));
             }
             Round median = rounds.stream().sorted(Comparator.comparingDouble(Round::cost)).toList().get(ROUNDS / 2);
             Measurement rest = median.rest();
@@ -105,7 +105,7 @@ final class PathBench {
             for (Round round : rounds) {
                 if (round.rest().probes() > 0) r.append(String.format(Locale.ROOT, "    check: %d frames sent at rest%n", round.rest().probes()));
             }
-            r.append(median.slow().line()).append(own(median.slow(), median.answers(), rest));
+            r.append(median.probing().line()).append(own(median));
             r.append(String.format(Locale.ROOT, "  %d rounds, each had at rest, had probing at 100 ms and the peers' answers: what probing costs had%n"
                     + "    %s %% of one core (had at rest %s %%); the median round is the one shown above%n", ROUNDS,
                     rounds.stream().map(x -> String.format(Locale.ROOT, "%.3f", x.cost())).collect(Collectors.joining(", ")),
@@ -114,10 +114,9 @@ final class PathBench {
             r.append(String.format(Locale.ROOT, "  goal: what probing 84 ports x 1 target at 100 ms costs had (Java + C), had's own with it minus had at%n"
                     + "    rest without it, median of %d rounds, under %.1f %% of one core: %.3f %%: %s (had's own whole figure, its idle work%n"
                     + "    included: %.3f %%)%n", ROUNDS, TARGET_PERCENT, cost, cost < TARGET_PERCENT ? "met" : "NOT met",
-                    median.slow().percent() - median.answers()));
+                    median.own()));
             Measurement fast = measure(top, ns, tmp.resolve("10ms"), 10);
-            double fastAnswers = answersPercent(top, ns, peer, tmp, 10);
-            r.append(fast.line()).append(own(fast, fastAnswers, rest));
+            r.append(fast.line()).append(own(new Round(rest, fast, answersPercent(top, ns, peer, tmp, 10))));
             r.append(includes());
         } finally {
             deleteNamespaces(ns, peer);
@@ -221,11 +220,16 @@ final class PathBench {
         return c.toString();
     }
 
-    /** One round: had at rest, had probing every 100 ms, and what answering those probes cost the peers. */
-    record Round(Measurement rest, Measurement slow, double answers) {
+    /** One round: had at rest, had probing, and what answering those probes cost the peers. */
+    record Round(Measurement rest, Measurement probing, double answers) {
+        /** had's own figure while probing: had's without the peers' answers. */
+        double own() {
+            return probing.percent() - answers;
+        }
+
         /** What probing costs had: had's own with the probes minus had at rest. */
         double cost() {
-            return slow.percent() - answers - rest.percent();
+            return own() - rest.percent();
         }
     }
 
@@ -333,10 +337,9 @@ final class PathBench {
     }
 
     /** had's figure without the peers' answers, and how much of it path supervision takes over had at rest. */
-    private static String own(Measurement m, double answers, Measurement rest) {
-        double own = m.percent() - answers;
+    private static String own(Round r) {
         return String.format(Locale.ROOT, "            the peers' answers %.3f %% (taken apart below): had's own %.3f %% of one core,%n"
-                + "            of which path supervision %.3f %% over had at rest%n", answers, own, own - rest.percent());
+                + "            of which path supervision %.3f %% over had at rest%n", r.answers(), r.own(), r.cost());
     }
 
     /**
