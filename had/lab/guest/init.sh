@@ -51,6 +51,9 @@ echo /bin/kernel-modprobe > /proc/sys/kernel/modprobe
 # Bonding as a chassis controller has it at boot: no default bond (tls first: bonding needs it).
 chroot $H /run/lab/bin/modprobe tls || fail "modprobe tls"
 chroot $H /run/lab/bin/modprobe bonding max_bonds=0 || fail "modprobe bonding"
+# The ARP settings had's package gives a chassis (packaging/sysctl/60-had.conf, applied at boot
+# where systemd runs): each address answered only on the interface that holds it.
+sysctl -q -p $H$TOP/packaging/sysctl/60-had.conf || fail "sysctl -p packaging/sysctl/60-had.conf"
 ip link set lo up
 stty -F /dev/ttyS1 raw -echo 115200
 # The third serial port carries guest/perform.sh's requests for a drill's physical steps to the host.

@@ -19,3 +19,10 @@ until_true() {
     local end=$((SECONDS + $1)); shift
     until eval "$*"; do [ $SECONDS -ge $end ] && return 1; sleep 0.05; done
 }
+# macs_of ADDR: the MAC addresses the peer may reach ADDR at: that of the interface holding it and
+# of its slaves (a balance-alb bond answers ARP with its slaves' addresses), one a line
+macs_of() {
+    local d
+    d=$(ip -o addr show | awk -v a="$1" '{ split($4, p, "/"); if (p[1] == a) { print $2; exit } }')
+    [ -n "$d" ] && cat /sys/class/net/$d/address /sys/class/net/$d/lower_*/address 2>/dev/null
+}
