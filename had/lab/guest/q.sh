@@ -24,5 +24,5 @@ until_true() {
 macs_of() {
     local d
     d=$(ip -o addr show | awk -v a="$1" '{ split($4, p, "/"); if (p[1] == a) { print $2; exit } }')
-    [ -n "$d" ] && cat /sys/class/net/$d/address /sys/class/net/$d/lower_*/address 2>/dev/null
+    [ -n "$d" ] && cat /sys/class/net/$d/address /sys/class/net/$d/lower_*/address 2>/dev/null | sort -u
 }
