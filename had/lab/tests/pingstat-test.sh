@@ -56,5 +56,10 @@ expect_upto() { local got; got=$(awk -v expect="$2" -v upto="$2" -f "$AWK"); n=$
 expect_upto "-w: 101 sent for 100 replies, the extra one unawaited" 100 '100 100 0 13 0 -' < <(out 101 $(seq 1 100))
 expect_upto "-w: request 50 lost, 101 answered instead" 100 '100 99 1 26 0 -' < <(out 101 $(seq 1 49) $(seq 51 101))
 expect_upto "-w: the deadline came with 100 sent, 97 answered" 100 '100 97 3 13 3 -' < <(out 100 $(seq 1 97))
+# the lab's single runs: 300 counted, 56 more sent so that the counted ones' replies are awaited
+expect_upto "padded: 356 sent, 300 counted, the last pads unanswered" 300 '300 300 0 13 0 -' < <(out 356 $(seq 1 346))
+expect_upto "padded: a gap among the pads is not the counted requests' gap" 300 '300 300 0 13 0 -' < <(out 356 $(seq 1 300) $(seq 340 356))
+expect_upto "padded: the last 5 counted unanswered, the pads answered" 300 '300 295 5 13 5 -' < <(out 356 $(seq 1 295) $(seq 301 356))
+expect_upto "padded: ping stopped before all counted were sent" 300 '250 250 0 13 0 sent 250 of the 300 expected' < <(out 250 $(seq 1 250))
 echo "pingstat-test: $((n - fails)) of $n cases right"
 [ "$fails" = 0 ]
