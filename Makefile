@@ -74,10 +74,14 @@ test-deb: deb
 
 # The same JVM settings as the daemon (bin/had), so the figures are the daemon's. path-bench sends
 # had's probes without had, to take the peers' answers apart from had's figure.
+# The benchmarks run had's classes as bin/had and the package do: its JVM options and its class
+# data sharing archive, which maps only under the class path it was dumped with (bin/had's);
+# -Xshare:on, so that a JVM that cannot map it stops instead of measuring another had.
 bench: all
 	$(MAKE) -C picmg-bridge build/path-bench
-	java @packaging/had.jvm.options \
-	    -Dhad.bridge.lib=$(CURDIR)/$(BRIDGE) -cp "$(JAR):target/lib/*:target/test-classes" had.bench.Bench
+	cp=$(JAR); for j in target/lib/*.jar; do cp=$$cp:$$j; done; \
+	java @packaging/had.jvm.options -XX:SharedArchiveFile=$(CDS) -Xshare:on \
+	    -Dhad.bridge.lib=$(CURDIR)/$(BRIDGE) -cp "$$cp:target/test-classes" had.bench.Bench
 
 # Long: 10,000 slot cycles (SOAK_CYCLES=N for another count); not part of make test or make bench.
 soak: all
