@@ -26,3 +26,13 @@ macs_of() {
     d=$(ip -o addr show | awk -v a="$1" '{ split($4, p, "/"); if (p[1] == a) { print $2; exit } }')
     [ -n "$d" ] && cat /sys/class/net/$d/address /sys/class/net/$d/lower_*/address 2>/dev/null | sort -u
 }
+# unapplied FILE: of FILE's sysctl settings ("key = value" lines), those this kernel does not have,
+# "key=running (wanted value)" each; "all N applied" when every one of them is
+unapplied() {
+    local k v r n=0 bad=
+    while read -r k v; do
+        n=$((n + 1)); r=$(cat "/proc/sys/${k//.//}" 2>/dev/null)
+        [ "$r" = "$v" ] || bad="$bad${bad:+, }$k=${r:-none} (wanted $v)"
+    done < <(sed -n 's/^\([a-z0-9._-]*\) *= *\([^ ]*\).*/\1 \2/p' "$1")
+    if [ -n "$bad" ] || [ $n = 0 ]; then echo "${bad:-no setting in $1}"; else echo "all $n applied"; fi
+}
