@@ -27,12 +27,14 @@ macs_of() {
     [ -n "$d" ] && cat /sys/class/net/$d/address /sys/class/net/$d/lower_*/address 2>/dev/null | sort -u
 }
 # unapplied FILE: of FILE's sysctl settings ("key = value" lines), those this kernel does not have,
-# "key=running (wanted value)" each; "all N applied" when every one of them is
+# "key=running (wanted value)" each; "all N applied" when every one of them is (no process
+# substitution: the busybox guest has no /dev/fd)
 unapplied() {
-    local k v r n=0 bad=
-    while read -r k v; do
-        n=$((n + 1)); r=$(cat "/proc/sys/${k//.//}" 2>/dev/null)
-        [ "$r" = "$v" ] || bad="$bad${bad:+, }$k=${r:-none} (wanted $v)"
-    done < <(sed -n 's/^\([a-z0-9._-]*\) *= *\([^ ]*\).*/\1 \2/p' "$1")
-    if [ -n "$bad" ] || [ $n = 0 ]; then echo "${bad:-no setting in $1}"; else echo "all $n applied"; fi
+    local all bad
+    all=$(sed -n 's/^\([a-z0-9._-]*\) *= *\([^ ]*\).*/\1 \2/p' "$1" | while read -r k v; do
+        r=$(cat "/proc/sys/${k//.//}" 2>/dev/null)
+        if [ "$r" = "$v" ]; then echo ok; else echo "$k=${r:-none} (wanted $v)"; fi
+    done)
+    bad=$(echo "$all" | grep -v -e '^ok$' -e '^$' | paste -sd ';')
+    if [ -z "$all" ]; then echo "no setting in $1"; elif [ -n "$bad" ]; then echo "$bad"; else echo "all $(echo "$all" | wc -l) applied"; fi
 }
